@@ -7,6 +7,13 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Plain-JS test fixtures that run in a browser worker.
+    files: ['tests/browser/fixtures/**/*.js'],
+    languageOptions: {
+      globals: { self: 'readonly', URL: 'readonly', Request: 'readonly', createImageBitmap: 'readonly' },
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],

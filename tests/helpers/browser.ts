@@ -15,7 +15,7 @@ export function chromiumPath(): string {
   const found = candidates.find((p): p is string => typeof p === 'string' && p !== '' && existsSync(p));
   if (found === undefined) {
     throw new Error(
-      'No Chromium found. Install Debian\'s package with `sudo apt-get update && sudo apt-get install -y chromium` ' +
+      "No Chromium found. Install Debian's package with `sudo apt-get update && sudo apt-get install -y chromium` " +
         '(or set CHROME_PATH to a Chromium binary). Never `npx playwright install`: it downloads from the web.',
     );
   }
@@ -48,7 +48,7 @@ export interface AppSession {
 /**
  * Launches headless Chromium with a fresh user-data-dir and serves the built app on localhost.
  * Test-only mounts: `/__shared/` is `../shared` (test photos and data) and `/__node_modules/` is
- * `node_modules`; the app itself never loads from either.
+ * `node_modules`, `/__fixtures/` is `tests/browser/fixtures`; the app itself never loads from them.
  */
 export async function launchApp(options: LaunchAppOptions = {}): Promise<AppSession> {
   const server =
@@ -57,6 +57,7 @@ export async function launchApp(options: LaunchAppOptions = {}): Promise<AppSess
       '/': options.root ?? DIST_DIR,
       '/__shared/': SHARED_DIR,
       '/__node_modules/': join(PROJECT_ROOT, 'node_modules'),
+      '/__fixtures/': join(PROJECT_ROOT, 'tests/browser/fixtures'),
     }));
   const userDataDir = mkdtempSync(join(tmpdir(), 'maskguard-chromium-'));
   const args = [

@@ -1,0 +1,44 @@
+/**
+ * `npm run models`: writes the generated assets under `public/` (not committed): the two face detector
+ * models with metadata, and the tasks-vision wasm. Runs before dev, build and test. Deterministic:
+ * a file is rewritten only when its bytes change.
+ */
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { detectorModels, visionWasmFiles, withDetectorMetadata } from './face-detector-assets.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const nodeModules = join(root, 'node_modules');
+const publicDir = join(root, 'public');
+
+async function writeIfChanged(path: string, bytes: Uint8Array): Promise<boolean> {
+  const current = await readFile(path).catch(() => undefined);
+  if (current !== undefined && Buffer.compare(current, bytes) === 0) return false;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, bytes);
+  return true;
+}
+
+async function main(): Promise<void> {
+  for (const spec of detectorModels(nodeModules)) {
+    const original = await readFile(spec.source).catch((error: unknown) => {
+      throw new Error(`cannot read ${spec.source} (run \`npm install\`): ${String(error)}`);
+    });
+    const bytes = withDetectorMetadata(spec, new Uint8Array(original));
+    const changed = await writeIfChanged(join(publicDir, spec.target), bytes);
+    console.log(`${changed ? 'wrote' : 'up to date'} public/${spec.target} (${bytes.length} bytes)`);
+  }
+  for (const file of visionWasmFiles(nodeModules)) {
+    const target = join(publicDir, file.target);
+    const [from, to] = await Promise.all([stat(file.source), stat(target).catch(() => undefined)]);
+    if (to?.size === from.size) continue;
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(file.source, target);
+    console.log(`copied public/${file.target}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm run models: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
