@@ -1,0 +1,123 @@
+/**
+ * Matching this frame's faces to existing tracks.
+ *
+ * Every (track, face) pair within a distance gate gets a cost; the assignment then matches as many pairs as
+ * possible and, among those, minimises the total cost (Hungarian method). Greedy "cheapest pair first" was
+ * the simpler choice, but when two people are close it can hand one person's face to the other's track and
+ * leave the first track unmatched, which splits a person into two tracks and can count them twice. Faces at
+ * a door are few, so the O(n³) solver costs microseconds.
+ */
+import { type Box, boxArea, centreDistance, iou } from '../geometry';
+
+/** One (track, observation) pair chosen by {@link associate}; indices into the arrays passed in. */
+export interface Match {
+  readonly trackIndex: number;
+  readonly observationIndex: number;
+}
+
+/**
+ * Cost of explaining `observation` by a track whose box is `hypothesis`: `(1 − IoU) + d`, where `d` is the
+ * centre distance in face sizes (mean square root of the two areas, so the rule is the same for a face near
+ * the camera and one far away). IoU rewards overlap; the distance term still ranks pairs once fast motion or
+ * a dropped frame leaves no overlap at all. `Infinity` when `d > maxCentreDistance` (the gate).
+ */
+export function matchCost(hypothesis: Box, observation: Box, maxCentreDistance: number): number {
+  const size = (Math.sqrt(boxArea(hypothesis)) + Math.sqrt(boxArea(observation))) / 2;
+  if (size <= 0) return Infinity;
+  const distance = centreDistance(hypothesis, observation) / size;
+  if (distance > maxCentreDistance) return Infinity;
+  return 1 - iou(hypothesis, observation) + distance;
+}
+
+/**
+ * Gated optimal assignment of `observations` to tracks. Each track offers one or more hypothesis boxes (its
+ * motion-predicted box and its last seen box); a pair costs the cheapest of them, so a person who stopped
+ * while undetected is found where they were, and one who kept walking where they should be now.
+ * Returns the matches ordered by track index; pairs outside the gate are never matched.
+ */
+export function associate(
+  trackHypotheses: readonly (readonly Box[])[],
+  observations: readonly Box[],
+  maxCentreDistance: number,
+): Match[] {
+  if (trackHypotheses.length === 0 || observations.length === 0) return [];
+  const costs = trackHypotheses.map((hypotheses) =>
+    observations.map((observation) =>
+      Math.min(...hypotheses.map((hypothesis) => matchCost(hypothesis, observation, maxCentreDistance))),
+    ),
+  );
+  // A gated pair costs more than any set of allowed pairs can add up to, so the solver only uses one when
+  // it has no choice; such pairs are then dropped. Allowed costs are at most 1 + maxCentreDistance each.
+  const pairsAtMost = Math.min(trackHypotheses.length, observations.length);
+  const forbidden = (pairsAtMost + 1) * (1 + maxCentreDistance) + 1;
+  const finite = costs.map((row) => row.map((cost) => (cost === Infinity ? forbidden : cost)));
+
+  const matches: Match[] = [];
+  const transposed = trackHypotheses.length > observations.length;
+  const assignment = minimumCostAssignment(transposed ? transpose(finite) : finite);
+  assignment.forEach((column, row) => {
+    const [trackIndex, observationIndex] = transposed ? [column, row] : [row, column];
+    if (costs[trackIndex][observationIndex] < Infinity) matches.push({ trackIndex, observationIndex });
+  });
+  return matches.sort((a, b) => a.trackIndex - b.trackIndex);
+}
+
+function transpose(matrix: readonly (readonly number[])[]): number[][] {
+  return matrix[0].map((_, column) => matrix.map((row) => row[column]));
+}
+
+/**
+ * Hungarian method with potentials for an n × m cost matrix with n ≤ m: the column given to each row, all
+ * rows assigned, minimising the total. The classic O(n²m) formulation (e-maxx.ru "Hungarian algorithm",
+ * 1-based arrays with a sentinel column 0), kept as close to it as TypeScript allows so it can be checked
+ * against the reference.
+ */
+function minimumCostAssignment(cost: readonly (readonly number[])[]): number[] {
+  const n = cost.length;
+  const m = cost[0].length;
+  const u = new Array<number>(n + 1).fill(0);
+  const v = new Array<number>(m + 1).fill(0);
+  const rowOfColumn = new Array<number>(m + 1).fill(0);
+  const way = new Array<number>(m + 1).fill(0);
+  for (let i = 1; i <= n; i += 1) {
+    rowOfColumn[0] = i;
+    let j0 = 0;
+    const minv = new Array<number>(m + 1).fill(Infinity);
+    const used = new Array<boolean>(m + 1).fill(false);
+    do {
+      used[j0] = true;
+      const i0 = rowOfColumn[j0];
+      let delta = Infinity;
+      let j1 = 0;
+      for (let j = 1; j <= m; j += 1) {
+        if (used[j]) continue;
+        const reduced = cost[i0 - 1][j - 1] - u[i0] - v[j];
+        if (reduced < minv[j]) {
+          minv[j] = reduced;
+          way[j] = j0;
+        }
+        if (minv[j] < delta) {
+          delta = minv[j];
+          j1 = j;
+        }
+      }
+      for (let j = 0; j <= m; j += 1) {
+        if (used[j]) {
+          u[rowOfColumn[j]] += delta;
+          v[j] -= delta;
+        } else {
+          minv[j] -= delta;
+        }
+      }
+      j0 = j1;
+    } while (rowOfColumn[j0] !== 0);
+    do {
+      const j1 = way[j0];
+      rowOfColumn[j0] = rowOfColumn[j1];
+      j0 = j1;
+    } while (j0 !== 0);
+  }
+  const columnOfRow = new Array<number>(n).fill(-1);
+  for (let j = 1; j <= m; j += 1) if (rowOfColumn[j] !== 0) columnOfRow[rowOfColumn[j] - 1] = j - 1;
+  return columnOfRow;
+}

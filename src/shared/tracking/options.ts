@@ -1,0 +1,119 @@
+/**
+ * The tracker's tunable rules and the thresholds that turn an averaged probability into a decision.
+ *
+ * Defaults come from issue 4: identity kept through gaps up to 1 s, a label decided from at least 5 frames,
+ * and an average P(without_mask) strictly between 0.35 and 0.65 counted as uncertain rather than forced.
+ */
+
+/** What a counted person was decided to be. `uncertain` means the averaged probability stayed between the thresholds. */
+export type Decision = 'with_mask' | 'without_mask' | 'uncertain';
+
+/** Rules of the face tracker. Every field has a default (see {@link DEFAULT_TRACKER_OPTIONS}). */
+export interface TrackerOptions {
+  /**
+   * A track not observed for longer than this many milliseconds ends; a face seen after a longer gap starts a
+   * new person. Measured in time, not frames, because the worker drops frames when it is busy. Default 1000.
+   */
+  maxGapMs: number;
+  /**
+   * Observations a track needs before it can be counted. A track that ends with fewer is never counted: it is
+   * a detector false positive or a face glimpsed in passing. Integer ≥ 1. Default 5.
+   */
+  minFrames: number;
+  /** Average P(without_mask) at or above which a person is counted `without_mask`. Default 0.65. */
+  withoutMaskThreshold: number;
+  /** Average P(without_mask) at or below which a person is counted `with_mask`. Default 0.35. */
+  withMaskThreshold: number;
+  /**
+   * How long (ms since first seen) a track with enough frames may stay between the thresholds, waiting for
+   * its average to settle, before it is counted `uncertain` while the person is still in view, so that the
+   * guard sees the uncertain count while they can still look. `Infinity` waits until the track ends.
+   * Default 3000.
+   */
+  maxUndecidedMs: number;
+  /**
+   * Largest distance between a track's (predicted or last) box centre and an observation's centre for the
+   * two to be matched, in face sizes (the mean square root of the two box areas). Default 1.
+   */
+  maxCentreDistance: number;
+  /**
+   * An observation that matches no track but overlaps another observation of the same frame by at least this
+   * IoU is taken as a duplicate detection of that face (e.g. two detectors merged badly) and starts no new
+   * track, since a duplicate track would count the person twice. Default 0.5.
+   */
+  duplicateIou: number;
+}
+
+/** The defaults of every {@link TrackerOptions} field. */
+export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = Object.freeze({
+  maxGapMs: 1000,
+  minFrames: 5,
+  withoutMaskThreshold: 0.65,
+  withMaskThreshold: 0.35,
+  maxUndecidedMs: 3000,
+  maxCentreDistance: 1,
+  duplicateIou: 0.5,
+});
+
+/**
+ * `options` merged over the defaults and checked.
+ * @throws RangeError when a value is out of range, so that a bad setting fails at start-up, not mid-shift.
+ */
+export function resolveTrackerOptions(options: Partial<TrackerOptions> = {}): TrackerOptions {
+  const resolved: TrackerOptions = { ...DEFAULT_TRACKER_OPTIONS };
+  // Skip explicit `undefined`s so that `{ maxGapMs: undefined }` means "default", not NaN.
+  for (const key of Object.keys(options) as (keyof TrackerOptions)[]) {
+    const value = options[key];
+    if (value !== undefined) resolved[key] = value;
+  }
+  const { maxGapMs, minFrames, withoutMaskThreshold, withMaskThreshold } = resolved;
+  if (!(maxGapMs >= 0) || !Number.isFinite(maxGapMs))
+    throw new RangeError(`maxGapMs must be ≥ 0, got ${maxGapMs}`);
+  if (!Number.isInteger(minFrames) || minFrames < 1) {
+    throw new RangeError(`minFrames must be an integer ≥ 1, got ${minFrames}`);
+  }
+  if (!(withMaskThreshold >= 0 && withMaskThreshold <= withoutMaskThreshold && withoutMaskThreshold <= 1)) {
+    throw new RangeError(
+      `need 0 ≤ withMaskThreshold ≤ withoutMaskThreshold ≤ 1, got ${withMaskThreshold} and ${withoutMaskThreshold}`,
+    );
+  }
+  if (!(resolved.maxUndecidedMs >= 0)) {
+    throw new RangeError(`maxUndecidedMs must be ≥ 0, got ${resolved.maxUndecidedMs}`);
+  }
+  if (!(resolved.maxCentreDistance >= 0) || !Number.isFinite(resolved.maxCentreDistance)) {
+    throw new RangeError(`maxCentreDistance must be ≥ 0, got ${resolved.maxCentreDistance}`);
+  }
+  if (!(resolved.duplicateIou > 0 && resolved.duplicateIou <= 1)) {
+    throw new RangeError(`duplicateIou must be in (0, 1], got ${resolved.duplicateIou}`);
+  }
+  return resolved;
+}
+
+/**
+ * The label an averaged P(without_mask) supports, or `null` while it lies strictly between the thresholds
+ * (the caller decides when "still between" becomes `uncertain`). The thresholds themselves belong to the
+ * labels, so the default uncertain band is the open interval (0.35, 0.65).
+ */
+export function decideLabel(
+  averageProbWithoutMask: number,
+  thresholds: Pick<TrackerOptions, 'withMaskThreshold' | 'withoutMaskThreshold'>,
+): 'with_mask' | 'without_mask' | null {
+  if (averageProbWithoutMask >= thresholds.withoutMaskThreshold) return 'without_mask';
+  if (averageProbWithoutMask <= thresholds.withMaskThreshold) return 'with_mask';
+  return null;
+}
+
+/**
+ * Confidence of `decision` given the averaged P(without_mask): the averaged probability of the decided class,
+ * and for `uncertain` that of the more likely class (so it is always in [0.5, 1] for uncertain).
+ */
+export function decisionConfidence(decision: Decision, averageProbWithoutMask: number): number {
+  switch (decision) {
+    case 'without_mask':
+      return averageProbWithoutMask;
+    case 'with_mask':
+      return 1 - averageProbWithoutMask;
+    case 'uncertain':
+      return Math.max(averageProbWithoutMask, 1 - averageProbWithoutMask);
+  }
+}

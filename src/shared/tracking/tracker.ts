@@ -1,0 +1,263 @@
+/**
+ * The face tracker and people counter: turns per-frame detections into people, each counted exactly once.
+ *
+ * Counting rule (one {@link PersonCounted} per track, never more):
+ * 1. A track becomes eligible once it has `minFrames` observations; before that it is never counted, so a
+ *    detector false positive or a face glimpsed in passing adds nothing to the tally.
+ * 2. From then on, on each frame the person is observed, the mean P(without_mask) over all their
+ *    observations is checked: at or above `withoutMaskThreshold` → counted `without_mask`; at or below
+ *    `withMaskThreshold` → counted `with_mask`. This counts early, while the person is still at the door,
+ *    so the page can alert the guard at once.
+ * 3. While the mean stays strictly between the thresholds the tracker waits for more frames, until the
+ *    person has been in view `maxUndecidedMs`, or the track ends (gap longer than `maxGapMs`, or `flush`),
+ *    whichever comes first; then the person is counted `uncertain`.
+ * 4. Once counted, the decision is frozen: later frames update the live average but never re-count, so a
+ *    flickering label cannot count a person twice. A track that ends is never revived; the same person
+ *    back after more than `maxGapMs` is a new person.
+ *
+ * Association: each existing track predicts where its face is now (constant velocity from smoothed box
+ * motion); faces are matched to tracks on IoU and centre distance (see ./association.ts).
+ * Timestamps are milliseconds, may be irregular (dropped frames), and must never go backwards.
+ */
+import { type Box, boxCentre, iou, translateBox } from '../geometry';
+import { associate } from './association';
+import {
+  type Decision,
+  type TrackerOptions,
+  decideLabel,
+  decisionConfidence,
+  resolveTrackerOptions,
+} from './options';
+import type { LiveTrack, Observation, PersonCounted, TrackEnded, TrackerUpdate } from './types';
+
+/**
+ * Weight of the newest motion measurement in a track's smoothed velocity: 0.5 follows a walker within a few
+ * frames yet halves the effect of one jittery detector box on the prediction.
+ */
+const VELOCITY_SMOOTHING = 0.5;
+
+/** Mutable state of one track. Sums, not lists, so memory stays constant however long a person stands. */
+interface TrackState {
+  readonly id: number;
+  box: Box;
+  /** Smoothed velocity of the box centre in pixels per millisecond. */
+  vx: number;
+  vy: number;
+  readonly firstSeenMs: number;
+  lastSeenMs: number;
+  frames: number;
+  sumProbWithoutMask: number;
+  lastProbWithoutMask: number;
+  decision: Decision | null;
+}
+
+/**
+ * Tracks faces across frames and counts each person once. Feed it every processed frame in time order with
+ * {@link FaceTracker.update}, including frames with no faces (so that tracks can end), and call
+ * {@link FaceTracker.flush} when input stops (camera stopped, file ended, page hidden).
+ */
+export class FaceTracker {
+  /** The resolved options in use. */
+  readonly options: Readonly<TrackerOptions>;
+  private tracks: TrackState[] = [];
+  private nextId = 1;
+  private lastTimestampMs = -Infinity;
+
+  /**
+   * @param options overrides of {@link DEFAULT_TRACKER_OPTIONS}
+   * @throws RangeError when an option is out of range
+   */
+  constructor(options: Partial<TrackerOptions> = {}) {
+    this.options = Object.freeze(resolveTrackerOptions(options));
+  }
+
+  /**
+   * Process one frame: end tracks unseen for longer than `maxGapMs`, match `faces` to tracks, start tracks
+   * for new faces, and count people who became decidable.
+   * @param timestampMs frame time in milliseconds; never less than the previous call's
+   * @param faces every face found in this frame (may be empty)
+   * @throws RangeError on a timestamp that goes backwards or is not finite, or a malformed face
+   */
+  update(timestampMs: number, faces: readonly Observation[]): TrackerUpdate {
+    this.checkTimestamp(timestampMs);
+    faces.forEach(checkObservation);
+    const counted: PersonCounted[] = [];
+    const ended: TrackEnded[] = [];
+
+    // Gaps first, so that a face back after a long absence cannot rejoin its old track.
+    this.tracks = this.tracks.filter((track) => {
+      if (timestampMs - track.lastSeenMs <= this.options.maxGapMs) return true;
+      this.end(track, timestampMs, counted, ended);
+      return false;
+    });
+
+    const hypotheses = this.tracks.map((track) => [predictBox(track, timestampMs), track.box]);
+    const matches = associate(
+      hypotheses,
+      faces.map((face) => face.box),
+      this.options.maxCentreDistance,
+    );
+    const observationOf = new Map<TrackState, number>();
+    for (const { trackIndex, observationIndex } of matches) {
+      const track = this.tracks[trackIndex];
+      observe(track, faces[observationIndex], timestampMs);
+      observationOf.set(track, observationIndex);
+    }
+
+    // New tracks for unmatched faces, strongest detection first, skipping duplicates of faces already taken.
+    const taken = matches.map((match) => faces[match.observationIndex].box);
+    const unmatched = faces
+      .map((_, index) => index)
+      .filter((index) => !matches.some((match) => match.observationIndex === index))
+      .sort((a, b) => (faces[b].detScore ?? 0) - (faces[a].detScore ?? 0) || a - b);
+    for (const index of unmatched) {
+      const face = faces[index];
+      if (taken.some((box) => iou(box, face.box) >= this.options.duplicateIou)) continue;
+      taken.push(face.box);
+      const track = this.start(face, timestampMs);
+      observationOf.set(track, index);
+    }
+
+    // Rules 1 to 3. Only observed tracks are checked: the others' averages and times in view did not move.
+    for (const track of this.tracks) {
+      const pending = track.decision === null && track.frames >= this.options.minFrames;
+      if (!pending || !observationOf.has(track)) continue;
+      const label = decideLabel(average(track), this.options);
+      if (label !== null) {
+        counted.push(this.count(track, label, timestampMs));
+      } else if (track.lastSeenMs - track.firstSeenMs >= this.options.maxUndecidedMs) {
+        counted.push(this.count(track, 'uncertain', timestampMs));
+      }
+    }
+
+    counted.sort((a, b) => a.trackId - b.trackId);
+    ended.sort((a, b) => a.trackId - b.trackId);
+    const tracks = this.tracks.map((track) => liveTrack(track, observationOf.get(track) ?? null));
+    return { tracks, counted, ended };
+  }
+
+  /**
+   * End every track now, counting as `uncertain` each track that has `minFrames` observations but was never
+   * decided. Call when input stops; the next `update` starts from no tracks (with new ids).
+   * @param timestampMs time of the stop in milliseconds; never less than the previous call's
+   */
+  flush(timestampMs: number): TrackerUpdate {
+    this.checkTimestamp(timestampMs);
+    const counted: PersonCounted[] = [];
+    const ended: TrackEnded[] = [];
+    for (const track of this.tracks) this.end(track, timestampMs, counted, ended);
+    this.tracks = [];
+    return { tracks: [], counted, ended };
+  }
+
+  private checkTimestamp(timestampMs: number): void {
+    if (!Number.isFinite(timestampMs)) throw new RangeError(`timestamp must be finite, got ${timestampMs}`);
+    if (timestampMs < this.lastTimestampMs) {
+      throw new RangeError(`timestamp went backwards: ${timestampMs} after ${this.lastTimestampMs}`);
+    }
+    this.lastTimestampMs = timestampMs;
+  }
+
+  private start(face: Observation, timestampMs: number): TrackState {
+    const track: TrackState = {
+      id: this.nextId++,
+      box: face.box,
+      vx: 0,
+      vy: 0,
+      firstSeenMs: timestampMs,
+      lastSeenMs: timestampMs,
+      frames: 1,
+      sumProbWithoutMask: face.probWithoutMask,
+      lastProbWithoutMask: face.probWithoutMask,
+      decision: null,
+    };
+    this.tracks.push(track);
+    return track;
+  }
+
+  /** Rules 1 and 3 at the end of a track: an eligible track still undecided is counted `uncertain`. */
+  private end(track: TrackState, timestampMs: number, counted: PersonCounted[], ended: TrackEnded[]): void {
+    if (track.decision === null && track.frames >= this.options.minFrames) {
+      counted.push(this.count(track, 'uncertain', timestampMs));
+    }
+    ended.push({
+      trackId: track.id,
+      decision: track.decision,
+      frames: track.frames,
+      averageProbWithoutMask: average(track),
+      firstSeenMs: track.firstSeenMs,
+      lastSeenMs: track.lastSeenMs,
+    });
+  }
+
+  /**
+   * Freezes the track's decision and builds its event. Exactly once per track: every caller first checks
+   * `decision === null` and `frames >= minFrames`, and a track that ended is dropped from `tracks`.
+   */
+  private count(track: TrackState, decision: Decision, timestampMs: number): PersonCounted {
+    track.decision = decision;
+    const averageProbWithoutMask = average(track);
+    return {
+      trackId: track.id,
+      decision,
+      confidence: decisionConfidence(decision, averageProbWithoutMask),
+      averageProbWithoutMask,
+      frames: track.frames,
+      timeInViewMs: track.lastSeenMs - track.firstSeenMs,
+      firstSeenMs: track.firstSeenMs,
+      lastSeenMs: track.lastSeenMs,
+      countedAtMs: timestampMs,
+    };
+  }
+}
+
+function average(track: TrackState): number {
+  return track.sumProbWithoutMask / track.frames;
+}
+
+/** Where the track's box should be at `timestampMs` if the face kept its smoothed velocity. */
+function predictBox(track: TrackState, timestampMs: number): Box {
+  const dt = timestampMs - track.lastSeenMs;
+  return translateBox(track.box, track.vx * dt, track.vy * dt);
+}
+
+function observe(track: TrackState, face: Observation, timestampMs: number): void {
+  const dt = timestampMs - track.lastSeenMs;
+  // Two updates with the same timestamp carry no motion information (and would divide by zero).
+  if (dt > 0) {
+    const before = boxCentre(track.box);
+    const after = boxCentre(face.box);
+    track.vx = VELOCITY_SMOOTHING * ((after.x - before.x) / dt) + (1 - VELOCITY_SMOOTHING) * track.vx;
+    track.vy = VELOCITY_SMOOTHING * ((after.y - before.y) / dt) + (1 - VELOCITY_SMOOTHING) * track.vy;
+  }
+  track.box = face.box;
+  track.lastSeenMs = timestampMs;
+  track.frames += 1;
+  track.sumProbWithoutMask += face.probWithoutMask;
+  track.lastProbWithoutMask = face.probWithoutMask;
+}
+
+function liveTrack(track: TrackState, observationIndex: number | null): LiveTrack {
+  return {
+    id: track.id,
+    box: track.box,
+    visible: observationIndex !== null,
+    observationIndex,
+    frames: track.frames,
+    averageProbWithoutMask: average(track),
+    lastProbWithoutMask: track.lastProbWithoutMask,
+    decision: track.decision,
+    firstSeenMs: track.firstSeenMs,
+    lastSeenMs: track.lastSeenMs,
+  };
+}
+
+function checkObservation(face: Observation, index: number): void {
+  const { box, probWithoutMask } = face;
+  if (![box.x, box.y, box.width, box.height].every(Number.isFinite)) {
+    throw new RangeError(`face ${index}: box has a non-finite coordinate`);
+  }
+  if (!(probWithoutMask >= 0 && probWithoutMask <= 1)) {
+    throw new RangeError(`face ${index}: probWithoutMask must be in [0, 1], got ${probWithoutMask}`);
+  }
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { Decision } from '../../src/shared/tracking/options';
+import { EMPTY_TALLY, addToTally, tallyDecisions } from '../../src/shared/tracking/tally';
+
+const events = (...decisions: Decision[]) => decisions.map((decision) => ({ decision }));
+
+describe('tally', () => {
+  it('is empty with no compliance before anyone is counted', () => {
+    expect(tallyDecisions([])).toEqual(EMPTY_TALLY);
+    expect(EMPTY_TALLY).toEqual({ masked: 0, unmasked: 0, uncertain: 0, total: 0, compliancePercent: null });
+  });
+
+  it('counts each decision and leaves uncertain people out of compliance', () => {
+    const tally = tallyDecisions(
+      events('with_mask', 'without_mask', 'with_mask', 'uncertain', 'with_mask', 'uncertain'),
+    );
+    expect(tally).toEqual({ masked: 3, unmasked: 1, uncertain: 2, total: 6, compliancePercent: 75 });
+  });
+
+  it('has no compliance when everyone counted is uncertain', () => {
+    expect(tallyDecisions(events('uncertain', 'uncertain')).compliancePercent).toBeNull();
+  });
+
+  it('reports 0 % and 100 % at the extremes', () => {
+    expect(tallyDecisions(events('without_mask')).compliancePercent).toBe(0);
+    expect(tallyDecisions(events('with_mask', 'with_mask')).compliancePercent).toBe(100);
+  });
+
+  it('does not round', () => {
+    expect(tallyDecisions(events('with_mask', 'without_mask', 'without_mask')).compliancePercent).toBeCloseTo(
+      100 / 3,
+      12,
+    );
+  });
+
+  it('adds one person at a time without changing the tally it was given, agreeing with tallyDecisions', () => {
+    const decisions: Decision[] = ['without_mask', 'with_mask', 'uncertain', 'with_mask'];
+    let running = EMPTY_TALLY;
+    const before = running;
+    for (const decision of decisions) running = addToTally(running, decision);
+    expect(before).toEqual(EMPTY_TALLY);
+    expect(running).toEqual(tallyDecisions(events(...decisions)));
+    expect(running.total).toBe(4);
+  });
+
+  it('rejects a decision it does not know instead of dropping the person', () => {
+    expect(() => tallyDecisions([{ decision: 'mask_below_nose' as Decision }])).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * The counting rule and what a guard expects beyond the issue's scenarios: false positives never counted,
+ * one event per person with its fields, uncertain people, duplicates, fast walkers, flush, bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import { FaceTracker } from '../../src/shared/tracking/tracker';
+import type { Observation, PersonCounted, TrackerUpdate } from '../../src/shared/tracking/types';
+
+function face(cx: number, cy: number, probWithoutMask: number, size = 80, detScore?: number): Observation {
+  return {
+    box: { x: cx - size / 2, y: cy - size / 2, width: size, height: size },
+    probWithoutMask,
+    detScore,
+  };
+}
+
+/** Feeds `probs` as one face at a fixed spot, one frame every `stepMs`; returns every update. */
+function feed(tracker: FaceTracker, probs: number[], stepMs = 100, startMs = 0): TrackerUpdate[] {
+  return probs.map((p, index) => tracker.update(startMs + index * stepMs, [face(300, 240, p)]));
+}
+
+function countedIn(updates: TrackerUpdate[]): PersonCounted[] {
+  return updates.flatMap((update) => update.counted);
+}
+
+describe('FaceTracker counting rule', () => {
+  it('never counts a track seen in fewer than minFrames frames (a detector false positive)', () => {
+    const tracker = new FaceTracker();
+    const updates = feed(tracker, [0.99, 0.99, 0.99, 0.99]);
+    const later = tracker.update(2000, []);
+    const flushed = tracker.flush(2100);
+
+    expect(countedIn([...updates, later, flushed])).toEqual([]);
+    expect(later.ended).toEqual([
+      {
+        trackId: 1,
+        decision: null,
+        frames: 4,
+        averageProbWithoutMask: 0.99,
+        firstSeenMs: 0,
+        lastSeenMs: 300,
+      },
+    ]);
+  });
+
+  it('counts at the minFrames-th observation with every field of the event', () => {
+    const tracker = new FaceTracker();
+    const updates = feed(tracker, [0.8, 0.9, 0.7, 0.9, 0.7, 0.9], 100, 1000);
+
+    expect(countedIn(updates.slice(0, 4))).toEqual([]);
+    expect(updates[4].counted).toHaveLength(1);
+    const event = updates[4].counted[0];
+    expect(event).toMatchObject({
+      trackId: 1,
+      decision: 'without_mask',
+      frames: 5,
+      timeInViewMs: 400,
+      firstSeenMs: 1000,
+      lastSeenMs: 1400,
+      countedAtMs: 1400,
+    });
+    expect(event.averageProbWithoutMask).toBeCloseTo(0.8, 12);
+    expect(event.confidence).toBeCloseTo(0.8, 12);
+    expect(updates[4].tracks[0].decision).toBe('without_mask');
+    expect(updates[3].tracks[0].decision).toBeNull();
+    expect(updates[5].counted).toEqual([]);
+  });
+
+  it('reports the confidence of with_mask as 1 − the average P(without_mask)', () => {
+    const [event] = countedIn(feed(new FaceTracker(), [0.1, 0.2, 0.1, 0.2, 0.1]));
+    expect(event.decision).toBe('with_mask');
+    expect(event.confidence).toBeCloseTo(0.86, 12);
+  });
+
+  it('waits while the average is uncertain and counts the label once it settles', () => {
+    // Average after 5 frames is 0.5; further 0.05s pull it to ≤ 0.35 at the 8th frame.
+    const updates = feed(new FaceTracker(), [0.9, 0.9, 0.5, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05]);
+    const counted = countedIn(updates);
+    expect(counted).toHaveLength(1);
+    expect(counted[0]).toMatchObject({ decision: 'with_mask', frames: 8, countedAtMs: 700 });
+  });
+
+  it('counts a person still uncertain after maxUndecidedMs as uncertain, while they are in view', () => {
+    const tracker = new FaceTracker({ maxUndecidedMs: 1000 });
+    const updates = feed(tracker, Array<number>(20).fill(0.5));
+    const counted = countedIn(updates);
+    expect(counted).toHaveLength(1);
+    expect(counted[0]).toMatchObject({
+      decision: 'uncertain',
+      countedAtMs: 1000,
+      frames: 11,
+      confidence: 0.5,
+    });
+    expect(updates[10].tracks[0]).toMatchObject({ visible: true, decision: 'uncertain' });
+  });
+
+  it('with maxUndecidedMs Infinity, counts an uncertain person once, when their track ends', () => {
+    const tracker = new FaceTracker({ maxUndecidedMs: Infinity });
+    const updates = feed(tracker, Array<number>(50).fill(0.6));
+    expect(countedIn(updates)).toEqual([]);
+
+    const stillInGap = tracker.update(5800, []);
+    expect(stillInGap.counted).toEqual([]);
+    const afterGap = tracker.update(6000, []);
+    expect(afterGap.counted).toHaveLength(1);
+    expect(afterGap.counted[0]).toMatchObject({
+      decision: 'uncertain',
+      frames: 50,
+      lastSeenMs: 4900,
+      timeInViewMs: 4900,
+      countedAtMs: 6000,
+    });
+    expect(afterGap.ended[0].decision).toBe('uncertain');
+    expect(tracker.flush(6100).counted).toEqual([]);
+  });
+
+  it('treats the thresholds themselves as decided labels', () => {
+    const options = { withMaskThreshold: 0.25, withoutMaskThreshold: 0.75 };
+    expect(countedIn(feed(new FaceTracker(options), Array<number>(5).fill(0.75)))[0].decision).toBe(
+      'without_mask',
+    );
+    expect(countedIn(feed(new FaceTracker(options), Array<number>(5).fill(0.25)))[0].decision).toBe(
+      'with_mask',
+    );
+  });
+
+  it('honours a custom minFrames', () => {
+    const updates = feed(new FaceTracker({ minFrames: 2 }), [0.9, 0.9, 0.9]);
+    expect(updates[1].counted).toHaveLength(1);
+  });
+});
+
+describe('FaceTracker flush', () => {
+  it('counts undecided eligible tracks as uncertain, skips short ones and never recounts', () => {
+    const tracker = new FaceTracker();
+    for (let i = 0; i < 8; i += 1) {
+      const faces = [face(100, 200, 0.05), face(400, 200, i % 2 === 0 ? 0.8 : 0.2)];
+      if (i >= 5) faces.push(face(700, 200, 0.99));
+      tracker.update(i * 100, faces);
+    }
+    const flushed = tracker.flush(900);
+
+    expect(flushed.tracks).toEqual([]);
+    expect(flushed.counted).toHaveLength(1);
+    expect(flushed.counted[0]).toMatchObject({ trackId: 2, decision: 'uncertain', countedAtMs: 900 });
+    expect(flushed.ended.map((ended) => [ended.trackId, ended.decision])).toEqual([
+      [1, 'with_mask'],
+      [2, 'uncertain'],
+      [3, null],
+    ]);
+    // After a flush the same face is a new person with a new id.
+    expect(tracker.update(950, [face(100, 200, 0.05)]).tracks[0].id).toBe(4);
+  });
+});
+
+describe('FaceTracker association', () => {
+  it('keeps a fast walker through irregular, dropped frames by predicting their motion', () => {
+    // 600 px/s with gaps up to 400 ms: up to 240 px between observations, three face sizes.
+    const times = [0, 66, 133, 200, 600, 666, 1000, 1066, 1133, 1533, 1600];
+    const tracker = new FaceTracker();
+    const updates = times.map((t) => tracker.update(t, [face(50 + 0.6 * t, 240, 0.9)]));
+    const ids = new Set(updates.map((update) => update.tracks[0].id));
+    expect(updates.every((update) => update.tracks.length === 1)).toBe(true);
+    expect(ids.size).toBe(1);
+    expect(countedIn(updates)).toHaveLength(1);
+  });
+
+  it('finds a walker who stopped while undetected where they stopped', () => {
+    const tracker = new FaceTracker();
+    for (let t = 0; t <= 500; t += 100) tracker.update(t, [face(100 + 0.5 * t, 240, 0.9)]);
+    // Stopped at x = 380 during a 0.8 s miss; the prediction would have gone on to x = 750.
+    const back = tracker.update(1300, [face(380, 240, 0.9)]);
+    expect(back.tracks).toHaveLength(1);
+    expect(back.tracks[0]).toMatchObject({ id: 1, visible: true, frames: 7 });
+  });
+
+  it('keeps two people standing side by side apart, with stable ids', () => {
+    const tracker = new FaceTracker();
+    const updates: TrackerUpdate[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      // Order of the detector's output changes from frame to frame; ids must not.
+      const left = face(200 + (i % 3), 240, 0.05);
+      const right = face(330 - (i % 2), 240, 0.95);
+      updates.push(tracker.update(i * 100, i % 2 === 0 ? [left, right] : [right, left]));
+    }
+    for (const [i, update] of updates.entries()) {
+      const leftIndex = i % 2 === 0 ? 0 : 1;
+      expect(update.tracks.find((track) => track.observationIndex === leftIndex)?.id).toBe(1);
+      expect(update.tracks.find((track) => track.observationIndex === 1 - leftIndex)?.id).toBe(2);
+    }
+    expect(countedIn(updates).map((event) => event.decision)).toEqual(['with_mask', 'without_mask']);
+  });
+
+  it('does not start a second person from a duplicate detection of the same face', () => {
+    const tracker = new FaceTracker();
+    const updates: TrackerUpdate[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      // Two detectors' boxes for one face (IoU 0.79), the weaker listed first.
+      updates.push(tracker.update(i * 100, [face(305, 245, 0.9, 80, 0.6), face(300, 240, 0.9, 90, 0.9)]));
+    }
+    expect(updates[0].tracks).toHaveLength(1);
+    expect(updates[0].tracks[0].observationIndex).toBe(1);
+    expect(updates.every((update) => update.tracks.length === 1)).toBe(true);
+    expect(countedIn(updates)).toHaveLength(1);
+  });
+
+  it('reports live tracks inside a gap as not visible, with their last box', () => {
+    const tracker = new FaceTracker();
+    feed(tracker, [0.9, 0.9, 0.9]);
+    const gap = tracker.update(500, []);
+    expect(gap.tracks).toEqual([
+      {
+        id: 1,
+        box: face(300, 240, 0.9).box,
+        visible: false,
+        observationIndex: null,
+        frames: 3,
+        averageProbWithoutMask: 0.9,
+        lastProbWithoutMask: 0.9,
+        decision: null,
+        firstSeenMs: 0,
+        lastSeenMs: 200,
+      },
+    ]);
+  });
+});
+
+describe('FaceTracker input checks', () => {
+  it('rejects a timestamp that goes backwards or is not finite, and accepts a repeated one', () => {
+    const tracker = new FaceTracker();
+    tracker.update(100, []);
+    expect(() => tracker.update(100, [])).not.toThrow();
+    expect(() => tracker.update(99, [])).toThrow(RangeError);
+    expect(() => tracker.update(Number.NaN, [])).toThrow(RangeError);
+    expect(() => tracker.flush(50)).toThrow(RangeError);
+  });
+
+  it('rejects a probability outside [0, 1] and a non-finite box', () => {
+    const tracker = new FaceTracker();
+    expect(() => tracker.update(0, [face(0, 0, 1.2)])).toThrow(/probWithoutMask/);
+    expect(() => tracker.update(1, [face(0, 0, Number.NaN)])).toThrow(/probWithoutMask/);
+    expect(() => tracker.update(2, [face(Number.POSITIVE_INFINITY, 0, 0.5)])).toThrow(/box/);
+  });
+
+  it('rejects out-of-range options', () => {
+    expect(() => new FaceTracker({ minFrames: 0 })).toThrow(RangeError);
+    expect(() => new FaceTracker({ minFrames: 2.5 })).toThrow(RangeError);
+    expect(() => new FaceTracker({ maxGapMs: -1 })).toThrow(RangeError);
+    expect(() => new FaceTracker({ withMaskThreshold: 0.7, withoutMaskThreshold: 0.6 })).toThrow(RangeError);
+    expect(() => new FaceTracker({ duplicateIou: 0 })).toThrow(RangeError);
+    expect(new FaceTracker({ maxGapMs: undefined }).options.maxGapMs).toBe(1000);
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * The tracker scenarios required by issue 4, on synthetic frame sequences: a person standing, two people
+ * crossing, a short absence, a flickering label, and a return after the gap.
+ */
+import { describe, expect, it } from 'vitest';
+import { FaceTracker } from '../../src/shared/tracking/tracker';
+import type { Observation, PersonCounted, TrackEnded, TrackerUpdate } from '../../src/shared/tracking/types';
+
+/** A face of `size` pixels centred on (cx, cy). */
+function face(cx: number, cy: number, probWithoutMask: number, size = 80, detScore?: number): Observation {
+  return {
+    box: { x: cx - size / 2, y: cy - size / 2, width: size, height: size },
+    probWithoutMask,
+    detScore,
+  };
+}
+
+/** Deterministic noise in [-1, 1] (a linear congruential generator), so a failing run can be replayed. */
+function noise(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state / 2 ** 32) * 2 - 1;
+  };
+}
+
+interface Run {
+  updates: TrackerUpdate[];
+  counted: PersonCounted[];
+  ended: TrackEnded[];
+}
+
+/**
+ * Feeds `frames` (timestamp, faces) to `tracker`, then flushes at `flushAtMs` (default: 100 ms after the last
+ * frame). Collects every event and checks the invariant every scenario relies on: no track counted twice.
+ */
+function run(tracker: FaceTracker, frames: [number, Observation[]][], flushAtMs?: number): Run {
+  const updates = frames.map(([t, faces]) => tracker.update(t, faces));
+  const last = frames.length > 0 ? frames[frames.length - 1][0] : 0;
+  const flushed = tracker.flush(flushAtMs ?? last + 100);
+  const all = [...updates, flushed];
+  const counted = all.flatMap((update) => update.counted);
+  const ended = all.flatMap((update) => update.ended);
+  expect(new Set(counted.map((event) => event.trackId)).size).toBe(counted.length);
+  return { updates, counted, ended };
+}
+
+/** Frames every `stepMs` from `fromMs` (inclusive) to `toMs` (exclusive). */
+function frames(fromMs: number, toMs: number, stepMs: number, faces: (t: number) => Observation[]) {
+  const out: [number, Observation[]][] = [];
+  for (let t = fromMs; t < toMs; t += stepMs) out.push([t, faces(t)]);
+  return out;
+}
+
+/** Id of the track matched to `faces[observationIndex]` in `update`. */
+function idOf(update: TrackerUpdate, observationIndex: number): number | undefined {
+  return update.tracks.find((track) => track.observationIndex === observationIndex)?.id;
+}
+
+describe('FaceTracker scenarios (issue 4)', () => {
+  it('counts one person standing in view for 10 s exactly once, early, despite jitter and missed frames', () => {
+    const jitter = noise(1);
+    // 15 fps for 10 s; the detector misses every 7th frame; box jitters ±4 px; classifier noisy around 0.1.
+    const sequence = frames(0, 10_000, 1000 / 15, (t) =>
+      Math.round(t / (1000 / 15)) % 7 === 6
+        ? []
+        : [face(320 + 4 * jitter(), 240 + 4 * jitter(), 0.1 + 0.08 * jitter(), 120 + 4 * jitter())],
+    );
+    const result = run(new FaceTracker(), sequence);
+
+    expect(result.counted).toHaveLength(1);
+    const [person] = result.counted;
+    expect(person.decision).toBe('with_mask');
+    expect(person.frames).toBe(5);
+    // Counted at its 5th observation (frames 0–4 are all observed), not when the person leaves.
+    expect(person.countedAtMs).toBeCloseTo(4000 / 15, 6);
+    const ids = new Set(result.updates.flatMap((update) => update.tracks.map((track) => track.id)));
+    expect([...ids]).toEqual([person.trackId]);
+    expect(result.ended).toHaveLength(1);
+    expect(result.ended[0]).toMatchObject({ trackId: person.trackId, decision: 'with_mask' });
+    expect(result.ended[0].lastSeenMs - result.ended[0].firstSeenMs).toBeGreaterThan(9800);
+  });
+
+  it('keeps the identities of two people who cross, even when one is hidden behind the other', () => {
+    // A walks right, B walks left, 300 px/s each at 10 fps, B a little lower; B is not detected while
+    // within 100 px of A (occluded), which lasts about 0.3 s.
+    const sequence = frames(0, 3000, 100, (t) => {
+      const xA = 50 + 0.3 * t;
+      const xB = 950 - 0.3 * t;
+      const faces = [face(xA, 200, 0.05)];
+      if (Math.abs(xA - xB) >= 100) faces.push(face(xB, 230, 0.95));
+      return faces;
+    });
+    const result = run(new FaceTracker(), sequence);
+
+    const idA = idOf(result.updates[0], 0);
+    const idB = idOf(result.updates[0], 1);
+    expect(idA).toBeDefined();
+    expect(idB).toBeDefined();
+    expect(idA).not.toBe(idB);
+    let framesWithB = 0;
+    result.updates.forEach((update, index) => {
+      expect(idOf(update, 0), `A at frame ${index}`).toBe(idA);
+      if (sequence[index][1].length === 2) {
+        expect(idOf(update, 1), `B at frame ${index}`).toBe(idB);
+        framesWithB += 1;
+      }
+    });
+    // The occlusion really happened, and B was seen on both sides of it.
+    expect(framesWithB).toBeLessThan(sequence.length - 2);
+    expect(result.counted.map((event) => [event.trackId, event.decision])).toEqual([
+      [idA, 'with_mask'],
+      [idB, 'without_mask'],
+    ]);
+  });
+
+  it('does not count twice a person missing for 0.5 s', () => {
+    const sequence = [
+      ...frames(0, 3000, 100, () => [face(300, 240, 0.9)]),
+      ...frames(3000, 3500, 100, () => []),
+      // Back a few pixels away, as people shift while the detector misses them.
+      ...frames(3500, 6000, 100, () => [face(310, 236, 0.9)]),
+    ];
+    const result = run(new FaceTracker(), sequence);
+
+    expect(result.counted).toHaveLength(1);
+    expect(result.counted[0].decision).toBe('without_mask');
+    const during = result.updates[32];
+    expect(during.tracks).toHaveLength(1);
+    expect(during.tracks[0]).toMatchObject({ id: result.counted[0].trackId, visible: false });
+    expect(idOf(result.updates[40], 0)).toBe(result.counted[0].trackId);
+    expect(result.ended).toHaveLength(1);
+    expect(result.ended[0].frames).toBe(55);
+  });
+
+  it('does not count twice a person whose label flickers from frame to frame', () => {
+    // Alternating 0.9 / 0.1: the average sits at 0.5, inside the uncertain band, for 6 s.
+    const sequence = frames(0, 6000, 100, (t) => [face(300, 240, Math.round(t / 100) % 2 === 0 ? 0.9 : 0.1)]);
+    const result = run(new FaceTracker(), sequence);
+
+    expect(result.counted).toHaveLength(1);
+    expect(result.counted[0]).toMatchObject({ decision: 'uncertain', frames: 31, countedAtMs: 3000 });
+    expect(result.counted[0].averageProbWithoutMask).toBeCloseTo(0.5, 1);
+  });
+
+  it('does not count twice a person whose label changes after they were counted', () => {
+    // Masked for 2 s, then the mask comes off: the first decision stands, and no second event follows.
+    const sequence = frames(0, 6000, 100, (t) => [face(300, 240, t < 2000 ? 0.05 : 0.95)]);
+    const result = run(new FaceTracker(), sequence);
+
+    expect(result.counted).toHaveLength(1);
+    expect(result.counted[0]).toMatchObject({ decision: 'with_mask', countedAtMs: 400 });
+    const lastTrack = result.updates[result.updates.length - 1].tracks[0];
+    expect(lastTrack.decision).toBe('with_mask');
+    expect(lastTrack.averageProbWithoutMask).toBeGreaterThan(0.65);
+  });
+
+  it('counts as a new person someone who leaves and returns after the gap', () => {
+    const sequence = [
+      ...frames(0, 3000, 100, () => [face(300, 240, 0.05)]),
+      // 1.5 s away (more than the 1 s gap), then back at the same spot.
+      ...frames(3000, 4400, 100, () => []),
+      ...frames(4400, 7000, 100, () => [face(300, 240, 0.05)]),
+    ];
+    const result = run(new FaceTracker(), sequence);
+
+    expect(result.counted).toHaveLength(2);
+    const [first, second] = result.counted;
+    expect(first.trackId).not.toBe(second.trackId);
+    expect(first.decision).toBe('with_mask');
+    expect(second.decision).toBe('with_mask');
+    // The first track ends at the first frame beyond the gap, 2900 + 1000 < 4000.
+    const endedAt = result.updates.findIndex((update) => update.ended.length > 0);
+    expect(sequence[endedAt][0]).toBe(4000);
+    expect(result.updates[endedAt].ended[0]).toMatchObject({ trackId: first.trackId, lastSeenMs: 2900 });
+  });
+
+  it('keeps the identity through a gap of exactly maxGapMs, and not one millisecond more', () => {
+    const withGap = (gapMs: number) =>
+      run(new FaceTracker(), [
+        ...frames(0, 1000, 100, () => [face(300, 240, 0.05)]),
+        ...frames(900 + gapMs, 2000 + gapMs, 100, () => [face(300, 240, 0.05)]),
+      ]);
+    expect(withGap(1000).counted).toHaveLength(1);
+    expect(withGap(1001).counted).toHaveLength(2);
+  });
+});
