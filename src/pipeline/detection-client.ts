@@ -1,0 +1,212 @@
+/**
+ * The page's side of the detection worker: the one module that owns the worker's life. It starts the
+ * worker, loads the models, sends frames with one in flight (a frame offered while one is in flight is
+ * closed and skipped here, before it crosses), and restarts the worker when it crashes or hangs.
+ *
+ * @fires progress - CustomEvent<ProgressMessage> while models load
+ * @fires ready - CustomEvent<ReadyMessage> when models are loaded (again after a restart)
+ * @fires error - CustomEvent<ErrorMessage> for fatal and per-frame errors
+ * @fires restart - CustomEvent<{ reason: string; attempt: number }> when a crashed worker is replaced
+ */
+import {
+  transferablesOf,
+  type DetectionRange,
+  type ErrorMessage,
+  type FrameMode,
+  type InitRequest,
+  type ReadyMessage,
+  type ResultMessage,
+  type StatsMessage,
+  type WorkerMessage,
+  type WorkerRequest,
+} from '../shared/protocol.ts';
+
+/** Options of {@link DetectionClient}. */
+export interface DetectionClientOptions {
+  /** Base URL the worker resolves model and wasm paths against (default: the document's base). */
+  baseUrl?: string;
+  range?: DetectionRange;
+  classifierBackend?: InitRequest['classifierBackend'];
+  detectorDelegate?: InitRequest['detectorDelegate'];
+  /** How long a frame may take before the worker is taken for hung and restarted. */
+  frameTimeoutMs?: number;
+  /** Restarts allowed before giving up (counted since the last successful frame). */
+  maxRestarts?: number;
+}
+
+/** Answered frame, or `undefined` when the frame was skipped (worker busy or restarting). */
+export type FrameOutcome = ResultMessage | undefined;
+
+function createWorker(): Worker {
+  return new Worker(new URL('../worker/detection.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'maskguard-detection',
+  });
+}
+
+/** See the module comment. */
+export class DetectionClient extends EventTarget {
+  private worker: Worker | undefined;
+  private ready: Promise<ReadyMessage> | undefined;
+  private inFlight: { frameId: number; resolve: (outcome: FrameOutcome) => void; timer: number } | undefined;
+  private statsWaiters: ((stats: StatsMessage) => void)[] = [];
+  private nextFrameId = 1;
+  private restarts = 0;
+  private range: DetectionRange;
+  private stopped = false;
+
+  private readonly options: DetectionClientOptions;
+
+  constructor(options: DetectionClientOptions = {}) {
+    super();
+    this.options = { ...options };
+    this.range = options.range ?? 'auto';
+  }
+
+  /** Starts the worker and loads the models; resolves when ready, rejects with a guard-readable error. */
+  start(): Promise<ReadyMessage> {
+    this.stopped = false;
+    this.ready ??= this.spawn();
+    return this.ready;
+  }
+
+  /** True when a frame offered now would be processed rather than skipped. */
+  get idle(): boolean {
+    return this.worker !== undefined && this.inFlight === undefined;
+  }
+
+  /**
+   * Offers one frame. The bitmap is transferred to the worker, or closed here when a frame is already in
+   * flight (one frame in flight, never a queue). Resolves with the result, or undefined if skipped.
+   */
+  async submit(bitmap: ImageBitmap, timestampMs: number, mode: FrameMode, detectOnly = false) {
+    await this.start();
+    if (!this.idle) {
+      bitmap.close();
+      return undefined;
+    }
+    const frameId = this.nextFrameId++;
+    return new Promise<FrameOutcome>((resolve) => {
+      const timer = self.setTimeout(
+        () => this.crashed(`a frame took longer than ${this.options.frameTimeoutMs ?? 20_000} ms`),
+        this.options.frameTimeoutMs ?? 20_000,
+      );
+      this.inFlight = { frameId, resolve, timer };
+      this.send({ type: 'frame', frameId, timestampMs, mode, bitmap, detectOnly });
+    });
+  }
+
+  /** Switches between near, far and auto detection from the next frame on. */
+  setRange(range: DetectionRange): void {
+    this.range = range;
+    if (this.worker !== undefined) this.send({ type: 'set-range', range });
+  }
+
+  /** Live tensor count and frame counters from the worker. */
+  async stats(): Promise<StatsMessage> {
+    await this.start();
+    return new Promise((resolve) => {
+      this.statsWaiters.push(resolve);
+      this.send({ type: 'stats' });
+    });
+  }
+
+  /** Stops the worker; a later `start()` makes a new one. */
+  stop(): void {
+    this.stopped = true;
+    this.finishInFlight(undefined);
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.ready = undefined;
+  }
+
+  private send(request: WorkerRequest): void {
+    this.worker?.postMessage(request, transferablesOf(request));
+  }
+
+  private spawn(): Promise<ReadyMessage> {
+    const worker = createWorker();
+    this.worker = worker;
+    return new Promise<ReadyMessage>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+        const message = event.data;
+        switch (message.type) {
+          case 'progress':
+            this.emit('progress', message);
+            return;
+          case 'ready':
+            this.emit('ready', message);
+            resolve(message);
+            return;
+          case 'result':
+            if (this.inFlight?.frameId === message.frameId) this.restarts = 0;
+            this.finishInFlight(message, message.frameId);
+            return;
+          case 'dropped':
+            this.finishInFlight(undefined, message.frameId);
+            return;
+          case 'stats':
+            this.statsWaiters.shift()?.(message);
+            return;
+          case 'error':
+            this.emit('error', message);
+            if (message.frameId !== undefined) this.finishInFlight(undefined, message.frameId);
+            if (message.fatal) {
+              this.stop();
+              reject(new Error(message.message + (message.detail ? ` (${message.detail})` : '')));
+            }
+            return;
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        this.crashed(event.message || 'the detection worker crashed');
+        reject(new Error(`The detection worker crashed while loading: ${event.message}`));
+      };
+      this.send({
+        type: 'init',
+        baseUrl: this.options.baseUrl ?? document.baseURI,
+        range: this.range,
+        classifierBackend: this.options.classifierBackend,
+        detectorDelegate: this.options.detectorDelegate,
+      });
+    });
+  }
+
+  /** Replaces a crashed or hung worker; the frame in flight is given up (answered as skipped). */
+  private crashed(reason: string): void {
+    this.finishInFlight(undefined);
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.ready = undefined;
+    if (this.stopped) return;
+    // A crash with the GPU delegate is most likely the delegate's: the restarted worker uses the CPU.
+    if (this.options.detectorDelegate === 'GPU') this.options.detectorDelegate = 'CPU';
+    const attempt = ++this.restarts;
+    if (attempt > (this.options.maxRestarts ?? 3)) {
+      const error: ErrorMessage = {
+        type: 'error',
+        fatal: true,
+        message: 'The detector keeps crashing. Reload the app.',
+        detail: reason,
+      };
+      this.emit('error', error);
+      return;
+    }
+    this.emit('restart', { reason, attempt });
+    this.ready = this.spawn();
+    this.ready.catch(() => {});
+  }
+
+  private finishInFlight(outcome: FrameOutcome, frameId?: number): void {
+    const pending = this.inFlight;
+    if (pending === undefined || (frameId !== undefined && pending.frameId !== frameId)) return;
+    self.clearTimeout(pending.timer);
+    this.inFlight = undefined;
+    pending.resolve(outcome);
+  }
+
+  private emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The detection worker: frames in, faces with mask decisions out.
+ *
+ * A module worker (Vite bundles it as an ES module). tasks-vision's default loader calls `importScripts`,
+ * which module workers lack, so we load its module variant (`vision_wasm_module_internal.js`, copied to
+ * `public/vendor/mediapipe/` by `npm run models`).
+ *
+ * Frame discipline: one frame in flight. A frame that arrives while another is being processed is closed
+ * at once and answered with `dropped`, never queued; every bitmap is closed on every path.
+ */
+import {
+  assertNever,
+  type DetectionRange,
+  type FrameRequest,
+  type InitRequest,
+  type WorkerMessage,
+  type WorkerRequest,
+} from '../shared/protocol.ts';
+import { decideMaskClass } from '../shared/mask-classifier-spec.ts';
+import { faceCrop } from '../shared/face-crop.ts';
+import { FaceDetectorSet } from './face-detector.ts';
+import { MaskClassifier } from './mask-classifier.ts';
+import { allowOnlySameOriginFetch } from './same-origin-fetch.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+allowOnlySameOriginFetch(self);
+
+function post(message: WorkerMessage): void {
+  self.postMessage(message);
+}
+
+let detectors: FaceDetectorSet | undefined;
+let classifier: MaskClassifier | undefined;
+let range: DetectionRange = 'auto';
+let loading: Promise<void> | undefined;
+let busy = false;
+let framesHeld = 0;
+let maxFramesHeld = 0;
+let framesProcessed = 0;
+let framesDropped = 0;
+
+async function init(request: InitRequest): Promise<void> {
+  range = request.range;
+  const files = { detector: [0, 0], classifier: [0, 1] };
+  const report = (stage: string) =>
+    post({
+      type: 'progress',
+      stage,
+      loadedBytes: files.detector[0]! + files.classifier[0]!,
+      totalBytes: files.detector[1]! + files.classifier[1]!,
+    });
+  try {
+    const base = request.baseUrl;
+    detectors = new FaceDetectorSet(
+      base,
+      {
+        wasmLoaderPath: new URL('vendor/mediapipe/vision_wasm_module_internal.js', base).href,
+        wasmBinaryPath: new URL('vendor/mediapipe/vision_wasm_module_internal.wasm', base).href,
+      },
+      request.detectorDelegate ?? 'CPU',
+    );
+    await detectors.load(range, (loaded, total) => {
+      files.detector = [loaded, total];
+      report('Loading the face detector');
+    });
+    classifier = await MaskClassifier.load(base, request.classifierBackend ?? 'webgl', (fraction) => {
+      files.classifier = [fraction, 1];
+      report('Loading the mask classifier');
+    });
+    post({ type: 'ready', classifierBackend: classifier.backend, detectorDelegate: detectors.delegate });
+  } catch (error) {
+    post({
+      type: 'error',
+      fatal: true,
+      message: 'MaskGuard could not load its models. Reload the app; if this keeps happening, reinstall it.',
+      detail: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+async function processFrame(request: FrameRequest): Promise<void> {
+  const { bitmap } = request;
+  try {
+    if (detectors === undefined || classifier === undefined) throw new Error('models are not loaded');
+    const t0 = performance.now();
+    const { faces, timestamp } = await detectors.detect(bitmap, range, request.mode, request.timestampMs);
+    const t1 = performance.now();
+    const crops = faces.map((f) => faceCrop(f.box, bitmap.width, bitmap.height));
+    const { probabilities, cropMs, classifyMs } = request.detectOnly
+      ? { probabilities: [], cropMs: 0, classifyMs: 0 }
+      : await classifier.classify(bitmap, crops);
+    const t2 = performance.now();
+    framesProcessed++;
+    post({
+      type: 'result',
+      frameId: request.frameId,
+      timestampMs: timestamp,
+      width: bitmap.width,
+      height: bitmap.height,
+      faces: request.detectOnly
+        ? []
+        : faces.map((face, i) => {
+            const pWithout = probabilities[i]!;
+            const probs = { with_mask: 1 - pWithout, without_mask: pWithout };
+            return {
+              box: face.box,
+              crop: crops[i]!,
+              detScore: face.score,
+              label: decideMaskClass([probs.with_mask, probs.without_mask]),
+              probs,
+            };
+          }),
+      timings: { detectMs: t1 - t0, cropMs, classifyMs, totalMs: t2 - t0 },
+    });
+  } catch (error) {
+    post({
+      type: 'error',
+      fatal: false,
+      message: 'A frame could not be checked.',
+      detail: error instanceof Error ? error.message : String(error),
+      frameId: request.frameId,
+    });
+  } finally {
+    bitmap.close();
+  }
+}
+
+self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  switch (request.type) {
+    case 'init':
+      loading = init(request);
+      return;
+    case 'set-range':
+      range = request.range;
+      return;
+    case 'stats':
+      post({
+        type: 'stats',
+        liveTensors: MaskClassifier.liveTensors(),
+        framesProcessed,
+        framesDropped,
+        framesHeld,
+        maxFramesHeld,
+      });
+      return;
+    case 'frame':
+      if (busy) {
+        request.bitmap.close();
+        framesDropped++;
+        post({ type: 'dropped', frameId: request.frameId });
+        return;
+      }
+      busy = true;
+      framesHeld++;
+      maxFramesHeld = Math.max(maxFramesHeld, framesHeld);
+      void (async () => {
+        try {
+          await loading;
+          await processFrame(request);
+        } finally {
+          framesHeld--;
+          busy = false;
+        }
+      })();
+      return;
+    default:
+      assertNever(request);
+  }
+};

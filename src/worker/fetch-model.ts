@@ -1,0 +1,39 @@
+/**
+ * Fetches a model file with byte progress and errors a guard can act on. The service worker answers these
+ * requests from its cache once the app has been opened online.
+ */
+
+/** Called as bytes arrive; `totalBytes` is 0 when the server does not say. */
+export type ByteProgress = (loadedBytes: number, totalBytes: number) => void;
+
+/** Reads `url` fully, reporting progress. Throws a clear error for HTTP errors and empty files. */
+export async function fetchModel(url: string, what: string, onProgress: ByteProgress): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`Could not download the ${what} (${url}): ${String(error)}`, { cause: error });
+  }
+  if (!response.ok)
+    throw new Error(`Could not download the ${what}: ${url} answered HTTP ${response.status}`);
+  const total = Number(response.headers.get('content-length') ?? 0);
+  const reader = response.body?.getReader();
+  if (reader === undefined) return new Uint8Array(await response.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress(loaded, total);
+  }
+  if (loaded === 0) throw new Error(`The ${what} at ${url} is empty`);
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
