@@ -1,0 +1,31 @@
+/**
+ * Retention: old shifts are deleted with everything that belongs to them.
+ */
+import type { IDBPDatabase } from 'idb';
+import type { MaskGuardDB } from './schema.js';
+
+/** Milliseconds in a day, for `retentionDays` (a DST day is off by an hour, which retention can ignore). */
+export const DAY_MS = 86_400_000;
+
+/**
+ * Deletes every shift that ended before `cutoff` (epoch ms), with its events and thumbnails, in one
+ * transaction so that no event outlives its shift. A running shift (no `end`) is never deleted, however old.
+ * Resolves to the ids of the deleted shifts.
+ */
+export async function pruneEndedBefore(db: IDBPDatabase<MaskGuardDB>, cutoff: number): Promise<string[]> {
+  const tx = db.transaction(['shifts', 'events', 'thumbnails'], 'readwrite');
+  // A shift that started after the cutoff cannot have ended before it, so the index bounds the scan.
+  const candidates = await tx.objectStore('shifts').index('byStart').getAll(IDBKeyRange.upperBound(cutoff));
+  const old = candidates.filter((shift) => shift.end !== undefined && shift.end < cutoff);
+  for (const shift of old) {
+    for (const key of await tx.objectStore('events').index('byShift').getAllKeys(shift.id)) {
+      await tx.objectStore('events').delete(key);
+    }
+    for (const key of await tx.objectStore('thumbnails').index('byShift').getAllKeys(shift.id)) {
+      await tx.objectStore('thumbnails').delete(key);
+    }
+    await tx.objectStore('shifts').delete(shift.id);
+  }
+  await tx.done;
+  return old.map((shift) => shift.id);
+}

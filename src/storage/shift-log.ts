@@ -1,0 +1,309 @@
+/**
+ * The shift log: the one module that opens the database. Components call it; they never touch IndexedDB.
+ */
+import { openDB, type IDBPDatabase } from 'idb';
+import { newId } from './ids.js';
+import {
+  DB_NAME,
+  DB_VERSION,
+  migrate,
+  type Decision,
+  type MaskGuardDB,
+  type PersonEvent,
+  type Settings,
+  type Shift,
+} from './schema.js';
+import { readSettings, writeSetting } from './settings.js';
+import { DAY_MS, pruneEndedBefore } from './retention.js';
+import { mayKeepThumbnail, storedThumbnailBytes } from './thumbnails.js';
+import { tallyDecisions, type Tally } from '../shared/tracking/tally.js';
+import { dayRange, hourlyOf, type HourBucket } from './hourly.js';
+import { WriteQueue, type StorageStatus } from './write-queue.js';
+import type { PendingWrite } from './writes.js';
+
+/** Options of {@link ShiftLog.open}; all optional, the defaults are what the app uses. */
+export interface ShiftLogOptions {
+  /** Database name. Default {@link DB_NAME}; tests pass a fresh name each. */
+  name?: string;
+  /** Clock in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+  /** Milliseconds between automatic retries while writes are pending. Default 15 s. */
+  retryMs?: number;
+  /** Prune old shifts while opening. Default true. */
+  pruneOnOpen?: boolean;
+}
+
+/** One person as the tracker counted them. */
+export interface CountedPerson {
+  decision: Decision;
+  averageConfidence: number;
+  framesSeen: number;
+  timeInViewMs: number;
+  /** Epoch milliseconds; default now. */
+  time?: number;
+  /** A small image of the person; kept only if unmasked, opted in, and within the size caps. */
+  thumbnail?: Blob;
+}
+
+/** Which events a tally or a chart covers: one shift, or the local day containing `day` (epoch ms). */
+export type TallyScope = { shiftId: string } | { day: number };
+
+/**
+ * The guard's shifts and the people counted in them.
+ *
+ * Every counted person is queued in memory first and then written in its own strict transaction; a failed
+ * write (a full disk above all) leaves them queued, counted in every tally, and retried on the next write,
+ * every `retryMs`, and on {@link ShiftLog.retry}.
+ *
+ * @fires status - an `Event` whenever {@link ShiftLog.status} changes.
+ */
+export class ShiftLog extends EventTarget {
+  private readonly queue: WriteQueue;
+  private running: Shift | undefined;
+  /** Bytes of stored thumbnails; undefined after anything that may have deleted some (recounted lazily). */
+  private storedThumbnailBytes: number | undefined;
+
+  private constructor(
+    private readonly db: IDBPDatabase<MaskGuardDB>,
+    private readonly settings: Settings,
+    private readonly now: () => number,
+    retryMs: number,
+  ) {
+    super();
+    this.queue = new WriteQueue(
+      db,
+      retryMs,
+      (write) => this.written(write),
+      () => this.dispatchEvent(new Event('status')),
+    );
+  }
+
+  /** Opens (creating or migrating) the database and restores the running shift, if any. */
+  static async open(options: ShiftLogOptions = {}): Promise<ShiftLog> {
+    const db = await openDB<MaskGuardDB>(options.name ?? DB_NAME, DB_VERSION, {
+      upgrade(db, oldVersion, newVersion, tx) {
+        // Abort on a failed step, so the open fails rather than leaving a half-migrated database.
+        migrate(db, oldVersion, newVersion ?? DB_VERSION, tx).catch(() => {
+          try {
+            tx.abort();
+          } catch {
+            // Already finished: its own error has failed the open.
+          }
+        });
+      },
+      // A newer version of the app wants to upgrade the schema: let it. Writes then fail and stay queued.
+      blocking: () => db.close(),
+    });
+    const settings = await readSettings(db);
+    const log = new ShiftLog(db, settings, options.now ?? Date.now, options.retryMs ?? 15_000);
+    const latest = await db.getAllFromIndex('shifts', 'byStart');
+    log.running = latest.reverse().find((shift) => shift.end === undefined);
+    // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
+    if (options.pruneOnOpen ?? true) await log.prune().catch(() => 0);
+    return log;
+  }
+
+  /** What to tell the guard about storage right now. */
+  get status(): StorageStatus {
+    return this.queue.status;
+  }
+
+  /** People counted but not yet on disk (a queued shift record is not a person and is not counted here). */
+  get pendingCount(): number {
+    return this.queue.pendingPeople;
+  }
+
+  /** The running shift, if any. */
+  currentShift(): Shift | undefined {
+    return this.running;
+  }
+
+  /** Starts a shift at `door`. Throws if one is running: the guard ends it first (with confirmation). */
+  async startShift(door: string): Promise<Shift> {
+    if (this.running) throw new Error('A shift is already running');
+    this.running = { id: newId(), start: this.now(), door: door.trim() };
+    await this.queue.save({ kind: 'shift', shift: this.running });
+    return this.running;
+  }
+
+  /** Ends the running shift; resolves to it, or undefined if none was running. */
+  async endShift(): Promise<Shift | undefined> {
+    if (!this.running) return undefined;
+    const shift: Shift = { ...this.running, end: this.now() };
+    this.running = undefined;
+    await this.queue.save({ kind: 'shift', shift });
+    return shift;
+  }
+
+  /**
+   * Records one person counted by the tracker in the running shift. Resolves once the write was attempted;
+   * it does not reject on a storage failure (the person stays queued, see {@link ShiftLog.status}).
+   */
+  async recordPerson(person: CountedPerson): Promise<PersonEvent> {
+    const shift = this.requireShift();
+    const event: PersonEvent = {
+      id: newId(),
+      shiftId: shift.id,
+      time: person.time ?? this.now(),
+      decision: person.decision,
+      averageConfidence: person.averageConfidence,
+      framesSeen: person.framesSeen,
+      timeInViewMs: person.timeInViewMs,
+      source: 'auto',
+    };
+    const thumbnail = await this.acceptThumbnail(event.decision, person.thumbnail);
+    if (thumbnail) event.thumbnailId = event.id;
+    await this.queue.save({ kind: 'event', event, thumbnail });
+    return event;
+  }
+
+  /** Adds a person the guard counted by hand (the camera missed them) to the running shift. */
+  async addManual(decision: Decision): Promise<PersonEvent> {
+    const shift = this.requireShift();
+    const event: PersonEvent = {
+      id: newId(),
+      shiftId: shift.id,
+      time: this.now(),
+      decision,
+      averageConfidence: null,
+      framesSeen: 0,
+      timeInViewMs: 0,
+      source: 'manual',
+    };
+    await this.queue.save({ kind: 'event', event });
+    return event;
+  }
+
+  /**
+   * Changes the decision of the running shift's latest person. The first decision ever recorded stays in
+   * `corrected.from`. A thumbnail is deleted when the person turns out not to be unmasked.
+   * Resolves to the updated event, or undefined if there is no running shift or no person in it.
+   */
+  async correctLast(decision: Decision): Promise<PersonEvent | undefined> {
+    if (!this.running) return undefined;
+    const last = (await this.events(this.running.id)).at(-1);
+    if (!last || last.decision === decision) return last;
+    const event: PersonEvent = {
+      ...last,
+      decision,
+      corrected: { from: last.corrected?.from ?? last.decision, at: this.now() },
+    };
+    // Only unmasked people may have a thumbnail; writing the event without the reference deletes it.
+    if (decision !== 'without_mask') delete event.thumbnailId;
+    await this.queue.save({ kind: 'event', event });
+    return event;
+  }
+
+  /** All shifts, on disk or queued, newest first. */
+  async shifts(): Promise<Shift[]> {
+    return this.queue.serial(async () => {
+      const byId = new Map((await this.db.getAll('shifts')).map((shift) => [shift.id, shift]));
+      for (const shift of this.queue.pending.shifts()) byId.set(shift.id, shift);
+      return [...byId.values()].sort((a, b) => b.start - a.start);
+    });
+  }
+
+  /** The people of one shift, on disk or queued, oldest first. */
+  async events(shiftId: string): Promise<PersonEvent[]> {
+    return this.queue.serial(async () => {
+      const stored = await this.db.getAllFromIndex('events', 'byShift', shiftId);
+      return this.withPending(stored, (event) => event.shiftId === shiftId);
+    });
+  }
+
+  /** The people counted during the local day containing `day` (epoch ms), any shift, oldest first. */
+  async eventsOfDay(day: number): Promise<PersonEvent[]> {
+    const [from, to] = dayRange(day);
+    return this.queue.serial(async () => {
+      const range = IDBKeyRange.bound(from, to, false, true);
+      const stored = await this.db.getAllFromIndex('events', 'byTime', range);
+      return this.withPending(stored, (event) => event.time >= from && event.time < to);
+    });
+  }
+
+  /** Totals and compliance for a shift or a day, derived from its events (queued ones included). */
+  async tally(scope: TallyScope): Promise<Tally> {
+    return tallyDecisions(await this.scoped(scope));
+  }
+
+  /** Per-hour buckets for a shift or a day, derived from its events (queued ones included). */
+  async hourly(scope: TallyScope): Promise<HourBucket[]> {
+    return hourlyOf(await this.scoped(scope));
+  }
+
+  /** The kept thumbnail of an event, if any. */
+  async thumbnail(eventId: string): Promise<Blob | undefined> {
+    return (await this.db.get('thumbnails', eventId))?.blob;
+  }
+
+  /** The current value of a setting. */
+  getSetting<K extends keyof Settings>(key: K): Settings[K] {
+    return this.settings[key];
+  }
+
+  /** Stores a setting. Rejects if it could not be written (the old value then stays in effect). */
+  async setSetting<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
+    await writeSetting(this.db, key, value);
+    this.settings[key] = value;
+  }
+
+  /**
+   * Deletes shifts that ended more than `retentionDays` before `now`, with their events and thumbnails.
+   * The running shift is never pruned. Resolves to the number of shifts deleted.
+   */
+  async prune(now = this.now()): Promise<number> {
+    const pruned = await pruneEndedBefore(this.db, now - this.settings.retentionDays * DAY_MS);
+    this.queue.pending.forgetShifts(new Set(pruned));
+    if (pruned.length > 0) this.storedThumbnailBytes = undefined;
+    return pruned.length;
+  }
+
+  /** Retries the queued writes now. Resolves to true when nothing is left in memory. */
+  async retry(): Promise<boolean> {
+    return this.queue.retry();
+  }
+
+  /** Stops the retry timer and closes the database. Queued people are lost if the page ends after this. */
+  close(): void {
+    this.queue.close();
+    this.db.close();
+  }
+
+  private requireShift(): Shift {
+    if (!this.running) throw new Error('No shift is running');
+    return this.running;
+  }
+
+  /** `blob` if it may be kept as the thumbnail of a person with `decision`, else undefined. */
+  private async acceptThumbnail(decision: Decision, blob: Blob | undefined): Promise<Blob | undefined> {
+    if (!blob || decision !== 'without_mask' || !this.settings.keepThumbnails) return undefined;
+    this.storedThumbnailBytes ??= await this.queue.serial(() => storedThumbnailBytes(this.db));
+    const used = this.storedThumbnailBytes + this.queue.pending.thumbnailBytes();
+    return mayKeepThumbnail(decision, blob, this.settings.keepThumbnails, used) ? blob : undefined;
+  }
+
+  private async scoped(scope: TallyScope): Promise<PersonEvent[]> {
+    return 'shiftId' in scope ? this.events(scope.shiftId) : this.eventsOfDay(scope.day);
+  }
+
+  /**
+   * Stored events overlaid with queued ones (a queued version is newer), sorted by time and then by id: ids
+   * sort in creation order (see newId), so two people counted in the same millisecond keep their order.
+   */
+  private withPending(stored: PersonEvent[], keep: (event: PersonEvent) => boolean): PersonEvent[] {
+    const byId = new Map(stored.map((event) => [event.id, event]));
+    for (const event of this.queue.pending.events()) if (keep(event)) byId.set(event.id, event);
+    return [...byId.values()].sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Keeps the stored thumbnail bytes exact after a write: it added this event's thumbnail or deleted one. */
+  private written(write: PendingWrite): void {
+    if (write.kind !== 'event') return;
+    if (write.thumbnail && this.storedThumbnailBytes !== undefined) {
+      this.storedThumbnailBytes += write.thumbnail.size;
+    } else if (write.event.corrected && !write.event.thumbnailId) {
+      // Only a correction can delete a thumbnail; its size is not known here, so recount when next needed.
+      this.storedThumbnailBytes = undefined;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { CSV_COLUMNS, defuseFormula, escapeField, toCsv, type CsvEvent } from '../../src/shared/csv.ts';
+
+/** A strict RFC 4180 reader, to check that what toCsv writes reads back as the same fields. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let field = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        if (text[i] === '"' && text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+        } else if (text[i] === '"') break;
+        else if (i >= text.length) throw new Error('unterminated quote');
+        else field += text[i++];
+      }
+      i++;
+    } else {
+      while (i < text.length && text[i] !== ',' && text[i] !== '\r') {
+        if (text[i] === '"' || text[i] === '\n') throw new Error(`bare ${JSON.stringify(text[i])} at ${i}`);
+        field += text[i++];
+      }
+    }
+    row.push(field);
+    if (text[i] === ',') i++;
+    else if (text.startsWith('\r\n', i)) {
+      rows.push(row);
+      row = [];
+      i += 2;
+    } else throw new Error(`expected , or CRLF at ${i}`);
+  }
+  if (row.length) throw new Error('last row has no CRLF');
+  return rows;
+}
+
+const time = Date.UTC(2024, 5, 1, 7, 15, 2, 345);
+/** The expected local_time, computed independently of the code under test. */
+function localOf(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+const auto: CsvEvent = {
+  id: 'e1',
+  shiftId: 's1',
+  time,
+  decision: 'without_mask',
+  averageConfidence: 0.91234,
+  framesSeen: 42,
+  timeInViewMs: 3449,
+  source: 'auto',
+};
+const manual: CsvEvent = {
+  id: 'e2',
+  shiftId: 's1',
+  time: time + 60_000,
+  decision: 'with_mask',
+  averageConfidence: null,
+  framesSeen: 0,
+  timeInViewMs: 0,
+  source: 'manual',
+  corrected: { from: 'uncertain' },
+};
+
+describe('toCsv', () => {
+  it('writes the documented header and one row per person, every row ending in CRLF', () => {
+    const text = toCsv([{ id: 's1', door: 'North' }], [auto, manual]);
+    expect(text.split('\r\n')).toEqual([
+      'shift_id,door,event_id,time_iso,local_time,decision,average_confidence,frames_seen,time_in_view_s,source,corrected_from',
+      `s1,North,e1,2024-06-01T07:15:02.345Z,${localOf(time)},without_mask,0.912,42,3.4,auto,`,
+      `s1,North,e2,2024-06-01T07:16:02.345Z,${localOf(time + 60_000)},with_mask,,0,0.0,manual,uncertain`,
+      '',
+    ]);
+    expect(CSV_COLUMNS).toHaveLength(11);
+  });
+
+  it('writes only the header for no events', () => {
+    expect(toCsv([], [])).toBe(CSV_COLUMNS.join(',') + '\r\n');
+  });
+
+  it('quotes commas, quotes and line breaks so the door reads back unchanged', () => {
+    const doors = ['Gate 3, "VIP" side', 'two\nlines', 'cr\r\nlf', 'plain', 'Tür Süd — 北门'];
+    const shifts = doors.map((door, i) => ({ id: `s${i}`, door }));
+    const events = doors.map((_, i) => ({ ...auto, id: `e${i}`, shiftId: `s${i}` }));
+    const rows = parseCsv(toCsv(shifts, events));
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows.slice(1).map((row) => row[1])).toEqual(doors);
+    expect(rows.slice(1).every((row) => row.length === CSV_COLUMNS.length)).toBe(true);
+  });
+
+  it('defuses a door name a spreadsheet would run as a formula', () => {
+    const doors = ['=HYPERLINK("http://x","y")', '+1', '-2+3', '@SUM(A1)', '\tTab', 'A=B', 'Door -1'];
+    const shifts = doors.map((door, i) => ({ id: `s${i}`, door }));
+    const events = doors.map((_, i) => ({ ...auto, id: `e${i}`, shiftId: `s${i}` }));
+    expect(
+      parseCsv(toCsv(shifts, events))
+        .slice(1)
+        .map((row) => row[1]),
+    ).toEqual([`'=HYPERLINK("http://x","y")`, "'+1", "'-2+3", "'@SUM(A1)", "'\tTab", 'A=B', 'Door -1']);
+  });
+
+  it('leaves the door empty for an event whose shift is unknown', () => {
+    expect(parseCsv(toCsv([], [auto]))[1]![1]).toBe('');
+  });
+});
+
+describe('field helpers', () => {
+  it('escapeField quotes only when needed and doubles inner quotes', () => {
+    expect(escapeField('abc')).toBe('abc');
+    expect(escapeField('a,b')).toBe('"a,b"');
+    expect(escapeField('say "hi"')).toBe('"say ""hi"""');
+    expect(escapeField('a\nb')).toBe('"a\nb"');
+    expect(escapeField('a\rb')).toBe('"a\rb"');
+  });
+
+  it('defuseFormula prefixes only a leading trigger character', () => {
+    expect(defuseFormula('=1')).toBe("'=1");
+    expect(defuseFormula('\r=1')).toBe("'\r=1");
+    expect(defuseFormula('North')).toBe('North');
+    expect(defuseFormula('')).toBe('');
+  });
+});

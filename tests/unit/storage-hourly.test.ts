@@ -1,0 +1,68 @@
+/**
+ * Per-hour chart buckets and local days, in a zone with daylight saving time so that the 23- and 25-hour
+ * days are exercised. Node reads TZ when it changes, so the zone is set for this file and restored after.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dayRange, hourStart, hourlyOf } from '../../src/storage/hourly.ts';
+
+const savedTz = process.env.TZ;
+beforeAll(() => {
+  process.env.TZ = 'Europe/Berlin';
+});
+afterAll(() => {
+  if (savedTz === undefined) delete process.env.TZ;
+  else process.env.TZ = savedTz;
+});
+
+const utc = (iso: string) => Date.parse(iso);
+
+describe('hourlyOf', () => {
+  it('is empty for no events', () => {
+    expect(hourlyOf([])).toEqual([]);
+  });
+
+  it('buckets by local hour, with empty hours between, and counts each decision', () => {
+    const events = [
+      { time: utc('2024-06-01T07:05:00Z'), decision: 'with_mask' as const }, // 09:05 CEST
+      { time: utc('2024-06-01T07:59:59Z'), decision: 'without_mask' as const },
+      { time: utc('2024-06-01T09:00:00Z'), decision: 'uncertain' as const }, // 11:00 CEST
+    ];
+    expect(hourlyOf(events)).toEqual([
+      { start: utc('2024-06-01T07:00:00Z'), masked: 1, unmasked: 1, uncertain: 0 },
+      { start: utc('2024-06-01T08:00:00Z'), masked: 0, unmasked: 0, uncertain: 0 },
+      { start: utc('2024-06-01T09:00:00Z'), masked: 0, unmasked: 0, uncertain: 1 },
+    ]);
+  });
+
+  it('skips the hour that does not exist in spring and keeps both 02:00 hours in autumn', () => {
+    // 31 March 2024: 02:00 CET becomes 03:00 CEST; 01:30 and 03:30 local are one real hour apart.
+    const spring = hourlyOf([
+      { time: utc('2024-03-31T00:30:00Z'), decision: 'with_mask' },
+      { time: utc('2024-03-31T01:30:00Z'), decision: 'with_mask' },
+    ]);
+    expect(spring.map((b) => b.start)).toEqual([utc('2024-03-31T00:00:00Z'), utc('2024-03-31T01:00:00Z')]);
+    // 27 October 2024: 03:00 CEST becomes 02:00 CET; 02:30 happens twice.
+    const autumn = hourlyOf([
+      { time: utc('2024-10-27T00:30:00Z'), decision: 'with_mask' },
+      { time: utc('2024-10-27T01:30:00Z'), decision: 'without_mask' },
+    ]);
+    expect(autumn).toEqual([
+      { start: utc('2024-10-27T00:00:00Z'), masked: 1, unmasked: 0, uncertain: 0 },
+      { start: utc('2024-10-27T01:00:00Z'), masked: 0, unmasked: 1, uncertain: 0 },
+    ]);
+  });
+});
+
+describe('hourStart and dayRange', () => {
+  it('floor to the local hour and the local day, 23 or 25 hours long at DST changes', () => {
+    expect(hourStart(utc('2024-06-01T07:42:13.5Z'))).toBe(utc('2024-06-01T07:00:00Z'));
+    expect(dayRange(utc('2024-06-01T12:00:00Z'))).toEqual([
+      utc('2024-05-31T22:00:00Z'),
+      utc('2024-06-01T22:00:00Z'),
+    ]);
+    const [springStart, springEnd] = dayRange(utc('2024-03-31T12:00:00Z'));
+    expect(springEnd - springStart).toBe(23 * 3_600_000);
+    const [autumnStart, autumnEnd] = dayRange(utc('2024-10-27T12:00:00Z'));
+    expect(autumnEnd - autumnStart).toBe(25 * 3_600_000);
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * ShiftLog against fake-indexeddb: shifts, counts derived from events, corrections, manual adds, thumbnails,
+ * settings and retention. Each test opens a fresh database and deletes it afterwards.
+ */
+import 'fake-indexeddb/auto';
+import { deleteDB, openDB } from 'idb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ShiftLog,
+  THUMBNAIL_MAX_BYTES,
+  THUMBNAIL_TOTAL_MAX_BYTES,
+  type CountedPerson,
+  type Decision,
+  type PersonEvent,
+} from '../../src/storage/index.ts';
+import type { MaskGuardDB } from '../../src/storage/schema.ts';
+
+const DAY = 86_400_000;
+let name: string;
+let clock: number;
+let log: ShiftLog;
+
+const at = (h: number, m = 0, day = 3) => new Date(2024, 5, day, h, m).getTime();
+const person = (decision: Decision, extra: Partial<CountedPerson> = {}): CountedPerson => ({
+  decision,
+  averageConfidence: 0.9,
+  framesSeen: 20,
+  timeInViewMs: 1500,
+  ...extra,
+});
+const jpeg = (bytes: number) => new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' });
+const open = () => ShiftLog.open({ name, now: () => clock });
+/** A second connection, to see what is really on disk rather than what the log reports. */
+async function onDisk<T>(
+  read: (db: Awaited<ReturnType<typeof openDB<MaskGuardDB>>>) => Promise<T>,
+): Promise<T> {
+  const db = await openDB<MaskGuardDB>(name);
+  try {
+    return await read(db);
+  } finally {
+    db.close();
+  }
+}
+
+beforeEach(async () => {
+  name = `shift-log-${crypto.randomUUID()}`;
+  clock = at(8);
+  log = await open();
+});
+
+afterEach(async () => {
+  log.close();
+  await deleteDB(name);
+});
+
+describe('shifts', () => {
+  it('starts, ends, and refuses a second running shift or counting outside a shift', async () => {
+    await expect(log.recordPerson(person('with_mask'))).rejects.toThrow('No shift is running');
+    const shift = await log.startShift('  North entrance ');
+    expect(shift).toMatchObject({ start: at(8), door: 'North entrance' });
+    expect(shift.end).toBeUndefined();
+    await expect(log.startShift('South')).rejects.toThrow('already running');
+    clock = at(16);
+    expect(await log.endShift()).toEqual({ ...shift, end: at(16) });
+    expect(log.currentShift()).toBeUndefined();
+    expect(await onDisk((db) => db.get('shifts', shift.id))).toEqual({ ...shift, end: at(16) });
+  });
+
+  it('survives a reload without ending: the running shift and its people come back', async () => {
+    const shift = await log.startShift('North');
+    await log.recordPerson(person('with_mask'));
+    await log.recordPerson(person('without_mask'));
+    log.close(); // no endShift, as when the page is killed
+    log = await open();
+    expect(log.currentShift()).toEqual(shift);
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 1, unmasked: 1, total: 2 });
+  });
+});
+
+describe('counts derived from events', () => {
+  it('tallies a shift from its events and follows the events when they change on disk', async () => {
+    const shift = await log.startShift('North');
+    const decisions: Decision[] = [
+      'with_mask',
+      'with_mask',
+      'without_mask',
+      'uncertain',
+      'with_mask',
+      'uncertain',
+    ];
+    const events: PersonEvent[] = [];
+    for (const decision of decisions) events.push(await log.recordPerson(person(decision)));
+    expect(await log.tally({ shiftId: shift.id })).toEqual({
+      masked: 3,
+      unmasked: 1,
+      uncertain: 2,
+      total: 6,
+      compliancePercent: 75,
+    });
+    // No count is stored anywhere: deleting an event record changes the tally.
+    await onDisk((db) => db.delete('events', events[2]!.id));
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({
+      unmasked: 0,
+      total: 5,
+      compliancePercent: 100,
+    });
+  });
+
+  it('buckets a shift per local hour, empty hours included, across midnight', async () => {
+    const shift = await log.startShift('Night door');
+    for (const [time, decision] of [
+      [at(22, 10), 'with_mask'],
+      [at(22, 50), 'without_mask'],
+      [at(23, 59), 'uncertain'],
+      [at(1, 5, 4), 'with_mask'],
+    ] as const) {
+      await log.recordPerson(person(decision, { time }));
+    }
+    expect(await log.hourly({ shiftId: shift.id })).toEqual([
+      { start: at(22), masked: 1, unmasked: 1, uncertain: 0 },
+      { start: at(23), masked: 0, unmasked: 0, uncertain: 1 },
+      { start: at(0, 0, 4), masked: 0, unmasked: 0, uncertain: 0 },
+      { start: at(1, 0, 4), masked: 1, unmasked: 0, uncertain: 0 },
+    ]);
+  });
+
+  it('tallies a local day over all its shifts and nothing of the next day', async () => {
+    await log.startShift('North');
+    await log.recordPerson(person('with_mask', { time: at(9) }));
+    await log.endShift();
+    await log.startShift('South');
+    await log.recordPerson(person('without_mask', { time: at(14) }));
+    await log.recordPerson(person('with_mask', { time: at(0, 30, 4) }));
+    expect(await log.tally({ day: at(12) })).toMatchObject({ masked: 1, unmasked: 1, total: 2 });
+    expect(await log.tally({ day: at(12, 0, 4) })).toMatchObject({ masked: 1, total: 1 });
+    expect((await log.hourly({ day: at(12) })).map((b) => b.start)).toEqual(
+      [9, 10, 11, 12, 13, 14].map((h) => at(h)),
+    );
+  });
+});
+
+describe('guard corrections', () => {
+  it('changes the last decision, keeps the first one in corrected.from, and persists it', async () => {
+    const shift = await log.startShift('North');
+    await log.recordPerson(person('with_mask'));
+    const last = await log.recordPerson(person('uncertain'));
+    clock = at(9);
+    expect(await log.correctLast('without_mask')).toMatchObject({
+      id: last.id,
+      decision: 'without_mask',
+      corrected: { from: 'uncertain', at: at(9) },
+    });
+    clock = at(10);
+    await log.correctLast('with_mask');
+    log.close();
+    log = await open();
+    const events = await log.events(shift.id);
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatchObject({ decision: 'with_mask', corrected: { from: 'uncertain', at: at(10) } });
+    expect(events[0]!.corrected).toBeUndefined();
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 2, uncertain: 0 });
+  });
+
+  it('adds a person by hand as manual, and a correction then applies to that person', async () => {
+    const shift = await log.startShift('North');
+    await log.recordPerson(person('with_mask', { time: at(8) }));
+    clock = at(8, 5);
+    const manual = await log.addManual('without_mask');
+    expect(manual).toMatchObject({
+      source: 'manual',
+      averageConfidence: null,
+      framesSeen: 0,
+      time: at(8, 5),
+    });
+    expect(await onDisk((db) => db.get('events', manual.id))).toEqual(manual);
+    expect((await log.correctLast('with_mask'))?.id).toBe(manual.id);
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 2, unmasked: 0 });
+  });
+
+  it('does nothing without a running shift or a person, or when the decision is unchanged', async () => {
+    expect(await log.correctLast('with_mask')).toBeUndefined();
+    await log.startShift('North');
+    expect(await log.correctLast('with_mask')).toBeUndefined();
+    await log.recordPerson(person('with_mask'));
+    expect((await log.correctLast('with_mask'))?.corrected).toBeUndefined();
+  });
+});
+
+describe('thumbnails', () => {
+  it('keeps no image by default', async () => {
+    const shift = await log.startShift('North');
+    const event = await log.recordPerson(person('without_mask', { thumbnail: jpeg(3000) }));
+    expect(event.thumbnailId).toBeUndefined();
+    expect(await onDisk((db) => db.count('thumbnails'))).toBe(0);
+    expect(await log.events(shift.id)).toHaveLength(1);
+  });
+
+  it('when opted in, keeps unmasked people only, within the per-image cap, and drops it on correction', async () => {
+    await log.setSetting('keepThumbnails', true);
+    await log.startShift('North');
+    const masked = await log.recordPerson(person('with_mask', { thumbnail: jpeg(3000) }));
+    const tooBig = await log.recordPerson(
+      person('without_mask', { thumbnail: jpeg(THUMBNAIL_MAX_BYTES + 1) }),
+    );
+    const kept = await log.recordPerson(person('without_mask', { thumbnail: jpeg(3000) }));
+    expect(masked.thumbnailId).toBeUndefined();
+    expect(tooBig.thumbnailId).toBeUndefined();
+    expect(kept.thumbnailId).toBe(kept.id);
+    expect((await log.thumbnail(kept.id))?.size).toBe(3000);
+    expect(await onDisk((db) => db.count('thumbnails'))).toBe(1);
+
+    await log.correctLast('with_mask');
+    expect(await log.thumbnail(kept.id)).toBeUndefined();
+    expect(await onDisk((db) => db.get('events', kept.id))).not.toHaveProperty('thumbnailId');
+  });
+
+  it('stops keeping thumbnails once the total cap is reached', async () => {
+    await log.setSetting('keepThumbnails', true);
+    await log.startShift('North');
+    const fit = Math.floor(THUMBNAIL_TOTAL_MAX_BYTES / THUMBNAIL_MAX_BYTES);
+    for (let i = 0; i < fit; i++)
+      await log.recordPerson(person('without_mask', { thumbnail: jpeg(THUMBNAIL_MAX_BYTES) }));
+    const over = await log.recordPerson(person('without_mask', { thumbnail: jpeg(THUMBNAIL_MAX_BYTES) }));
+    expect(over.thumbnailId).toBeUndefined();
+    expect(await onDisk((db) => db.count('thumbnails'))).toBe(fit);
+    expect(await onDisk((db) => db.count('events'))).toBe(fit + 1);
+  });
+});
+
+describe('settings', () => {
+  it('has defaults, persists changes, and ignores a stored value of the wrong type', async () => {
+    expect(log.getSetting('retentionDays')).toBe(90);
+    expect(log.getSetting('keepThumbnails')).toBe(false);
+    await log.setSetting('retentionDays', 30);
+    await onDisk((db) => db.put('settings', { key: 'keepThumbnails', value: 'yes' as unknown as boolean }));
+    log.close();
+    log = await open();
+    expect(log.getSetting('retentionDays')).toBe(30);
+    expect(log.getSetting('keepThumbnails')).toBe(false);
+  });
+});
+
+describe('retention', () => {
+  /** A finished shift of one person (with a thumbnail) that ended `daysAgo` days before `now`. */
+  async function shiftEnded(now: number, daysAgo: number): Promise<string> {
+    clock = now - daysAgo * DAY - 3_600_000;
+    const shift = await log.startShift(`ended ${daysAgo} days ago`);
+    await log.recordPerson(person('without_mask', { thumbnail: jpeg(2000) }));
+    clock = now - daysAgo * DAY;
+    await log.endShift();
+    return shift.id;
+  }
+
+  it('deletes shifts that ended more than retentionDays ago, with their events and thumbnails', async () => {
+    await log.setSetting('keepThumbnails', true);
+    const now = at(12, 0, 20);
+    const old = await shiftEnded(now, 91);
+    const recent = await shiftEnded(now, 89);
+    clock = now - 200 * DAY;
+    const running = await log.startShift('running for ages');
+    clock = now;
+
+    expect(await log.prune(now)).toBe(1);
+    expect((await log.shifts()).map((s) => s.id).sort()).toEqual([recent, running.id].sort());
+    expect(await log.events(old)).toEqual([]);
+    expect(await log.events(recent)).toHaveLength(1);
+    expect(await onDisk((db) => db.getAllFromIndex('thumbnails', 'byShift', old))).toEqual([]);
+    expect(await onDisk((db) => db.getAllFromIndex('thumbnails', 'byShift', recent))).toHaveLength(1);
+    expect(log.currentShift()?.id).toBe(running.id);
+  });
+
+  it('follows the retention setting, and prunes when the log opens', async () => {
+    const now = at(12, 0, 20);
+    await shiftEnded(now, 8);
+    const kept = await shiftEnded(now, 6);
+    await log.setSetting('retentionDays', 7);
+    log.close();
+    clock = now;
+    log = await open();
+    expect((await log.shifts()).map((s) => s.id)).toEqual([kept]);
+    expect(await onDisk((db) => db.count('events'))).toBe(1);
+  });
+});
