@@ -1,0 +1,61 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
+
+/**
+ * The shift's tally in large type: masked, unmasked, uncertain people and compliance. The numbers are also
+ * data attributes, for tests and assistive tools.
+ */
+@customElement('tally-board')
+export class TallyBoard extends LitElement {
+  @property({ attribute: false }) tally: Tally = EMPTY_TALLY;
+
+  static override styles = css`
+    :host {
+      display: grid;
+      grid-template-columns: repeat(4, 1fr);
+      gap: 4px;
+      text-align: center;
+      background: rgba(0, 0, 0, 0.55);
+      padding: 6px;
+    }
+    b {
+      display: block;
+      font-size: 2rem;
+      line-height: 1.1;
+    }
+    span {
+      font-size: 0.8rem;
+      opacity: 0.85;
+    }
+    .masked b {
+      color: #7cf0a8;
+    }
+    .unmasked b {
+      color: #ff8a80;
+    }
+  `;
+
+  override render() {
+    const t = this.tally;
+    const compliance = t.compliancePercent === null ? '–' : `${Math.round(t.compliancePercent)}%`;
+    return html`<div
+        class="masked"
+        data-masked=${t.masked}
+        data-unmasked=${t.unmasked}
+        data-uncertain=${t.uncertain}
+        id="counts"
+      >
+        <b>${t.masked}</b><span>masked</span>
+      </div>
+      <div class="unmasked"><b>${t.unmasked}</b><span>no mask</span></div>
+      <div class="uncertain"><b>${t.uncertain}</b><span>uncertain</span></div>
+      <div class="compliance"><b>${compliance}</b><span>compliance</span></div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tally-board': TallyBoard;
+  }
+}
