@@ -34,7 +34,7 @@ function number(xml: string, tag: string): number | undefined {
 
 function word(xml: string, tag: string): string | undefined {
   const text = inner(xml, tag)?.replace(/<!--[\s\S]*?-->/g, '');
-  const match = text === undefined ? null : /[A-Za-z0-9_.\-]+/.exec(text);
+  const match = text === undefined ? null : /[A-Za-z0-9_.-]+/.exec(text);
   return match?.[0];
 }
 
