@@ -32,12 +32,17 @@ export interface DetectionClientOptions {
   frameTimeoutMs?: number;
   /** Restarts allowed before giving up (counted since the last successful frame). */
   maxRestarts?: number;
+  /** Makes the worker; tests pass a fake that speaks the protocol over a MessageChannel. */
+  createWorker?: () => WorkerLike;
 }
+
+/** The part of `Worker` the client uses. */
+export type WorkerLike = Pick<Worker, 'postMessage' | 'terminate' | 'onmessage' | 'onerror'>;
 
 /** Answered frame, or `undefined` when the frame was skipped (worker busy or restarting). */
 export type FrameOutcome = ResultMessage | undefined;
 
-function createWorker(): Worker {
+function createWorker(): WorkerLike {
   return new Worker(new URL('../worker/detection.worker.ts', import.meta.url), {
     type: 'module',
     name: 'maskguard-detection',
@@ -46,9 +51,9 @@ function createWorker(): Worker {
 
 /** See the module comment. */
 export class DetectionClient extends EventTarget {
-  private worker: Worker | undefined;
+  private worker: WorkerLike | undefined;
   private ready: Promise<ReadyMessage> | undefined;
-  private inFlight: { frameId: number; resolve: (outcome: FrameOutcome) => void; timer: number } | undefined;
+  private inFlight: { frameId: number; resolve: (outcome: FrameOutcome) => void; timer: ReturnType<typeof setTimeout> } | undefined;
   private statsWaiters: ((stats: StatsMessage) => void)[] = [];
   private nextFrameId = 1;
   private restarts = 0;
@@ -87,7 +92,7 @@ export class DetectionClient extends EventTarget {
     }
     const frameId = this.nextFrameId++;
     return new Promise<FrameOutcome>((resolve) => {
-      const timer = self.setTimeout(
+      const timer = globalThis.setTimeout(
         () => this.crashed(`a frame took longer than ${this.options.frameTimeoutMs ?? 20_000} ms`),
         this.options.frameTimeoutMs ?? 20_000,
       );
@@ -125,7 +130,7 @@ export class DetectionClient extends EventTarget {
   }
 
   private spawn(): Promise<ReadyMessage> {
-    const worker = createWorker();
+    const worker = (this.options.createWorker ?? createWorker)();
     this.worker = worker;
     return new Promise<ReadyMessage>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
@@ -158,7 +163,7 @@ export class DetectionClient extends EventTarget {
             return;
         }
       };
-      worker.onerror = (event) => {
+      worker.onerror = (event: ErrorEvent) => {
         event.preventDefault();
         this.crashed(event.message || 'the detection worker crashed');
         reject(new Error(`The detection worker crashed while loading: ${event.message}`));
@@ -201,7 +206,7 @@ export class DetectionClient extends EventTarget {
   private finishInFlight(outcome: FrameOutcome, frameId?: number): void {
     const pending = this.inFlight;
     if (pending === undefined || (frameId !== undefined && pending.frameId !== frameId)) return;
-    self.clearTimeout(pending.timer);
+    globalThis.clearTimeout(pending.timer);
     this.inFlight = undefined;
     pending.resolve(outcome);
   }
