@@ -1,0 +1,60 @@
+/**
+ * What the page, the worker and the Node scripts must agree on about the shipped mask classifier:
+ * class order, input size, pixel normalization and where the model is served. Pure: no DOM, worker or
+ * Node globals, because the browser worker imports it too.
+ */
+
+/** Output order of the classifier's softmax (index 0, index 1). Training writes labels in this order. */
+export const CLASS_NAMES = ['with_mask', 'without_mask'] as const;
+
+/** A class of the mask classifier. */
+export type MaskClass = (typeof CLASS_NAMES)[number];
+
+/** Index of `without_mask` in the softmax output: the class whose recall matters most at a door. */
+export const WITHOUT_MASK_INDEX = 1;
+
+/** The model takes square RGB face crops of this side, NHWC [batch, 224, 224, 3]. */
+export const INPUT_SIZE = 224;
+
+/**
+ * Pixel normalization of the ImageNet backbone: (pixel − 128) / 128, the input quantization of the
+ * MobileNetV2 TFLite file it was imported from (scale 1/128, zero point 128), so values lie in [−1, 0.9921875].
+ */
+export const PIXEL_OFFSET = 128;
+/** See {@link PIXEL_OFFSET}. */
+export const PIXEL_SCALE = 1 / 128;
+
+/** Path of the model's `model.json`, relative to the app's base URL. */
+export const MODEL_URL_PATH = 'models/mask-classifier/model.json';
+
+/**
+ * A face is called `without_mask` when P(without_mask) ≥ this threshold. 0.5 is the plain arg-max;
+ * training may choose a lower value on the validation split to favour without_mask recall (the costly
+ * error at a door is letting an unmasked face pass). Kept in step with the model card.
+ */
+export const WITHOUT_MASK_THRESHOLD = 0.5;
+
+/**
+ * Normalizes interleaved RGB or RGBA bytes (row-major, INPUT_SIZE × INPUT_SIZE) into the model's float
+ * RGB input. RGBA input (e.g. ImageData) is detected by length and its alpha dropped.
+ */
+export function toModelInput(pixels: ArrayLike<number>, size: number = INPUT_SIZE): Float32Array {
+  const count = size * size;
+  const stride = pixels.length === count * 4 ? 4 : 3;
+  if (pixels.length !== count * stride) {
+    throw new Error(`expected ${count * 3} RGB or ${count * 4} RGBA values, got ${pixels.length}`);
+  }
+  const out = new Float32Array(count * 3);
+  for (let i = 0; i < count; i++) {
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = (pixels[i * stride + c] - PIXEL_OFFSET) * PIXEL_SCALE;
+  }
+  return out;
+}
+
+/** The decision for one face from the classifier's two probabilities [P(with_mask), P(without_mask)]. */
+export function decideMaskClass(
+  probabilities: ArrayLike<number>,
+  threshold: number = WITHOUT_MASK_THRESHOLD,
+): MaskClass {
+  return probabilities[WITHOUT_MASK_INDEX] >= threshold ? 'without_mask' : 'with_mask';
+}
