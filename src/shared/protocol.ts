@@ -81,9 +81,9 @@ export interface ReadyMessage {
 
 /** One face in a frame. */
 export interface FaceResult {
-  /** Detector box in frame pixels. */
+  /** Forehead-to-chin face box in frame pixels (the detector's box, calibrated: see face-crop.ts). */
   box: Box;
-  /** The square region that was cropped and classified, in frame pixels. */
+  /** The region that was cropped and classified (the face box clamped to the frame), in frame pixels. */
   crop: Box;
   detScore: number;
   label: MaskClass;

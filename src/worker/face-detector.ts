@@ -4,7 +4,14 @@
  * first use. GPU delegate first, CPU when the GPU delegate cannot start.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
-import { mergeDetections, type Detection } from '../shared/face-crop.ts';
+import {
+  FACE_BOX_CALIBRATION,
+  FULL_RANGE_CALIBRATION,
+  ZOOMED_OUT_PADDING,
+  faceBoxFromDetector,
+  mergeDetections,
+  type Detection,
+} from '../shared/face-crop.ts';
 import type { DetectionRange, FrameMode } from '../shared/protocol.ts';
 import { fetchModel, type ByteProgress } from './fetch-model.ts';
 
@@ -19,12 +26,28 @@ const MODEL_FILES: Record<DetectorModel, string> = {
   full: 'models/face-detector-full-range.tflite',
 };
 
-/** Models per range. */
-const RANGE_MODELS: Record<DetectionRange, DetectorModel[]> = {
-  near: ['short'],
-  far: ['full'],
-  auto: ['short', 'full'],
+/** One detector pass: a model, on the frame itself or on a padded ("zoomed-out") copy of it. */
+interface DetectorPass {
+  model: DetectorModel;
+  padded: boolean;
+}
+
+/**
+ * Passes per range. Auto runs both models, plus the short-range model on a padded copy of the frame, which
+ * finds faces too close to the camera for either model (see ZOOMED_OUT_PADDING).
+ */
+const RANGE_PASSES: Record<DetectionRange, DetectorPass[]> = {
+  near: [{ model: 'short', padded: false }],
+  far: [{ model: 'full', padded: false }],
+  auto: [
+    { model: 'short', padded: false },
+    { model: 'full', padded: false },
+    { model: 'short', padded: true },
+  ],
 };
+
+/** Models a range needs. */
+const rangeModels = (range: DetectionRange) => [...new Set(RANGE_PASSES[range].map((p) => p.model))];
 
 /** The faces' minimum detector score: MediaPipe's default and the reference answers' setting. */
 export const MIN_DETECTION_CONFIDENCE = 0.5;
@@ -51,16 +74,16 @@ export class FaceDetectorSet {
 
   /** Downloads the model files `range` needs (others stay unloaded until asked for). */
   async load(range: DetectionRange, onProgress: ByteProgress): Promise<void> {
-    for (const model of RANGE_MODELS[range]) {
+    for (const model of rangeModels(range)) {
       if (this.models.has(model)) continue;
       const url = new URL(MODEL_FILES[model], this.baseUrl).href;
       this.models.set(model, await fetchModel(url, 'face detector model', onProgress));
     }
     // Make the instances now, so that a corrupt model fails at load time, not on the first frame.
-    for (const model of RANGE_MODELS[range]) await this.instance(model, 'video');
+    for (const pass of RANGE_PASSES[range]) await this.instance(pass, 'video');
   }
 
-  /** Faces in `frame`, in frame pixels, highest score first. */
+  /** Faces in `frame` (forehead-to-chin face boxes, frame pixels), merged over passes, best first. */
   async detect(frame: ImageBitmap, range: DetectionRange, mode: FrameMode, timestampMs: number) {
     let timestamp = timestampMs;
     if (mode === 'video') {
@@ -68,24 +91,30 @@ export class FaceDetectorSet {
       this.lastVideoTimestamp = timestamp;
     }
     const found: Detection[] = [];
-    for (const model of RANGE_MODELS[range]) {
-      if (!this.models.has(model)) await this.load(range, () => {});
-      const detector = await this.instance(model, mode);
-      const result = mode === 'video' ? detector.detectForVideo(frame, timestamp) : detector.detect(frame);
-      for (const d of result.detections) {
-        const b = d.boundingBox;
-        if (b === undefined) continue;
-        found.push({
-          box: { x: b.originX, y: b.originY, width: b.width, height: b.height },
-          score: d.categories[0]?.score ?? 0,
-        });
+    for (const pass of RANGE_PASSES[range]) {
+      if (!this.models.has(pass.model)) await this.load(range, () => {});
+      const detector = await this.instance(pass, mode);
+      const padding = pass.padded ? Math.round(ZOOMED_OUT_PADDING * Math.max(frame.width, frame.height)) : 0;
+      const image = padding > 0 ? padFrame(frame, padding) : frame;
+      try {
+        const result = mode === 'video' ? detector.detectForVideo(image, timestamp) : detector.detect(image);
+        for (const d of result.detections) {
+          const b = d.boundingBox;
+          if (b === undefined) continue;
+          const box = { x: b.originX - padding, y: b.originY - padding, width: b.width, height: b.height };
+          const calibration = pass.model === 'full' ? FULL_RANGE_CALIBRATION : FACE_BOX_CALIBRATION;
+          found.push({ box: faceBoxFromDetector(box, calibration), score: d.categories[0]?.score ?? 0 });
+        }
+      } finally {
+        if (image !== frame) image.close();
       }
     }
-    return { faces: RANGE_MODELS[range].length > 1 ? mergeDetections(found) : found, timestamp };
+    return { faces: mergeDetections(found), timestamp };
   }
 
-  private async instance(model: DetectorModel, mode: FrameMode): Promise<FaceDetector> {
-    const key = `${model}/${mode}`;
+  private async instance({ model, padded }: DetectorPass, mode: FrameMode): Promise<FaceDetector> {
+    // Each pass has its own instance in video mode: MediaPipe tracks state between a detector's frames.
+    const key = `${model}/${padded ? 'padded' : 'frame'}/${mode}`;
     const existing = this.instances.get(key);
     if (existing !== undefined) return existing;
     const bytes = this.models.get(model);
@@ -129,4 +158,15 @@ export class FaceDetectorSet {
     for (const detector of this.instances.values()) detector.close();
     this.instances.clear();
   }
+}
+
+/** The frame on a mid-grey border `padding` pixels wide (a zoomed-out view for the detector). */
+function padFrame(frame: ImageBitmap, padding: number): ImageBitmap {
+  const canvas = new OffscreenCanvas(frame.width + 2 * padding, frame.height + 2 * padding);
+  const context = canvas.getContext('2d');
+  if (context === null) throw new Error('2D canvas is unavailable in this worker');
+  context.fillStyle = '#808080';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.drawImage(frame, padding, padding);
+  return canvas.transferToImageBitmap();
 }

@@ -1,0 +1,172 @@
+/**
+ * End-to-end metrics of detection plus classification on annotated photos: face recall and precision at
+ * an IoU threshold, classification accuracy on matched faces, and per-class average precision (Pascal
+ * VOC, all-point interpolation). Pure: used by `npm run eval:e2e` and its tests.
+ */
+import { iou, type Box } from './geometry.ts';
+
+/** A scored class of the two-class model. */
+export type ScoredClass = 'with_mask' | 'without_mask';
+/** The classes AP is computed for. */
+export const SCORED_CLASSES: readonly ScoredClass[] = ['with_mask', 'without_mask'];
+
+/** An annotated face. Classes other than the scored ones (e.g. `mask_weared_incorrect`) are not scored. */
+export interface TruthFace {
+  box: Box;
+  name: string;
+}
+
+/** A face the pipeline found. */
+export interface PredictedFace {
+  box: Box;
+  detScore: number;
+  label: ScoredClass;
+  probs: Record<ScoredClass, number>;
+}
+
+/** Truth and predictions of one image. */
+export interface ImageFaces {
+  truth: TruthFace[];
+  predicted: PredictedFace[];
+}
+
+/** What to ignore: faces smaller than `minHeight` pixels (truth and unmatched predictions alike). */
+export interface MetricOptions {
+  iouThreshold: number;
+  minHeight: number;
+}
+
+/** The figures `npm run eval:e2e` prints, for one setting of {@link MetricOptions}. */
+export interface E2EMetrics {
+  faces: number;
+  predictions: number;
+  matched: number;
+  recall: number;
+  precision: number;
+  /** Over matched faces whose truth is a scored class. */
+  classified: number;
+  classificationAccuracy: number;
+  ap: Record<ScoredClass, number>;
+  mAP: number;
+}
+
+/**
+ * Greedy VOC matching: predictions in descending `score` order take the unmatched truth box of highest
+ * IoU ≥ threshold. Returns, per prediction, the index of its truth box or -1.
+ */
+export function matchFaces(
+  truth: readonly Box[],
+  predicted: readonly Box[],
+  scores: readonly number[],
+  threshold: number,
+) {
+  const order = predicted.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const taken = new Set<number>();
+  const match = predicted.map(() => -1);
+  for (const p of order) {
+    let best = -1;
+    let bestIou = threshold;
+    truth.forEach((t, ti) => {
+      const overlap = iou(predicted[p]!, t);
+      if (!taken.has(ti) && overlap >= bestIou) {
+        best = ti;
+        bestIou = overlap;
+      }
+    });
+    if (best >= 0) {
+      taken.add(best);
+      match[p] = best;
+    }
+  }
+  return match;
+}
+
+/** VOC all-point interpolated AP from detections sorted by descending score (true/false positive flags). */
+export function averagePrecision(truePositives: readonly boolean[], positives: number): number {
+  if (positives === 0) return Number.NaN;
+  const precision: number[] = [];
+  const recall: number[] = [];
+  let tp = 0;
+  truePositives.forEach((isTp, i) => {
+    if (isTp) tp++;
+    precision.push(tp / (i + 1));
+    recall.push(tp / positives);
+  });
+  for (let i = precision.length - 2; i >= 0; i--) precision[i] = Math.max(precision[i]!, precision[i + 1]!);
+  let ap = 0;
+  let previousRecall = 0;
+  recall.forEach((r, i) => {
+    ap += (r - previousRecall) * precision[i]!;
+    previousRecall = r;
+  });
+  return ap;
+}
+
+/** Computes {@link E2EMetrics} over `images`. */
+export function e2eMetrics(images: readonly ImageFaces[], options: MetricOptions): E2EMetrics {
+  let faces = 0;
+  let predictions = 0;
+  let matched = 0;
+  let classified = 0;
+  let correct = 0;
+  const perClass = new Map<ScoredClass, { score: number; tp: boolean }[]>(SCORED_CLASSES.map((c) => [c, []]));
+  const positives = new Map<ScoredClass, number>(SCORED_CLASSES.map((c) => [c, 0]));
+  for (const image of images) {
+    const ignoredTruth = image.truth.map((t) => t.box.height < options.minHeight);
+    const match = matchFaces(
+      image.truth.map((t) => t.box),
+      image.predicted.map((p) => p.box),
+      image.predicted.map((p) => p.detScore),
+      options.iouThreshold,
+    );
+    faces += ignoredTruth.filter((ignored) => !ignored).length;
+    for (const t of image.truth) {
+      if (t.box.height >= options.minHeight && positives.has(t.name as ScoredClass)) {
+        positives.set(t.name as ScoredClass, positives.get(t.name as ScoredClass)! + 1);
+      }
+    }
+    image.predicted.forEach((p, i) => {
+      const ti = match[i]!;
+      const truth = ti >= 0 ? image.truth[ti] : undefined;
+      // A prediction on an ignored face, or a small unmatched one, counts neither way.
+      if (truth !== undefined ? ignoredTruth[ti] : p.box.height < options.minHeight) return;
+      predictions++;
+      if (truth !== undefined) matched++;
+      const scored = truth === undefined || positives.has(truth.name as ScoredClass);
+      if (truth !== undefined && scored) {
+        classified++;
+        if (truth.name === p.label) correct++;
+      }
+      if (!scored) return; // e.g. mask_weared_incorrect: not scored by a two-class model
+      // Each face is a detection of every class, scored detScore × P(class), as a softmax detector's
+      // outputs are; it is a true positive for the class of the face it matched.
+      for (const c of SCORED_CLASSES) {
+        perClass.get(c)!.push({ score: p.detScore * p.probs[c], tp: truth?.name === c });
+      }
+    });
+  }
+  const ap = Object.fromEntries(
+    SCORED_CLASSES.map((c) => {
+      const ranked = perClass.get(c)!.sort((a, b) => b.score - a.score);
+      return [
+        c,
+        averagePrecision(
+          ranked.map((d) => d.tp),
+          positives.get(c)!,
+        ),
+      ];
+    }),
+  ) as Record<ScoredClass, number>;
+  const aps = SCORED_CLASSES.map((c) => ap[c]).filter((v) => !Number.isNaN(v));
+  return {
+    faces,
+    predictions,
+    matched,
+    recall: faces === 0 ? Number.NaN : matched / faces,
+    precision: predictions === 0 ? Number.NaN : matched / predictions,
+    classified,
+    classificationAccuracy: classified === 0 ? Number.NaN : correct / classified,
+    ap,
+    mAP: aps.length === 0 ? Number.NaN : aps.reduce((a, b) => a + b, 0) / aps.length,
+  };
+}

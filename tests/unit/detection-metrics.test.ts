@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  averagePrecision,
+  e2eMetrics,
+  matchFaces,
+  type PredictedFace,
+  type ScoredClass,
+} from '../../src/shared/detection-metrics.ts';
+
+const box = (x: number, y: number, size = 40) => ({ x, y, width: size, height: size });
+function predicted(
+  x: number,
+  y: number,
+  label: ScoredClass,
+  p: number,
+  detScore = 0.9,
+  size = 40,
+): PredictedFace {
+  const probs = {
+    with_mask: label === 'with_mask' ? p : 1 - p,
+    without_mask: label === 'without_mask' ? p : 1 - p,
+  };
+  return { box: box(x, y, size), detScore, label, probs };
+}
+const OPTIONS = { iouThreshold: 0.5, minHeight: 0 };
+
+describe('matchFaces', () => {
+  it('lets the higher-scoring prediction take a shared truth box', () => {
+    expect(matchFaces([box(0, 0)], [box(2, 0), box(1, 0)], [0.6, 0.9], 0.5)).toEqual([-1, 0]);
+  });
+  it('does not match below the IoU threshold', () => {
+    expect(matchFaces([box(0, 0)], [box(30, 30)], [1], 0.5)).toEqual([-1]);
+  });
+});
+
+describe('averagePrecision', () => {
+  it('is 1 for perfect ranking and less when a false positive ranks first', () => {
+    expect(averagePrecision([true, true], 2)).toBe(1);
+    expect(averagePrecision([false, true], 1)).toBe(0.5);
+    expect(averagePrecision([true, false], 2)).toBe(0.5);
+  });
+});
+
+describe('e2eMetrics', () => {
+  it('counts recall, precision and accuracy on matched faces', () => {
+    const m = e2eMetrics(
+      [
+        {
+          truth: [
+            { box: box(0, 0), name: 'with_mask' },
+            { box: box(100, 0), name: 'without_mask' },
+          ],
+          predicted: [
+            predicted(1, 1, 'with_mask', 0.9),
+            predicted(101, 0, 'with_mask', 0.6),
+            predicted(300, 300, 'without_mask', 0.8, 0.5),
+          ],
+        },
+        { truth: [{ box: box(0, 0), name: 'without_mask' }], predicted: [] },
+      ],
+      OPTIONS,
+    );
+    expect(m).toMatchObject({ faces: 3, predictions: 3, matched: 2, classified: 2 });
+    expect(m.recall).toBeCloseTo(2 / 3);
+    expect(m.precision).toBeCloseTo(2 / 3);
+    expect(m.classificationAccuracy).toBeCloseTo(0.5);
+    expect(m.ap.with_mask).toBeCloseTo(1); // one with_mask face, found with the best with_mask score
+    expect(m.ap.without_mask).toBeLessThan(0.5);
+  });
+
+  it('ignores small faces and their predictions when asked, and does not score mask_weared_incorrect', () => {
+    const images = [
+      {
+        truth: [
+          { box: box(0, 0, 20), name: 'without_mask' },
+          { box: box(100, 0), name: 'mask_weared_incorrect' },
+        ],
+        predicted: [predicted(0, 0, 'with_mask', 0.9, 0.9, 20), predicted(100, 0, 'with_mask', 0.9)],
+      },
+    ];
+    const all = e2eMetrics(images, OPTIONS);
+    expect(all).toMatchObject({ faces: 2, matched: 2, classified: 1 });
+    expect(all.classificationAccuracy).toBe(0);
+    const large = e2eMetrics(images, { iouThreshold: 0.5, minHeight: 32 });
+    expect(large).toMatchObject({ faces: 1, predictions: 1, matched: 1, classified: 0 });
+    expect(Number.isNaN(large.mAP)).toBe(true);
+  });
+});

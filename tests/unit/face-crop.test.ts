@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { faceBoxFromDetector, faceCrop, mergeDetections } from '../../src/shared/face-crop.ts';
+
+describe('faceBoxFromDetector', () => {
+  it('turns the square BlazeFace box into a taller, narrower forehead-to-chin box about the same centre', () => {
+    const face = faceBoxFromDetector(
+      { x: 100, y: 100, width: 100, height: 100 },
+      {
+        widthScale: 0.9,
+        heightScale: 1.2,
+        centreShiftY: 0.1,
+      },
+    );
+    expect(face.width).toBeCloseTo(90);
+    expect(face.height).toBeCloseTo(120);
+    expect(face.x + face.width / 2).toBeCloseTo(150);
+    expect(face.y + face.height / 2).toBeCloseTo(160);
+  });
+});
+
+describe('faceCrop', () => {
+  it('is the face box itself inside the frame', () => {
+    expect(faceCrop({ x: 10, y: 20, width: 30, height: 40 }, 640, 480)).toEqual({
+      x: 10,
+      y: 20,
+      width: 30,
+      height: 40,
+    });
+  });
+  it('is clamped to the frame at its edges', () => {
+    expect(faceCrop({ x: -20, y: 450, width: 60, height: 60 }, 640, 480)).toEqual({
+      x: 0,
+      y: 450,
+      width: 40,
+      height: 30,
+    });
+  });
+  it('grows by the margin on each side', () => {
+    expect(faceCrop({ x: 100, y: 100, width: 100, height: 50 }, 640, 480, 0.1)).toEqual({
+      x: 90,
+      y: 95,
+      width: 120,
+      height: 60,
+    });
+  });
+  it('is never empty, even for a box outside the frame', () => {
+    const crop = faceCrop({ x: 700, y: -100, width: 10, height: 10 }, 640, 480);
+    expect(crop.width).toBeGreaterThanOrEqual(1);
+    expect(crop.height).toBeGreaterThanOrEqual(1);
+    expect(crop.x + crop.width).toBeLessThanOrEqual(640);
+  });
+});
+
+describe('mergeDetections', () => {
+  it('fuses overlapping boxes by score-weighted mean and keeps separate faces apart', () => {
+    const merged = mergeDetections([
+      { box: { x: 0, y: 0, width: 100, height: 100 }, score: 0.6 },
+      { box: { x: 300, y: 0, width: 50, height: 50 }, score: 0.7 },
+      { box: { x: 10, y: 0, width: 100, height: 100 }, score: 0.9 },
+    ]);
+    expect(merged).toHaveLength(2);
+    expect(merged[0]!.score).toBe(0.9);
+    expect(merged[0]!.box.x).toBeCloseTo((10 * 0.9 + 0 * 0.6) / 1.5);
+    expect(merged[1]!.box).toEqual({ x: 300, y: 0, width: 50, height: 50 });
+  });
+});
