@@ -1,0 +1,88 @@
+/**
+ * The update prompt: when a new version is deployed, the installed app shows a banner and keeps running
+ * the old version (no automatic reload in the middle of a shift) until the guard taps "Update now"; then
+ * the new service worker takes over and the page reloads once.
+ */
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
+
+const LONG = { timeout: 170_000 };
+
+/** The scriptURL of the page's controller and whether its registration has a waiting worker. */
+function serviceWorkerState(page: Page) {
+  return page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.getRegistration();
+    return {
+      controlled: navigator.serviceWorker.controller !== null,
+      waiting: registration?.waiting != null,
+    };
+  });
+}
+
+describe('update prompt', () => {
+  let server: StaticServer;
+  let app: AppSession;
+  let page: Page;
+  let nextVersion: string;
+
+  beforeAll(async () => {
+    // The "next version": the same build with a service worker that differs by one byte-level change,
+    // which is all the browser needs to install it as an update.
+    nextVersion = mkdtempSync(join(tmpdir(), 'maskguard-next-'));
+    cpSync(DIST_DIR, nextVersion, { recursive: true });
+    appendFileSync(join(nextVersion, 'sw.js'), '\n// next version\n');
+    server = await startStaticServer({ '/': DIST_DIR });
+    app = await launchApp({ server });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await server?.close();
+    rmSync(nextVersion, { recursive: true, force: true });
+  });
+
+  it('first visit: the app is installed and offline-ready', async () => {
+    page = await app.context.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, LONG);
+    await page.getByText('Ready to work offline').waitFor(LONG);
+  });
+
+  it('a deployed update waits behind a banner; the page is not reloaded', async () => {
+    // Deploy: the same origin (same port) now serves the next version.
+    await server.close();
+    server = await startStaticServer({ '/': nextVersion }, server.port);
+    // A mark that a reload would wipe out.
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+    await expect.poll(async () => (await serviceWorkerState(page)).waiting, LONG).toBe(true);
+    await page.getByText('A new version of MaskGuard is ready.').waitFor(LONG);
+    // Give an (unwanted) automatic reload time to happen.
+    await page.waitForTimeout(3000);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
+    expect(await serviceWorkerState(page)).toEqual({ controlled: true, waiting: true });
+  });
+
+  it('"Update now" activates the new version and reloads the page once', async () => {
+    const reloaded = page.waitForEvent('load', LONG);
+    await page.getByRole('button', { name: 'Update now' }).click();
+    await reloaded;
+    await page.locator('mask-guard-app h1').waitFor(LONG);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      undefined,
+    );
+    expect(await serviceWorkerState(page)).toEqual({ controlled: true, waiting: false });
+    await page.getByText('Ready to work offline').waitFor(LONG);
+    expect(await page.getByText('A new version of MaskGuard is ready.').count()).toBe(0);
+  });
+
+  it('contacted no other host', () => {
+    expect(app.foreignRequests).toEqual([]);
+  });
+});
