@@ -29,7 +29,8 @@ const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 /** See the module comment. One per page: {@link offline}. */
 export class OfflineController extends EventTarget {
   private current: OfflineState = {
-    supported: false,
+    // Service workers exist only in secure contexts (HTTPS, localhost): not on a plain-HTTP LAN address.
+    supported: 'serviceWorker' in navigator,
     offlineReady: false,
     updateWaiting: false,
     updating: false,
@@ -56,9 +57,7 @@ export class OfflineController extends EventTarget {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    // Service workers exist only in secure contexts (HTTPS, localhost): not on a plain-HTTP LAN address.
-    if (!('serviceWorker' in navigator)) return;
-    this.update({ supported: true });
+    if (!this.current.supported) return;
     if (import.meta.env.DEV) {
       this.update({ error: 'Offline use is off in the dev server (run a production build).' });
       return;
