@@ -30,5 +30,7 @@ describe('mask classifier spec', () => {
     expect(decideMaskClass([0.6, 0.4], 0.5)).toBe('with_mask');
     expect(decideMaskClass([0.5, 0.5], 0.5)).toBe('without_mask');
     expect(decideMaskClass([0.7, 0.3], 0.25)).toBe('without_mask');
+    expect(decideMaskClass([0.8, 0.2])).toBe('with_mask');
+    expect(decideMaskClass([0.7, 0.3])).toBe('without_mask');
   });
 });

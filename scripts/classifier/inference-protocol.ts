@@ -1,0 +1,25 @@
+/**
+ * Messages between an inference pool (the training or evaluation CLI) and its child processes, one
+ * per core, each with its own single-threaded wasm backend. Sent over Node IPC with the "advanced"
+ * serialization so Float32Arrays travel without a JSON detour.
+ */
+
+/** Which network a child process runs. */
+export type InferenceModel =
+  { kind: 'backbone-features'; tflitePath: string } | { kind: 'classifier'; modelDir: string };
+
+/** One picture to run: its file and, for an augmented copy, the seed of the augmentation. */
+export interface InferenceItem {
+  path: string;
+  seed: number | null;
+}
+
+/** Pool → child. */
+export type PoolRequest =
+  { type: 'init'; model: InferenceModel } | { type: 'run'; id: number; items: InferenceItem[] };
+
+/** Child → pool. */
+export type WorkerReply =
+  | { type: 'ready'; outputSize: number }
+  | { type: 'result'; id: number; outputs: Float32Array; failed: { index: number; message: string }[] }
+  | { type: 'fatal'; message: string };
