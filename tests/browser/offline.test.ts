@@ -53,6 +53,16 @@ describe('offline after one visit (server stopped)', () => {
     page = await app.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(server.url);
+    await expect
+      .poll(
+        () => page.evaluate(async () => (await navigator.serviceWorker.getRegistration()) !== undefined),
+        {
+          timeout: 60_000,
+          message:
+            'the app registers its service worker (offline.start() from src/offline, called by main.ts)',
+        },
+      )
+      .toBe(true);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, LONG);
     const missing = await page.evaluate(
       async (urls) => {

@@ -48,6 +48,16 @@ describe('update prompt', () => {
   it('first visit: the app is installed and offline-ready', async () => {
     page = await app.context.newPage();
     await page.goto(server.url);
+    await expect
+      .poll(
+        () => page.evaluate(async () => (await navigator.serviceWorker.getRegistration()) !== undefined),
+        {
+          timeout: 60_000,
+          message:
+            'the app registers its service worker (offline.start() from src/offline, called by main.ts)',
+        },
+      )
+      .toBe(true);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, LONG);
     await page.getByText('Ready to work offline').waitFor(LONG);
   });
