@@ -6,6 +6,10 @@ import './components/mask-guard-app.ts';
 import { DetectionClient } from './pipeline/detection-client.ts';
 import { GuardController } from './pipeline/guard-controller.ts';
 import { ShiftLog } from './storage/index.ts';
+import { offline, requestPersistence } from './offline/index.ts';
+
+// The service worker precaches the app, models and wasm; an update waits for the guard (see src/offline).
+void offline.start();
 
 const app = document.querySelector('mask-guard-app');
 
@@ -19,6 +23,10 @@ async function main(): Promise<void> {
     return;
   }
   const controller = new GuardController(new DetectionClient(), log);
+  // An update is applied without asking only when no shift is running (never in the middle of counting).
+  offline.canApplyWithoutAsking = () => log.currentShift() === undefined;
+  // Ask once that the browser keep the shift log and the cached models when space runs low.
+  void requestPersistence();
   app.controller = controller;
   await controller.boot();
 }

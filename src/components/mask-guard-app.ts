@@ -4,6 +4,8 @@ import type { GuardController } from '../pipeline/guard-controller.ts';
 import './face-overlay.ts';
 import './tally-board.ts';
 import './guard-controls.ts';
+import './offline-status.ts';
+import { offline, type OfflineState } from '../offline/index.ts';
 
 /** How long the unmasked-person alert stays on screen. */
 const ALERT_VISIBLE_MS = 4000;
@@ -20,6 +22,19 @@ export class MaskGuardApp extends LitElement {
   /** Status shown before a controller is attached. */
   @property({ type: String }) status = 'Starting…';
   @state() private now = performance.now();
+  @state() private offlineState: OfflineState = offline.state;
+  private readonly onOffline = () => (this.offlineState = offline.state);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    offline.addEventListener('change', this.onOffline);
+    this.offlineState = offline.state;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    offline.removeEventListener('change', this.onOffline);
+  }
   private readonly onChange = () => {
     this.now = performance.now();
     this.requestUpdate();
@@ -98,6 +113,10 @@ export class MaskGuardApp extends LitElement {
     const header = html`<header>
       <h1>MaskGuard</h1>
       <span role="status" aria-live="polite">${s?.status ?? this.status}</span>
+      <offline-status
+        .state=${this.offlineState}
+        @update-accepted=${() => offline.applyUpdate()}
+      ></offline-status>
     </header>`;
     if (c === undefined || s === undefined) return header;
     const alertOn = s.alert !== undefined && this.now - s.alert.atMs < ALERT_VISIBLE_MS;

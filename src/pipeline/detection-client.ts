@@ -53,7 +53,9 @@ function createWorker(): WorkerLike {
 export class DetectionClient extends EventTarget {
   private worker: WorkerLike | undefined;
   private ready: Promise<ReadyMessage> | undefined;
-  private inFlight: { frameId: number; resolve: (outcome: FrameOutcome) => void; timer: ReturnType<typeof setTimeout> } | undefined;
+  private inFlight:
+    | { frameId: number; resolve: (outcome: FrameOutcome) => void; timer: ReturnType<typeof setTimeout> }
+    | undefined;
   private statsWaiters: ((stats: StatsMessage) => void)[] = [];
   private nextFrameId = 1;
   private restarts = 0;

@@ -13,6 +13,7 @@ import {
   type Tally,
 } from '../shared/tracking/index.ts';
 import type { DetectionRange, FaceResult, StageTimings } from '../shared/protocol.ts';
+import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
 import type { ShiftLog } from '../storage/index.ts';
 import { UnmaskedAlarm } from './alerts.ts';
 import {
@@ -26,6 +27,16 @@ import {
 } from './camera.ts';
 import type { DetectionClient } from './detection-client.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
+
+/**
+ * The tracker's uncertain band, placed around the classifier's decision threshold (P(without_mask) ≥ 0.25,
+ * chosen on the validation split to favour without_mask recall): a person whose average stays within
+ * 0.10 below to 0.15 above it is counted "uncertain" rather than forced into a class.
+ */
+export const TRACKER_THRESHOLDS = {
+  withMaskThreshold: Math.max(0, WITHOUT_MASK_THRESHOLD - 0.1),
+  withoutMaskThreshold: Math.min(1, WITHOUT_MASK_THRESHOLD + 0.15),
+};
 
 /** The last processed frame, for the overlay. */
 export interface LiveFrame {
@@ -67,7 +78,7 @@ export class GuardController extends EventTarget {
   readonly video: HTMLVideoElement = document.createElement('video');
   state: GuardState;
   private stream: MediaStream | undefined;
-  private tracker = new FaceTracker();
+  private tracker = new FaceTracker(TRACKER_THRESHOLDS);
   private readonly alarm = new UnmaskedAlarm();
   private capturing = false;
   private wakeLock: WakeLockSentinel | undefined;
@@ -265,7 +276,7 @@ export class GuardController extends EventTarget {
   private endTracks(): void {
     const update = this.tracker.flush(performance.now());
     for (const person of update.counted) void this.count(person);
-    this.tracker = new FaceTracker();
+    this.tracker = new FaceTracker(TRACKER_THRESHOLDS);
   }
 
   private stopSource(): void {

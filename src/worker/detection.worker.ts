@@ -137,7 +137,10 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     case 'stats':
       post({
         type: 'stats',
-        liveTensors: MaskClassifier.liveTensors(),
+        ...MaskClassifier.memory(),
+        heapBytes:
+          (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ??
+          null,
         framesProcessed,
         framesDropped,
         framesHeld,

@@ -77,6 +77,9 @@ export async function launchApp(options: LaunchAppOptions = {}): Promise<AppSess
   if (options.grantCamera ?? options.fakeCameraY4m !== undefined) {
     await context.grantPermissions(['camera'], { origin: server.url });
   }
+  // Functions passed to page.evaluate are compiled by tsx (esbuild with keepNames), which wraps inner named
+  // functions in a `__name` helper that exists in Node but not in the page.
+  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   const foreignRequests: string[] = [];
   const origin = new URL(server.url).origin;
   context.on('request', (request) => {

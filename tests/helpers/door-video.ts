@@ -29,8 +29,10 @@ export interface DoorVideoOptions {
   fps: number;
   /** Seconds each person is in view. */
   showSeconds: number;
-  /** Seconds of empty doorway between people (and before the first). */
+  /** Seconds of empty doorway between people, and after the last. */
   gapSeconds: number;
+  /** Seconds of empty doorway before the first person (Chromium loops the file: this separates passes). */
+  leadSeconds: number;
   /** Height of the photo in the frame, in pixels. */
   photoHeight: number;
   /** Amplitude of the sideways sway, in pixels. */
@@ -43,6 +45,7 @@ export const DEFAULT_DOOR_VIDEO: DoorVideoOptions = {
   fps: 10,
   showSeconds: 2,
   gapSeconds: 1,
+  leadSeconds: 3,
   photoHeight: 320,
   swayPixels: 8,
 };
@@ -107,6 +110,7 @@ export async function writeDoorVideo(
     await file.write(i420);
     frame++;
   };
+  for (let i = 0; i < Math.round(options.leadSeconds * fps) - gapFrames; i++) await writeFrame(blank);
   for (const photo of photos) {
     for (let i = 0; i < gapFrames; i++) await writeFrame(blank);
     const face = doorPhotoFace(photo);

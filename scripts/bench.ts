@@ -1,0 +1,237 @@
+/**
+ * `npm run bench [-- --json FILE] [--frames N] [--quick]`
+ *
+ * Builds and serves the production app, drives headless Chromium through the real detection worker
+ * (dist/harness.html) and prints: model load time cold and warm (service worker cache), time from page
+ * open to the first result, per-frame latency (median, p95) per stage for 0/1/3/6 faces at 640×480 and
+ * 1280×720 with the near and far detectors (and auto), sustained frames per second with one frame in flight,
+ * the ratio of total to detector-only time, the backend, live tensors and heap after many frames, and bytes
+ * precached. Frames are door photos composed onto frames of the tested size, in the page.
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import type { DetectionRange } from '../src/shared/protocol.ts';
+import { DIST_DIR, launchApp } from '../tests/helpers/browser.ts';
+import { readPrecacheManifest } from '../tests/helpers/precache-manifest.ts';
+import { startStaticServer, type StaticServer } from '../tests/helpers/static-server.ts';
+import { SHARED_DIR } from '../tests/helpers/browser.ts';
+import { composeAndRun, type FrameRunResult } from './lib/bench-page.ts';
+
+/** Single-face door photos used to compose frames. */
+const PHOTOS = ['1-photo.jpg', '15-photo.jpg', '2-photo.jpg', '17-photo.jpg', '3-photo.jpg', '21-photo.jpg'];
+
+/** One latency row. */
+export interface LatencyRow extends FrameRunResult {
+  range: DetectionRange;
+  size: string;
+  faces: number;
+}
+
+/** Everything `npm run bench` measures. */
+export interface BenchReport {
+  machine: string;
+  date: string;
+  backend: string;
+  detectorDelegate: string;
+  load: {
+    coldMs: number;
+    warmMs: number | null;
+    firstResultColdMs: number;
+    firstResultWarmMs: number | null;
+  };
+  latency: LatencyRow[];
+  sustainedFps: { size: string; range: DetectionRange; fps: number };
+  memory: {
+    framesA: number;
+    framesB: number;
+    tensorsA: number;
+    tensorsB: number;
+    heapA: number | null;
+    heapB: number | null;
+  };
+  precache: { totalBytes: number; assets: { url: string; bytes: number }[] };
+}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function openHarness(server: StaticServer, viaServiceWorker: boolean) {
+  const app = await launchApp({ server });
+  const page = await app.context.newPage();
+  if (viaServiceWorker) {
+    // First visit to the app: the service worker installs and precaches everything, then controls pages.
+    await page.goto(server.url);
+    await page.waitForFunction(async () => (await navigator.serviceWorker.ready) !== null, null, {
+      timeout: 180_000,
+    });
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+  }
+  await page.goto(`${server.url}harness.html`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  return { app, page };
+}
+
+/** Time from navigation to models ready, and to the first result on one door photo. */
+async function measureLoad(page: Page, range: DetectionRange) {
+  return page.evaluate(async (range) => {
+    const t0 = performance.now();
+    await window.maskGuardHarness.start({ range });
+    const readyMs = performance.now();
+    await window.maskGuardHarness.detectUrl('/__shared/data/door-photos/images/1-photo.jpg', 'image');
+    return { loadMs: readyMs - t0, firstResultMs: performance.now() };
+  }, range);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'string' },
+      frames: { type: 'string', default: '3000' },
+      quick: { type: 'boolean', default: false },
+    },
+  });
+  const perConfig = values.quick ? 5 : 30;
+  const memoryFrames = Number(values.frames);
+  const server = await startStaticServer({ '/': DIST_DIR, '/__shared/': SHARED_DIR });
+  try {
+    log('cold load (fresh profile, no service worker)…');
+    const cold = await openHarness(server, false);
+    const coldLoad = await measureLoad(cold.page, 'auto');
+    const ready = await cold.page.evaluate(() => window.maskGuardHarness.start({ range: 'auto' }));
+    const latency: LatencyRow[] = [];
+    for (const range of ['near', 'far', 'auto'] as const) {
+      await cold.page.evaluate((range) => window.maskGuardHarness.start({ range }), range);
+      for (const [width, height] of [
+        [640, 480],
+        [1280, 720],
+      ] as const) {
+        for (const faces of [0, 1, 3, 6]) {
+          if (range === 'auto' && width !== 640) continue;
+          log(`latency: ${range} ${width}×${height}, ${faces} faces…`);
+          const result = await composeAndRun(cold.page, {
+            width,
+            height,
+            photos: PHOTOS.slice(0, faces),
+            frames: perConfig,
+          });
+          latency.push({ range, size: `${width}x${height}`, faces, ...result });
+        }
+      }
+    }
+    log('sustained fps (auto, 640×480, 1 face, 10 s)…');
+    await cold.page.evaluate(() => window.maskGuardHarness.start({ range: 'auto' }));
+    const sustained = await composeAndRun(cold.page, {
+      width: 640,
+      height: 480,
+      photos: PHOTOS.slice(0, 1),
+      frames: Number.MAX_SAFE_INTEGER,
+      seconds: values.quick ? 2 : 10,
+    });
+    log(`memory: ${memoryFrames} frames…`);
+    const statsA = await (async () => {
+      await composeAndRun(cold.page, { width: 640, height: 480, photos: PHOTOS.slice(0, 1), frames: 100 });
+      return cold.page.evaluate(() => window.maskGuardHarness.stats());
+    })();
+    await composeAndRun(cold.page, {
+      width: 640,
+      height: 480,
+      photos: PHOTOS.slice(0, 1),
+      frames: memoryFrames - 100,
+      onProgress: true,
+    });
+    const statsB = await cold.page.evaluate(() => window.maskGuardHarness.stats());
+    await cold.app.close();
+
+    log('warm load (from the service worker cache)…');
+    let warm: { loadMs: number; firstResultMs: number } | null = null;
+    try {
+      const w = await openHarness(server, true);
+      warm = await measureLoad(w.page, 'auto');
+      await w.app.close();
+    } catch (error) {
+      log(`warm load not measured: ${String(error)}`);
+    }
+    let precache: BenchReport['precache'] = { totalBytes: 0, assets: [] };
+    try {
+      const assets = readPrecacheManifest().map((e) => ({
+        url: e.url,
+        bytes: statSync(join(DIST_DIR, e.url)).size,
+      }));
+      precache = {
+        totalBytes: assets.reduce((s, a) => s + a.bytes, 0),
+        assets: assets.sort((a, b) => b.bytes - a.bytes),
+      };
+    } catch (error) {
+      log(`precache not measured: ${String(error)}`);
+    }
+    const report: BenchReport = {
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${process.platform}, headless Chromium (software WebGL)`,
+      date: new Date().toISOString(),
+      backend: ready.classifierBackend,
+      detectorDelegate: ready.detectorDelegate,
+      load: {
+        coldMs: coldLoad.loadMs,
+        warmMs: warm?.loadMs ?? null,
+        firstResultColdMs: coldLoad.firstResultMs,
+        firstResultWarmMs: warm?.firstResultMs ?? null,
+      },
+      latency,
+      sustainedFps: { size: '640x480', range: 'auto', fps: sustained.fps },
+      memory: {
+        framesA: 100,
+        framesB: memoryFrames,
+        tensorsA: statsA.liveTensors,
+        tensorsB: statsB.liveTensors,
+        heapA: statsA.heapBytes,
+        heapB: statsB.heapBytes,
+      },
+      precache,
+    };
+    console.log(formatBench(report));
+    if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(report, null, 1));
+  } finally {
+    await server.close();
+  }
+}
+
+const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(1)}`);
+const mb = (v: number | null) => (v === null ? 'n/a' : `${(v / 1e6).toFixed(1)} MB`);
+
+/** The report as Markdown tables (pasted into BENCHMARKS.md). */
+export function formatBench(r: BenchReport): string {
+  const rows = r.latency.map(
+    (l) =>
+      `| ${l.range} | ${l.size} | ${l.faces} | ${l.frames} | ${ms(l.detect.median)} / ${ms(l.detect.p95)} | ${ms(l.crop.median)} / ${ms(l.crop.p95)} | ${ms(l.classify.median)} / ${ms(l.classify.p95)} | ${ms(l.total.median)} / ${ms(l.total.p95)} | ${ms(l.detectOnly.median)} | ${(l.total.median / l.detectOnly.median).toFixed(2)} |`,
+  );
+  return [
+    `Machine: ${r.machine}; ${r.date}`,
+    `Classifier backend: ${r.backend}; detector delegate: ${r.detectorDelegate}`,
+    '',
+    '| load | ms |',
+    '|---|---|',
+    `| models, cold (first visit) | ${ms(r.load.coldMs)} |`,
+    `| models, warm (service worker cache) | ${ms(r.load.warmMs)} |`,
+    `| page open → first result, cold | ${ms(r.load.firstResultColdMs)} |`,
+    `| page open → first result, warm | ${ms(r.load.firstResultWarmMs)} |`,
+    '',
+    '| range | frame | faces | n | detect ms (median / p95) | crop | classify | total | detector-only total (median) | total ÷ detector-only |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Sustained: ${r.sustainedFps.fps.toFixed(1)} processed frames/s (${r.sustainedFps.range}, ${r.sustainedFps.size}, 1 face, one frame in flight)`,
+    `Memory: live tensors ${r.memory.tensorsA} after ${r.memory.framesA} frames, ${r.memory.tensorsB} after ${r.memory.framesB}; worker heap ${mb(r.memory.heapA)} → ${mb(r.memory.heapB)}`,
+    '',
+    `Precached: ${mb(r.precache.totalBytes)} in ${r.precache.assets.length} files`,
+    ...r.precache.assets.map((a) => `- ${a.url}: ${(a.bytes / 1024).toFixed(0)} KiB`),
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  });
+}

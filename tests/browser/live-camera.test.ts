@@ -1,0 +1,126 @@
+/**
+ * The guard's live screen end to end: a fake camera plays door photos (each person 2 s, moving a little,
+ * an empty doorway between people) into getUserMedia; the real app finds the faces, labels them, and counts
+ * each person once, by class.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { iou } from '../../src/shared/geometry.ts';
+import { SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { DEFAULT_DOOR_VIDEO, doorPhotoFace, writeDoorVideo, type Appearance } from '../helpers/door-video.ts';
+
+/**
+ * The people shown: the first six single-face door photos of each class in numeric order whose face is at
+ * least 80 px tall (a rule, not a pick), alternating classes.
+ */
+function choosePeople(): string[] {
+  const photos = readdirSync(join(SHARED_DIR, 'data/door-photos/images'))
+    .filter((f) => /^\d+-photo\.jpg$/.test(f))
+    .sort((a, b) => parseInt(a) - parseInt(b));
+  const byClass: Record<string, string[]> = { with_mask: [], without_mask: [] };
+  for (const photo of photos) {
+    try {
+      const face = doorPhotoFace(photo);
+      if (face.box.height >= 80) byClass[face.label]?.push(photo);
+    } catch {
+      // Two faces: not used here.
+    }
+  }
+  return Array.from({ length: 6 }, (_, i) => [byClass.with_mask![i]!, byClass.without_mask![i]!]).flat();
+}
+
+interface Observation {
+  atMs: number;
+  faces: { label: string; box: number[] }[];
+  tally: { masked: number; unmasked: number; uncertain: number };
+}
+
+async function observe(page: Page, atMs: number): Promise<Observation> {
+  const faces = await page
+    .locator('mask-guard-app face-overlay [data-face]')
+    .evaluateAll((elements) =>
+      elements.map((e) => ({
+        label: e.getAttribute('data-label') ?? '',
+        box: (e.getAttribute('data-box') ?? '').split(',').map(Number),
+      })),
+    );
+  const tally = await page
+    .locator('mask-guard-app tally-board #counts')
+    .evaluate((e) => ({
+      masked: Number(e.dataset.masked),
+      unmasked: Number(e.dataset.unmasked),
+      uncertain: Number(e.dataset.uncertain),
+    }));
+  return { atMs, faces, tally };
+}
+
+describe('live screen with a fake camera', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-video-'));
+  const people = choosePeople();
+  let appearances: Appearance[];
+  let app: AppSession;
+  let page: Page;
+  const observations: Observation[] = [];
+
+  beforeAll(async () => {
+    const video = join(dir, 'door.y4m');
+    ({ appearances } = await writeDoorVideo(video, people));
+    app = await launchApp({ fakeCameraY4m: video });
+    page = await app.context.newPage();
+    await page.goto(app.server.url);
+    await page
+      .locator('mask-guard-app [role=status]', { hasText: 'Watching the door' })
+      .waitFor({ timeout: 120_000 });
+    // One pass through the file, from the moment the camera runs, plus a margin for the last count.
+    const { leadSeconds, gapSeconds, showSeconds } = DEFAULT_DOOR_VIDEO;
+    const passMs = 1000 * (leadSeconds + people.length * (gapSeconds + showSeconds));
+    const start = Date.now();
+    while (Date.now() - start < passMs + 1500) {
+      observations.push(await observe(page, Date.now() - start));
+      await page.waitForTimeout(100);
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows at least 10 people, both classes', () => {
+    expect(people.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(appearances.map((a) => a.label))).toEqual(new Set(['with_mask', 'without_mask']));
+  });
+
+  it('draws a box on each person’s face, labelled as annotated', () => {
+    for (const person of appearances) {
+      const seen = observations.flatMap((o) =>
+        o.faces.filter(
+          (f) => iou({ x: f.box[0]!, y: f.box[1]!, width: f.box[2]!, height: f.box[3]! }, person.face) >= 0.4,
+        ),
+      );
+      expect(seen.length, `a box on ${person.photo}`).toBeGreaterThan(0);
+      const right = seen.filter((f) => f.label === person.label).length;
+      expect(right / seen.length, `labels on ${person.photo} (${person.label})`).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('counts every person exactly once, by class, after one pass', () => {
+    const final = observations.at(-1)!.tally;
+    const expected = {
+      masked: appearances.filter((a) => a.label === 'with_mask').length,
+      unmasked: appearances.filter((a) => a.label === 'without_mask').length,
+      uncertain: 0,
+    };
+    expect(final).toEqual(expected);
+    // Never more than the people shown at any moment of the pass: no double count, even briefly.
+    for (const o of observations)
+      expect(o.tally.masked + o.tally.unmasked + o.tally.uncertain).toBeLessThanOrEqual(people.length);
+  });
+
+  it('contacted no other host', () => {
+    expect(app.foreignRequests).toEqual([]);
+  });
+});
