@@ -3,6 +3,16 @@
  * (frozen ImageNet MobileNetV2 + the paper's head) on the train split, validates on val, writes the
  * shipped model to public/models/mask-classifier with its model card and training curves, and reports
  * the shipped model's test metrics (measured after every choice is made; test never feeds a choice).
+ *
+ * Defaults are the paper's (SGD lr 0.001 momentum 0.85, batch 32, 12 epochs, constant rate). The shipped
+ * model uses `--lr 0.01 --schedule cosine --epochs 24` (its exact command is in the model card), chosen
+ * on VALIDATION only, frozen backbone, same 4 augmented copies:
+ *   paper defaults            val acc 99.18 %, val loss 0.022, 4 unmasked faces missed;
+ *   Adam 1e-3, 12 epochs      val acc 98.53–99.67 % over seeds 42/1/2 (unstable last epoch);
+ *   SGD 0.01 cosine, 12 ep.   val acc 99.35–99.51 % over seeds, val loss 0.011–0.020;
+ *   SGD 0.01 cosine, 24 ep.   val acc 99.51 % (flat over the last 8 epochs), val loss 0.012 — shipped.
+ * Label smoothing 0.1 and a 256-unit head did not beat it. The cosine decay lets the last epochs settle
+ * instead of hopping between minima, which the constant rate (and Adam) did from epoch to epoch.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
