@@ -85,6 +85,18 @@ async function measureLoad(page: Page, range: DetectionRange) {
   }, range);
 }
 
+/** What {@link runBench} measures, and how much. */
+export interface BenchOptions {
+  /** Frames per latency configuration (after warm-up). */
+  framesPerConfig: number;
+  /** Frames for the memory comparison (tensors after 100 frames vs after this many). */
+  memoryFrames: number;
+  /** Seconds of the sustained-fps run. */
+  sustainedSeconds: number;
+  /** Only near range at 640×480 with 0 and 1 face (for the tests of this command). */
+  tiny?: boolean;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -93,8 +105,19 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
     },
   });
-  const perConfig = values.quick ? 5 : 30;
-  const memoryFrames = Number(values.frames);
+  const report = await runBench({
+    framesPerConfig: values.quick ? 5 : 30,
+    memoryFrames: Number(values.frames),
+    sustainedSeconds: values.quick ? 2 : 10,
+  });
+  console.log(formatBench(report));
+  if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(report, null, 1));
+}
+
+/** Runs the benchmark on the built app in `dist/`. */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const perConfig = options.framesPerConfig;
+  const memoryFrames = options.memoryFrames;
   const server = await startStaticServer({ '/': DIST_DIR, '/__shared/': SHARED_DIR });
   try {
     log('cold load (fresh profile, no service worker)…');
@@ -102,14 +125,14 @@ async function main(): Promise<void> {
     const coldLoad = await measureLoad(cold.page, 'auto');
     const ready = await cold.page.evaluate(() => window.maskGuardHarness.start({ range: 'auto' }));
     const latency: LatencyRow[] = [];
-    for (const range of ['near', 'far', 'auto'] as const) {
+    for (const range of options.tiny ? (['near'] as const) : (['near', 'far', 'auto'] as const)) {
       await cold.page.evaluate((range) => window.maskGuardHarness.start({ range }), range);
       for (const [width, height] of [
         [640, 480],
         [1280, 720],
       ] as const) {
-        for (const faces of [0, 1, 3, 6]) {
-          if (range === 'auto' && width !== 640) continue;
+        for (const faces of options.tiny ? [0, 1] : [0, 1, 3, 6]) {
+          if ((range === 'auto' || options.tiny) && width !== 640) continue;
           log(`latency: ${range} ${width}×${height}, ${faces} faces…`);
           const result = await composeAndRun(cold.page, {
             width,
@@ -128,7 +151,7 @@ async function main(): Promise<void> {
       height: 480,
       photos: PHOTOS.slice(0, 1),
       frames: Number.MAX_SAFE_INTEGER,
-      seconds: values.quick ? 2 : 10,
+      seconds: options.sustainedSeconds,
     });
     log(`memory: ${memoryFrames} frames…`);
     const statsA = await (async () => {
@@ -190,8 +213,7 @@ async function main(): Promise<void> {
       },
       precache,
     };
-    console.log(formatBench(report));
-    if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(report, null, 1));
+    return report;
   } finally {
     await server.close();
   }

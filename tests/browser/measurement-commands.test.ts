@@ -1,0 +1,64 @@
+/**
+ * `npm run eval:e2e` and `npm run bench` on a tiny input: the form of their output, not their speed
+ * (speed is the benchmark's business, on a quiet machine).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluateVoc, formatReport } from '../../scripts/eval-e2e.ts';
+import { formatBench, runBench } from '../../scripts/bench.ts';
+import { SHARED_DIR } from '../helpers/browser.ts';
+
+describe('npm run eval:e2e', () => {
+  it('scores a few door photos and writes predictions in the agreed form', async () => {
+    const report = await evaluateVoc(join(SHARED_DIR, 'data/door-photos'), { limit: 4 });
+    expect(report.images + report.skipped.length).toBe(4);
+    expect(report.all.faces).toBeGreaterThanOrEqual(4);
+    for (const metrics of [report.all, report.atLeast32px]) {
+      for (const value of [metrics.recall, metrics.precision]) {
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+      }
+    }
+    for (const image of report.predictions.images) {
+      expect(Object.keys(image).sort()).toEqual(['faces', 'file', 'height', 'width']);
+      expect(image.file).toMatch(/\.jpg$/);
+      for (const face of image.faces) {
+        expect(Object.keys(face).sort()).toEqual(['box', 'detScore', 'label', 'probs']);
+        expect(face.box).toHaveLength(4);
+        expect(face.box[2]).toBeGreaterThan(face.box[0]);
+        expect(['with_mask', 'without_mask']).toContain(face.label);
+        expect(face.probs.with_mask + face.probs.without_mask).toBeCloseTo(1, 5);
+      }
+    }
+    const table = formatReport(report);
+    expect(table).toMatch(/face recall @IoU0\.5/);
+    expect(table).toMatch(/mAP/);
+  }, 300_000);
+
+  it('fails clearly on a folder that is not a VOC folder', async () => {
+    await expect(evaluateVoc('/nonexistent')).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('npm run bench', () => {
+  it('measures load, latency per stage, fps, memory and precache on a few frames', async () => {
+    const report = await runBench({ framesPerConfig: 3, memoryFrames: 150, sustainedSeconds: 1, tiny: true });
+    expect(report.load.coldMs).toBeGreaterThan(0);
+    expect(report.latency.map((l) => [l.range, l.size, l.faces])).toEqual([
+      ['near', '640x480', 0],
+      ['near', '640x480', 1],
+    ]);
+    for (const row of report.latency) {
+      expect(row.frames).toBe(3);
+      expect(row.total.median).toBeGreaterThan(0);
+      expect(row.detectOnly.median).toBeGreaterThan(0);
+    }
+    expect(report.latency[1]!.classify.median).toBeGreaterThan(0);
+    expect(report.sustainedFps.fps).toBeGreaterThan(0);
+    expect(report.memory.framesB).toBe(150);
+    expect(report.memory.tensorsB).toBe(report.memory.tensorsA);
+    expect(report.precache.totalBytes).toBeGreaterThan(10_000_000);
+    expect(['webgl', 'wasm']).toContain(report.backend);
+    expect(formatBench(report)).toMatch(/Sustained: .* processed frames\/s/);
+  }, 600_000);
+});
