@@ -5,6 +5,7 @@
 import './components/mask-guard-app.ts';
 import { DetectionClient } from './pipeline/detection-client.ts';
 import { GuardController } from './pipeline/guard-controller.ts';
+import { createShiftViews } from './pipeline/shift-views.ts';
 import { ShiftLog } from './storage/index.ts';
 import { offline, requestPersistence } from './offline/index.ts';
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   offline.canApplyWithoutAsking = () => log.currentShift() === undefined;
   // Ask once that the browser keep the shift log and the cached models when space runs low.
   void requestPersistence();
+  app.views = createShiftViews(log, controller);
   app.controller = controller;
   await controller.boot();
 }

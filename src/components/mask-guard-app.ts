@@ -5,6 +5,13 @@ import './face-overlay.ts';
 import './tally-board.ts';
 import './guard-controls.ts';
 import './offline-status.ts';
+import './view-tabs.ts';
+import './shift-panel.ts';
+import './history-view.ts';
+import './settings-view.ts';
+import type { AppView } from './view-tabs.ts';
+import type { ShiftViews } from '../pipeline/shift-views.ts';
+import type { Decision } from '../storage/index.ts';
 import { offline, type OfflineState } from '../offline/index.ts';
 
 /** How long the unmasked-person alert stays on screen. */
@@ -21,6 +28,10 @@ export class MaskGuardApp extends LitElement {
   @property({ attribute: false }) controller: GuardController | undefined;
   /** Status shown before a controller is attached. */
   @property({ type: String }) status = 'Starting…';
+  /** The shift, history and settings models (main.ts); the tabs show only with them. */
+  @property({ attribute: false }) views: ShiftViews | undefined;
+  /** The screen shown. The live stage stays in the page under the others, so counting goes on. */
+  @state() private view: AppView = 'live';
   @state() private now = performance.now();
   @state() private offlineState: OfflineState = offline.state;
   private readonly onOffline = () => (this.offlineState = offline.state);
@@ -91,6 +102,13 @@ export class MaskGuardApp extends LitElement {
       padding: 12px;
       border-radius: 8px;
     }
+    .sheet {
+      position: absolute;
+      inset: 0;
+      overflow-y: auto;
+      padding: 12px 16px 24px;
+      background: #0b1d2a;
+    }
     .problem h2 {
       margin: 0 0 6px;
       font-size: 1.1rem;
@@ -105,6 +123,54 @@ export class MaskGuardApp extends LitElement {
       );
       this.controller?.addEventListener('change', this.onChange);
     }
+    if (changed.has('views')) {
+      const old = changed.get('views') as ShiftViews | undefined;
+      for (const model of old ? Object.values(old) : []) model.removeEventListener('change', this.onChange);
+      for (const model of this.views ? Object.values(this.views) : [])
+        model.addEventListener('change', this.onChange);
+    }
+  }
+
+  /** Shows another screen; its model re-reads the log so it is current when it appears. */
+  private readonly onViewChange = (e: CustomEvent<AppView>) => {
+    const view = e.detail;
+    this.view = view;
+    if (view === 'shift') void this.views?.shift.refresh();
+    if (view === 'history') void this.views?.history.refresh();
+    if (view === 'settings') void this.views?.settings.refresh();
+  };
+
+  /** The shift, history or settings screen, over the live stage. */
+  private renderSheet(c: GuardController, v: ShiftViews) {
+    const s = c.state;
+    const sheet =
+      this.view === 'shift'
+        ? html`<shift-panel
+            .state=${v.shift.state}
+            .tally=${s.tally}
+            door=${s.preferences.door}
+            @set-door=${(e: CustomEvent<string>) => v.shift.setDoor(e.detail)}
+            @start-shift=${() => void v.shift.startShift()}
+            @end-shift=${() => void v.shift.endShift()}
+            @correct-last=${(e: CustomEvent<{ id: string; decision: Decision }>) =>
+              void v.shift.correctLast(e.detail.id, e.detail.decision)}
+            @add-manual=${(e: CustomEvent<Decision>) => void v.shift.addManual(e.detail)}
+          ></shift-panel>`
+        : this.view === 'history'
+          ? html`<history-view
+              .state=${v.history.state}
+              @choose-shift=${(e: CustomEvent<string>) => void v.history.chooseShift(e.detail)}
+              @choose-day=${(e: CustomEvent<string>) => void v.history.chooseDay(e.detail)}
+              @export-csv=${() => void v.history.exportCsv()}
+            ></history-view>`
+          : html`<settings-view
+              .state=${v.settings.state}
+              @ask-persistence=${() => void v.settings.askPersistence()}
+              @retry-storage=${() => void v.settings.retry()}
+              @set-retention=${(e: CustomEvent<number>) => void v.settings.setRetentionDays(e.detail)}
+              @set-thumbnails=${(e: CustomEvent<boolean>) => void v.settings.setKeepThumbnails(e.detail)}
+            ></settings-view>`;
+    return html`<div class="sheet">${sheet}</div>`;
   }
 
   override render() {
@@ -128,13 +194,17 @@ export class MaskGuardApp extends LitElement {
         : s.source === 'none'
           ? s.camera.problem
           : undefined;
+    const v = this.views;
+    const live = this.view === 'live' || v === undefined;
     return html`${header}
+      ${v ? html`<view-tabs .view=${this.view} @view-change=${this.onViewChange}></view-tabs>` : ''}
       <div class="stage">
         ${s.source === 'photo' && s.photoUrl ? html`<img src=${s.photoUrl} alt="Chosen photo" />` : c.video}
         <face-overlay .frame=${s.source === 'none' ? undefined : s.frame}></face-overlay>
+        ${v !== undefined && !live ? this.renderSheet(c, v) : ''}
         ${alertOn ? html`<div class="alert" role="alert">⚠ Person without a mask</div>` : ''}
         ${
-          problem
+          problem && live
             ? html`<div class="problem" role="alert">
                 <h2>${problem.title}</h2>
                 <p>${problem.advice}</p>
@@ -142,7 +212,13 @@ export class MaskGuardApp extends LitElement {
             : ''
         }
       </div>
-      <tally-board .tally=${s.tally}></tally-board>
+      ${live ? this.renderLive(c) : ''}`;
+  }
+
+  /** The live screen's tally and buttons (the stage above is always in the page). */
+  private renderLive(c: GuardController) {
+    const s = c.state;
+    return html`<tally-board .tally=${s.tally}></tally-board>
       <guard-controls
         .preferences=${s.preferences}
         ?cameraOn=${s.source === 'camera'}

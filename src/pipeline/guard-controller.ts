@@ -333,4 +333,17 @@ export class GuardController extends EventTarget {
     this.state = { ...this.state, ...change };
     this.dispatchEvent(new Event('change'));
   }
+
+  // --- For the shift views (src/pipeline/shift-actions.ts): the door name and tally changes made by hand. ---
+
+  /** Sets the door name recorded with the next shift (the camera starts one on its first count). */
+  setDoor(door: string): void {
+    const trimmed = door.trim();
+    if (trimmed !== '') this.setPreferences({ door: trimmed });
+  }
+
+  /** Re-reads the running shift's tally after the shift log was changed outside the camera path. */
+  async reloadTally(): Promise<void> {
+    await this.refreshTally();
+  }
 }

@@ -1,0 +1,43 @@
+/** How the views write times, decisions and sizes for the guard (presentation only, no logic). */
+import type { Decision } from '../storage/index.ts';
+
+/** A decision in the guard's words, as on the live screen's boxes. */
+export const DECISION_TEXT: Record<Decision, string> = {
+  with_mask: 'Mask',
+  without_mask: 'No mask',
+  uncertain: 'Uncertain',
+};
+
+/** `09:05` in the phone's locale and time zone. */
+export function formatTime(time: number): string {
+  return new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** `09:05:12`, for the event list where several people may arrive within a minute. */
+export function formatTimeSeconds(time: number): string {
+  return new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** `Tue 3 Jun` (or the locale's equivalent). */
+export function formatDay(time: number): string {
+  return new Date(time).toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' });
+}
+
+/** `YYYY-MM-DD` of the local day, the value an `<input type="date">` takes. */
+export function dateInputValue(time: number): string {
+  const d = new Date(time);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Bytes as `12.3 MB`, decimal units as phones show storage. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

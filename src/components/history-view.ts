@@ -1,0 +1,123 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { HistoryState } from '../pipeline/shift-history.ts';
+import type { Shift } from '../storage/index.ts';
+import { dateInputValue, formatDay, formatTime } from './format.ts';
+import { viewStyles } from './view-styles.ts';
+import './tally-board.ts';
+import './hourly-chart.ts';
+import './event-list.ts';
+
+/** One line naming a shift: door, day, hours (or "running"). */
+function shiftLabel(shift: Shift): string {
+  const until = shift.end === undefined ? 'running' : formatTime(shift.end);
+  return `${shift.door} · ${formatDay(shift.start)} ${formatTime(shift.start)}–${until}`;
+}
+
+/**
+ * The history: pick a shift (newest first) or a day, then see its per-hour chart, totals and compliance, the
+ * list of people, and export it as CSV. It renders {@link HistoryState}; reading the log and writing the file
+ * are in src/pipeline/shift-history.ts.
+ *
+ * @fires choose-shift - CustomEvent<string> (a shift id)
+ * @fires choose-day - CustomEvent<string> (`YYYY-MM-DD`)
+ * @fires export-csv - Event
+ */
+@customElement('history-view')
+export class HistoryView extends LitElement {
+  @property({ attribute: false }) state: HistoryState | undefined;
+
+  static override styles = [
+    viewStyles,
+    css`
+      .choose {
+        flex-direction: column;
+        align-items: stretch;
+      }
+      .choose label {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+      }
+      .choose input {
+        align-self: flex-start;
+      }
+      select {
+        width: 100%;
+      }
+      tally-board {
+        margin: 12px 0;
+        border-radius: 8px;
+      }
+    `,
+  ];
+
+  override render() {
+    const s = this.state;
+    if (s === undefined) return nothing;
+    if (s.shifts.length === 0 && s.scope === undefined) {
+      return html`<h2>History</h2>
+        <p>No shifts yet. Counted people appear here.</p>`;
+    }
+    const scope = s.scope;
+    const shift = scope?.kind === 'shift' ? s.shifts.find((x) => x.id === scope.shiftId) : undefined;
+    const title =
+      scope === undefined
+        ? ''
+        : shift
+          ? shiftLabel(shift)
+          : scope.kind === 'day'
+            ? `All doors · ${formatDay(scope.day)}`
+            : '';
+    return html`<h2>History</h2>
+      <div class="row choose">
+        <label
+          >Shift
+          <select name="shift" @change=${this.onShift}>
+            <option value="" ?selected=${scope?.kind !== 'shift'} disabled>Choose a shift</option>
+            ${s.shifts.map(
+              (x) =>
+                html`<option value=${x.id} ?selected=${scope?.kind === 'shift' && scope.shiftId === x.id}>
+                  ${shiftLabel(x)}
+                </option>`,
+            )}
+          </select>
+        </label>
+        <label
+          >or a day
+          <input
+            type="date"
+            name="day"
+            .value=${scope?.kind === 'day' ? dateInputValue(scope.day) : ''}
+            @change=${(e: Event) => this.fire('choose-day', (e.target as HTMLInputElement).value)}
+          />
+        </label>
+      </div>
+      <h3 data-scope=${scope?.kind ?? ''}>${title}</h3>
+      <tally-board .tally=${s.tally}></tally-board>
+      <hourly-chart .hours=${s.hours}></hourly-chart>
+      <div class="row">
+        <button name="export" ?disabled=${s.events.length === 0} @click=${() => this.fire('export-csv')}>
+          Export CSV (${s.events.length} ${s.events.length === 1 ? 'person' : 'people'})
+        </button>
+      </div>
+      ${s.message === undefined ? nothing : html`<p class="message" role="alert">${s.message}</p>`}
+      <h3>People</h3>
+      <event-list .events=${s.events}></event-list>`;
+  }
+
+  private onShift(e: Event): void {
+    const id = (e.target as HTMLSelectElement).value;
+    if (id !== '') this.fire('choose-shift', id);
+  }
+
+  private fire(type: string, detail?: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'history-view': HistoryView;
+  }
+}

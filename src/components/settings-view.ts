@@ -1,0 +1,135 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { RETENTION_LIMITS, type SettingsState } from '../pipeline/storage-settings.ts';
+import { formatBytes } from './format.ts';
+import { viewStyles } from './view-styles.ts';
+
+/**
+ * Settings: whether the browser keeps MaskGuard's data (and a button to ask), how much is stored, whether
+ * every count is saved (with "Retry now" when some wait in memory), how long shifts are kept, and the opt-in
+ * for pictures of unmasked people. It renders {@link SettingsState}; the work is in
+ * src/pipeline/storage-settings.ts.
+ *
+ * @fires ask-persistence - Event
+ * @fires retry-storage - Event
+ * @fires set-retention - CustomEvent<number> (days, as typed; validated by the receiver)
+ * @fires set-thumbnails - CustomEvent<boolean>
+ */
+@customElement('settings-view')
+export class SettingsView extends LitElement {
+  @property({ attribute: false }) state: SettingsState | undefined;
+
+  static override styles = [
+    viewStyles,
+    css`
+      input[type='number'] {
+        width: 7em;
+      }
+      label.check {
+        display: flex;
+        gap: 12px;
+        align-items: center;
+        min-height: 44px;
+        cursor: pointer;
+      }
+      input[type='checkbox'] {
+        width: 28px;
+        height: 28px;
+        min-height: 0;
+        margin: 0;
+      }
+      [data-state='pending'] {
+        color: #ffd27a;
+        font-weight: 700;
+      }
+    `,
+  ];
+
+  override render() {
+    const s = this.state;
+    if (s === undefined) return nothing;
+    return html`<h2>Settings</h2>
+      ${this.renderPersistence(s)} ${this.renderSaving(s)}
+      <h3>Keep shifts for</h3>
+      <div class="row">
+        <label
+          >Days
+          <input
+            type="number"
+            name="retention"
+            inputmode="numeric"
+            min=${RETENTION_LIMITS.min}
+            max=${RETENTION_LIMITS.max}
+            step="1"
+            .value=${String(s.retentionDays)}
+            ?disabled=${s.busy}
+            @change=${(e: Event) => this.fire('set-retention', Number((e.target as HTMLInputElement).value))}
+        /></label>
+      </div>
+      <p class="hint">Older shifts are deleted with their people, now and each time MaskGuard starts.</p>
+      <h3>Pictures</h3>
+      <label class="check">
+        <input
+          type="checkbox"
+          name="thumbnails"
+          .checked=${s.keepThumbnails}
+          ?disabled=${s.busy}
+          @change=${(e: Event) => this.fire('set-thumbnails', (e.target as HTMLInputElement).checked)}
+        />
+        Keep a small picture of each person counted without a mask
+      </label>
+      <p class="hint">
+        Off unless you turn it on. Only people without a mask, as a small, size-limited picture, kept on this
+        phone with their shift and deleted with it. Nothing is ever sent anywhere.
+      </p>
+      ${s.message === undefined ? nothing : html`<p class="message" role="status">${s.message}</p>`}`;
+  }
+
+  private renderPersistence(s: SettingsState) {
+    const answer =
+      s.persisted === true
+        ? 'Granted: the browser keeps shifts and offline files until you delete them.'
+        : s.persisted === false
+          ? `Not granted${s.persistenceAsked ? ' (the browser declined)' : ''}: ` +
+            'the browser may delete shifts and offline files when the phone runs short of space.'
+          : 'Unknown: this browser does not say whether it keeps the data.';
+    return html`<h3>Keep data on this phone</h3>
+      <p data-persisted=${String(s.persisted)}>${answer}</p>
+      ${
+        s.persisted === true
+          ? nothing
+          : html`<button name="persist" @click=${() => this.fire('ask-persistence')}>
+              Ask to keep data
+            </button>`
+      }
+      <p data-estimate>
+        ${
+          s.estimate === undefined
+            ? 'Storage use: unknown.'
+            : `Storage use: ${formatBytes(s.estimate.usageBytes)} of ${formatBytes(s.estimate.quotaBytes)} available to MaskGuard.`
+        }
+      </p>`;
+  }
+
+  private renderSaving(s: SettingsState) {
+    return html`<h3>Saving counts</h3>
+      <p data-state=${s.storage.state} data-pending=${s.storage.pending}>${s.storage.message}</p>
+      <button
+        name="retry"
+        ?disabled=${s.busy || s.storage.state === 'saved'}
+        @click=${() => this.fire('retry-storage')}
+      >
+        Retry now
+      </button>`;
+  }
+
+  private fire(type: string, detail?: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'settings-view': SettingsView;
+  }
+}

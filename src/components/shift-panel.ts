@@ -1,0 +1,168 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { ShiftPanelState } from '../pipeline/shift-actions.ts';
+import type { Decision } from '../storage/index.ts';
+import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
+import { DECISION_TEXT, formatDay, formatTime, formatTimeSeconds } from './format.ts';
+import { viewStyles } from './view-styles.ts';
+import './tally-board.ts';
+
+const DECISIONS: readonly Decision[] = ['with_mask', 'without_mask', 'uncertain'];
+
+/**
+ * The running shift: the door name (editable until the shift starts), start and end (ending asks first, in
+ * the page, so nothing is ended by a stray tap), the tally, and the guard's corrections: change the last
+ * person's decision, or add a person the camera missed. It renders {@link ShiftPanelState}; the actions are
+ * in src/pipeline/shift-actions.ts.
+ *
+ * @fires set-door - CustomEvent<string> when the door name was edited
+ * @fires start-shift - Event
+ * @fires end-shift - Event, after the guard confirmed
+ * @fires correct-last - CustomEvent<{ id: string; decision: Decision }>
+ * @fires add-manual - CustomEvent<Decision>
+ */
+@customElement('shift-panel')
+export class ShiftPanel extends LitElement {
+  @property({ attribute: false }) state: ShiftPanelState | undefined;
+  /** The running shift's tally (the live one). */
+  @property({ attribute: false }) tally: Tally = EMPTY_TALLY;
+  /** The door name in the preferences: the next shift's. */
+  @property({ type: String }) door = '';
+  /** The end-of-shift question is open (screen state only). */
+  @state() private confirming = false;
+
+  static override styles = [
+    viewStyles,
+    css`
+      .door input {
+        width: min(100%, 20em);
+      }
+      [role='alertdialog'] {
+        margin: 12px 0;
+        padding: 14px;
+        border: 3px solid #ffd27a;
+        border-radius: 10px;
+        background: #1d2b36;
+      }
+      tally-board {
+        margin: 12px 0;
+        border-radius: 8px;
+      }
+    `,
+  ];
+
+  override willUpdate(): void {
+    // A question about a shift that has since ended (or was replaced) must not be answered for the next one.
+    if (this.state?.running === undefined) this.confirming = false;
+  }
+
+  override render() {
+    const s = this.state;
+    if (s === undefined) return nothing;
+    return html`<h2>Shift</h2>
+      ${s.running === undefined ? this.renderIdle(s) : this.renderRunning(s)}
+      <tally-board .tally=${this.tally}></tally-board>
+      ${this.renderCorrections(s)}
+      ${s.message === undefined ? nothing : html`<p class="message" role="alert">${s.message}</p>`}`;
+  }
+
+  private renderIdle(s: ShiftPanelState) {
+    return html`<p>No shift is running. The camera starts one with the first person it counts.</p>
+      <div class="row door">
+        <label
+          >Door
+          <input
+            name="door"
+            .value=${this.door}
+            maxlength="80"
+            autocomplete="off"
+            @change=${(e: Event) => this.fire('set-door', (e.target as HTMLInputElement).value)}
+        /></label>
+        <button class="primary" name="start" ?disabled=${s.busy} @click=${() => this.fire('start-shift')}>
+          Start shift
+        </button>
+      </div>`;
+  }
+
+  private renderRunning(s: ShiftPanelState) {
+    const shift = s.running!;
+    const line = html`<p data-shift=${shift.id}>
+      Running at <b>${shift.door}</b> since ${formatTime(shift.start)} (${formatDay(shift.start)})
+    </p>`;
+    if (!this.confirming) {
+      return html`${line}
+        <button class="danger" name="end" ?disabled=${s.busy} @click=${() => (this.confirming = true)}>
+          End shift…
+        </button>`;
+    }
+    return html`${line}
+      <div role="alertdialog" aria-labelledby="end-q" aria-describedby="end-d">
+        <p id="end-q"><b>End the shift at ${shift.door}?</b></p>
+        <p id="end-d" class="hint">
+          ${this.tally.total} people counted. If the camera counts someone afterwards, a new shift starts.
+        </p>
+        <div class="row">
+          <button name="cancel-end" @click=${() => (this.confirming = false)}>Keep counting</button>
+          <button class="danger" name="confirm-end" ?disabled=${s.busy} @click=${this.confirmEnd}>
+            Yes, end shift
+          </button>
+        </div>
+      </div>`;
+  }
+
+  private renderCorrections(s: ShiftPanelState) {
+    if (s.running === undefined) return nothing;
+    const last = s.lastPerson;
+    return html`<h3>Corrections</h3>
+      ${
+        last === undefined
+          ? html`<p>No one counted in this shift yet.</p>`
+          : html`<p data-last=${last.id} data-decision=${last.decision}>
+                Last person, ${formatTimeSeconds(last.time)}: <b>${DECISION_TEXT[last.decision]}</b>
+                ${last.source === 'manual' ? '(added by hand)' : ''}
+                ${last.corrected ? `(changed from ${DECISION_TEXT[last.corrected.from]})` : ''}
+              </p>
+              <div class="row" role="group" aria-label="Change the last decision to">
+                ${DECISIONS.map(
+                  (d) =>
+                    html`<button
+                      name=${`correct-${d}`}
+                      aria-pressed=${d === last.decision ? 'true' : 'false'}
+                      ?disabled=${s.busy || d === last.decision}
+                      @click=${() => this.fire('correct-last', { id: last.id, decision: d })}
+                    >
+                      ${d === last.decision ? '✓ ' : ''}${DECISION_TEXT[d]}
+                    </button>`,
+                )}
+              </div>`
+      }
+      <p>Add a person the camera missed:</p>
+      <div class="row" role="group" aria-label="Add a person by hand">
+        <button name="add-with_mask" ?disabled=${s.busy} @click=${() => this.fire('add-manual', 'with_mask')}>
+          + Person with mask
+        </button>
+        <button
+          name="add-without_mask"
+          ?disabled=${s.busy}
+          @click=${() => this.fire('add-manual', 'without_mask')}
+        >
+          + Person without mask
+        </button>
+      </div>`;
+  }
+
+  private confirmEnd(): void {
+    this.confirming = false;
+    this.fire('end-shift');
+  }
+
+  private fire(type: string, detail?: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'shift-panel': ShiftPanel;
+  }
+}

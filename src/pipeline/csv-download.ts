@@ -1,0 +1,39 @@
+/**
+ * Saving an export on the phone: the file name and the download itself. The CSV text comes from
+ * `toCsv` (src/shared/csv.ts); its columns are documented in docs/csv.md.
+ */
+import { localTime } from '../shared/csv.ts';
+
+/**
+ * The byte order mark: Excel opens a CSV without one in the system's legacy code page, which turns a door
+ * name such as "Entrée" into mojibake. Other spreadsheets and `csv` readers skip it.
+ */
+export const UTF8_BOM = '\uFEFF';
+
+/**
+ * `maskguard-<door>-<YYYY-MM-DD>.csv`, the date being the local day of `time`. The door keeps its letters
+ * (any script) and digits; runs of anything else, characters that file systems reject included, become one
+ * `-`. An empty result (a door named "///") falls back to `door`.
+ */
+export function csvFileName(door: string, time: number): string {
+  const slug = door
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .slice(0, 60)
+    .replace(/^-+|-+$/g, '');
+  return `maskguard-${slug === '' ? 'door' : slug}-${localTime(time).slice(0, 10)}.csv`;
+}
+
+/** Starts a download of `csvText` as `fileName` (with the BOM), through a Blob URL and an `<a download>`. */
+export function downloadCsv(fileName: string, csvText: string): void {
+  const url = URL.createObjectURL(new Blob([UTF8_BOM, csvText], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked later rather than now: the browser may read the Blob after click() has returned.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -1,0 +1,124 @@
+/**
+ * The guard's shift actions: start and end a shift, name the door, and correct the count by hand (change the
+ * last decision, add a person the camera missed). The shift panel renders {@link ShiftActions.state} and calls
+ * these methods; the shift log stays the one source of truth, and the live tally is re-read after every change
+ * so the screen and the log never disagree.
+ *
+ * @fires change - whenever `state` is replaced
+ */
+import type { Decision, PersonEvent, Shift, ShiftLog } from '../storage/index.ts';
+import type { GuardController } from './guard-controller.ts';
+
+/** What the shift panel shows. Replaced as a whole on every change. */
+export interface ShiftPanelState {
+  /** The running shift, if any. */
+  running: Shift | undefined;
+  /** The running shift's latest person (what "change the last decision" would change). */
+  lastPerson: PersonEvent | undefined;
+  /** An action is in progress; buttons are disabled meanwhile so a double tap does not act twice. */
+  busy: boolean;
+  /** One line for the guard after an action went wrong (or needs a second look); undefined otherwise. */
+  message: string | undefined;
+}
+
+/** See the module comment. */
+export class ShiftActions extends EventTarget {
+  private current: ShiftPanelState = {
+    running: undefined,
+    lastPerson: undefined,
+    busy: false,
+    message: undefined,
+  };
+  private seenTally: unknown;
+
+  constructor(
+    private readonly log: ShiftLog,
+    private readonly controller: GuardController,
+  ) {
+    super();
+    this.current = { ...this.current, running: log.currentShift() };
+    // The controller replaces its tally object whenever a person is counted (or storage status changes);
+    // frames do not, so this re-reads the log once per count rather than once per frame.
+    controller.addEventListener('change', () => {
+      if (controller.state.tally === this.seenTally) return;
+      this.seenTally = controller.state.tally;
+      void this.refresh();
+    });
+    void this.refresh();
+  }
+
+  /** The current state; a new object after every change. */
+  get state(): ShiftPanelState {
+    return this.current;
+  }
+
+  /** The door name the next shift will be recorded with. */
+  setDoor(door: string): void {
+    this.controller.setDoor(door);
+  }
+
+  /** Starts a shift at the door in the preferences. */
+  async startShift(): Promise<void> {
+    await this.act(async () => {
+      if (this.log.currentShift() === undefined)
+        await this.log.startShift(this.controller.state.preferences.door);
+    });
+  }
+
+  /** Ends the running shift (the panel has asked the guard to confirm). */
+  async endShift(): Promise<void> {
+    await this.act(async () => {
+      await this.log.endShift();
+    });
+  }
+
+  /**
+   * Changes the running shift's latest person to `decision`. `expectedId` is the person the guard saw on the
+   * panel: if the camera counted someone else since, nothing changes and the guard is told to look again.
+   */
+  async correctLast(expectedId: string, decision: Decision): Promise<void> {
+    await this.act(async () => {
+      const shift = this.log.currentShift();
+      const last = shift === undefined ? undefined : (await this.log.events(shift.id)).at(-1);
+      if (last?.id !== expectedId) {
+        return 'Someone else was counted meanwhile: check the last person again.';
+      }
+      await this.log.correctLast(decision);
+    });
+  }
+
+  /** Adds a person the camera missed to the running shift, marked as added by hand. */
+  async addManual(decision: Decision): Promise<void> {
+    await this.act(async () => {
+      if (this.log.currentShift() === undefined) return 'Start a shift first.';
+      await this.log.addManual(decision);
+    });
+  }
+
+  /** Re-reads the running shift and its latest person from the log. */
+  async refresh(): Promise<void> {
+    const running = this.log.currentShift();
+    const lastPerson = running === undefined ? undefined : (await this.log.events(running.id)).at(-1);
+    this.update({ running, lastPerson });
+  }
+
+  /** Runs one action with the buttons disabled; a returned string is shown to the guard. */
+  private async act(action: () => Promise<string | void>): Promise<void> {
+    if (this.current.busy) return;
+    this.update({ busy: true, message: undefined });
+    let message: string | undefined;
+    try {
+      message = (await action()) ?? undefined;
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    await this.controller.reloadTally();
+    await this.refresh();
+    this.update({ busy: false, message });
+  }
+
+  private update(change: Partial<ShiftPanelState>): void {
+    this.current = { ...this.current, ...change };
+    this.dispatchEvent(new Event('change'));
+  }
+}

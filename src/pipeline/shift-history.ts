@@ -1,0 +1,127 @@
+/**
+ * The history view's data: the list of shifts, the chosen shift or day, and for it the per-hour counts,
+ * totals, events and the CSV export. Everything is derived from one read of the chosen events, so the chart,
+ * the totals, the list and the file can never disagree with one another.
+ *
+ * @fires change - whenever `state` is replaced
+ */
+import { toCsv } from '../shared/csv.ts';
+import { EMPTY_TALLY, tallyDecisions, type Tally } from '../shared/tracking/index.ts';
+import { hourlyOf, type HourBucket, type PersonEvent, type Shift, type ShiftLog } from '../storage/index.ts';
+import { csvFileName, downloadCsv } from './csv-download.ts';
+import type { GuardController } from './guard-controller.ts';
+
+/** What the history shows: one shift, or one local day (epoch ms of any moment in it) across shifts. */
+export type HistoryScope = { kind: 'shift'; shiftId: string } | { kind: 'day'; day: number };
+
+/** What the history view renders. Replaced as a whole on every change. */
+export interface HistoryState {
+  /** All shifts, newest first. */
+  shifts: Shift[];
+  /** The chosen shift or day; undefined before anything was counted. */
+  scope: HistoryScope | undefined;
+  tally: Tally;
+  hours: HourBucket[];
+  /** The chosen events, oldest first. */
+  events: PersonEvent[];
+  /** A problem reading the log or writing the file, in the guard's words. */
+  message: string | undefined;
+}
+
+/** See the module comment. */
+export class ShiftHistory extends EventTarget {
+  private current: HistoryState = {
+    shifts: [],
+    scope: undefined,
+    tally: EMPTY_TALLY,
+    hours: [],
+    events: [],
+    message: undefined,
+  };
+  private seenTally: unknown;
+
+  constructor(
+    private readonly log: ShiftLog,
+    controller: GuardController,
+  ) {
+    super();
+    // A person counted while the history is open shows up in it (the running shift or today are the usual
+    // choices); re-read once per count, not per frame (the tally object changes only on a count).
+    controller.addEventListener('change', () => {
+      if (controller.state.tally === this.seenTally) return;
+      this.seenTally = controller.state.tally;
+      if (this.current.scope !== undefined) void this.refresh();
+    });
+  }
+
+  /** The current state; a new object after every change. */
+  get state(): HistoryState {
+    return this.current;
+  }
+
+  /** Re-reads the shifts and the chosen scope; with nothing chosen, picks the newest shift. */
+  async refresh(): Promise<void> {
+    try {
+      const shifts = await this.log.shifts();
+      const scope = this.current.scope ?? (shifts[0] && { kind: 'shift', shiftId: shifts[0].id });
+      const events = scope === undefined ? [] : await this.eventsOf(scope);
+      this.update({
+        shifts,
+        scope,
+        events,
+        tally: tallyDecisions(events),
+        hours: hourlyOf(events),
+        message: undefined,
+      });
+    } catch (error) {
+      this.update({ message: `The history could not be read (${String(error)}).` });
+    }
+  }
+
+  /** Shows one shift. */
+  async chooseShift(shiftId: string): Promise<void> {
+    this.update({ scope: { kind: 'shift', shiftId } });
+    await this.refresh();
+  }
+
+  /** Shows one local day; `date` is `YYYY-MM-DD` as an `<input type="date">` gives it. */
+  async chooseDay(date: string): Promise<void> {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+    if (match === null) return;
+    const day = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]), 12).getTime();
+    this.update({ scope: { kind: 'day', day } });
+    await this.refresh();
+  }
+
+  /** Downloads the chosen shift or day as CSV (re-read now, so the file holds everyone counted so far). */
+  async exportCsv(): Promise<void> {
+    const scope = this.current.scope;
+    if (scope === undefined) return;
+    try {
+      const [shifts, events] = await Promise.all([this.log.shifts(), this.eventsOf(scope)]);
+      downloadCsv(this.fileName(scope, shifts, events), toCsv(shifts, events));
+    } catch (error) {
+      this.update({ message: `The export could not be made (${String(error)}).` });
+    }
+  }
+
+  private eventsOf(scope: HistoryScope): Promise<PersonEvent[]> {
+    return scope.kind === 'shift' ? this.log.events(scope.shiftId) : this.log.eventsOfDay(scope.day);
+  }
+
+  /** A shift's file is named after its door and start day; a day's after its one door, or "all-doors". */
+  private fileName(scope: HistoryScope, shifts: Shift[], events: PersonEvent[]): string {
+    if (scope.kind === 'shift') {
+      const shift = shifts.find((s) => s.id === scope.shiftId);
+      return csvFileName(shift?.door ?? '', shift?.start ?? Date.now());
+    }
+    const doors = new Set(events.map((e) => shifts.find((s) => s.id === e.shiftId)?.door ?? ''));
+    const door = doors.size === 1 ? [...doors][0]! : 'all doors';
+    return csvFileName(door, scope.day);
+  }
+
+  private update(change: Partial<HistoryState>): void {
+    this.current = { ...this.current, ...change };
+    this.dispatchEvent(new Event('change'));
+  }
+}

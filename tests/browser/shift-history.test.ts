@@ -1,0 +1,214 @@
+/**
+ * The shift, history and settings screens of the built app, driven through their own buttons (no camera):
+ * a shift is started at a door with a non-ASCII name, people are added by hand and the last one corrected;
+ * then the history must chart, total and list exactly those people, and its CSV download must hold them.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_COLUMNS } from '../../src/shared/csv.ts';
+import { launchApp, type AppSession } from '../helpers/browser.ts';
+
+/** Comma and quotes test the CSV escaping; "é" tests the BOM and the file name. */
+const DOOR = 'Entrée Nord, "B"';
+
+interface Counts {
+  masked: number;
+  unmasked: number;
+  uncertain: number;
+}
+
+/** The numbers a `<tally-board>` under `scope` shows. */
+function tallyOf(page: Page, scope: string): Promise<Counts> {
+  return page.locator(`${scope} tally-board #counts`).evaluate((e: HTMLElement) => ({
+    masked: Number(e.dataset.masked),
+    unmasked: Number(e.dataset.unmasked),
+    uncertain: Number(e.dataset.uncertain),
+  }));
+}
+
+async function showTab(page: Page, view: string): Promise<void> {
+  await page.locator(`mask-guard-app view-tabs button[data-view=${view}]`).click();
+}
+
+/** Minimal RFC 4180 reader for the test: quoted fields with doubled quotes, CRLF rows. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
+  }
+  return rows;
+}
+
+describe('shift panel, history and settings', () => {
+  let app: AppSession;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const panel = 'mask-guard-app shift-panel';
+  const history = 'mask-guard-app history-view';
+
+  beforeAll(async () => {
+    app = await launchApp({ grantCamera: false });
+    page = await app.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(app.server.url);
+    await page.locator('mask-guard-app view-tabs').waitFor({ timeout: 60_000 });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('starts a shift at the typed door, adds people by hand and corrects the last one', async () => {
+    await showTab(page, 'shift');
+    await page.locator(`${panel} input[name=door]`).fill(DOOR);
+    await page.locator(`${panel} button[name=start]`).click();
+    await expect.poll(() => page.locator(`${panel} [data-shift] b`).textContent()).toBe(DOOR);
+    const adds = ['with_mask', 'with_mask', 'without_mask', 'with_mask'];
+    for (const [i, decision] of adds.entries()) {
+      await page.locator(`${panel} button[name=add-${decision}]`).click();
+      await expect
+        .poll(async () => Object.values(await tallyOf(page, panel)).reduce((a, b) => a + b))
+        .toBe(i + 1);
+    }
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 3, unmasked: 1, uncertain: 0 });
+    await page.locator(`${panel} button[name=correct-without_mask]`).click();
+    await expect
+      .poll(() => page.locator(`${panel} [data-last]`).getAttribute('data-decision'))
+      .toBe('without_mask');
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
+  });
+
+  it('charts, totals and lists exactly those people in the history', async () => {
+    await showTab(page, 'history');
+    await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
+    const bars = await page
+      .locator(`${history} hourly-chart rect[data-kind]`)
+      .evaluateAll((rects) =>
+        rects.map((r) => [r.getAttribute('data-kind'), Number(r.getAttribute('data-value'))]),
+      );
+    const sum = (kind: string) => bars.filter(([k]) => k === kind).reduce((a, [, v]) => a + (v as number), 0);
+    expect(sum('masked')).toBe(2);
+    expect(sum('unmasked')).toBe(2);
+    const chart = page.locator(`${history} hourly-chart svg[role=img]`);
+    expect(await chart.getAttribute('aria-label')).toContain('2 masked and 2 without a mask');
+    const rows = await page.locator(`${history} event-list tbody tr`).evaluateAll((trs) =>
+      trs.map((tr) => ({
+        decision: tr.getAttribute('data-decision'),
+        source: tr.getAttribute('data-source'),
+        from: tr.getAttribute('data-corrected-from'),
+      })),
+    );
+    expect(rows).toEqual([
+      { decision: 'with_mask', source: 'manual', from: '' },
+      { decision: 'with_mask', source: 'manual', from: '' },
+      { decision: 'without_mask', source: 'manual', from: '' },
+      { decision: 'without_mask', source: 'manual', from: 'with_mask' },
+    ]);
+  });
+
+  it('downloads the shift as CSV with a BOM, one row per person, the door escaped', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.locator(`${history} button[name=export]`).click(),
+    ]);
+    const today = await page.evaluate(() => {
+      const d = new Date();
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    });
+    expect(download.suggestedFilename()).toBe(`maskguard-Entrée-Nord-B-${today}.csv`);
+    const bytes = readFileSync(await download.path());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8').slice(1);
+    expect(text).toContain(',"Entrée Nord, ""B""",');
+    const [header, ...rows] = parseCsv(text);
+    expect(header).toEqual([...CSV_COLUMNS]);
+    expect(rows).toHaveLength(4);
+    const column = (name: string) => rows.map((r) => r[CSV_COLUMNS.indexOf(name as never)]);
+    expect(column('door')).toEqual(Array(4).fill(DOOR));
+    expect(column('decision')).toEqual(['with_mask', 'with_mask', 'without_mask', 'without_mask']);
+    expect(column('source')).toEqual(Array(4).fill('manual'));
+    expect(column('corrected_from')).toEqual(['', '', '', 'with_mask']);
+  });
+
+  it('shows the same people for today chosen as a day', async () => {
+    const today = await page.evaluate(() => new Date().toLocaleDateString('sv')); // sv: YYYY-MM-DD
+    await page.locator(`${history} input[name=day]`).fill(today);
+    await expect.poll(() => page.locator(`${history} h3[data-scope]`).getAttribute('data-scope')).toBe('day');
+    await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
+    expect(await page.locator(`${history} event-list tbody tr`).count()).toBe(4);
+  });
+
+  it('ends the shift only after the guard confirms in the page', async () => {
+    await showTab(page, 'shift');
+    await page.locator(`${panel} button[name=end]`).click();
+    const dialog = page.locator(`${panel} [role=alertdialog]`);
+    await dialog.waitFor();
+    await dialog.locator('button[name=cancel-end]').click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await page.locator(`${panel} [data-shift]`).count()).toBe(1);
+    await page.locator(`${panel} button[name=end]`).click();
+    await dialog.locator('button[name=confirm-end]').click();
+    await page.locator(`${panel} input[name=door]`).waitFor();
+    expect(await page.locator(`${panel} [data-shift]`).count()).toBe(0);
+    await showTab(page, 'history');
+    const options = await page
+      .locator(`${history} select[name=shift] option[value]:not([value=""])`)
+      .allTextContents();
+    expect(options).toHaveLength(1);
+    expect(options[0]).toContain(DOOR);
+    expect(options[0]).not.toContain('running');
+  });
+
+  it('shows persistence, the estimate and the save status, and keeps settings across a reload', async () => {
+    await showTab(page, 'settings');
+    const settings = 'mask-guard-app settings-view';
+    await expect
+      .poll(() => page.locator(`${settings} [data-estimate]`).textContent())
+      .toMatch(/Storage use: .+ of .+/);
+    const persisted = page.locator(`${settings} [data-persisted]`);
+    if ((await persisted.getAttribute('data-persisted')) !== 'true') {
+      await page.locator(`${settings} button[name=persist]`).click();
+      await expect.poll(() => persisted.getAttribute('data-persisted')).toMatch(/^(true|false)$/);
+    }
+    expect(await page.locator(`${settings} [data-state]`).getAttribute('data-state')).toBe('saved');
+    expect(await page.locator(`${settings} button[name=retry]`).isDisabled()).toBe(true);
+    const thumbnails = page.locator(`${settings} input[name=thumbnails]`);
+    expect(await thumbnails.isChecked()).toBe(false);
+    await page.locator(`${settings} input[name=retention]`).fill('30');
+    await page.locator(`${settings} input[name=retention]`).press('Tab');
+    await expect.poll(() => page.locator(`${settings} .message`).textContent()).toContain('kept for 30 days');
+    await thumbnails.check();
+    await expect.poll(() => page.locator(`${settings} .message`).textContent()).toContain('will be kept');
+
+    await page.reload();
+    await page.locator('mask-guard-app view-tabs').waitFor({ timeout: 60_000 });
+    await showTab(page, 'settings');
+    expect(await page.locator(`${settings} input[name=retention]`).inputValue()).toBe('30');
+    expect(await page.locator(`${settings} input[name=thumbnails]`).isChecked()).toBe(true);
+  });
+
+  it('raised no page error and contacted no other host', () => {
+    expect(pageErrors).toEqual([]);
+    expect(app.foreignRequests).toEqual([]);
+  });
+});

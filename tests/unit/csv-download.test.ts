@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { UTF8_BOM, csvFileName } from '../../src/pipeline/csv-download.ts';
+
+describe('csvFileName', () => {
+  // Noon local time: the same calendar day in every time zone the test may run in.
+  const june3 = new Date(2025, 5, 3, 12, 0, 0).getTime();
+
+  it('names the file after the door and the local day', () => {
+    expect(csvFileName('North entrance', june3)).toBe('maskguard-North-entrance-2025-06-03.csv');
+  });
+
+  it('keeps letters of any script and turns other runs into one dash', () => {
+    expect(csvFileName('Entrée Nord, "B"', june3)).toBe('maskguard-Entrée-Nord-B-2025-06-03.csv');
+    expect(csvFileName('入口 2', june3)).toBe('maskguard-入口-2-2025-06-03.csv');
+    expect(csvFileName('a/b\\c:d*e?f<g>h|i', june3)).toBe('maskguard-a-b-c-d-e-f-g-h-i-2025-06-03.csv');
+  });
+
+  it('falls back to "door" when nothing of the name is left', () => {
+    expect(csvFileName(' /// ', june3)).toBe('maskguard-door-2025-06-03.csv');
+  });
+
+  it('caps the door part of the name', () => {
+    expect(csvFileName('x'.repeat(500), june3)).toBe(`maskguard-${'x'.repeat(60)}-2025-06-03.csv`);
+  });
+});
+
+describe('UTF8_BOM', () => {
+  it('is the byte order mark, EF BB BF in UTF-8', () => {
+    expect([...new TextEncoder().encode(UTF8_BOM)]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+});
