@@ -6,6 +6,7 @@
  *
  * @fires change - whenever `state` is replaced
  */
+import { offline } from '../offline/index.ts';
 import type { Decision, PersonEvent, Shift, ShiftLog } from '../storage/index.ts';
 import type { GuardController } from './guard-controller.ts';
 
@@ -65,11 +66,15 @@ export class ShiftActions extends EventTarget {
     });
   }
 
-  /** Ends the running shift (the panel has asked the guard to confirm). */
+  /**
+   * Ends the running shift (the panel has asked the guard to confirm). A waiting app update is applied now,
+   * the one moment when reloading the page loses nothing (see src/offline/service-worker.ts).
+   */
   async endShift(): Promise<void> {
     await this.act(async () => {
       await this.log.endShift();
     });
+    offline.applyUpdateIfAllowed();
   }
 
   /**
