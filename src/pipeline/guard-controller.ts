@@ -12,6 +12,7 @@ import {
   type PersonCounted,
   type Tally,
 } from '../shared/tracking/index.ts';
+import type { Box } from '../shared/geometry.ts';
 import type { DetectionRange, FaceResult, StageTimings } from '../shared/protocol.ts';
 import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
 import type { ShiftLog } from '../storage/index.ts';
@@ -83,6 +84,8 @@ export class GuardController extends EventTarget {
   private capturing = false;
   private wakeLock: WakeLockSentinel | undefined;
   private resumeCameraOnShow = false;
+  /** The chain of person records, in the order people were counted. */
+  private recording: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly client: DetectionClient,
@@ -254,22 +257,54 @@ export class GuardController extends EventTarget {
       (_, i) => update.tracks.find((t: LiveTrack) => t.observationIndex === i)?.id,
     );
     this.update({ frame: { ...result, trackIds } });
-    for (const person of update.counted) void this.count(person);
+    for (const person of update.counted) {
+      const box = update.tracks.find((t: LiveTrack) => t.id === person.trackId)?.box;
+      void this.count(person, box === undefined ? undefined : this.thumbnailOf(person, box));
+    }
   }
 
-  private async count(person: PersonCounted): Promise<void> {
+  /**
+   * Records one counted person. Records are chained: two people counted in the same frame with no shift
+   * running must not both try to start one (the second start would throw and lose a person).
+   */
+  private count(person: PersonCounted, thumbnail?: Promise<Blob | undefined>): Promise<void> {
     if (person.decision === 'without_mask') {
       this.alarm.ring();
       this.update({ alert: { trackId: person.trackId, atMs: performance.now() } });
     }
-    if (this.log.currentShift() === undefined) await this.log.startShift(this.state.preferences.door);
-    await this.log.recordPerson({
-      decision: person.decision,
-      averageConfidence: person.confidence,
-      framesSeen: person.frames,
-      timeInViewMs: person.timeInViewMs,
+    this.recording = this.recording.then(async () => {
+      try {
+        if (this.log.currentShift() === undefined) await this.log.startShift(this.state.preferences.door);
+        await this.log.recordPerson({
+          decision: person.decision,
+          averageConfidence: person.confidence,
+          framesSeen: person.frames,
+          timeInViewMs: person.timeInViewMs,
+          thumbnail: await thumbnail,
+        });
+      } catch (error) {
+        // recordPerson keeps the person queued in memory on a storage failure; this is anything else.
+        this.update({
+          status: `Could not record a person: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+      await this.refreshTally();
     });
-    await this.refreshTally();
+    return this.recording;
+  }
+
+  /**
+   * A small JPEG of an unmasked person's face, only when the guard opted in (off by default: no face image
+   * is stored). Taken from the picture on screen now; ShiftLog enforces the size caps.
+   */
+  private async thumbnailOf(person: PersonCounted, box: Box): Promise<Blob | undefined> {
+    if (person.decision !== 'without_mask' || !this.log.getSetting('keepThumbnails')) return undefined;
+    const side = 96;
+    const canvas = new OffscreenCanvas(side, Math.round((side * box.height) / Math.max(1, box.width)));
+    canvas
+      .getContext('2d')
+      ?.drawImage(this.video, box.x, box.y, box.width, box.height, 0, 0, canvas.width, canvas.height);
+    return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.7 }).catch(() => undefined);
   }
 
   /** Ends every track (the source stopped): people seen long enough are counted now. */

@@ -16,7 +16,7 @@ describe('app shell', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(app.server.url);
     await expect.poll(() => page.locator('mask-guard-app h1').textContent()).toBe('MaskGuard');
-    expect((await page.locator('mask-guard-app [role=status]').textContent())?.trim()).not.toBe('');
+    expect((await page.locator('mask-guard-app header > [role=status]').textContent())?.trim()).not.toBe('');
     expect(errors).toEqual([]);
     expect(app.foreignRequests).toEqual([]);
   });
