@@ -52,6 +52,13 @@ export const DEFAULT_DOOR_VIDEO: DoorVideoOptions = {
 
 const DOOR = join(SHARED_DIR, 'data/door-photos');
 
+/**
+ * Door photos whose annotation is wrong, seen by eye; tests that need a person's true class leave them out.
+ * (`npm run eval:e2e` scores the set as it is.)
+ * - 1-photo.jpg: annotated without_mask, but the annotated face wears a black face mask.
+ */
+export const ANNOTATION_ERRATA: ReadonlySet<string> = new Set(['1-photo.jpg']);
+
 /** A door photo's single face: its label and box, from the VOC annotation. */
 export function doorPhotoFace(photo: string): { label: string; box: Box; width: number; height: number } {
   const voc = parseVoc(readFileSync(join(DOOR, 'annotations', photo.replace(/\.jpg$/, '.xml')), 'utf8'));
