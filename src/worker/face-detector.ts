@@ -94,14 +94,21 @@ export class FaceDetectorSet {
     for (const pass of RANGE_PASSES[range]) {
       if (!this.models.has(pass.model)) await this.load(range, () => {});
       const detector = await this.instance(pass, mode);
-      const padding = pass.padded ? Math.round(ZOOMED_OUT_PADDING * Math.max(frame.width, frame.height)) : 0;
-      const image = padding > 0 ? padFrame(frame, padding) : frame;
+      const view = pass.padded
+        ? zoomOut(frame, ZOOMED_OUT_PADDING)
+        : { image: frame, scale: 1, dx: 0, dy: 0 };
+      const image = view.image;
       try {
         const result = mode === 'video' ? detector.detectForVideo(image, timestamp) : detector.detect(image);
         for (const d of result.detections) {
           const b = d.boundingBox;
           if (b === undefined) continue;
-          const box = { x: b.originX - padding, y: b.originY - padding, width: b.width, height: b.height };
+          const box = {
+            x: (b.originX - view.dx) / view.scale,
+            y: (b.originY - view.dy) / view.scale,
+            width: b.width / view.scale,
+            height: b.height / view.scale,
+          };
           const calibration = pass.model === 'full' ? FULL_RANGE_CALIBRATION : FACE_BOX_CALIBRATION;
           found.push({ box: faceBoxFromDetector(box, calibration), score: d.categories[0]?.score ?? 0 });
         }
@@ -160,13 +167,21 @@ export class FaceDetectorSet {
   }
 }
 
-/** The frame on a mid-grey border `padding` pixels wide (a zoomed-out view for the detector). */
-function padFrame(frame: ImageBitmap, padding: number): ImageBitmap {
-  const canvas = new OffscreenCanvas(frame.width + 2 * padding, frame.height + 2 * padding);
+/**
+ * A zoomed-out view of the frame: the frame shrunk by 1 / (1 + 2 × padding) in the middle of a mid-grey
+ * canvas of the frame's own size, as if it had a border `padding` × its longer side wide. The detector
+ * resizes its input to 128² anyway, so shrinking here costs nothing in detail and keeps the pass as cheap
+ * as the others. Boxes map back with `(v - dx) / scale`.
+ */
+function zoomOut(frame: ImageBitmap, padding: number) {
+  const scale = 1 / (1 + 2 * padding);
+  const canvas = new OffscreenCanvas(frame.width, frame.height);
   const context = canvas.getContext('2d');
   if (context === null) throw new Error('2D canvas is unavailable in this worker');
   context.fillStyle = '#808080';
   context.fillRect(0, 0, canvas.width, canvas.height);
-  context.drawImage(frame, padding, padding);
-  return canvas.transferToImageBitmap();
+  const dx = (frame.width * (1 - scale)) / 2;
+  const dy = (frame.height * (1 - scale)) / 2;
+  context.drawImage(frame, dx, dy, frame.width * scale, frame.height * scale);
+  return { image: canvas.transferToImageBitmap(), scale, dx, dy };
 }
