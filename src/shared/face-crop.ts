@@ -97,6 +97,6 @@ export function mergeDetections(detections: readonly Detection[], maxOverlap = 0
 /**
  * Padding, as a fraction of the frame's longer side on each side, of the auto range's "zoomed-out" pass.
  * BlazeFace misses faces that fill the frame or are cut by its edge; on a padded copy they are smaller and
- * whole. On the door photos it raised the short-range model's recall from 86% to 92% (see the issue note).
+ * whole. With the others, it raised face recall on the door photos from 86% to 92% (see the issue note).
  */
 export const ZOOMED_OUT_PADDING = 0.5;
