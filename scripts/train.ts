@@ -4,15 +4,29 @@
  * shipped model to public/models/mask-classifier with its model card and training curves, and reports
  * the shipped model's test metrics (measured after every choice is made; test never feeds a choice).
  *
- * Defaults are the paper's (SGD lr 0.001 momentum 0.85, batch 32, 12 epochs, constant rate). The shipped
- * model uses `--lr 0.01 --schedule cosine --epochs 24` (its exact command is in the model card), chosen
- * on VALIDATION only, frozen backbone, same 4 augmented copies:
+ * Defaults are the paper's (SGD lr 0.001 momentum 0.85, batch 32, 12 epochs, constant rate, paper
+ * augmentation). First shipped model (`--lr 0.01 --schedule cosine --epochs 24`), chosen on VALIDATION
+ * only, frozen backbone, same 4 augmented copies:
  *   paper defaults            val acc 99.18 %, val loss 0.022, 4 unmasked faces missed;
  *   Adam 1e-3, 12 epochs      val acc 98.53–99.67 % over seeds 42/1/2 (unstable last epoch);
  *   SGD 0.01 cosine, 12 ep.   val acc 99.35–99.51 % over seeds, val loss 0.011–0.020;
- *   SGD 0.01 cosine, 24 ep.   val acc 99.51 % (flat over the last 8 epochs), val loss 0.012 — shipped.
- * Label smoothing 0.1 and a 256-unit head did not beat it. The cosine decay lets the last epochs settle
- * instead of hopping between minima, which the constant rate (and Adam) did from epoch to epoch.
+ *   SGD 0.01 cosine, 24 ep.   val acc 99.51 % (flat over the last 8 epochs), val loss 0.012.
+ * The cosine decay lets the last epochs settle instead of hopping between minima.
+ *
+ * It scored 99.76 % on test but misread dim, backlit, bearded webcam faces as masked (issue 6). The
+ * shipped model now adds `--augmentation door --hidden 256` (door-camera photometry, photometric.ts),
+ * chosen on val and on four FIXED shifts of val (domain-shifts.ts: dim, backlit, low-res, cast-dim),
+ * at the app's threshold 0.25; "shift mean" is the mean accuracy over the four, "cost" 3 × missed
+ * unmasked + false alarms summed over them (2,452 pictures):
+ *   paper, 128 units          val 99.51 %, shift mean 96.33 %, cost 120;
+ *   paper, 256 units          val 99.67 / 99.51 % (seeds 42 / 1), shift mean 94.98 / 94.78 %, cost 137 / 140;
+ *   door, 128 units           val 99.18 / 99.51 / 99.35 % (seeds 42 / 1 / 2), shift mean 97.06 / 96.62 /
+ *                             96.62 %, cost 120 / 121 / 133 (36 epochs or lr 0.02: no better);
+ *   half paper, half door     val 99.67 %, shift mean 96.86 %, cost 107 (256 units, seed 42);
+ *   door, 256 units           val 99.67 / 99.51 / 99.51 %, shift mean 97.19 / 96.53 / 97.06 %,
+ *                             cost 109 / 137 / 114 — shipped (seed 42, the default).
+ * The door recipe is consistently better on the shifts (backlit 97.7 % against 95.9 %) with val as good;
+ * the threshold sweep on val plus shifts still puts the lowest cost at 0.25, so it stays.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -24,7 +38,8 @@ import {
   formatReport,
   type ClassificationReport,
 } from '../src/shared/classification-metrics.ts';
-import { DEFAULT_AUGMENTATION, augmentationSeed } from './classifier/augment.ts';
+import { AUGMENTATIONS, augmentationSeed, type AugmentationName } from './classifier/augment.ts';
+import { DOMAIN_SHIFT_NAMES } from './classifier/domain-shifts.ts';
 import { backboneFeatures, type FeatureSet, type SetFeatures } from './classifier/feature-cache.ts';
 import { predictHead, trainHead, type HeadConfig } from './classifier/head.ts';
 import { runInference } from './classifier/inference-pool.ts';
@@ -44,7 +59,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DEFAULT_COPIES = 4;
 const USAGE = `usage: npm run train -- --data DIR [--out DIR] [--epochs 12] [--batch-size 32] [--optimizer sgd|adam]
   [--lr 0.001] [--momentum 0.85] [--hidden 128] [--dropout 0.5] [--label-smoothing 0] [--schedule constant|cosine] [--copies N]
-  [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
+  [--augmentation paper|door] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
 
 const { values: args } = parseArgs({
   options: {
@@ -64,6 +79,7 @@ const { values: args } = parseArgs({
     'label-smoothing': { type: 'string', default: '0' },
     schedule: { type: 'string', default: 'constant' },
     copies: { type: 'string' },
+    augmentation: { type: 'string', default: 'paper' },
     seed: { type: 'string', default: '42' },
     workers: { type: 'string', default: String(availableParallelism()) },
     'head-dtype': { type: 'string', default: 'float16' },
@@ -92,6 +108,8 @@ if (args.help) {
 if (args.data === undefined) fail('--data is required');
 if (args.optimizer !== 'sgd' && args.optimizer !== 'adam') fail('--optimizer must be sgd or adam');
 if (args.schedule !== 'constant' && args.schedule !== 'cosine') fail('--schedule must be constant or cosine');
+if (!(args.augmentation in AUGMENTATIONS)) fail('--augmentation must be paper or door');
+const augmentationName = args.augmentation as AugmentationName;
 const headDtype = args['head-dtype'] as WeightStorage;
 if (!['float16', 'uint8', 'float32'].includes(headDtype))
   fail('--head-dtype must be float16, uint8 or float32');
@@ -127,9 +145,18 @@ const test = pictures(dataset, 'test');
 const sets: FeatureSet[] = [
   ...Array.from({ length: copies }, (_, k) => ({
     name: `train-aug${k}`,
-    items: train.map((p) => ({ path: p.path, seed: augmentationSeed(p.relativePath, k) })),
+    items: train.map((p) => ({
+      path: p.path,
+      seed: augmentationSeed(p.relativePath, k),
+      ...(augmentationName === 'paper' ? {} : { augmentation: augmentationName }),
+    })),
   })),
   { name: 'val', items: val.map((p) => ({ path: p.path, seed: null })) },
+  // Fixed door-camera shifts of val (domain-shifts.ts): a robustness check that never looks at door photos.
+  ...DOMAIN_SHIFT_NAMES.map((shift) => ({
+    name: `val-${shift}`,
+    items: val.map((p) => ({ path: p.path, seed: null, shift })),
+  })),
 ];
 const featureSets = await backboneFeatures(args.backbone, sets, {
   workers,
@@ -152,6 +179,10 @@ function usable(set: SetFeatures, split: MaskPicture[]): { features: Float32Arra
 // A picture that fails to decode fails in every copy, so the kept rows line up across copies.
 const trainCopies = featureSets.slice(0, copies).map((s) => usable(s, train));
 const valData = usable(valSet, val);
+const shiftedVal = DOMAIN_SHIFT_NAMES.map((shift, i) => ({
+  shift,
+  ...usable(featureSets[copies + 1 + i], val),
+}));
 const skipped = [...featureSets[0].failed.keys(), ...valSet.failed.keys()].length;
 if (skipped > 0) process.stderr.write(`train: ${skipped} unreadable pictures skipped\n`);
 
@@ -190,6 +221,32 @@ const valReportAtHalf = classificationReport(
 process.stdout.write(`\nvalidation (float head, threshold 0.5)\n${formatReport(valReportAtHalf)}\n`);
 process.stdout.write(
   `\nvalidation (float head, threshold ${WITHOUT_MASK_THRESHOLD})\n${formatReport(valReport)}\n`,
+);
+// Robustness: the same head on the fixed door-camera shifts of val, at the app's threshold.
+const shiftReports = shiftedVal.map(({ shift, features, labels }) => {
+  const probabilities = predictHead(head, features, featureSize);
+  const report = classificationReport(
+    labels,
+    labels.map((_, i) => decision(probabilities, i)),
+    CLASS_NAMES,
+  );
+  return {
+    shift,
+    accuracy: report.accuracy,
+    withoutMaskRecall: report.classes[1].recall,
+    confusion: report.confusion,
+  };
+});
+const meanShiftAccuracy = shiftReports.reduce((sum, r) => sum + r.accuracy, 0) / shiftReports.length;
+process.stdout.write(
+  `\nvalidation shifts (threshold ${WITHOUT_MASK_THRESHOLD}): ` +
+    shiftReports
+      .map(
+        (r) =>
+          `${r.shift} ${(100 * r.accuracy).toFixed(2)}% (unmasked recall ${(100 * r.withoutMaskRecall).toFixed(2)}%)`,
+      )
+      .join(', ') +
+    `; mean ${(100 * meanShiftAccuracy).toFixed(2)}%\n`,
 );
 
 const { model, grids } = assembleClassifier(args.backbone, head, config);
@@ -238,7 +295,8 @@ writeModelCard(args.out, {
     ]),
   ),
   config,
-  augmentation: { copies, ...DEFAULT_AUGMENTATION },
+  augmentation: { copies, recipe: augmentationName, ...AUGMENTATIONS[augmentationName] },
+  validationShifts: shiftReports,
   headStorage: headDtype,
   history,
   validation: valReport,

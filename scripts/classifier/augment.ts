@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { randomPhotometric, type PhotometricRanges } from './photometric.ts';
 
 /**
  * Training augmentation from the paper (section II.C): shear, contrast, horizontal flip, rotation, zoom
@@ -21,9 +22,15 @@ export interface AugmentationRanges {
   /** Probability of a Gaussian blur, and the range of its sigma in pixels. */
   blurProbability: number;
   blurSigma: [number, number];
+  /**
+   * Door-camera photometry (photometric.ts), applied with this probability after the paper's transforms;
+   * absent in the paper's recipe, which keeps that recipe's random draws (and cached features) unchanged.
+   */
+  photometricProbability?: number;
+  photometric?: PhotometricRanges;
 }
 
-/** The default ranges; recorded in the model card. */
+/** The paper's ranges (the first shipped model's recipe); recorded in the model card. */
 export const DEFAULT_AUGMENTATION: AugmentationRanges = {
   rotationDegrees: 20,
   shearRadians: 0.15,
@@ -33,6 +40,39 @@ export const DEFAULT_AUGMENTATION: AugmentationRanges = {
   blurProbability: 0.3,
   blurSigma: [0.5, 1.5],
 };
+
+/**
+ * The paper's geometry, a little wider (zoom ±0.2 per axis, so the aspect changes like a detector's
+ * forehead-to-chin box resized to a square; shift ±0.12), plus door-camera photometry on 80 % of copies:
+ * brightness ×0.3–1.5, gamma 0.7–1.6, backlight, white-balance casts, desaturation, sensor noise, low
+ * resolution and JPEG re-encoding. Chosen on val and on the fixed val shifts of domain-shifts.ts.
+ */
+export const DOOR_AUGMENTATION: AugmentationRanges = {
+  ...DEFAULT_AUGMENTATION,
+  zoom: 0.2,
+  shift: 0.12,
+  photometricProbability: 0.8,
+  photometric: {
+    brightness: [0.3, 1.5],
+    gamma: [0.7, 1.6],
+    backlightProbability: 0.35,
+    castProbability: 0.6,
+    castGain: 0.2,
+    saturationProbability: 0.5,
+    saturation: [0, 1.3],
+    noiseProbability: 0.5,
+    noiseSigma: [2, 10],
+    lowResProbability: 0.35,
+    lowResSide: [28, 96],
+    jpegProbability: 0.5,
+    jpegQuality: [25, 85],
+  },
+};
+
+/** Augmentation recipes by name (`npm run train -- --augmentation NAME`). */
+export const AUGMENTATIONS = { paper: DEFAULT_AUGMENTATION, door: DOOR_AUGMENTATION } as const;
+/** A name of {@link AUGMENTATIONS}. */
+export type AugmentationName = keyof typeof AUGMENTATIONS;
 
 /** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -124,11 +164,15 @@ export async function augment(
     randomAffine(rgb, size, random, ranges),
     1 + (random() * 2 - 1) * ranges.contrast,
   );
-  if (random() >= ranges.blurProbability) return out;
-  const sigma = ranges.blurSigma[0] + (ranges.blurSigma[1] - ranges.blurSigma[0]) * random();
-  const blurred = await sharp(out, { raw: { width: size, height: size, channels: 3 } })
-    .blur(sigma)
-    .raw()
-    .toBuffer();
-  return new Uint8Array(blurred.buffer, blurred.byteOffset, blurred.byteLength);
+  let result = out;
+  if (random() < ranges.blurProbability) {
+    const sigma = ranges.blurSigma[0] + (ranges.blurSigma[1] - ranges.blurSigma[0]) * random();
+    const blurred = await sharp(out, { raw: { width: size, height: size, channels: 3 } })
+      .blur(sigma)
+      .raw()
+      .toBuffer();
+    result = new Uint8Array(blurred.buffer, blurred.byteOffset, blurred.byteLength);
+  }
+  if (ranges.photometric === undefined || random() >= (ranges.photometricProbability ?? 1)) return result;
+  return randomPhotometric(result, size, random, ranges.photometric);
 }

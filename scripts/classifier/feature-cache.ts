@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INPUT_SIZE } from '../../src/shared/mask-classifier-spec.ts';
-import { DEFAULT_AUGMENTATION } from './augment.ts';
+import { DEFAULT_AUGMENTATION, DOOR_AUGMENTATION } from './augment.ts';
+import { DOMAIN_SHIFT_VERSION } from './domain-shifts.ts';
 import type { InferenceItem } from './inference-protocol.ts';
 import { runInference, type InferenceOptions, type InferenceResult } from './inference-pool.ts';
 
@@ -25,7 +26,15 @@ function cacheKey(tflitePath: string, items: InferenceItem[]): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(tflitePath));
   hash.update(JSON.stringify({ FEATURE_CODE_VERSION, INPUT_SIZE, DEFAULT_AUGMENTATION }));
-  for (const item of items) hash.update(`${item.path}\0${item.seed ?? '-'}\n`);
+  // Only sets that use the door recipe or a domain shift hash those, so the paper recipe's keys (and
+  // cache files) stay what they were.
+  if (items.some((item) => item.augmentation === 'door' || item.shift !== undefined)) {
+    hash.update(JSON.stringify({ DOOR_AUGMENTATION, DOMAIN_SHIFT_VERSION }));
+  }
+  for (const item of items) {
+    const extra = `${item.augmentation === 'door' ? '\0door' : ''}${item.shift === undefined ? '' : `\0${item.shift}`}`;
+    hash.update(`${item.path}\0${item.seed ?? '-'}${extra}\n`);
+  }
   return hash.digest('hex').slice(0, 20);
 }
 

@@ -1,3 +1,6 @@
+import type { AugmentationName } from './augment.ts';
+import type { DomainShiftName } from './domain-shifts.ts';
+
 /**
  * Messages between an inference pool (the training or evaluation CLI) and its child processes, one
  * per core, each with its own single-threaded wasm backend. Sent over Node IPC with the "advanced"
@@ -8,10 +11,15 @@
 export type InferenceModel =
   { kind: 'backbone-features'; tflitePath: string } | { kind: 'classifier'; modelDir: string };
 
-/** One picture to run: its file and, for an augmented copy, the seed of the augmentation. */
+/**
+ * One picture to run: its file and, for an augmented copy, the seed of the augmentation and its recipe
+ * (default 'paper'); or, for a fixed domain-shifted copy (domain-shifts.ts), the shift's name.
+ */
 export interface InferenceItem {
   path: string;
   seed: number | null;
+  augmentation?: AugmentationName;
+  shift?: DomainShiftName;
 }
 
 /** Pool → child. */

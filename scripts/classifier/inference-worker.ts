@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_SIZE, toModelInput } from '../../src/shared/mask-classifier-spec.ts';
-import { augment } from './augment.ts';
+import { AUGMENTATIONS, augment } from './augment.ts';
 import { importBackbone } from './backbone.ts';
+import { DOMAIN_SHIFTS } from './domain-shifts.ts';
 import { loadRgb } from './face-image.ts';
-import type { InferenceModel, PoolRequest, WorkerReply } from './inference-protocol.ts';
+import type { InferenceItem, InferenceModel, PoolRequest, WorkerReply } from './inference-protocol.ts';
 import { loadLayersModelFromDir } from './model-files.ts';
 import { useWasmBackend } from './tf-wasm.ts';
 
@@ -28,14 +29,17 @@ async function openModel(model: InferenceModel): Promise<tf.LayersModel> {
 let network: tf.LayersModel | undefined;
 let outputSize = 0;
 
-async function run(id: number, items: { path: string; seed: number | null }[]): Promise<void> {
+async function run(id: number, items: InferenceItem[]): Promise<void> {
   if (network === undefined) throw new Error('run before init');
   const failed: { index: number; message: string }[] = [];
   const pixels = new Float32Array(items.length * INPUT_SIZE * INPUT_SIZE * 3);
   for (const [index, item] of items.entries()) {
     try {
       let rgb = await loadRgb(item.path);
-      if (item.seed !== null) rgb = await augment(rgb, INPUT_SIZE, item.seed);
+      if (item.seed !== null) {
+        rgb = await augment(rgb, INPUT_SIZE, item.seed, AUGMENTATIONS[item.augmentation ?? 'paper']);
+      }
+      if (item.shift !== undefined) rgb = await DOMAIN_SHIFTS[item.shift](rgb, INPUT_SIZE);
       pixels.set(toModelInput(rgb), index * INPUT_SIZE * INPUT_SIZE * 3);
     } catch (error) {
       failed.push({ index, message: (error as Error).message });

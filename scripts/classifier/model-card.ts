@@ -11,7 +11,9 @@ export interface ModelCardFacts {
   data: string;
   splitCounts: Record<string, Record<string, number>>;
   config: HeadConfig;
-  augmentation: AugmentationRanges & { copies: number };
+  augmentation: AugmentationRanges & { copies: number; recipe: string };
+  /** The head on the fixed door-camera shifts of val (domain-shifts.ts), at the app's threshold. */
+  validationShifts: { shift: string; accuracy: number; withoutMaskRecall: number; confusion: number[][] }[];
   headStorage: string;
   history: EpochRecord[];
   validation: ClassificationReport;
@@ -79,7 +81,15 @@ export function writeModelCard(dir: string, facts: ModelCardFacts): void {
       `${facts.augmentation.copies} augmented copies of the train split (epoch e uses copy e mod copies): ` +
       `rotation ±${facts.augmentation.rotationDegrees}°, shear ±${facts.augmentation.shearRadians} rad, ` +
       `zoom ±${facts.augmentation.zoom}, shift ±${facts.augmentation.shift}, horizontal flip, contrast ` +
-      `±${facts.augmentation.contrast}, blur p=${facts.augmentation.blurProbability}.`,
+      `±${facts.augmentation.contrast}, blur p=${facts.augmentation.blurProbability}` +
+      (facts.augmentation.photometric === undefined
+        ? '.'
+        : `; recipe '${facts.augmentation.recipe}': door-camera photometry on ${100 * (facts.augmentation.photometricProbability ?? 1)}% of ` +
+          `copies (brightness ×${facts.augmentation.photometric.brightness.join('–')}, gamma ${facts.augmentation.photometric.gamma.join('–')}, ` +
+          `backlight p=${facts.augmentation.photometric.backlightProbability}, colour cast p=${facts.augmentation.photometric.castProbability}, ` +
+          `saturation p=${facts.augmentation.photometric.saturationProbability}, noise p=${facts.augmentation.photometric.noiseProbability}, ` +
+          `low resolution p=${facts.augmentation.photometric.lowResProbability}, JPEG p=${facts.augmentation.photometric.jpegProbability}; ` +
+          'see scripts/classifier/photometric.ts).'),
     `- **Storage**: backbone kernels uint8 (the TFLite bytes, lossless), biases float32, head kernels ` +
       `${facts.headStorage}; ${(facts.sizeBytes / 1e6).toFixed(2)} MB.`,
     `- **Training time**: ${card.trainingTime} on ${facts.workers} worker processes ` +
@@ -103,6 +113,17 @@ export function writeModelCard(dir: string, facts: ModelCardFacts): void {
     'With the plain arg-max (threshold 0.5) instead:',
     '',
     ...metricsTable(facts.validationAtHalf),
+    '',
+    `## Validation under fixed door-camera shifts (float head, threshold ${WITHOUT_MASK_THRESHOLD})`,
+    '',
+    'Each shift is one fixed transform of every val picture (scripts/classifier/domain-shifts.ts).',
+    '',
+    '| shift | accuracy | without_mask recall | confusion |',
+    '|---|---|---|---|',
+    ...facts.validationShifts.map(
+      (r) =>
+        `| ${r.shift} | ${pct(r.accuracy)} | ${pct(r.withoutMaskRecall)} | ${JSON.stringify(r.confusion)} |`,
+    ),
     '',
     `## Test (shipped model, threshold ${WITHOUT_MASK_THRESHOLD}, measured after training; never used for a choice)`,
     '',
