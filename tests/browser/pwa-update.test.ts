@@ -60,6 +60,10 @@ describe('update prompt', () => {
       .toBe(true);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, LONG);
     await page.getByText('Ready to work offline').waitFor(LONG);
+    // A shift is running: the app must not apply an update by itself (with no shift it may, by design).
+    await page.locator('mask-guard-app view-tabs button[data-view=shift]').click();
+    await page.locator('mask-guard-app shift-panel button[name=start]').click();
+    await page.locator('mask-guard-app shift-panel button[name=end]').waitFor(LONG);
   });
 
   it('a deployed update waits behind a banner; the page is not reloaded', async () => {
