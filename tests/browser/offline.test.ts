@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST_DIR, SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { waitForServiceWorkerControl } from '../helpers/service-worker.ts';
 import { readPrecacheManifest } from '../helpers/precache-manifest.ts';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
 
@@ -53,17 +54,7 @@ describe('offline after one visit (server stopped)', () => {
     page = await app.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(server.url);
-    await expect
-      .poll(
-        () => page.evaluate(async () => (await navigator.serviceWorker.getRegistration()) !== undefined),
-        {
-          timeout: 60_000,
-          message:
-            'the app registers its service worker (offline.start() from src/offline, called by main.ts)',
-        },
-      )
-      .toBe(true);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, LONG);
+    await waitForServiceWorkerControl(page);
     const missing = await page.evaluate(
       async (urls) => {
         const absent: string[] = [];

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { waitForServiceWorkerControl } from '../helpers/service-worker.ts';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
 
 const LONG = { timeout: 170_000 };
@@ -48,17 +49,7 @@ describe('update prompt', () => {
   it('first visit: the app is installed and offline-ready', async () => {
     page = await app.context.newPage();
     await page.goto(server.url);
-    await expect
-      .poll(
-        () => page.evaluate(async () => (await navigator.serviceWorker.getRegistration()) !== undefined),
-        {
-          timeout: 60_000,
-          message:
-            'the app registers its service worker (offline.start() from src/offline, called by main.ts)',
-        },
-      )
-      .toBe(true);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, LONG);
+    await waitForServiceWorkerControl(page);
     await page.getByText('Ready to work offline').waitFor(LONG);
     // A shift is running: the app must not apply an update by itself (with no shift it may, by design).
     await page.locator('mask-guard-app view-tabs button[data-view=shift]').click();
