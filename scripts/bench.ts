@@ -53,6 +53,8 @@ export interface BenchReport {
     heapB: number | null;
   };
   precache: { totalBytes: number; assets: { url: string; bytes: number }[] };
+  /** Requests to any other origin during the run (must be none). */
+  foreignRequests: string[];
 }
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -166,6 +168,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       onProgress: true,
     });
     const statsB = await cold.page.evaluate(() => window.maskGuardHarness.stats());
+    const foreignRequests = [...cold.app.foreignRequests];
     await cold.app.close();
 
     log('warm load (from the service worker cache)…');
@@ -173,6 +176,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     try {
       const w = await openHarness(server, true);
       warm = await measureLoad(w.page, 'auto');
+      foreignRequests.push(...w.app.foreignRequests);
       await w.app.close();
     } catch (error) {
       log(`warm load not measured: ${String(error)}`);
@@ -212,6 +216,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         heapB: statsB.heapBytes,
       },
       precache,
+      foreignRequests,
     };
     return report;
   } finally {

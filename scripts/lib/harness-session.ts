@@ -60,6 +60,10 @@ export async function openHarness(
     async close() {
       await app.close();
       await server.close();
+      // MaskGuard sends nothing off the device; a measurement that saw a foreign request is not valid.
+      if (app.foreignRequests.length > 0) {
+        throw new Error(`requests to other origins: ${app.foreignRequests.join(', ')}`);
+      }
     },
   };
 }

@@ -59,6 +59,7 @@ describe('npm run bench', () => {
     expect(report.memory.tensorsB).toBe(report.memory.tensorsA);
     expect(report.precache.totalBytes).toBeGreaterThan(10_000_000);
     expect(['webgl', 'wasm']).toContain(report.backend);
+    expect(report.foreignRequests).toEqual([]);
     expect(formatBench(report)).toMatch(/Sustained: .* processed frames\/s/);
   }, 600_000);
 });
