@@ -33,7 +33,7 @@ let detectors: FaceDetectorSet | undefined;
 let classifier: MaskClassifier | undefined;
 let range: DetectionRange = 'auto';
 let loading: Promise<void> | undefined;
-let busy = false;
+/** Frames being processed right now: 0 or 1 (one frame in flight; a second one is dropped). */
 let framesHeld = 0;
 let maxFramesHeld = 0;
 let framesProcessed = 0;
@@ -148,13 +148,12 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
       });
       return;
     case 'frame':
-      if (busy) {
+      if (framesHeld > 0) {
         request.bitmap.close();
         framesDropped++;
         post({ type: 'dropped', frameId: request.frameId });
         return;
       }
-      busy = true;
       framesHeld++;
       maxFramesHeld = Math.max(maxFramesHeld, framesHeld);
       void (async () => {
@@ -163,7 +162,6 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
           await processFrame(request);
         } finally {
           framesHeld--;
-          busy = false;
         }
       })();
       return;
