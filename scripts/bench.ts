@@ -19,6 +19,7 @@ import { readPrecacheManifest } from '../tests/helpers/precache-manifest.ts';
 import { startStaticServer, type StaticServer } from '../tests/helpers/static-server.ts';
 import { SHARED_DIR } from '../tests/helpers/browser.ts';
 import { composeAndRun, type FrameRunResult } from './lib/bench-page.ts';
+import { workerHeapBytes } from './lib/worker-heap.ts';
 
 /** Single-face door photos used to compose frames. */
 const PHOTOS = ['1-photo.jpg', '15-photo.jpg', '2-photo.jpg', '17-photo.jpg', '3-photo.jpg', '21-photo.jpg'];
@@ -49,6 +50,7 @@ export interface BenchReport {
     framesB: number;
     tensorsA: number;
     tensorsB: number;
+    /** The worker's used JS heap after a garbage collection (read through CDP: workers lack performance.memory). */
     heapA: number | null;
     heapB: number | null;
   };
@@ -74,6 +76,17 @@ async function openHarness(server: StaticServer, viaServiceWorker: boolean) {
   await page.goto(`${server.url}harness.html`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
   return { app, page };
+}
+
+/** The detection worker's used JS heap in bytes, or null when Chromium does not report it. */
+async function heapOf(page: Page): Promise<number | null> {
+  try {
+    const heaps = await workerHeapBytes(page);
+    return heaps.length === 1 ? heaps[0]! : null;
+  } catch (error) {
+    log(`worker heap not measured: ${String(error)}`);
+    return null;
+  }
 }
 
 /** Time from navigation to models ready, and to the first result on one door photo. */
@@ -158,7 +171,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     log(`memory: ${memoryFrames} frames…`);
     const statsA = await (async () => {
       await composeAndRun(cold.page, { width: 640, height: 480, photos: PHOTOS.slice(0, 1), frames: 100 });
-      return cold.page.evaluate(() => window.maskGuardHarness.stats());
+      const stats = await cold.page.evaluate(() => window.maskGuardHarness.stats());
+      return { ...stats, heapBytes: await heapOf(cold.page) };
     })();
     await composeAndRun(cold.page, {
       width: 640,
@@ -167,7 +181,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       frames: memoryFrames - 100,
       onProgress: true,
     });
-    const statsB = await cold.page.evaluate(() => window.maskGuardHarness.stats());
+    const statsB = {
+      ...(await cold.page.evaluate(() => window.maskGuardHarness.stats())),
+      heapBytes: await heapOf(cold.page),
+    };
     const foreignRequests = [...cold.app.foreignRequests];
     await cold.app.close();
 

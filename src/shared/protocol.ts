@@ -122,8 +122,6 @@ export interface StatsMessage {
   liveTensors: number;
   /** Bytes held by tfjs tensors. */
   tensorBytes: number;
-  /** The worker's JS heap, where the browser reports it (Chromium's non-standard performance.memory). */
-  heapBytes: number | null;
   framesProcessed: number;
   framesDropped: number;
   /** Frames the worker holds right now (0 or 1: one frame in flight). */

@@ -138,9 +138,6 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
       post({
         type: 'stats',
         ...MaskClassifier.memory(),
-        heapBytes:
-          (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ??
-          null,
         framesProcessed,
         framesDropped,
         framesHeld,

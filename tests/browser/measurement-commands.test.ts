@@ -57,6 +57,9 @@ describe('npm run bench', () => {
     expect(report.sustainedFps.fps).toBeGreaterThan(0);
     expect(report.memory.framesB).toBe(150);
     expect(report.memory.tensorsB).toBe(report.memory.tensorsA);
+    // The worker's heap, read through CDP: a few MB, and present both times.
+    expect(report.memory.heapA).toBeGreaterThan(1_000_000);
+    expect(report.memory.heapB).toBeGreaterThan(1_000_000);
     expect(report.precache.totalBytes).toBeGreaterThan(10_000_000);
     expect(['webgl', 'wasm']).toContain(report.backend);
     expect(report.foreignRequests).toEqual([]);
