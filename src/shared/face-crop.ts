@@ -63,12 +63,19 @@ export function faceCrop(faceBox: Box, frameWidth: number, frameHeight: number, 
 export interface Detection {
   box: Box;
   score: number;
+  /**
+   * Found on a shrunken copy of the frame (the zoomed-out pass): its box is coarser than one found at the
+   * frame's own resolution, so it adds faces the other passes miss but does not move their boxes.
+   */
+  coarse?: boolean;
 }
 
 /**
  * Merges the faces of several detector passes: boxes that overlap by more than `maxOverlap` IoU are one
  * face, placed at the score-weighted mean of their boxes (weighted box fusion: several passes locate a face
- * better than the single best one) and scored by the best of them. Result sorted by score, best first.
+ * better than the single best one) and scored by the best of them. Coarse boxes (see
+ * {@link Detection.coarse}) count in the mean only when the face has no other box. Result sorted by score,
+ * best first.
  */
 export function mergeDetections(detections: readonly Detection[], maxOverlap = 0.3): Detection[] {
   const sorted = [...detections].sort((a, b) => b.score - a.score);
@@ -79,9 +86,11 @@ export function mergeDetections(detections: readonly Detection[], maxOverlap = 0
     else cluster.push(candidate);
   }
   return clusters.map((cluster) => {
-    const weight = cluster.reduce((sum, d) => sum + d.score, 0);
+    const fine = cluster.filter((d) => d.coarse !== true);
+    const members = fine.length > 0 ? fine : cluster;
+    const weight = members.reduce((sum, d) => sum + d.score, 0);
     const mean = (pick: (b: Box) => number) =>
-      cluster.reduce((sum, d) => sum + pick(d.box) * d.score, 0) / weight;
+      members.reduce((sum, d) => sum + pick(d.box) * d.score, 0) / weight;
     return {
       box: {
         x: mean((b) => b.x),

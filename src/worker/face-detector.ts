@@ -110,7 +110,11 @@ export class FaceDetectorSet {
             height: b.height / view.scale,
           };
           const calibration = pass.model === 'full' ? FULL_RANGE_CALIBRATION : FACE_BOX_CALIBRATION;
-          found.push({ box: faceBoxFromDetector(box, calibration), score: d.categories[0]?.score ?? 0 });
+          found.push({
+            box: faceBoxFromDetector(box, calibration),
+            score: d.categories[0]?.score ?? 0,
+            coarse: pass.padded,
+          });
         }
       } finally {
         if (image !== frame) image.close();

@@ -63,4 +63,17 @@ describe('mergeDetections', () => {
     expect(merged[0]!.box.x).toBeCloseTo((10 * 0.9 + 0 * 0.6) / 1.5);
     expect(merged[1]!.box).toEqual({ x: 300, y: 0, width: 50, height: 50 });
   });
+
+  it('lets a coarse (zoomed-out) box add a face but not move a face found at full resolution', () => {
+    const merged = mergeDetections([
+      { box: { x: 0, y: 0, width: 100, height: 100 }, score: 0.6 },
+      { box: { x: 20, y: 0, width: 120, height: 120 }, score: 0.95, coarse: true },
+      { box: { x: 300, y: 0, width: 80, height: 80 }, score: 0.7, coarse: true },
+    ]);
+    expect(merged).toHaveLength(2);
+    // The face found at full resolution keeps its box and takes the coarse pass's better score.
+    expect(merged[0]!).toEqual({ box: { x: 0, y: 0, width: 100, height: 100 }, score: 0.95 });
+    // A face only the coarse pass found is kept as it is.
+    expect(merged[1]!.box).toEqual({ x: 300, y: 0, width: 80, height: 80 });
+  });
 });
