@@ -17,7 +17,7 @@ import {
   type WorkerRequest,
 } from '../shared/protocol.ts';
 import { decideMaskClass } from '../shared/mask-classifier-spec.ts';
-import { faceCrop } from '../shared/face-crop.ts';
+import { FACE_CROP_MARGIN, faceCrop } from '../shared/face-crop.ts';
 import { FaceDetectorSet } from './face-detector.ts';
 import { MaskClassifier } from './mask-classifier.ts';
 import { allowOnlySameOriginFetch } from './same-origin-fetch.ts';
@@ -85,7 +85,7 @@ async function processFrame(request: FrameRequest): Promise<void> {
     const t0 = performance.now();
     const { faces, timestamp } = await detectors.detect(bitmap, range, request.mode, request.timestampMs);
     const t1 = performance.now();
-    const crops = faces.map((f) => faceCrop(f.box, bitmap.width, bitmap.height));
+    const crops = faces.map((f) => faceCrop(f.box, bitmap.width, bitmap.height, FACE_CROP_MARGIN));
     const { probabilities, cropMs, classifyMs } = request.detectOnly
       ? { probabilities: [], cropMs: 0, classifyMs: 0 }
       : await classifier.classify(bitmap, crops);
