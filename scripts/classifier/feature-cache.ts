@@ -22,10 +22,12 @@ const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'mask-features');
  */
 export const FEATURE_CODE_VERSION = 1;
 
-function cacheKey(tflitePath: string, items: InferenceItem[]): string {
+function cacheKey(tflitePath: string, items: InferenceItem[], inputLowPassSigma: number): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(tflitePath));
   hash.update(JSON.stringify({ FEATURE_CODE_VERSION, INPUT_SIZE, DEFAULT_AUGMENTATION }));
+  // Only a low-passed backbone hashes its sigma, so the keys (and cache files) without one stay.
+  if (inputLowPassSigma > 0) hash.update(`lowpass ${inputLowPassSigma}`);
   // Only sets that use the door recipe or a domain shift hash those, so the paper recipe's keys (and
   // cache files) stay what they were.
   if (items.some((item) => item.augmentation === 'door' || item.shift !== undefined)) {
@@ -58,9 +60,11 @@ export interface SetFeatures {
 export async function backboneFeatures(
   tflitePath: string,
   sets: FeatureSet[],
-  options: InferenceOptions & { useCache: boolean },
+  options: InferenceOptions & { useCache: boolean; inputLowPassSigma: number },
 ): Promise<SetFeatures[]> {
-  const files = sets.map((set) => join(CACHE_DIR, `${set.name}-${cacheKey(tflitePath, set.items)}`));
+  const files = sets.map((set) =>
+    join(CACHE_DIR, `${set.name}-${cacheKey(tflitePath, set.items, options.inputLowPassSigma)}`),
+  );
   const results: (SetFeatures | undefined)[] = sets.map((set, i) => {
     const file = files[i];
     if (!options.useCache || !existsSync(`${file}.json`) || !existsSync(`${file}.bin`)) return undefined;
@@ -81,7 +85,7 @@ export async function backboneFeatures(
   if (missing.length > 0) {
     const items = missing.flatMap((i) => sets[i].items);
     const run: InferenceResult = await runInference(
-      { kind: 'backbone-features', tflitePath },
+      { kind: 'backbone-features', tflitePath, inputLowPassSigma: options.inputLowPassSigma },
       items,
       options,
     );

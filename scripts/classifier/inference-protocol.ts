@@ -9,7 +9,8 @@ import type { DomainShiftName } from './domain-shifts.ts';
 
 /** Which network a child process runs. */
 export type InferenceModel =
-  { kind: 'backbone-features'; tflitePath: string } | { kind: 'classifier'; modelDir: string };
+  | { kind: 'backbone-features'; tflitePath: string; inputLowPassSigma: number }
+  | { kind: 'classifier'; modelDir: string };
 
 /**
  * One picture to run: its file and, for an augmented copy, the seed of the augmentation and its recipe

@@ -21,7 +21,10 @@ const send = (reply: WorkerReply): void => {
 /** Backbone plus global average pooling: the 1280 features the head is trained on. */
 async function openModel(model: InferenceModel): Promise<tf.LayersModel> {
   if (model.kind === 'classifier') return loadLayersModelFromDir(model.modelDir);
-  const { model: backbone } = importBackbone(model.tflitePath, { includeTop: false });
+  const { model: backbone } = importBackbone(model.tflitePath, {
+    includeTop: false,
+    inputLowPassSigma: model.inputLowPassSigma,
+  });
   const pooled = tf.layers.globalAveragePooling2d({ name: 'features' }).apply(backbone.outputs[0]);
   return tf.model({ inputs: backbone.inputs, outputs: pooled as tf.SymbolicTensor });
 }

@@ -15,8 +15,9 @@ export function assembleClassifier(
   tflitePath: string,
   head: tf.LayersModel,
   config: HeadConfig,
+  inputLowPassSigma = 0,
 ): { model: tf.LayersModel; grids: Map<string, Uint8Grid> } {
-  const { model: backbone, grids } = importBackbone(tflitePath, { includeTop: false });
+  const { model: backbone, grids } = importBackbone(tflitePath, { includeTop: false, inputLowPassSigma });
   const pooled = tf.layers
     .globalAveragePooling2d({ name: 'features' })
     .apply(backbone.outputs[0]) as tf.SymbolicTensor;
@@ -39,6 +40,8 @@ export function assembleClassifier(
 export function storagePolicy(headStorage: WeightStorage): (name: string) => WeightStorage {
   return (name) => {
     if (name.startsWith('mask_head_')) return name.endsWith('/kernel') ? headStorage : 'float32';
+    // The fixed input low-pass: a few Gaussian taps, kept exact.
+    if (name.startsWith('input_lowpass_')) return 'float32';
     return name.endsWith('/kernel') || name.endsWith('/depthwise_kernel') ? 'uint8' : 'float32';
   };
 }
