@@ -5,6 +5,7 @@ import { INPUT_SIZE } from '../../src/shared/mask-classifier-spec.ts';
 import { DEFAULT_AUGMENTATION, DOOR_AUGMENTATION } from './augment.ts';
 import { DOMAIN_SHIFT_VERSION } from './domain-shifts.ts';
 import type { InferenceItem } from './inference-protocol.ts';
+import type { FeaturePooling } from './mask-classifier-model.ts';
 import { runInference, type InferenceOptions, type InferenceResult } from './inference-pool.ts';
 
 /**
@@ -22,12 +23,18 @@ const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'mask-features');
  */
 export const FEATURE_CODE_VERSION = 1;
 
-function cacheKey(tflitePath: string, items: InferenceItem[], inputLowPassSigma: number): string {
+function cacheKey(
+  tflitePath: string,
+  items: InferenceItem[],
+  inputLowPassSigma: number,
+  pooling: FeaturePooling,
+): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(tflitePath));
   hash.update(JSON.stringify({ FEATURE_CODE_VERSION, INPUT_SIZE, DEFAULT_AUGMENTATION }));
   // Only a low-passed backbone hashes its sigma, so the keys (and cache files) without one stay.
   if (inputLowPassSigma > 0) hash.update(`lowpass ${inputLowPassSigma}`);
+  if (pooling !== 'global') hash.update(`pooling ${pooling}`);
   // Only sets that use the door recipe or a domain shift hash those, so the paper recipe's keys (and
   // cache files) stay what they were.
   if (items.some((item) => item.augmentation === 'door' || item.shift !== undefined)) {
@@ -60,10 +67,13 @@ export interface SetFeatures {
 export async function backboneFeatures(
   tflitePath: string,
   sets: FeatureSet[],
-  options: InferenceOptions & { useCache: boolean; inputLowPassSigma: number },
+  options: InferenceOptions & { useCache: boolean; inputLowPassSigma: number; pooling: FeaturePooling },
 ): Promise<SetFeatures[]> {
   const files = sets.map((set) =>
-    join(CACHE_DIR, `${set.name}-${cacheKey(tflitePath, set.items, options.inputLowPassSigma)}`),
+    join(
+      CACHE_DIR,
+      `${set.name}-${cacheKey(tflitePath, set.items, options.inputLowPassSigma, options.pooling)}`,
+    ),
   );
   const results: (SetFeatures | undefined)[] = sets.map((set, i) => {
     const file = files[i];
@@ -85,7 +95,12 @@ export async function backboneFeatures(
   if (missing.length > 0) {
     const items = missing.flatMap((i) => sets[i].items);
     const run: InferenceResult = await runInference(
-      { kind: 'backbone-features', tflitePath, inputLowPassSigma: options.inputLowPassSigma },
+      {
+        kind: 'backbone-features',
+        tflitePath,
+        inputLowPassSigma: options.inputLowPassSigma,
+        pooling: options.pooling,
+      },
       items,
       options,
     );

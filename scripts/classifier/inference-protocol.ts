@@ -1,5 +1,6 @@
 import type { AugmentationName } from './augment.ts';
 import type { DomainShiftName } from './domain-shifts.ts';
+import type { FeaturePooling } from './mask-classifier-model.ts';
 
 /**
  * Messages between an inference pool (the training or evaluation CLI) and its child processes, one
@@ -9,7 +10,7 @@ import type { DomainShiftName } from './domain-shifts.ts';
 
 /** Which network a child process runs. */
 export type InferenceModel =
-  | { kind: 'backbone-features'; tflitePath: string; inputLowPassSigma: number }
+  | { kind: 'backbone-features'; tflitePath: string; inputLowPassSigma: number; pooling: FeaturePooling }
   | { kind: 'classifier'; modelDir: string };
 
 /**

@@ -5,6 +5,7 @@ import { importBackbone } from './backbone.ts';
 import { DOMAIN_SHIFTS } from './domain-shifts.ts';
 import { loadRgb } from './face-image.ts';
 import type { InferenceItem, InferenceModel, PoolRequest, WorkerReply } from './inference-protocol.ts';
+import { poolFeatures } from './mask-classifier-model.ts';
 import { loadLayersModelFromDir } from './model-files.ts';
 import { useWasmBackend } from './tf-wasm.ts';
 
@@ -25,7 +26,7 @@ async function openModel(model: InferenceModel): Promise<tf.LayersModel> {
     includeTop: false,
     inputLowPassSigma: model.inputLowPassSigma,
   });
-  const pooled = tf.layers.globalAveragePooling2d({ name: 'features' }).apply(backbone.outputs[0]);
+  const pooled = poolFeatures(backbone.outputs[0] as tf.SymbolicTensor, model.pooling);
   return tf.model({ inputs: backbone.inputs, outputs: pooled as tf.SymbolicTensor });
 }
 

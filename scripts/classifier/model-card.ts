@@ -17,6 +17,8 @@ export interface ModelCardFacts {
   headStorage: string;
   /** Sigma in pixels of the fixed Gaussian low-pass in front of the backbone (0: none). */
   inputLowPassSigma: number;
+  /** How the backbone's last map is pooled into the head's features. */
+  pooling: string;
   history: EpochRecord[];
   validation: ClassificationReport;
   /** Validation with the plain arg-max (threshold 0.5), for comparison. */
@@ -57,7 +59,7 @@ export function writeModelCard(dir: string, facts: ModelCardFacts): void {
         ? `fixed Gaussian low-pass (sigma ${facts.inputLowPassSigma} px) + `
         : '') +
       'MobileNetV2 1.0/224 (ImageNet, imported from mobilenet_v2_1.0_224_quant.tflite, frozen) + global average ' +
-      `pool + dense ${facts.config.hiddenUnits} ReLU + dropout ${facts.config.dropout} + dense 2 softmax`,
+      `pool${facts.pooling === 'rows' ? ' over the upper and the lower rows' : ''} + dense ${facts.config.hiddenUnits} ReLU + dropout ${facts.config.dropout} + dense 2 softmax`,
     input: { size: INPUT_SIZE, normalization: '(pixel - 128) / 128', layout: 'NHWC RGB' },
     classes: ['with_mask', 'without_mask'],
     withoutMaskThreshold: WITHOUT_MASK_THRESHOLD,
