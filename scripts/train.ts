@@ -28,13 +28,14 @@
  * The door recipe is consistently better on the shifts (backlit 97.7 % against 95.9 %) with val as good;
  * the threshold sweep on val plus shifts still puts the lowest cost at 0.25, so it stays.
  *
- * Tried and not shipped: `--input-blur 2` (a fixed Gaussian low-pass in front of the backbone, so sharp
- * training faces and soft webcam faces look alike): val 98.86 %, shift mean 95.11 % (dim 96.41, backlit
- * 94.13, low-res 95.92, cast-dim 93.96), both worse than the shipped recipe, so it stays off although the
- * door photos' crops liked it (6 errors of 58 against 9 with margin-0 crops).
- * Tried and not shipped: `--pooling rows` (upper and lower rows of the 7×7 map pooled apart, 2 × 1280
- * features, 3.62 MB): val 99.67 % (as shipped), shift mean 97.23 % against 97.19 %, but cost 114 against
- * 109 (low-res 94.29 %, backlit 97.55 %); the door photos' crops (margin 0.25) scored the same 52 of 59.
+ * Tried and not shipped (the code is in the commits named, then removed to keep this script to what ships):
+ *   `--input-blur 2` (commit f59c0fa: a fixed Gaussian low-pass in front of the backbone, so sharp training
+ *   faces and soft webcam faces look alike): val 98.86 %, shift mean 95.11 % (dim 96.41, backlit 94.13,
+ *   low-res 95.92, cast-dim 93.96), both worse than shipped, though the door photos' crops liked it (6
+ *   errors of 58 against 9 with margin-0 crops);
+ *   `--pooling rows` (commit 5f91868: the upper and the lower rows of the 7×7 map pooled apart, 2 × 1280
+ *   features, 3.62 MB): val 99.67 % (as shipped), shift mean 97.23 % against 97.19 %, but cost 114 against
+ *   109; the door photos' crops (margin 0.25) scored the same 52 of 59.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -52,11 +53,7 @@ import { backboneFeatures, type FeatureSet, type SetFeatures } from './classifie
 import { predictHead, trainHead, type HeadConfig } from './classifier/head.ts';
 import { runInference } from './classifier/inference-pool.ts';
 import { DatasetError, pictures, readMaskDataset, type MaskPicture } from './classifier/mask-dataset.ts';
-import {
-  assembleClassifier,
-  storagePolicy,
-  type FeaturePooling,
-} from './classifier/mask-classifier-model.ts';
+import { assembleClassifier, storagePolicy } from './classifier/mask-classifier-model.ts';
 import { modelSizeBytes, saveLayersModel, type WeightStorage } from './classifier/model-files.ts';
 import { writeModelCard } from './classifier/model-card.ts';
 import { formatDuration } from './classifier/progress.ts';
@@ -71,7 +68,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DEFAULT_COPIES = 4;
 const USAGE = `usage: npm run train -- --data DIR [--out DIR] [--epochs 12] [--batch-size 32] [--optimizer sgd|adam]
   [--lr 0.001] [--momentum 0.85] [--hidden 128] [--dropout 0.5] [--label-smoothing 0] [--schedule constant|cosine] [--copies N]
-  [--augmentation paper|door] [--input-blur SIGMA] [--pooling global|rows] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
+  [--augmentation paper|door] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
 
 const { values: args } = parseArgs({
   options: {
@@ -92,10 +89,6 @@ const { values: args } = parseArgs({
     schedule: { type: 'string', default: 'constant' },
     copies: { type: 'string' },
     augmentation: { type: 'string', default: 'paper' },
-    // Sigma in pixels of a fixed Gaussian low-pass in front of the backbone (backbone.ts lowPassLayers).
-    'input-blur': { type: 'string', default: '0' },
-    // How the backbone's 7×7 map is pooled into features (mask-classifier-model.ts FeaturePooling).
-    pooling: { type: 'string', default: 'global' },
     seed: { type: 'string', default: '42' },
     workers: { type: 'string', default: String(availableParallelism()) },
     'head-dtype': { type: 'string', default: 'float16' },
@@ -142,10 +135,6 @@ const config: HeadConfig = {
   schedule: args.schedule,
   seed: numberArg('seed'),
 };
-const inputLowPassSigma = numberArg('input-blur');
-if (inputLowPassSigma < 0) fail('--input-blur must be ≥ 0');
-if (args.pooling !== 'global' && args.pooling !== 'rows') fail('--pooling must be global or rows');
-const pooling = args.pooling as FeaturePooling;
 const copies = args.copies === undefined ? DEFAULT_COPIES : numberArg('copies');
 const workers = numberArg('workers');
 const started = performance.now();
@@ -182,8 +171,6 @@ const featureSets = await backboneFeatures(args.backbone, sets, {
   workers,
   label: 'backbone features',
   useCache: !args['no-cache'],
-  inputLowPassSigma,
-  pooling,
 });
 const valSet = featureSets[copies];
 const featureSize = valSet.featureSize;
@@ -271,7 +258,7 @@ process.stdout.write(
     `; mean ${(100 * meanShiftAccuracy).toFixed(2)}%\n`,
 );
 
-const { model, grids } = assembleClassifier(args.backbone, head, config, inputLowPassSigma, pooling);
+const { model, grids } = assembleClassifier(args.backbone, head, config);
 await saveLayersModel(model, args.out, { storageOf: storagePolicy(headDtype), grids });
 const sizeBytes = modelSizeBytes(args.out);
 process.stdout.write(`\nsaved ${relative(ROOT, args.out)} (${(sizeBytes / 1e6).toFixed(2)} MB)\n`);
@@ -320,8 +307,6 @@ writeModelCard(args.out, {
   augmentation: { copies, recipe: augmentationName, ...AUGMENTATIONS[augmentationName] },
   validationShifts: shiftReports,
   headStorage: headDtype,
-  inputLowPassSigma,
-  pooling,
   history,
   validation: valReport,
   validationAtHalf: valReportAtHalf,

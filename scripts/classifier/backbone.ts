@@ -27,8 +27,6 @@ export interface BackbonePlan {
   layers: PlannedLayer[];
   /** Graph tensor index of the model's output. */
   output: number;
-  /** Sigma of the fixed input low-pass ({@link lowPassLayers}); 0: none. */
-  inputLowPassSigma: number;
 }
 
 /** One layer of the plan. `inputs`/`output` are TFLite tensor indices. */
@@ -61,47 +59,6 @@ export interface BackboneOptions {
    * last 7×7×1280 ReLU6 feature map, which is what Keras' `MobileNetV2(include_top=False)` returns.
    */
   includeTop: boolean;
-  /**
-   * Standard deviation, in pixels of the 224×224 input, of a fixed Gaussian low-pass put in front of the
-   * backbone (see {@link lowPassLayers}); 0 or absent: none.
-   */
-  inputLowPassSigma?: number;
-}
-
-/**
- * A fixed (untrained) separable Gaussian blur as two depthwise convolutions, rows then columns, on the
- * normalized RGB input; "same" padding, so the border fades towards mid-grey the same way in training and
- * in the app. It makes every face look like a small webcam face to the backbone: the door camera's faces
- * are 60–150 px and soft, the training pictures up to 320 px and sharp, and the model should not learn
- * (or be fooled by) detail the door camera never delivers.
- */
-export function lowPassLayers(sigma: number): tf.layers.Layer[] {
-  const radius = Math.ceil(3 * sigma);
-  const taps = Array.from({ length: 2 * radius + 1 }, (_, i) =>
-    Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)),
-  );
-  const sum = taps.reduce((a, b) => a + b, 0);
-  // Depthwise kernel layout [height, width, channel, multiplier]: the same taps for R, G and B.
-  const kernel = (shape: [number, number]) =>
-    tf.tensor4d(
-      taps.flatMap((t) => [t / sum, t / sum, t / sum]),
-      [...shape, 3, 1],
-    );
-  return (
-    [
-      ['input_lowpass_rows', [1, 2 * radius + 1]],
-      ['input_lowpass_cols', [2 * radius + 1, 1]],
-    ] as const
-  ).map(([name, shape]) =>
-    tf.layers.depthwiseConv2d({
-      name,
-      kernelSize: [shape[0], shape[1]],
-      padding: 'same',
-      useBias: false,
-      trainable: false,
-      weights: [kernel([shape[0], shape[1]])],
-    }),
-  );
 }
 
 const ACTIVATIONS: Record<number, 'linear' | 'relu' | 'relu6'> = {
@@ -250,7 +207,7 @@ export function planBackbone(graph: TfliteGraph, options: BackboneOptions): Back
   }
   if (layers.length === 0) throw new TfliteFormatError('the model has no operators');
   const [, h, w, c] = input.shape;
-  return { inputShape: [h, w, c], layers, output, inputLowPassSigma: options.inputLowPassSigma ?? 0 };
+  return { inputShape: [h, w, c], layers, output };
 }
 
 /** Builds tfjs layers from a complete plan. Returns the model and the uint8 grid of each weight. */
@@ -261,11 +218,7 @@ export function buildFromPlan(
 ): { model: tf.LayersModel; grids: Map<string, Uint8Grid> } {
   const grids = new Map<string, Uint8Grid>();
   const input = tf.input({ shape: plan.inputShape, name: 'image' });
-  let filtered = input;
-  for (const layer of plan.inputLowPassSigma ? lowPassLayers(plan.inputLowPassSigma) : []) {
-    filtered = layer.apply(filtered) as tf.SymbolicTensor;
-  }
-  const symbols = new Map<number, tf.SymbolicTensor>([[graph.inputs[0], filtered]]);
+  const symbols = new Map<number, tf.SymbolicTensor>([[graph.inputs[0], input]]);
   const take = (index: number): tf.SymbolicTensor => {
     const symbol = symbols.get(index);
     if (symbol === undefined) throw new TfliteFormatError(`tensor ${index} is used before it is computed`);

@@ -5,7 +5,6 @@ import { INPUT_SIZE } from '../../src/shared/mask-classifier-spec.ts';
 import { DEFAULT_AUGMENTATION, DOOR_AUGMENTATION } from './augment.ts';
 import { DOMAIN_SHIFT_VERSION } from './domain-shifts.ts';
 import type { InferenceItem } from './inference-protocol.ts';
-import type { FeaturePooling } from './mask-classifier-model.ts';
 import { runInference, type InferenceOptions, type InferenceResult } from './inference-pool.ts';
 
 /**
@@ -23,18 +22,10 @@ const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'mask-features');
  */
 export const FEATURE_CODE_VERSION = 1;
 
-function cacheKey(
-  tflitePath: string,
-  items: InferenceItem[],
-  inputLowPassSigma: number,
-  pooling: FeaturePooling,
-): string {
+function cacheKey(tflitePath: string, items: InferenceItem[]): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(tflitePath));
   hash.update(JSON.stringify({ FEATURE_CODE_VERSION, INPUT_SIZE, DEFAULT_AUGMENTATION }));
-  // Only a low-passed backbone hashes its sigma, so the keys (and cache files) without one stay.
-  if (inputLowPassSigma > 0) hash.update(`lowpass ${inputLowPassSigma}`);
-  if (pooling !== 'global') hash.update(`pooling ${pooling}`);
   // Only sets that use the door recipe or a domain shift hash those, so the paper recipe's keys (and
   // cache files) stay what they were.
   if (items.some((item) => item.augmentation === 'door' || item.shift !== undefined)) {
@@ -67,14 +58,9 @@ export interface SetFeatures {
 export async function backboneFeatures(
   tflitePath: string,
   sets: FeatureSet[],
-  options: InferenceOptions & { useCache: boolean; inputLowPassSigma: number; pooling: FeaturePooling },
+  options: InferenceOptions & { useCache: boolean },
 ): Promise<SetFeatures[]> {
-  const files = sets.map((set) =>
-    join(
-      CACHE_DIR,
-      `${set.name}-${cacheKey(tflitePath, set.items, options.inputLowPassSigma, options.pooling)}`,
-    ),
-  );
+  const files = sets.map((set) => join(CACHE_DIR, `${set.name}-${cacheKey(tflitePath, set.items)}`));
   const results: (SetFeatures | undefined)[] = sets.map((set, i) => {
     const file = files[i];
     if (!options.useCache || !existsSync(`${file}.json`) || !existsSync(`${file}.bin`)) return undefined;
@@ -95,12 +81,7 @@ export async function backboneFeatures(
   if (missing.length > 0) {
     const items = missing.flatMap((i) => sets[i].items);
     const run: InferenceResult = await runInference(
-      {
-        kind: 'backbone-features',
-        tflitePath,
-        inputLowPassSigma: options.inputLowPassSigma,
-        pooling: options.pooling,
-      },
+      { kind: 'backbone-features', tflitePath },
       items,
       options,
     );

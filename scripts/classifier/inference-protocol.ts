@@ -1,6 +1,5 @@
 import type { AugmentationName } from './augment.ts';
 import type { DomainShiftName } from './domain-shifts.ts';
-import type { FeaturePooling } from './mask-classifier-model.ts';
 
 /**
  * Messages between an inference pool (the training or evaluation CLI) and its child processes, one
@@ -10,8 +9,7 @@ import type { FeaturePooling } from './mask-classifier-model.ts';
 
 /** Which network a child process runs. */
 export type InferenceModel =
-  | { kind: 'backbone-features'; tflitePath: string; inputLowPassSigma: number; pooling: FeaturePooling }
-  | { kind: 'classifier'; modelDir: string };
+  { kind: 'backbone-features'; tflitePath: string } | { kind: 'classifier'; modelDir: string };
 
 /**
  * One picture to run: its file and, for an augmented copy, the seed of the augmentation and its recipe

@@ -5,7 +5,6 @@ import { importBackbone } from './backbone.ts';
 import { DOMAIN_SHIFTS } from './domain-shifts.ts';
 import { loadRgb } from './face-image.ts';
 import type { InferenceItem, InferenceModel, PoolRequest, WorkerReply } from './inference-protocol.ts';
-import { poolFeatures } from './mask-classifier-model.ts';
 import { loadLayersModelFromDir } from './model-files.ts';
 import { useWasmBackend } from './tf-wasm.ts';
 
@@ -22,11 +21,8 @@ const send = (reply: WorkerReply): void => {
 /** Backbone plus global average pooling: the 1280 features the head is trained on. */
 async function openModel(model: InferenceModel): Promise<tf.LayersModel> {
   if (model.kind === 'classifier') return loadLayersModelFromDir(model.modelDir);
-  const { model: backbone } = importBackbone(model.tflitePath, {
-    includeTop: false,
-    inputLowPassSigma: model.inputLowPassSigma,
-  });
-  const pooled = poolFeatures(backbone.outputs[0] as tf.SymbolicTensor, model.pooling);
+  const { model: backbone } = importBackbone(model.tflitePath, { includeTop: false });
+  const pooled = tf.layers.globalAveragePooling2d({ name: 'features' }).apply(backbone.outputs[0]);
   return tf.model({ inputs: backbone.inputs, outputs: pooled as tf.SymbolicTensor });
 }
 

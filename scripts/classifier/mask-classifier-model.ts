@@ -10,35 +10,16 @@ import type { WeightStorage } from './model-files.ts';
  * src/shared/mask-classifier-spec.ts); output: [P(with_mask), P(without_mask)].
  */
 
-/**
- * How the backbone's last 7×7×1280 map becomes the head's features: `global`, one average over the whole
- * face (1280 features, the paper's model); `rows`, an average over the upper rows 0–3 (eyes, brows) and one
- * over the lower rows 3–6 (nose, mouth, chin: where a mask is), 2 × 1280 features, so that the head can
- * tell a dark mask over the mouth from a dark beard or shadow it would otherwise average with the rest.
- */
-export type FeaturePooling = 'global' | 'rows';
-
-/** The pooling layers of {@link FeaturePooling}, the same in the feature pass and the assembled model. */
-export function poolFeatures(map: tf.SymbolicTensor, pooling: FeaturePooling): tf.SymbolicTensor {
-  if (pooling === 'global') {
-    return tf.layers.globalAveragePooling2d({ name: 'features' }).apply(map) as tf.SymbolicTensor;
-  }
-  const halves = tf.layers
-    .averagePooling2d({ name: 'features_rows', poolSize: [4, 7], strides: [3, 7], padding: 'valid' })
-    .apply(map) as tf.SymbolicTensor;
-  return tf.layers.flatten({ name: 'features' }).apply(halves) as tf.SymbolicTensor;
-}
-
 /** Builds the classifier from the backbone file and copies the trained head's weights into it. */
 export function assembleClassifier(
   tflitePath: string,
   head: tf.LayersModel,
   config: HeadConfig,
-  inputLowPassSigma = 0,
-  pooling: FeaturePooling = 'global',
 ): { model: tf.LayersModel; grids: Map<string, Uint8Grid> } {
-  const { model: backbone, grids } = importBackbone(tflitePath, { includeTop: false, inputLowPassSigma });
-  const pooled = poolFeatures(backbone.outputs[0] as tf.SymbolicTensor, pooling);
+  const { model: backbone, grids } = importBackbone(tflitePath, { includeTop: false });
+  const pooled = tf.layers
+    .globalAveragePooling2d({ name: 'features' })
+    .apply(backbone.outputs[0]) as tf.SymbolicTensor;
   const model = tf.model({
     inputs: backbone.inputs,
     outputs: applyHead(pooled, config),
@@ -58,8 +39,6 @@ export function assembleClassifier(
 export function storagePolicy(headStorage: WeightStorage): (name: string) => WeightStorage {
   return (name) => {
     if (name.startsWith('mask_head_')) return name.endsWith('/kernel') ? headStorage : 'float32';
-    // The fixed input low-pass: a few Gaussian taps, kept exact.
-    if (name.startsWith('input_lowpass_')) return 'float32';
     return name.endsWith('/kernel') || name.endsWith('/depthwise_kernel') ? 'uint8' : 'float32';
   };
 }

@@ -15,10 +15,6 @@ export interface ModelCardFacts {
   /** The head on the fixed door-camera shifts of val (domain-shifts.ts), at the app's threshold. */
   validationShifts: { shift: string; accuracy: number; withoutMaskRecall: number; confusion: number[][] }[];
   headStorage: string;
-  /** Sigma in pixels of the fixed Gaussian low-pass in front of the backbone (0: none). */
-  inputLowPassSigma: number;
-  /** How the backbone's last map is pooled into the head's features. */
-  pooling: string;
   history: EpochRecord[];
   validation: ClassificationReport;
   /** Validation with the plain arg-max (threshold 0.5), for comparison. */
@@ -55,11 +51,8 @@ export function writeModelCard(dir: string, facts: ModelCardFacts): void {
   const card = {
     model: 'mask-classifier',
     architecture:
-      (facts.inputLowPassSigma > 0
-        ? `fixed Gaussian low-pass (sigma ${facts.inputLowPassSigma} px) + `
-        : '') +
       'MobileNetV2 1.0/224 (ImageNet, imported from mobilenet_v2_1.0_224_quant.tflite, frozen) + global average ' +
-      `pool${facts.pooling === 'rows' ? ' over the upper and the lower rows' : ''} + dense ${facts.config.hiddenUnits} ReLU + dropout ${facts.config.dropout} + dense 2 softmax`,
+      `pool + dense ${facts.config.hiddenUnits} ReLU + dropout ${facts.config.dropout} + dense 2 softmax`,
     input: { size: INPUT_SIZE, normalization: '(pixel - 128) / 128', layout: 'NHWC RGB' },
     classes: ['with_mask', 'without_mask'],
     withoutMaskThreshold: WITHOUT_MASK_THRESHOLD,
