@@ -83,7 +83,7 @@ export interface ReadyMessage {
 export interface FaceResult {
   /** Forehead-to-chin face box in frame pixels (the detector's box, calibrated: see face-crop.ts). */
   box: Box;
-  /** The region that was cropped and classified (the face box clamped to the frame), in frame pixels. */
+  /** The region that was cropped and classified (the face box with its margin, clamped to the frame), frame pixels. */
   crop: Box;
   detScore: number;
   label: MaskClass;
