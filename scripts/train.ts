@@ -36,6 +36,15 @@
  *   `--pooling rows` (commit 5f91868: the upper and the lower rows of the 7×7 map pooled apart, 2 × 1280
  *   features, 3.62 MB): val 99.67 % (as shipped), shift mean 97.23 % against 97.19 %, but cost 114 against
  *   109; the door photos' crops (margin 0.25) scored the same 52 of 59.
+ * Tried as scratch experiments (code not committed), same recipe and seed, 4 copies of an enlarged train split:
+ *   synthetic masks: every train without_mask picture once more with a mask painted on from its BlazeFace
+ *   keypoints (KN95, surgical or cloth shape; black, grey, white, blue or random colour; shading, ear loops),
+ *   labelled with_mask, and the unmasked originals twice, so that a masked and an unmasked picture of the
+ *   same face differ only by the mask: val 99.35 %, shift mean 96.74 % (low-res 94.13, backlit 96.41);
+ *   the same plus a synthetic beard or goatee (textured, lips left visible) instead of the second unmasked
+ *   copy: val 98.86 %, shift mean 95.64 %. Both worse than shipped; neither moved the door crops'
+ *   confident errors (the bearded, dim faces stayed at P(without_mask) 0.01–0.07; 7 and 7 errors of 59
+ *   against the shipped 7 in Node, margin-0.25 crops).
  */
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
