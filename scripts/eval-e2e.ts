@@ -16,6 +16,7 @@ import {
   type E2EMetrics,
   type ImageFaces,
   type ScoredClass,
+  wilsonInterval,
 } from '../src/shared/detection-metrics.ts';
 import { DETECTION_RANGES, type DetectionRange, type ResultMessage } from '../src/shared/protocol.ts';
 import { parseVoc } from '../src/shared/voc.ts';
@@ -128,21 +129,31 @@ export async function evaluateVoc(
 
 const percent = (v: number) => (Number.isNaN(v) ? '   n/a' : `${(100 * v).toFixed(1).padStart(5)}%`);
 
+/** A rate with its count and 95 % Wilson interval, e.g. ` 93.7% 59/63 [84.8, 97.5]`. */
+function rate(successes: number, trials: number): string {
+  if (trials === 0) return percent(Number.NaN);
+  const [low, high] = wilsonInterval(successes, trials).map((v) => (100 * v).toFixed(1));
+  return `${percent(successes / trials)} ${successes}/${trials} [${low}, ${high}]`;
+}
+
+const COLUMN = 30;
+
 /** The report as a table. */
 export function formatReport(report: E2EReport): string {
   const rows = [
     ['faces (truth)', (m: E2EMetrics) => String(m.faces).padStart(6)],
-    ['face recall @IoU0.5', (m: E2EMetrics) => percent(m.recall)],
-    ['face precision', (m: E2EMetrics) => percent(m.precision)],
-    ['classification acc.', (m: E2EMetrics) => `${percent(m.classificationAccuracy)} of ${m.classified}`],
+    ['face recall @IoU0.5', (m: E2EMetrics) => rate(m.matched, m.faces)],
+    ['face precision', (m: E2EMetrics) => rate(m.matched, m.predictions)],
+    ['classification acc.', (m: E2EMetrics) => rate(m.correct, m.classified)],
     ['AP with_mask', (m: E2EMetrics) => percent(m.ap.with_mask)],
     ['AP without_mask', (m: E2EMetrics) => percent(m.ap.without_mask)],
     ['mAP', (m: E2EMetrics) => percent(m.mAP)],
   ] as const;
   const lines = [
     `range ${report.range}: ${report.images} images, ${report.skipped.length} skipped`,
-    `${''.padEnd(22)}${'all faces'.padEnd(18)}faces ≥ 32 px`,
-    ...rows.map(([name, f]) => `${name.padEnd(22)}${f(report.all).padEnd(18)}${f(report.atLeast32px)}`),
+    `${''.padEnd(22)}${'all faces'.padEnd(COLUMN)}faces ≥ 32 px`,
+    ...rows.map(([name, f]) => `${name.padEnd(22)}${f(report.all).padEnd(COLUMN)}${f(report.atLeast32px)}`),
+    'rates: count and 95 % Wilson interval in brackets',
     ...report.skipped.map((s) => `skipped ${s.file}: ${s.reason}`),
   ];
   return lines.join('\n');

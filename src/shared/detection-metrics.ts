@@ -45,6 +45,8 @@ export interface E2EMetrics {
   precision: number;
   /** Over matched faces whose truth is a scored class. */
   classified: number;
+  /** Of the classified faces, those given their annotated class. */
+  correct: number;
   classificationAccuracy: number;
   ap: Record<ScoredClass, number>;
   mAP: number;
@@ -165,8 +167,23 @@ export function e2eMetrics(images: readonly ImageFaces[], options: MetricOptions
     recall: faces === 0 ? Number.NaN : matched / faces,
     precision: predictions === 0 ? Number.NaN : matched / predictions,
     classified,
+    correct,
     classificationAccuracy: classified === 0 ? Number.NaN : correct / classified,
     ap,
     mAP: aps.length === 0 ? Number.NaN : aps.reduce((a, b) => a + b, 0) / aps.length,
   };
+}
+
+/**
+ * The Wilson score interval of a proportion `successes / trials` (95 % for z = 1.96): the range of true
+ * rates that would plausibly give this count. With the few dozen faces of a photo set one face moves a
+ * rate by 1–2 points, so a figure compared with a bar is printed with its interval. NaN for no trials.
+ */
+export function wilsonInterval(successes: number, trials: number, z = 1.96): [number, number] {
+  if (trials === 0) return [Number.NaN, Number.NaN];
+  const p = successes / trials;
+  const z2n = (z * z) / trials;
+  const centre = (p + z2n / 2) / (1 + z2n);
+  const half = (z * Math.sqrt((p * (1 - p)) / trials + z2n / (4 * trials))) / (1 + z2n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }

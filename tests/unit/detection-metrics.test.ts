@@ -5,6 +5,7 @@ import {
   matchFaces,
   type PredictedFace,
   type ScoredClass,
+  wilsonInterval,
 } from '../../src/shared/detection-metrics.ts';
 
 const box = (x: number, y: number, size = 40) => ({ x, y, width: size, height: size });
@@ -60,7 +61,7 @@ describe('e2eMetrics', () => {
       ],
       OPTIONS,
     );
-    expect(m).toMatchObject({ faces: 3, predictions: 3, matched: 2, classified: 2 });
+    expect(m).toMatchObject({ faces: 3, predictions: 3, matched: 2, classified: 2, correct: 1 });
     expect(m.recall).toBeCloseTo(2 / 3);
     expect(m.precision).toBeCloseTo(2 / 3);
     expect(m.classificationAccuracy).toBeCloseTo(0.5);
@@ -84,5 +85,28 @@ describe('e2eMetrics', () => {
     const large = e2eMetrics(images, { iouThreshold: 0.5, minHeight: 32 });
     expect(large).toMatchObject({ faces: 1, predictions: 1, matched: 1, classified: 0 });
     expect(Number.isNaN(large.mAP)).toBe(true);
+  });
+});
+
+describe('wilsonInterval', () => {
+  it('matches published values of the 95 % Wilson score interval', () => {
+    // 0 of 10: [0, 0.2775]; 10 of 10: [0.7225, 1].
+    const [low0, high0] = wilsonInterval(0, 10);
+    expect(low0).toBe(0);
+    expect(high0).toBeCloseTo(0.2775, 4);
+    const [low10, high10] = wilsonInterval(10, 10);
+    expect(low10).toBeCloseTo(0.7225, 4);
+    expect(high10).toBe(1);
+    // 53 of 59 (a door-photo figure): centre pulled towards 1/2 of the raw 0.898.
+    const [low, high] = wilsonInterval(53, 59);
+    expect(low).toBeCloseTo(0.7953, 3);
+    expect(high).toBeCloseTo(0.9525, 3);
+  });
+
+  it('narrows as trials grow and is undefined without trials', () => {
+    const [a, b] = wilsonInterval(45, 50);
+    const [c, d] = wilsonInterval(900, 1000);
+    expect(d - c).toBeLessThan(b - a);
+    expect(wilsonInterval(0, 0).every(Number.isNaN)).toBe(true);
   });
 });
