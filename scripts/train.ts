@@ -24,9 +24,26 @@
  *                             96.62 %, cost 120 / 121 / 133 (36 epochs or lr 0.02: no better);
  *   half paper, half door     val 99.67 %, shift mean 96.86 %, cost 107 (256 units, seed 42);
  *   door, 256 units           val 99.67 / 99.51 / 99.51 %, shift mean 97.19 / 96.53 / 97.06 %,
- *                             cost 109 / 137 / 114 — shipped (seed 42, the default).
+ *                             cost 109 / 137 / 114 — shipped (seed 42) until `--features rows` below.
  * The door recipe is consistently better on the shifts (backlit 97.7 % against 95.9 %) with val as good;
  * the threshold sweep on val plus shifts still puts the lowest cost at 0.25, so it stays.
+ *
+ * The shipped model then adds `--features rows` (mask-classifier-model.ts: the head reads block 16's
+ * 7×7×320 map, Conv_1 left out, each of its 7 rows averaged: 2,240 features), chosen the same way plus
+ * "val crops": val run through the app's own detector and crops (margin 0.25, crop-margin-sweep.ts).
+ * Head-only comparison on cached block-16 maps (scratch; door recipe, 256 units; seeds 42 / 1 / 2):
+ *   paper layout (Conv_1, global pool)   shift mean 97.02 / 96.66 / 96.49 %, cost 115 / 124 / 122,
+ *                                        val crops 98.53 / 98.21 % (seeds 42 / 1);
+ *   block 16, global pool (320)          shift mean 97.88 %, cost 78 (seed 42);
+ *   block 16, 3 × 3 grid (2,880)         shift mean 98.04 %, cost 86;
+ *   Conv_1, upper / lower halves         shift mean 97.64 %, cost 102;
+ *   block 16, 7 rows (2,240)             shift mean 98.33 / 98.37 / 98.00 %, cost 65 / 68 / 93,
+ *                                        val crops 99.67 / 99.84 %.
+ * This script, seed 42: val 99.35 % (2 unmasked missed, 2 false alarms; before 99.67 %), shift mean
+ * 98.00 % (97.19 %), cost 85 (109), val crops 99.51 % (98.86 %): better on everything but plain val, which
+ * is 2 pictures worse. Measured after the choice: test 99.64 % (99.76 %); door photos (npm run eval:e2e)
+ * 88.1 % of 59 (89.8 %), mAP 87.6 % (85.4 %); live fake camera, people labelled as annotated by most
+ * of their boxes: 11 of 12 (9).
  *
  * Tried and not shipped (the code is in the commits named, then removed to keep this script to what ships):
  *   `--input-blur 2` (commit f59c0fa: a fixed Gaussian low-pass in front of the backbone, so sharp training
@@ -64,7 +81,7 @@ import { backboneFeatures, type FeatureSet, type SetFeatures } from './classifie
 import { predictHead, trainHead, type HeadConfig } from './classifier/head.ts';
 import { runInference } from './classifier/inference-pool.ts';
 import { DatasetError, pictures, readMaskDataset, type MaskPicture } from './classifier/mask-dataset.ts';
-import { assembleClassifier, storagePolicy } from './classifier/mask-classifier-model.ts';
+import { assembleClassifier, storagePolicy, type FeatureLayout } from './classifier/mask-classifier-model.ts';
 import { modelSizeBytes, saveLayersModel, type WeightStorage } from './classifier/model-files.ts';
 import { writeModelCard } from './classifier/model-card.ts';
 import { formatDuration } from './classifier/progress.ts';
@@ -79,7 +96,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DEFAULT_COPIES = 4;
 const USAGE = `usage: npm run train -- --data DIR [--out DIR] [--epochs 12] [--batch-size 32] [--optimizer sgd|adam]
   [--lr 0.001] [--momentum 0.85] [--hidden 128] [--dropout 0.5] [--label-smoothing 0] [--schedule constant|cosine] [--copies N]
-  [--augmentation paper|door] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
+  [--augmentation paper|door] [--features paper|rows] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
 
 const { values: args } = parseArgs({
   options: {
@@ -100,6 +117,7 @@ const { values: args } = parseArgs({
     schedule: { type: 'string', default: 'constant' },
     copies: { type: 'string' },
     augmentation: { type: 'string', default: 'paper' },
+    features: { type: 'string', default: 'paper' },
     seed: { type: 'string', default: '42' },
     workers: { type: 'string', default: String(availableParallelism()) },
     'head-dtype': { type: 'string', default: 'float16' },
@@ -130,6 +148,8 @@ if (args.optimizer !== 'sgd' && args.optimizer !== 'adam') fail('--optimizer mus
 if (args.schedule !== 'constant' && args.schedule !== 'cosine') fail('--schedule must be constant or cosine');
 if (!(args.augmentation in AUGMENTATIONS)) fail('--augmentation must be paper or door');
 const augmentationName = args.augmentation as AugmentationName;
+if (args.features !== 'paper' && args.features !== 'rows') fail('--features must be paper or rows');
+const layout: FeatureLayout = args.features;
 const headDtype = args['head-dtype'] as WeightStorage;
 if (!['float16', 'uint8', 'float32'].includes(headDtype))
   fail('--head-dtype must be float16, uint8 or float32');
@@ -182,6 +202,7 @@ const featureSets = await backboneFeatures(args.backbone, sets, {
   workers,
   label: 'backbone features',
   useCache: !args['no-cache'],
+  layout,
 });
 const valSet = featureSets[copies];
 const featureSize = valSet.featureSize;
@@ -269,7 +290,7 @@ process.stdout.write(
     `; mean ${(100 * meanShiftAccuracy).toFixed(2)}%\n`,
 );
 
-const { model, grids } = assembleClassifier(args.backbone, head, config);
+const { model, grids } = assembleClassifier(args.backbone, head, config, layout);
 await saveLayersModel(model, args.out, { storageOf: storagePolicy(headDtype), grids });
 const sizeBytes = modelSizeBytes(args.out);
 process.stdout.write(`\nsaved ${relative(ROOT, args.out)} (${(sizeBytes / 1e6).toFixed(2)} MB)\n`);
@@ -318,6 +339,7 @@ writeModelCard(args.out, {
   augmentation: { copies, recipe: augmentationName, ...AUGMENTATIONS[augmentationName] },
   validationShifts: shiftReports,
   headStorage: headDtype,
+  features: layout,
   history,
   validation: valReport,
   validationAtHalf: valReportAtHalf,

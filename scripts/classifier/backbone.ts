@@ -59,6 +59,11 @@ export interface BackboneOptions {
    * last 7×7×1280 ReLU6 feature map, which is what Keras' `MobileNetV2(include_top=False)` returns.
    */
   includeTop: boolean;
+  /**
+   * Without the top, also leave out the last 1×1 convolution (Conv_1, 320 → 1280 channels): the output is
+   * then block 16's 7×7×320 projection, a mid-level map less tied to ImageNet's classes.
+   */
+  withoutLastConvolution?: boolean;
 }
 
 const ACTIVATIONS: Record<number, 'linear' | 'relu' | 'relu6'> = {
@@ -158,9 +163,18 @@ export function planBackbone(graph: TfliteGraph, options: BackboneOptions): Back
   const taken = new Set<string>();
   const layers: PlannedLayer[] = [];
   let output = graph.outputs[0];
+  // The top starts at the global average pool; its input is the 7×7×1280 feature map.
+  let cut = options.includeTop
+    ? -1
+    : graph.operators.findIndex((op) => op.builtinCode === BuiltinOperator.AVERAGE_POOL_2D);
+  if (cut >= 0 && options.withoutLastConvolution) {
+    cut -= 1;
+    if (graph.operators[cut]?.builtinCode !== BuiltinOperator.CONV_2D) {
+      throw new TfliteFormatError('no 1×1 convolution right before the average pool to leave out');
+    }
+  }
   for (const [index, op] of graph.operators.entries()) {
-    if (!options.includeTop && op.builtinCode === BuiltinOperator.AVERAGE_POOL_2D) {
-      // The top starts at the global average pool; its input is the 7×7×1280 feature map.
+    if (index === cut) {
       output = op.inputs[0];
       break;
     }

@@ -5,12 +5,13 @@ import { INPUT_SIZE } from '../../src/shared/mask-classifier-spec.ts';
 import { DEFAULT_AUGMENTATION, DOOR_AUGMENTATION } from './augment.ts';
 import { DOMAIN_SHIFT_VERSION } from './domain-shifts.ts';
 import type { InferenceItem } from './inference-protocol.ts';
+import type { FeatureLayout } from './mask-classifier-model.ts';
 import { runInference, type InferenceOptions, type InferenceResult } from './inference-pool.ts';
 
 /**
  * Backbone features of pictures and augmented copies, cached under `.cache/mask-features/`. The backbone
- * is frozen, so a copy's 1280 features never change unless the picture list, a seed, the backbone file,
- * the augmentation ranges or the feature code changes. The first four are hashed into the key; the code
+ * is frozen, so a copy's features never change unless the picture list, a seed, the backbone file, the
+ * feature layout, the augmentation ranges or the feature code changes. The first five are hashed into the key; the code
  * is covered by {@link FEATURE_CODE_VERSION}. `--no-cache` (a retrain from scratch) recomputes everything.
  */
 
@@ -22,10 +23,12 @@ const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'mask-features');
  */
 export const FEATURE_CODE_VERSION = 1;
 
-function cacheKey(tflitePath: string, items: InferenceItem[]): string {
+function cacheKey(tflitePath: string, items: InferenceItem[], layout: FeatureLayout): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(tflitePath));
   hash.update(JSON.stringify({ FEATURE_CODE_VERSION, INPUT_SIZE, DEFAULT_AUGMENTATION }));
+  // Only layouts other than the paper's hash their name, so the paper layout's keys stay what they were.
+  if (layout !== 'paper') hash.update(`layout ${layout}`);
   // Only sets that use the door recipe or a domain shift hash those, so the paper recipe's keys (and
   // cache files) stay what they were.
   if (items.some((item) => item.augmentation === 'door' || item.shift !== undefined)) {
@@ -58,9 +61,11 @@ export interface SetFeatures {
 export async function backboneFeatures(
   tflitePath: string,
   sets: FeatureSet[],
-  options: InferenceOptions & { useCache: boolean },
+  options: InferenceOptions & { useCache: boolean; layout: FeatureLayout },
 ): Promise<SetFeatures[]> {
-  const files = sets.map((set) => join(CACHE_DIR, `${set.name}-${cacheKey(tflitePath, set.items)}`));
+  const files = sets.map((set) =>
+    join(CACHE_DIR, `${set.name}-${cacheKey(tflitePath, set.items, options.layout)}`),
+  );
   const results: (SetFeatures | undefined)[] = sets.map((set, i) => {
     const file = files[i];
     if (!options.useCache || !existsSync(`${file}.json`) || !existsSync(`${file}.bin`)) return undefined;
@@ -81,7 +86,7 @@ export async function backboneFeatures(
   if (missing.length > 0) {
     const items = missing.flatMap((i) => sets[i].items);
     const run: InferenceResult = await runInference(
-      { kind: 'backbone-features', tflitePath },
+      { kind: 'backbone-features', tflitePath, layout: options.layout },
       items,
       options,
     );

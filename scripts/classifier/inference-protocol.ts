@@ -1,5 +1,6 @@
 import type { AugmentationName } from './augment.ts';
 import type { DomainShiftName } from './domain-shifts.ts';
+import type { FeatureLayout } from './mask-classifier-model.ts';
 
 /**
  * Messages between an inference pool (the training or evaluation CLI) and its child processes, one
@@ -9,7 +10,8 @@ import type { DomainShiftName } from './domain-shifts.ts';
 
 /** Which network a child process runs. */
 export type InferenceModel =
-  { kind: 'backbone-features'; tflitePath: string } | { kind: 'classifier'; modelDir: string };
+  | { kind: 'backbone-features'; tflitePath: string; layout: FeatureLayout }
+  | { kind: 'classifier'; modelDir: string };
 
 /**
  * One picture to run: its file and, for an augmented copy, the seed of the augmentation and its recipe

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_SIZE, toModelInput } from '../../src/shared/mask-classifier-spec.ts';
 import { AUGMENTATIONS, augment } from './augment.ts';
-import { importBackbone } from './backbone.ts';
 import { DOMAIN_SHIFTS } from './domain-shifts.ts';
 import { loadRgb } from './face-image.ts';
 import type { InferenceItem, InferenceModel, PoolRequest, WorkerReply } from './inference-protocol.ts';
+import { featureBackbone, poolFeatures } from './mask-classifier-model.ts';
 import { loadLayersModelFromDir } from './model-files.ts';
 import { useWasmBackend } from './tf-wasm.ts';
 
@@ -18,12 +18,12 @@ const send = (reply: WorkerReply): void => {
   process.send?.(reply);
 };
 
-/** Backbone plus global average pooling: the 1280 features the head is trained on. */
+/** Backbone plus pooling: the features the head is trained on (see FeatureLayout). */
 async function openModel(model: InferenceModel): Promise<tf.LayersModel> {
   if (model.kind === 'classifier') return loadLayersModelFromDir(model.modelDir);
-  const { model: backbone } = importBackbone(model.tflitePath, { includeTop: false });
-  const pooled = tf.layers.globalAveragePooling2d({ name: 'features' }).apply(backbone.outputs[0]);
-  return tf.model({ inputs: backbone.inputs, outputs: pooled as tf.SymbolicTensor });
+  const { model: backbone } = featureBackbone(model.tflitePath, model.layout);
+  const pooled = poolFeatures(backbone.outputs[0] as tf.SymbolicTensor, model.layout);
+  return tf.model({ inputs: backbone.inputs, outputs: pooled });
 }
 
 let network: tf.LayersModel | undefined;

@@ -5,21 +5,47 @@ import { HEAD_LAYERS, applyHead, type HeadConfig } from './head.ts';
 import type { WeightStorage } from './model-files.ts';
 
 /**
- * The shipped classifier as one tfjs layers model: the imported backbone without its ImageNet top,
- * global average pooling, then the trained head. Input: normalized 224×224 RGB (see
+ * The shipped classifier as one tfjs layers model: the imported backbone without its ImageNet top, its
+ * map pooled into features, then the trained head. Input: normalized 224×224 RGB (see
  * src/shared/mask-classifier-spec.ts); output: [P(with_mask), P(without_mask)].
  */
+
+/**
+ * Which backbone map the head reads, and how it is pooled:
+ * - `paper`: the last 7×7×1280 map (after Conv_1), one global average: 1280 features, the paper's model;
+ * - `rows`: block 16's 7×7×320 map (Conv_1 left out), each of its 7 rows averaged apart: 2,240 features.
+ *   The rows keep where on the face a pattern is (a mask covers the lower rows, a beard or a shadow does
+ *   not look the same there), and the mid-level map is less tied to ImageNet's classes; it held up better
+ *   under the door-camera shifts of val (see scripts/train.ts).
+ */
+export type FeatureLayout = 'paper' | 'rows';
+
+/** The backbone, cut where `layout` reads it. */
+export function featureBackbone(tflitePath: string, layout: FeatureLayout) {
+  return importBackbone(tflitePath, { includeTop: false, withoutLastConvolution: layout === 'rows' });
+}
+
+/** The pooling layers of `layout`: the same in the feature pass of training and in the shipped model. */
+export function poolFeatures(map: tf.SymbolicTensor, layout: FeatureLayout): tf.SymbolicTensor {
+  if (layout === 'paper') {
+    return tf.layers.globalAveragePooling2d({ name: 'features' }).apply(map) as tf.SymbolicTensor;
+  }
+  const [, , width] = map.shape;
+  const rows = tf.layers
+    .averagePooling2d({ name: 'features_rows', poolSize: [1, width!], strides: [1, width!] })
+    .apply(map) as tf.SymbolicTensor;
+  return tf.layers.flatten({ name: 'features' }).apply(rows) as tf.SymbolicTensor;
+}
 
 /** Builds the classifier from the backbone file and copies the trained head's weights into it. */
 export function assembleClassifier(
   tflitePath: string,
   head: tf.LayersModel,
   config: HeadConfig,
+  layout: FeatureLayout,
 ): { model: tf.LayersModel; grids: Map<string, Uint8Grid> } {
-  const { model: backbone, grids } = importBackbone(tflitePath, { includeTop: false });
-  const pooled = tf.layers
-    .globalAveragePooling2d({ name: 'features' })
-    .apply(backbone.outputs[0]) as tf.SymbolicTensor;
+  const { model: backbone, grids } = featureBackbone(tflitePath, layout);
+  const pooled = poolFeatures(backbone.outputs[0] as tf.SymbolicTensor, layout);
   const model = tf.model({
     inputs: backbone.inputs,
     outputs: applyHead(pooled, config),

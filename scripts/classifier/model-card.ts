@@ -15,6 +15,8 @@ export interface ModelCardFacts {
   /** The head on the fixed door-camera shifts of val (domain-shifts.ts), at the app's threshold. */
   validationShifts: { shift: string; accuracy: number; withoutMaskRecall: number; confusion: number[][] }[];
   headStorage: string;
+  /** Which backbone map the head reads and how it is pooled (FeatureLayout). */
+  features: string;
   history: EpochRecord[];
   validation: ClassificationReport;
   /** Validation with the plain arg-max (threshold 0.5), for comparison. */
@@ -51,8 +53,11 @@ export function writeModelCard(dir: string, facts: ModelCardFacts): void {
   const card = {
     model: 'mask-classifier',
     architecture:
-      'MobileNetV2 1.0/224 (ImageNet, imported from mobilenet_v2_1.0_224_quant.tflite, frozen) + global average ' +
-      `pool + dense ${facts.config.hiddenUnits} ReLU + dropout ${facts.config.dropout} + dense 2 softmax`,
+      'MobileNetV2 1.0/224 (ImageNet, imported from mobilenet_v2_1.0_224_quant.tflite, frozen) + ' +
+      (facts.features === 'rows'
+        ? "block 16's 7×7×320 map (Conv_1 left out), each row averaged (2,240 features)"
+        : 'global average pool (1280 features)') +
+      ` + dense ${facts.config.hiddenUnits} ReLU + dropout ${facts.config.dropout} + dense 2 softmax`,
     input: { size: INPUT_SIZE, normalization: '(pixel - 128) / 128', layout: 'NHWC RGB' },
     classes: ['with_mask', 'without_mask'],
     withoutMaskThreshold: WITHOUT_MASK_THRESHOLD,

@@ -56,6 +56,24 @@ describe('MobileNetV2 import from TFLite', () => {
     model.dispose();
   });
 
+  it("can also leave out the last 1×1 convolution, giving block 16's 7×7×320 map", async () => {
+    const { model: full } = importBackbone(TFLITE, { includeTop: false });
+    const { model: cut } = importBackbone(TFLITE, { includeTop: false, withoutLastConvolution: true });
+    expect(cut.outputs[0].shape).toEqual([null, 7, 7, 320]);
+    expect(cut.layers.map((l) => l.name)).not.toContain('Conv_1');
+    // The cut model is the full one up to Conv_1's input: same values there.
+    const conv1Input = tf.model({
+      inputs: full.inputs,
+      outputs: full.getLayer('Conv_1').input as tf.SymbolicTensor,
+    });
+    const image = tf.randomUniform([1, 224, 224, 3], -1, 1, 'float32', 7);
+    const [a, b] = [cut.predict(image), conv1Input.predict(image)] as tf.Tensor[];
+    expect(tf.max(tf.abs(tf.sub(a!, b!))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([image, a!, b!]);
+    full.dispose();
+    cut.dispose();
+  });
+
   it('refuses a truncated file with a clear error', () => {
     const bytes = readFileSync(TFLITE);
     // Cuts inside the flatbuffer. (The file's last ~20 KB are a ZIP of the label file appended as TFLite
