@@ -11,8 +11,9 @@ import { runInference, type InferenceOptions, type InferenceResult } from './inf
 /**
  * Backbone features of pictures and augmented copies, cached under `.cache/mask-features/`. The backbone
  * is frozen, so a copy's features never change unless the picture list, a seed, the backbone file, the
- * feature layout, the augmentation ranges or the feature code changes. The first five are hashed into the key; the code
- * is covered by {@link FEATURE_CODE_VERSION}. `--no-cache` (a retrain from scratch) recomputes everything.
+ * feature layout, the augmentation ranges or the feature code changes. The first five are hashed into the
+ * key; the code is covered by {@link FEATURE_CODE_VERSION}. `--no-cache` (a retrain from scratch)
+ * recomputes everything.
  */
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');

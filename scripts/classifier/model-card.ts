@@ -4,6 +4,7 @@ import type { ClassificationReport } from '../../src/shared/classification-metri
 import { INPUT_SIZE, WITHOUT_MASK_THRESHOLD } from '../../src/shared/mask-classifier-spec.ts';
 import type { AugmentationRanges } from './augment.ts';
 import type { EpochRecord, HeadConfig } from './head.ts';
+import type { FeatureLayout } from './mask-classifier-model.ts';
 import { formatDuration } from './progress.ts';
 
 /** Everything the model card records about one training run. */
@@ -15,8 +16,8 @@ export interface ModelCardFacts {
   /** The head on the fixed door-camera shifts of val (domain-shifts.ts), at the app's threshold. */
   validationShifts: { shift: string; accuracy: number; withoutMaskRecall: number; confusion: number[][] }[];
   headStorage: string;
-  /** Which backbone map the head reads and how it is pooled (FeatureLayout). */
-  features: string;
+  /** Which backbone map the head reads and how it is pooled. */
+  features: FeatureLayout;
   history: EpochRecord[];
   validation: ClassificationReport;
   /** Validation with the plain arg-max (threshold 0.5), for comparison. */
