@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'public/', '.cache/', 'dev-dist/'] },
+  // The same folders .gitignore leaves out (eslint does not read it): build output, caches, local experiments.
+  { ignores: ['dist/', 'node_modules/', 'public/', '.cache/', 'dev-dist/', 'coverage/', 'scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

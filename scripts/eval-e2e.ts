@@ -12,6 +12,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  e2eFailures,
   e2eMetrics,
   type E2EMetrics,
   type ImageFaces,
@@ -42,6 +43,11 @@ export interface E2EReport {
   skipped: { file: string; reason: string }[];
   all: E2EMetrics;
   atLeast32px: E2EMetrics;
+  /** The faces behind the "all faces" recall and accuracy, by file, to look at one by one. */
+  failures: {
+    missed: { file: string; label: string; height: number; bestIou: number }[];
+    misclassified: { file: string; label: string; predicted: ScoredClass; probWithoutMask: number }[];
+  };
   predictions: { images: PredictionRecord[] };
 }
 
@@ -117,12 +123,28 @@ export async function evaluateVoc(
   } finally {
     await session.close();
   }
+  const all = { iouThreshold: 0.5, minHeight: 0 };
+  const failures = e2eFailures(scored, all);
   return {
     range,
     images: records.length,
     skipped,
-    all: e2eMetrics(scored, { iouThreshold: 0.5, minHeight: 0 }),
+    all: e2eMetrics(scored, all),
     atLeast32px: e2eMetrics(scored, { iouThreshold: 0.5, minHeight: 32 }),
+    failures: {
+      missed: failures.missed.map((m) => ({
+        file: records[m.image]!.file,
+        label: m.truth.name,
+        height: m.truth.box.height,
+        bestIou: m.bestIou,
+      })),
+      misclassified: failures.misclassified.map((m) => ({
+        file: records[m.image]!.file,
+        label: m.truth.name,
+        predicted: m.predicted.label,
+        probWithoutMask: m.predicted.probs.without_mask,
+      })),
+    },
     predictions: { images: records },
   };
 }
@@ -154,6 +176,14 @@ export function formatReport(report: E2EReport): string {
     `${''.padEnd(22)}${'all faces'.padEnd(COLUMN)}faces ≥ 32 px`,
     ...rows.map(([name, f]) => `${name.padEnd(22)}${f(report.all).padEnd(COLUMN)}${f(report.atLeast32px)}`),
     'rates: count and 95 % Wilson interval in brackets',
+    ...report.failures.missed.map(
+      (m) =>
+        `missed        ${m.file}: ${m.label}, ${Math.round(m.height)} px tall, best IoU ${m.bestIou.toFixed(2)}`,
+    ),
+    ...report.failures.misclassified.map(
+      (m) =>
+        `misclassified ${m.file}: ${m.label} taken for ${m.predicted}, P(without_mask) ${m.probWithoutMask.toFixed(3)}`,
+    ),
     ...report.skipped.map((s) => `skipped ${s.file}: ${s.reason}`),
   ];
   return lines.join('\n');

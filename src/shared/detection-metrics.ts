@@ -174,6 +174,55 @@ export function e2eMetrics(images: readonly ImageFaces[], options: MetricOptions
   };
 }
 
+/** A face the pipeline missed: no prediction matched it. `bestIou` is its largest overlap with any prediction. */
+export interface MissedFace {
+  image: number;
+  truth: TruthFace;
+  bestIou: number;
+}
+
+/** A matched face of a scored class given the other class. */
+export interface MisclassifiedFace {
+  image: number;
+  truth: TruthFace;
+  predicted: PredictedFace;
+}
+
+/**
+ * The faces behind the recall and accuracy figures of {@link e2eMetrics} with the same options: every counted
+ * face no prediction matched, and every matched face of a scored class that got the wrong label, so that a
+ * reader of `npm run eval:e2e` can look at each failure. `image` indexes `images`.
+ */
+export function e2eFailures(
+  images: readonly ImageFaces[],
+  options: MetricOptions,
+): { missed: MissedFace[]; misclassified: MisclassifiedFace[] } {
+  const missed: MissedFace[] = [];
+  const misclassified: MisclassifiedFace[] = [];
+  images.forEach((image, imageIndex) => {
+    const match = matchFaces(
+      image.truth.map((t) => t.box),
+      image.predicted.map((p) => p.box),
+      image.predicted.map((p) => p.detScore),
+      options.iouThreshold,
+    );
+    image.truth.forEach((truth, ti) => {
+      if (truth.box.height < options.minHeight) return;
+      const p = match.indexOf(ti);
+      if (p < 0) {
+        const bestIou = Math.max(0, ...image.predicted.map((q) => iou(q.box, truth.box)));
+        missed.push({ image: imageIndex, truth, bestIou });
+      } else if (
+        SCORED_CLASSES.includes(truth.name as ScoredClass) &&
+        image.predicted[p]!.label !== truth.name
+      ) {
+        misclassified.push({ image: imageIndex, truth, predicted: image.predicted[p]! });
+      }
+    });
+  });
+  return { missed, misclassified };
+}
+
 /**
  * The Wilson score interval of a proportion `successes / trials` (95 % for z = 1.96): the range of true
  * rates that would plausibly give this count. With the few dozen faces of a photo set one face moves a

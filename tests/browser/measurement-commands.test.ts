@@ -33,6 +33,13 @@ describe('npm run eval:e2e', () => {
     const table = formatReport(report);
     expect(table).toMatch(/face recall @IoU0\.5/);
     expect(table).toMatch(/mAP/);
+    // Each failure behind the recall and accuracy figures is listed by file, and only those.
+    expect(report.failures.missed).toHaveLength(report.all.faces - report.all.matched);
+    expect(report.failures.misclassified).toHaveLength(report.all.classified - report.all.correct);
+    for (const m of report.failures.misclassified) {
+      expect(table).toContain(`misclassified ${m.file}: ${m.label} taken for ${m.predicted}`);
+    }
+    for (const m of report.failures.missed) expect(table).toContain(`missed        ${m.file}: ${m.label}`);
   }, 300_000);
 
   it('fails clearly on a folder that is not a VOC folder', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   averagePrecision,
+  e2eFailures,
   e2eMetrics,
   matchFaces,
   type PredictedFace,
@@ -85,6 +86,46 @@ describe('e2eMetrics', () => {
     const large = e2eMetrics(images, { iouThreshold: 0.5, minHeight: 32 });
     expect(large).toMatchObject({ faces: 1, predictions: 1, matched: 1, classified: 0 });
     expect(Number.isNaN(large.mAP)).toBe(true);
+  });
+});
+
+describe('e2eFailures', () => {
+  it('lists exactly the faces that recall and accuracy count against, with the nearest miss', () => {
+    const images = [
+      {
+        truth: [
+          { box: box(0, 0), name: 'with_mask' },
+          { box: box(100, 0), name: 'without_mask' },
+          { box: box(200, 0, 20), name: 'without_mask' },
+        ],
+        predicted: [predicted(1, 1, 'with_mask', 0.9), predicted(100, 20, 'without_mask', 0.8)],
+      },
+      {
+        truth: [
+          { box: box(0, 0), name: 'without_mask' },
+          { box: box(100, 0), name: 'mask_weared_incorrect' },
+        ],
+        predicted: [predicted(0, 0, 'with_mask', 0.7), predicted(100, 0, 'with_mask', 0.9)],
+      },
+    ];
+    const failures = e2eFailures(images, OPTIONS);
+    expect(failures.missed.map((m) => [m.image, m.truth.box.x])).toEqual([
+      [0, 100],
+      [0, 200],
+    ]);
+    expect(failures.missed[0]!.bestIou).toBeCloseTo(20 / 60); // shifted down by half its height
+    expect(failures.missed[1]!.bestIou).toBe(0);
+    // mask_weared_incorrect is matched but not scored, so it is no classification failure.
+    expect(failures.misclassified.map((m) => [m.image, m.truth.name, m.predicted.label])).toEqual([
+      [1, 'without_mask', 'with_mask'],
+    ]);
+    const metrics = e2eMetrics(images, OPTIONS);
+    expect(failures.missed.length).toBe(metrics.faces - metrics.matched);
+    expect(failures.misclassified.length).toBe(metrics.classified - metrics.correct);
+    // Small faces are left out of both lists when the metrics leave them out.
+    expect(
+      e2eFailures(images, { iouThreshold: 0.5, minHeight: 32 }).missed.map((m) => m.truth.box.x),
+    ).toEqual([100]);
   });
 });
 
