@@ -70,7 +70,11 @@
  *   stretched to full range, then a gamma that brings the mean luma to 0.45, the same on every channel, so a
  *   dim face looks like a bright one): val 99.02 / 99.35 %, shift mean 98.41 / 98.00 %, cost 65 / 81, val
  *   crops 99.18 / 99.51 %: no better on val or its shifts, so not shipped; the door crops (report only) lost
- *   most: 13 / 12 errors of 59 against 6 / 8, brightened bearded faces read as masked even more often.
+ *   most: 13 / 12 errors of 59 against 6 / 8, brightened bearded faces read as masked even more often;
+ *   the mean of five heads (seeds 42, 1, 2, 3, 4; alone: shift mean 98.33 / 98.25 / 98.00 / 98.29 / 97.96 %,
+ *   cost 65 / 79 / 93 / 78 / 92): val 99.84 %, shift mean 98.16 %, cost 79: no better than one head, at five
+ *   times its size. The door crops show how noisy a 59-face figure is: 6 / 8 / 11 / 9 / 8 errors for the
+ *   five seeds of one recipe, 8 for their mean, so a difference of one or two door faces says little.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
