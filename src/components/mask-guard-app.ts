@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { GuardController } from '../pipeline/guard-controller.ts';
+import { ALERT_VISIBLE_MS, type GuardController } from '../pipeline/guard-controller.ts';
 import './face-overlay.ts';
 import './tally-board.ts';
 import './guard-controls.ts';
@@ -14,12 +14,15 @@ import type { ShiftViews } from '../pipeline/shift-views.ts';
 import type { Decision } from '../storage/index.ts';
 import { offline, type OfflineState } from '../offline/index.ts';
 
-/** How long the unmasked-person alert stays on screen. */
-const ALERT_VISIBLE_MS = 4000;
+/** What the alert says; it names the reason in words, never by colour alone. */
+const ALERT_TEXT = {
+  without_mask: '⚠ Person without a mask',
+  uncertain: '? Not sure about this person: please check',
+} as const;
 
 /**
  * The guard's screen: the camera picture with a box per face, the shift's tally, an alert for each newly
- * counted unmasked person, and the controls. It renders the controller's state and forwards the guard's
+ * counted unmasked person (and a prompt to check one counted uncertain), and the controls. It renders the controller's state and forwards the guard's
  * taps to it.
  */
 @customElement('mask-guard-app')
@@ -94,6 +97,10 @@ export class MaskGuardApp extends LitElement {
       padding: 10px 18px;
       border-radius: 10px;
       border: 3px solid #fff;
+    }
+    .alert[data-decision='uncertain'] {
+      background: #ffb300;
+      color: #000;
     }
     .problem {
       position: absolute;
@@ -185,8 +192,8 @@ export class MaskGuardApp extends LitElement {
       ></offline-status>
     </header>`;
     if (c === undefined || s === undefined) return header;
-    const alertOn = s.alert !== undefined && this.now - s.alert.atMs < ALERT_VISIBLE_MS;
-    if (alertOn) setTimeout(this.onChange, ALERT_VISIBLE_MS);
+    const alert = s.alert !== undefined && this.now - s.alert.atMs < ALERT_VISIBLE_MS ? s.alert : undefined;
+    if (alert) setTimeout(this.onChange, ALERT_VISIBLE_MS);
     const problem = s.fatal
       ? { title: 'MaskGuard cannot check faces.', advice: s.fatal }
       : s.fileProblem
@@ -202,7 +209,13 @@ export class MaskGuardApp extends LitElement {
         ${s.source === 'photo' && s.photoUrl ? html`<img src=${s.photoUrl} alt="Chosen photo" />` : c.video}
         <face-overlay .frame=${s.source === 'none' ? undefined : s.frame}></face-overlay>
         ${v !== undefined && !live ? this.renderSheet(c, v) : ''}
-        ${alertOn ? html`<div class="alert" role="alert">⚠ Person without a mask</div>` : ''}
+        ${
+          alert
+            ? html`<div class="alert" role="alert" data-decision=${alert.decision}>
+                ${ALERT_TEXT[alert.decision]}
+              </div>`
+            : ''
+        }
         ${
           problem && live
             ? html`<div class="problem" role="alert">

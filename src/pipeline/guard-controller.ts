@@ -49,10 +49,18 @@ export interface LiveFrame {
   timings: StageTimings;
 }
 
-/** The most recent unmasked person counted, for the visual alert. */
-export interface UnmaskedAlert {
+/** How long a person alert stays on screen. */
+export const ALERT_VISIBLE_MS = 4000;
+
+/**
+ * The most recent person the guard should look at, for the visual alert: an unmasked person (with sound and
+ * vibration), or one the app could not decide on (`uncertain`: on screen only, so that a doubtful face does
+ * not sound like an unmasked one, but the guard still knows to look while the person is at the door).
+ */
+export interface PersonAlert {
   trackId: number;
   atMs: number;
+  decision: 'without_mask' | 'uncertain';
 }
 
 /** Everything the screen shows. */
@@ -67,7 +75,7 @@ export interface GuardState {
   photoUrl?: string;
   frame?: LiveFrame;
   tally: Tally;
-  alert?: UnmaskedAlert;
+  alert?: PersonAlert;
   preferences: Preferences;
   /** A problem with a chosen file; the app keeps working. */
   fileProblem?: string;
@@ -268,9 +276,16 @@ export class GuardController extends EventTarget {
    * running must not both try to start one (the second start would throw and lose a person).
    */
   private count(person: PersonCounted, thumbnail?: Promise<Blob | undefined>): Promise<void> {
+    const now = performance.now();
     if (person.decision === 'without_mask') {
       this.alarm.ring();
-      this.update({ alert: { trackId: person.trackId, atMs: performance.now() } });
+      this.update({ alert: { trackId: person.trackId, atMs: now, decision: 'without_mask' } });
+    } else if (person.decision === 'uncertain') {
+      // Never hide an unmasked alert that is still on screen behind a doubtful one.
+      const shown = this.state.alert;
+      const unmaskedShown = shown?.decision === 'without_mask' && now - shown.atMs < ALERT_VISIBLE_MS;
+      if (!unmaskedShown)
+        this.update({ alert: { trackId: person.trackId, atMs: now, decision: 'uncertain' } });
     }
     this.recording = this.recording.then(async () => {
       try {

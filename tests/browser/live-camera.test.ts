@@ -44,6 +44,8 @@ interface Observation {
   atMs: number;
   faces: { label: string; box: number[] }[];
   tally: { masked: number; unmasked: number; uncertain: number };
+  /** The alert on screen: the decision it is about, or '' when none is shown. */
+  alert: string;
 }
 
 async function observe(page: Page, atMs: number): Promise<Observation> {
@@ -58,7 +60,40 @@ async function observe(page: Page, atMs: number): Promise<Observation> {
     unmasked: Number(e.dataset.unmasked),
     uncertain: Number(e.dataset.uncertain),
   }));
-  return { atMs, faces, tally };
+  const alert = await page
+    .locator('mask-guard-app .stage .alert')
+    .evaluateAll((elements) => elements[0]?.getAttribute('data-decision') ?? '');
+  return { atMs, faces, tally, alert };
+}
+
+/** A counted person as the history's event list shows it: when, the decision and its confidence. */
+interface CountedPerson {
+  time: string;
+  decision: string;
+  confidence: string;
+}
+
+/** The running shift's counted people, oldest first, read from the history tab's event list. */
+async function countedPeople(page: Page): Promise<CountedPerson[]> {
+  const history = 'mask-guard-app history-view';
+  await page.locator('mask-guard-app view-tabs button[data-view=history]').click();
+  const newestShift = await page.locator(`${history} select[name=shift] option:not([disabled])`).first();
+  await page
+    .locator(`${history} select[name=shift]`)
+    .selectOption((await newestShift.getAttribute('value')) ?? '');
+  await page.locator(`${history} event-list tbody tr`).first().waitFor({ timeout: 10_000 });
+  const rows = await page.locator(`${history} event-list tbody tr`).evaluateAll((rows) =>
+    rows.map((row) => {
+      const cells = [...row.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '');
+      return {
+        time: cells[0] ?? '',
+        decision: row.getAttribute('data-decision') ?? '',
+        confidence: cells[2] ?? '',
+      };
+    }),
+  );
+  // Stable sort: people counted in the same second keep the list's order.
+  return rows.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 }
 
 describe('live screen with a fake camera', () => {
@@ -68,6 +103,7 @@ describe('live screen with a fake camera', () => {
   let app: AppSession;
   let page: Page;
   const observations: Observation[] = [];
+  const counted: CountedPerson[] = [];
   const expected = () => ({
     masked: appearances.filter((a) => a.label === 'with_mask').length,
     unmasked: appearances.filter((a) => a.label === 'without_mask').length,
@@ -91,6 +127,7 @@ describe('live screen with a fake camera', () => {
       observations.push(await observe(page, Date.now() - start));
       await page.waitForTimeout(100);
     }
+    counted.push(...(await countedPeople(page)));
   }, 300_000);
 
   afterAll(async () => {
@@ -157,10 +194,13 @@ describe('live screen with a fake camera', () => {
   );
 
   it('reports labels and tally by class against the annotations', () => {
-    const rows = appearances.map((person) => {
+    // People are counted in the order they appear, so when all were counted the i-th is the i-th shown.
+    const inOrder = counted.length === appearances.length;
+    const rows = appearances.map((person, i) => {
       const seen = boxesOn(person);
       const right = seen.filter((f) => f.label === person.label).length;
-      return `${person.photo} (${person.label}): ${right}/${seen.length} boxes labelled so`;
+      const decision = inOrder ? `; counted ${counted[i]!.decision} (${counted[i]!.confidence})` : '';
+      return `${person.photo} (${person.label}): ${right}/${seen.length} boxes labelled so${decision}`;
     });
     console.log(
       [
@@ -169,6 +209,47 @@ describe('live screen with a fake camera', () => {
       ].join('\n'),
     );
     expect(rows).toHaveLength(people.length);
+    // The history lists the same people the tally counts.
+    const tally = observations.at(-1)!.tally;
+    expect(counted.map((c) => c.decision).sort()).toEqual(
+      [
+        ...Array<string>(tally.masked).fill('with_mask'),
+        ...Array<string>(tally.unmasked).fill('without_mask'),
+        ...Array<string>(tally.uncertain).fill('uncertain'),
+      ].sort(),
+    );
+  });
+
+  it('alerts for each unmasked person counted and asks for a look at each uncertain one, and only then', () => {
+    const kinds = [
+      { key: 'unmasked', decision: 'without_mask' },
+      { key: 'uncertain', decision: 'uncertain' },
+    ] as const;
+    let counts = 0;
+    observations.forEach((o, i) => {
+      const before = i === 0 ? undefined : observations[i - 1]!.tally;
+      for (const { key, decision } of kinds) {
+        if (o.tally[key] <= (before?.[key] ?? 0)) continue;
+        counts++;
+        // An unmasked alert still on screen is not replaced by an uncertain one.
+        const shown = observations.filter((p) => Math.abs(p.atMs - o.atMs) <= 2000).map((p) => p.alert);
+        expect(
+          shown.includes(decision) || (decision === 'uncertain' && shown.includes('without_mask')),
+          `an alert when ${key} reached ${o.tally[key]}`,
+        ).toBe(true);
+      }
+      if (o.alert !== '') {
+        // The alert shows for 4 s after its person is counted, never without one.
+        const key = o.alert === 'without_mask' ? 'unmasked' : 'uncertain';
+        const earlier = observations.filter((p) => p.atMs >= o.atMs - 5000 && p.atMs <= o.atMs + 1000);
+        expect(
+          earlier.at(-1)!.tally[key] > (earlier[0]!.tally[key] ?? 0) || earlier[0] === observations[0],
+          `the ${o.alert} alert at ${o.atMs} ms follows a count`,
+        ).toBe(true);
+      }
+    });
+    const final = observations.at(-1)!.tally;
+    expect(counts).toBe(final.unmasked + final.uncertain);
   });
 
   it('contacted no other host', () => {
