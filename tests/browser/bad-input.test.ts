@@ -1,0 +1,102 @@
+/**
+ * Bad input in the real app: camera access denied, no camera at all, a file that is not a photo, and a
+ * corrupt model. Each gets a clear message on screen, and what still works keeps working (the photo input
+ * without a camera; the app after a bad file).
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DIST_DIR, SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+
+const PHOTO = join(SHARED_DIR, 'data/door-photos/images/2-photo.jpg');
+const status = 'mask-guard-app header > [role=status]';
+const problem = 'mask-guard-app .stage .problem';
+const photoInput = 'mask-guard-app input[type=file][name=photo]';
+
+/** Opens the app and waits until the models are loaded or have failed. */
+async function open(app: AppSession): Promise<Page> {
+  const page = await app.context.newPage();
+  await page.goto(app.server.url);
+  await page
+    .locator(problem)
+    .or(page.locator(status, { hasText: 'Watching the door' }))
+    .first()
+    .waitFor({
+      timeout: 120_000,
+    });
+  return page;
+}
+
+/** Checks a photo through the file input and waits for its result line. */
+async function checkPhoto(page: Page): Promise<string> {
+  await page.locator(photoInput).setInputFiles(PHOTO);
+  await page
+    .locator(status, { hasText: '2-photo.jpg (photos are not counted)' })
+    .waitFor({ timeout: 60_000 });
+  return (await page.locator(status).textContent()) ?? '';
+}
+
+describe('without camera access', () => {
+  const sessions: AppSession[] = [];
+  afterAll(async () => {
+    for (const s of sessions) await s.close();
+  });
+
+  it('says the camera was denied and what to do, and still checks a photo', async () => {
+    // A camera exists, but the site was never allowed to use it: headless Chromium denies the prompt.
+    const app = await launchApp({ grantCamera: false, extraArgs: ['--use-fake-device-for-media-stream'] });
+    sessions.push(app);
+    const page = await open(app);
+    await expect.poll(() => page.locator(problem).textContent()).toContain('Camera access was denied.');
+    expect(await page.locator(problem).textContent()).toContain('site settings');
+    expect(await checkPhoto(page)).toMatch(/^1 face in 2-photo\.jpg/);
+    expect(app.foreignRequests).toEqual([]);
+  }, 180_000);
+
+  it('says no camera was found, and still checks a photo', async () => {
+    // No fake device and none on this machine: getUserMedia finds nothing.
+    const app = await launchApp({ grantCamera: true });
+    sessions.push(app);
+    const page = await open(app);
+    await expect.poll(() => page.locator(problem).textContent()).toContain('No camera was found');
+    expect(await checkPhoto(page)).toMatch(/^1 face in 2-photo\.jpg/);
+  }, 180_000);
+
+  it('says a file is not a readable photo, and checks the next one', async () => {
+    const page = await open(sessions[0]!);
+    await page.locator(photoInput).setInputFiles({
+      name: 'broken.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from('this is not a JPEG'),
+    });
+    await expect
+      .poll(() => page.locator(problem).textContent())
+      .toContain('"broken.jpg" is not a readable photo. Choose a JPEG or PNG.');
+    expect(await checkPhoto(page)).toMatch(/^1 face in 2-photo\.jpg/);
+    await expect.poll(() => page.locator(problem).count()).toBe(0);
+  }, 180_000);
+});
+
+describe('a corrupt model', () => {
+  const root = mkdtempSync(join(tmpdir(), 'maskguard-corrupt-'));
+  let app: AppSession | undefined;
+  afterAll(async () => {
+    await app?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('stops with a clear message instead of checking faces wrongly', async () => {
+    cpSync(DIST_DIR, root, { recursive: true });
+    // Half the classifier's weights, as after an interrupted copy.
+    const shard = join(root, 'models/mask-classifier/group1-shard1of1.bin');
+    writeFileSync(shard, Buffer.alloc(1000, 7));
+    app = await launchApp({ root, grantCamera: false });
+    const page = await open(app);
+    const text = await page.locator(problem).textContent();
+    expect(text).toContain('MaskGuard cannot check faces.');
+    expect(text).toContain('Reload the app');
+    expect(await page.locator(status).textContent()).toContain('Models failed to load');
+  }, 180_000);
+});
