@@ -79,7 +79,10 @@ describe('without camera access', () => {
   }, 180_000);
 });
 
-describe('a corrupt model', () => {
+describe.each([
+  ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin'],
+  ['the face detector', 'models/face-detector-short-range.tflite'],
+])('a corrupt model: %s', (_, file) => {
   const root = mkdtempSync(join(tmpdir(), 'maskguard-corrupt-'));
   let app: AppSession | undefined;
   afterAll(async () => {
@@ -89,9 +92,8 @@ describe('a corrupt model', () => {
 
   it('stops with a clear message instead of checking faces wrongly', async () => {
     cpSync(DIST_DIR, root, { recursive: true });
-    // Half the classifier's weights, as after an interrupted copy.
-    const shard = join(root, 'models/mask-classifier/group1-shard1of1.bin');
-    writeFileSync(shard, Buffer.alloc(1000, 7));
+    // A file of the wrong length and content, as after an interrupted copy.
+    writeFileSync(join(root, file), Buffer.alloc(1000, 7));
     app = await launchApp({ root, grantCamera: false });
     const page = await open(app);
     const text = await page.locator(problem).textContent();
