@@ -14,10 +14,13 @@ import type { ShiftViews } from '../pipeline/shift-views.ts';
 import type { Decision } from '../storage/index.ts';
 import { offline, type OfflineState } from '../offline/index.ts';
 
-/** What the alert says; it names the reason in words, never by colour alone. */
+/**
+ * What the alert says; it names the reason in words, never by colour alone. An uncertain decision can come
+ * when its person's track ends, after they walked on and someone else is in view, so it says "last person".
+ */
 const ALERT_TEXT = {
   without_mask: '⚠ Person without a mask',
-  uncertain: '? Not sure about this person: please check',
+  uncertain: '? Could not tell if the last person wore a mask: please check',
 } as const;
 
 /**
@@ -90,6 +93,10 @@ export class MaskGuardApp extends LitElement {
       top: 12px;
       left: 50%;
       transform: translateX(-50%);
+      /* As wide as its words allow, not half the stage (left: 50% would shrink it to fit). */
+      width: max-content;
+      max-width: calc(100% - 24px);
+      text-align: center;
       background: #c62828;
       color: #fff;
       font-size: 1.6rem;
@@ -101,6 +108,7 @@ export class MaskGuardApp extends LitElement {
     .alert[data-decision='uncertain'] {
       background: #ffb300;
       color: #000;
+      font-size: 1.2rem;
     }
     .problem {
       position: absolute;
