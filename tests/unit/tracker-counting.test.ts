@@ -27,6 +27,8 @@ describe('FaceTracker counting rule', () => {
   it('never counts a track seen in fewer than minFrames frames (a detector false positive)', () => {
     const tracker = new FaceTracker();
     const updates = feed(tracker, [0.99, 0.99, 0.99, 0.99]);
+    // Two processed frames without the face, then none until 2 s: the face is gone, not unseen.
+    updates.push(tracker.update(400, []), tracker.update(500, []));
     const later = tracker.update(2000, []);
     const flushed = tracker.flush(2100);
 
@@ -99,6 +101,7 @@ describe('FaceTracker counting rule', () => {
     const updates = feed(tracker, Array<number>(50).fill(0.6));
     expect(countedIn(updates)).toEqual([]);
 
+    expect(countedIn([tracker.update(5000, []), tracker.update(5100, [])])).toEqual([]);
     const stillInGap = tracker.update(5800, []);
     expect(stillInGap.counted).toEqual([]);
     const afterGap = tracker.update(6000, []);
@@ -248,6 +251,8 @@ describe('FaceTracker input checks', () => {
     expect(() => new FaceTracker({ maxGapMs: -1 })).toThrow(RangeError);
     expect(() => new FaceTracker({ withMaskThreshold: 0.7, withoutMaskThreshold: 0.6 })).toThrow(RangeError);
     expect(() => new FaceTracker({ duplicateIou: 0 })).toThrow(RangeError);
+    expect(() => new FaceTracker({ minMissedFrames: 0 })).toThrow(RangeError);
+    expect(() => new FaceTracker({ maxBlindMs: 500 })).toThrow(RangeError); // shorter than maxGapMs
     expect(new FaceTracker({ maxGapMs: undefined }).options.maxGapMs).toBe(1000);
   });
 });

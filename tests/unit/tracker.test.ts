@@ -176,12 +176,53 @@ describe('FaceTracker scenarios (issue 4)', () => {
   });
 
   it('keeps the identity through a gap of exactly maxGapMs, and not one millisecond more', () => {
+    // The camera keeps running through the gap: frames are processed, the face is not in them.
     const withGap = (gapMs: number) =>
       run(new FaceTracker(), [
         ...frames(0, 1000, 100, () => [face(300, 240, 0.05)]),
+        ...frames(1000, 900 + gapMs, 100, () => []),
         ...frames(900 + gapMs, 2000 + gapMs, 100, () => [face(300, 240, 0.05)]),
       ]);
     expect(withGap(1000).counted).toHaveLength(1);
     expect(withGap(1001).counted).toHaveLength(2);
+  });
+
+  it('keeps a person through blind time (no frame processed, e.g. a worker restart) up to maxBlindMs', () => {
+    // Seen for 1 s and counted, then no frame at all for `blindMs` (the detector restarting), then seen
+    // again in the same place for 1 s.
+    const withBlindGap = (blindMs: number) =>
+      run(new FaceTracker(), [
+        ...frames(0, 1000, 100, () => [face(300, 240, 0.05)]),
+        ...frames(900 + blindMs, 1900 + blindMs, 100, () => [face(300, 240, 0.05)]),
+      ]);
+    const restart = withBlindGap(4000);
+    expect(restart.counted).toHaveLength(1);
+    // One track from the first frame to the last, ended only by the final flush.
+    expect(restart.ended.map((e) => [e.firstSeenMs, e.lastSeenMs])).toEqual([[0, 5800]]);
+    expect(withBlindGap(10_000).counted).toHaveLength(1);
+    // Longer than maxBlindMs: whoever stands there now may be someone else.
+    expect(withBlindGap(10_001).counted).toHaveLength(2);
+    // A single processed frame that missed the face does not make the gap a real absence either...
+    const oneMiss = run(new FaceTracker(), [
+      ...frames(0, 1000, 100, () => [face(300, 240, 0.05)]),
+      [1500, []],
+      ...frames(3000, 4000, 100, () => [face(300, 240, 0.05)]),
+    ]);
+    expect(oneMiss.counted).toHaveLength(1);
+    // ...but two do: the tracker looked and the person was gone.
+    const twoMisses = run(new FaceTracker(), [
+      ...frames(0, 1000, 100, () => [face(300, 240, 0.05)]),
+      [1500, []],
+      [1600, []],
+      ...frames(3000, 4000, 100, () => [face(300, 240, 0.05)]),
+    ]);
+    expect(twoMisses.counted).toHaveLength(2);
+    // With minMissedFrames 1, one miss is enough.
+    const strict = run(new FaceTracker({ minMissedFrames: 1 }), [
+      ...frames(0, 1000, 100, () => [face(300, 240, 0.05)]),
+      [1500, []],
+      ...frames(3000, 4000, 100, () => [face(300, 240, 0.05)]),
+    ]);
+    expect(strict.counted).toHaveLength(2);
   });
 });

@@ -16,6 +16,19 @@ export interface TrackerOptions {
    */
   maxGapMs: number;
   /**
+   * Processed frames in which a track's face must be missed before the gap can end it. Time in which no frame
+   * was processed (the detection worker restarting after a crash, one very slow frame) is blind time, not
+   * absence: the person probably still stands there, and ending their track would count them a second time
+   * when they are seen again. Integer ≥ 1. Default 2.
+   */
+  minMissedFrames: number;
+  /**
+   * Longest blind gap a track survives (ms). Beyond it the person may well have left and someone else come in
+   * their place, so the track ends as after any gap. At least `maxGapMs`. Default 10000 (a worker restart
+   * takes about 3 s from the cache; a hung frame is given up after 20 s).
+   */
+  maxBlindMs: number;
+  /**
    * Observations a track needs before it can be counted. A track that ends with fewer is never counted: it is
    * a detector false positive or a face glimpsed in passing. Integer ≥ 1. Default 5.
    */
@@ -47,6 +60,8 @@ export interface TrackerOptions {
 /** The defaults of every {@link TrackerOptions} field. */
 export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = Object.freeze({
   maxGapMs: 1000,
+  minMissedFrames: 2,
+  maxBlindMs: 10_000,
   minFrames: 5,
   withoutMaskThreshold: 0.65,
   withMaskThreshold: 0.35,
@@ -69,6 +84,12 @@ export function resolveTrackerOptions(options: Partial<TrackerOptions> = {}): Tr
   const { maxGapMs, minFrames, withoutMaskThreshold, withMaskThreshold } = resolved;
   if (!(maxGapMs >= 0) || !Number.isFinite(maxGapMs))
     throw new RangeError(`maxGapMs must be ≥ 0, got ${maxGapMs}`);
+  if (!Number.isInteger(resolved.minMissedFrames) || resolved.minMissedFrames < 1) {
+    throw new RangeError(`minMissedFrames must be an integer ≥ 1, got ${resolved.minMissedFrames}`);
+  }
+  if (!(resolved.maxBlindMs >= maxGapMs) || !Number.isFinite(resolved.maxBlindMs)) {
+    throw new RangeError(`maxBlindMs must be ≥ maxGapMs (${maxGapMs}), got ${resolved.maxBlindMs}`);
+  }
   if (!Number.isInteger(minFrames) || minFrames < 1) {
     throw new RangeError(`minFrames must be an integer ≥ 1, got ${minFrames}`);
   }

@@ -9,8 +9,9 @@
  *    `withMaskThreshold` → counted `with_mask`. This counts early, while the person is still at the door,
  *    so the page can alert the guard at once.
  * 3. While the mean stays strictly between the thresholds the tracker waits for more frames, until the
- *    person has been in view `maxUndecidedMs`, or the track ends (gap longer than `maxGapMs`, or `flush`),
- *    whichever comes first; then the person is counted `uncertain`.
+ *    person has been in view `maxUndecidedMs`, or the track ends (unseen for longer than `maxGapMs` over at
+ *    least `minMissedFrames` processed frames, or for longer than `maxBlindMs`; or `flush`), whichever comes
+ *    first; then the person is counted `uncertain`.
  * 4. Once counted, the decision is frozen: later frames update the live average but never re-count, so a
  *    flickering label cannot count a person twice. A track that ends is never revived; the same person
  *    back after more than `maxGapMs` is a new person.
@@ -45,6 +46,8 @@ interface TrackState {
   vy: number;
   readonly firstSeenMs: number;
   lastSeenMs: number;
+  /** Processed frames since the face was last observed: the frames in which the tracker looked and missed it. */
+  missedFrames: number;
   frames: number;
   sumProbWithoutMask: number;
   lastProbWithoutMask: number;
@@ -84,9 +87,15 @@ export class FaceTracker {
     const counted: PersonCounted[] = [];
     const ended: TrackEnded[] = [];
 
-    // Gaps first, so that a face back after a long absence cannot rejoin its old track.
+    // Gaps first, so that a face back after a long absence cannot rejoin its old track. Only time spent
+    // looking counts as absence: a gap with fewer than `minMissedFrames` processed frames (the detector
+    // restarting, one very slow frame) is blind time, bridged up to `maxBlindMs`, or the person still in
+    // view would start a second track and be counted twice.
     this.tracks = this.tracks.filter((track) => {
-      if (timestampMs - track.lastSeenMs <= this.options.maxGapMs) return true;
+      const unseenMs = timestampMs - track.lastSeenMs;
+      if (unseenMs <= this.options.maxGapMs) return true;
+      if (track.missedFrames < this.options.minMissedFrames && unseenMs <= this.options.maxBlindMs)
+        return true;
       this.end(track, timestampMs, counted, ended);
       return false;
     });
@@ -103,6 +112,7 @@ export class FaceTracker {
       observe(track, faces[observationIndex], timestampMs);
       observationOf.set(track, observationIndex);
     }
+    for (const track of this.tracks) if (!observationOf.has(track)) track.missedFrames += 1;
 
     // New tracks for unmatched faces, strongest detection first, skipping duplicates of faces already taken.
     const taken = matches.map((match) => faces[match.observationIndex].box);
@@ -166,6 +176,7 @@ export class FaceTracker {
       vy: 0,
       firstSeenMs: timestampMs,
       lastSeenMs: timestampMs,
+      missedFrames: 0,
       frames: 1,
       sumProbWithoutMask: face.probWithoutMask,
       lastProbWithoutMask: face.probWithoutMask,
@@ -232,6 +243,7 @@ function observe(track: TrackState, face: Observation, timestampMs: number): voi
   }
   track.box = face.box;
   track.lastSeenMs = timestampMs;
+  track.missedFrames = 0;
   track.frames += 1;
   track.sumProbWithoutMask += face.probWithoutMask;
   track.lastProbWithoutMask = face.probWithoutMask;
