@@ -49,6 +49,9 @@ export interface LiveFrame {
   timings: StageTimings;
 }
 
+/** The status line while a crashed detection worker is being replaced. */
+const RESTARTING = 'The detector restarted; resuming…';
+
 /** How long a person alert stays on screen. */
 export const ALERT_VISIBLE_MS = 4000;
 
@@ -88,6 +91,8 @@ export class GuardController extends EventTarget {
   state: GuardState;
   private stream: MediaStream | undefined;
   private tracker = new FaceTracker(TRACKER_THRESHOLDS);
+  /** The status line when the detection worker last restarted, to put back when it is ready again. */
+  private statusBeforeRestart: string | undefined;
   private readonly alarm = new UnmaskedAlarm();
   private capturing = false;
   private wakeLock: WakeLockSentinel | undefined;
@@ -119,7 +124,15 @@ export class GuardController extends EventTarget {
       const percent = totalBytes > 0 ? ` ${Math.round((100 * loadedBytes) / totalBytes)}%` : '';
       if (!this.state.modelsReady) this.update({ status: `${stage}…${percent}` });
     });
-    client.addEventListener('restart', () => this.update({ status: 'The detector restarted; resuming…' }));
+    client.addEventListener('restart', () => {
+      if (this.state.status !== RESTARTING) this.statusBeforeRestart = this.state.status;
+      this.update({ status: RESTARTING });
+    });
+    // Back to what the screen said (e.g. "Watching the door") once the new worker has its models, unless
+    // something else has been said since.
+    client.addEventListener('ready', () => {
+      if (this.state.status === RESTARTING) this.update({ status: this.statusBeforeRestart ?? 'Ready' });
+    });
     log.addEventListener('status', () => void this.refreshTally());
     document.addEventListener('visibilitychange', () => void this.onVisibilityChange());
   }

@@ -1,0 +1,80 @@
+/**
+ * A crashed detection worker in the real app: the page restarts it, says so, and resumes counting; the
+ * person standing at the door while it restarts is counted once, not again when they are seen after it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
+
+const status = 'mask-guard-app header > [role=status]';
+
+async function tally(page: Page) {
+  return page.locator('mask-guard-app tally-board #counts').evaluate((e: HTMLElement) => ({
+    masked: Number(e.dataset.masked),
+    unmasked: Number(e.dataset.unmasked),
+    uncertain: Number(e.dataset.uncertain),
+  }));
+}
+const total = (t: { masked: number; unmasked: number; uncertain: number }) =>
+  t.masked + t.unmasked + t.uncertain;
+
+describe('detection worker crash while a person stands at the door', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-restart-'));
+  let app: AppSession;
+  let page: Page;
+  const statuses: string[] = [];
+  let countedBeforeCrash = 0;
+  let final = { masked: 0, unmasked: 0, uncertain: 0 };
+
+  beforeAll(async () => {
+    // One masked person standing 16 s, then an empty doorway (the file loops: stop before it starts again).
+    const video = join(dir, 'door.y4m');
+    const options = { ...DEFAULT_DOOR_VIDEO, showSeconds: 16, leadSeconds: 1, gapSeconds: 8 };
+    await writeDoorVideo(video, ['15-photo.jpg'], options);
+    app = await launchApp({ fakeCameraY4m: video });
+    page = await app.context.newPage();
+    await page.goto(app.server.url);
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    const start = Date.now();
+    while (total(await tally(page)) === 0 && Date.now() - start < 15_000) await page.waitForTimeout(100);
+    countedBeforeCrash = total(await tally(page));
+    // An uncaught error in the worker's global scope: what a crash of the wasm runtime looks like to the page.
+    const worker = page.workers().find((w) => w.url().includes('detection.worker'));
+    if (worker === undefined) throw new Error('no detection worker found');
+    await worker.evaluate(() => {
+      setTimeout(() => {
+        throw new Error('test: the detection worker crashed');
+      });
+    });
+    // Watch until the person has left (1 + 16 s after the camera started) and the track has ended.
+    while (Date.now() - start < 19_500) {
+      statuses.push((await page.locator(status).textContent()) ?? '');
+      await page.waitForTimeout(100);
+    }
+    final = await tally(page);
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says the detector restarted, then watches again', () => {
+    const restartedAt = statuses.findIndex((s) => s.includes('The detector restarted'));
+    expect(restartedAt, statuses.join(' | ')).toBeGreaterThanOrEqual(0);
+    expect(statuses.slice(restartedAt).some((s) => s.includes('Watching the door'))).toBe(true);
+  });
+
+  it('counts the person who stood there through the restart exactly once', () => {
+    expect(countedBeforeCrash).toBe(1);
+    expect(final).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+  });
+
+  it('contacted no other host', () => {
+    expect(app.foreignRequests).toEqual([]);
+  });
+});
