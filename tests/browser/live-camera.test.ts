@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { iou } from '../../src/shared/geometry.ts';
 import { SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { tallyOf, type Counts } from '../helpers/tally.ts';
 import {
   ANNOTATION_ERRATA,
   DEFAULT_DOOR_VIDEO,
@@ -43,7 +44,7 @@ function choosePeople(): string[] {
 interface Observation {
   atMs: number;
   faces: { label: string; box: number[] }[];
-  tally: { masked: number; unmasked: number; uncertain: number };
+  tally: Counts;
   /** The alert on screen: the decision it is about, or '' when none is shown. */
   alert: string;
 }
@@ -55,11 +56,7 @@ async function observe(page: Page, atMs: number): Promise<Observation> {
       box: (e.getAttribute('data-box') ?? '').split(',').map(Number),
     })),
   );
-  const tally = await page.locator('mask-guard-app tally-board #counts').evaluate((e) => ({
-    masked: Number(e.dataset.masked),
-    unmasked: Number(e.dataset.unmasked),
-    uncertain: Number(e.dataset.uncertain),
-  }));
+  const tally = await tallyOf(page);
   const alert = await page
     .locator('mask-guard-app .stage .alert')
     .evaluateAll((elements) => elements[0]?.getAttribute('data-decision') ?? '');
@@ -77,7 +74,7 @@ interface CountedPerson {
 async function countedPeople(page: Page): Promise<CountedPerson[]> {
   const history = 'mask-guard-app history-view';
   await page.locator('mask-guard-app view-tabs button[data-view=history]').click();
-  const newestShift = await page.locator(`${history} select[name=shift] option:not([disabled])`).first();
+  const newestShift = page.locator(`${history} select[name=shift] option:not([disabled])`).first();
   await page
     .locator(`${history} select[name=shift]`)
     .selectOption((await newestShift.getAttribute('value')) ?? '');

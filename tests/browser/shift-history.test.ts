@@ -8,24 +8,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../src/shared/csv.ts';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { tallyOf } from '../helpers/tally.ts';
 
 /** Comma and quotes test the CSV escaping; "é" tests the BOM and the file name. */
 const DOOR = 'Entrée Nord, "B"';
-
-interface Counts {
-  masked: number;
-  unmasked: number;
-  uncertain: number;
-}
-
-/** The numbers a `<tally-board>` under `scope` shows. */
-function tallyOf(page: Page, scope: string): Promise<Counts> {
-  return page.locator(`${scope} tally-board #counts`).evaluate((e: HTMLElement) => ({
-    masked: Number(e.dataset.masked),
-    unmasked: Number(e.dataset.unmasked),
-    uncertain: Number(e.dataset.uncertain),
-  }));
-}
 
 async function showTab(page: Page, view: string): Promise<void> {
   await page.locator(`mask-guard-app view-tabs button[data-view=${view}]`).click();

@@ -12,20 +12,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../src/shared/csv.ts';
 import { SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { tallyOf, total, type Counts } from '../helpers/tally.ts';
 import {
   ANNOTATION_ERRATA,
   DEFAULT_DOOR_VIDEO,
   doorPhotoFace,
   writeDoorVideo,
 } from '../helpers/door-video.ts';
-
-interface Counts {
-  masked: number;
-  unmasked: number;
-  uncertain: number;
-}
-
-const total = (c: Counts) => c.masked + c.unmasked + c.uncertain;
 
 /**
  * The first single-face door photo of each class whose face is at least 80 px tall (the live test's rule),
@@ -45,15 +38,6 @@ function twoPeople(): string[] {
       }
     })!;
   return [first('with_mask'), first('without_mask')];
-}
-
-/** The live screen's tally (on the live tab, the only `<tally-board>` in the page). */
-function liveTally(page: Page): Promise<Counts> {
-  return page.locator('mask-guard-app tally-board #counts').evaluate((e: HTMLElement) => ({
-    masked: Number(e.dataset.masked),
-    unmasked: Number(e.dataset.unmasked),
-    uncertain: Number(e.dataset.uncertain),
-  }));
 }
 
 /** What is on disk, read with a separate IndexedDB connection: the running shift's id and its event count. */
@@ -112,7 +96,7 @@ describe('a shift survives a crash of the page', () => {
     await expect
       .poll(
         async () => {
-          before = await liveTally(page);
+          before = await tallyOf(page);
           stored = await storedShift(page);
           return total(before) >= 2 && stored.events === total(before);
         },
@@ -135,7 +119,7 @@ describe('a shift survives a crash of the page', () => {
     await reopened.goto(app.server.url);
     // The tally is read from the log at boot, long before the models are ready and the camera can count.
     await reopened.locator('mask-guard-app view-tabs').waitFor({ timeout: 60_000 });
-    await expect.poll(() => liveTally(reopened), { timeout: 30_000 }).toEqual(before);
+    await expect.poll(() => tallyOf(reopened), { timeout: 30_000 }).toEqual(before);
     console.log(`same tally ${Date.now() - started} ms after opening`);
     // End it now (with the in-page confirmation), so that people the camera counts from here on go into a new
     // shift and the checks below see exactly the shift that was running at the crash.
@@ -151,15 +135,7 @@ describe('a shift survives a crash of the page', () => {
     const history = 'mask-guard-app history-view';
     await reopened.locator('mask-guard-app view-tabs button[data-view=history]').click();
     await reopened.locator(`${history} select[name=shift]`).selectOption(shiftId);
-    await expect
-      .poll(() =>
-        reopened.locator(`${history} tally-board #counts`).evaluate((e: HTMLElement) => ({
-          masked: Number(e.dataset.masked),
-          unmasked: Number(e.dataset.unmasked),
-          uncertain: Number(e.dataset.uncertain),
-        })),
-      )
-      .toEqual(before);
+    await expect.poll(() => tallyOf(reopened, history)).toEqual(before);
     expect(await reopened.locator(`${history} event-list tbody tr[data-source=auto]`).count()).toBe(
       total(before),
     );

@@ -9,18 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
 import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
+import { tallyOf, total } from '../helpers/tally.ts';
 
 const status = 'mask-guard-app header > [role=status]';
-
-async function tally(page: Page) {
-  return page.locator('mask-guard-app tally-board #counts').evaluate((e: HTMLElement) => ({
-    masked: Number(e.dataset.masked),
-    unmasked: Number(e.dataset.unmasked),
-    uncertain: Number(e.dataset.uncertain),
-  }));
-}
-const total = (t: { masked: number; unmasked: number; uncertain: number }) =>
-  t.masked + t.unmasked + t.uncertain;
 
 describe('detection worker crash while a person stands at the door', () => {
   const dir = mkdtempSync(join(tmpdir(), 'maskguard-restart-'));
@@ -40,8 +31,8 @@ describe('detection worker crash while a person stands at the door', () => {
     await page.goto(app.server.url);
     await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
     const start = Date.now();
-    while (total(await tally(page)) === 0 && Date.now() - start < 15_000) await page.waitForTimeout(100);
-    countedBeforeCrash = total(await tally(page));
+    while (total(await tallyOf(page)) === 0 && Date.now() - start < 15_000) await page.waitForTimeout(100);
+    countedBeforeCrash = total(await tallyOf(page));
     // An uncaught error in the worker's global scope: what a crash of the wasm runtime looks like to the page.
     const worker = page.workers().find((w) => w.url().includes('detection.worker'));
     if (worker === undefined) throw new Error('no detection worker found');
@@ -55,7 +46,7 @@ describe('detection worker crash while a person stands at the door', () => {
       statuses.push((await page.locator(status).textContent()) ?? '');
       await page.waitForTimeout(100);
     }
-    final = await tally(page);
+    final = await tallyOf(page);
   }, 180_000);
 
   afterAll(async () => {
