@@ -78,7 +78,13 @@
  *   block 12's finer 14×14×96 map, each of its 14 rows averaged (1,344 features), beside block 16's rows, so
  *   the head sees lips and nostrils at twice the resolution: alone, shift mean 97.47 %, cost 148; joined
  *   as is, training diverged (shift mean 94.08 / 93.68 %); joined at 0.2 × scale, val 99.35 / 99.67 %,
- *   shift mean 97.75 / 98.04 %, cost 91 / 82: worse on the shifts than block 16 alone (door crops 5 / 8).
+ *   shift mean 97.75 / 98.04 %, cost 91 / 82: worse on the shifts than block 16 alone (door crops 5 / 8);
+ *   MaskedFace-Net (../shared/data/maskedface-net, 4 door-augmented copies) added to the train split:
+ *   `correct` and `Mask_Nose_Mouth` as with_mask, `Mask_Chin` (nose and mouth bare) as without_mask: val
+ *   99.84 / 99.18 %, shift mean 98.04 / 98.16 %, cost 84 / 83, door crops 10 / 9 errors; `Mask_Chin` alone:
+ *   val 99.84 / 99.84 %, shift mean 98.00 / 97.72 %, cost 87 / 106. No better on the shifts, and its
+ *   pictures are all the same light-blue synthetic surgical mask on bright FFHQ faces (and CC BY-NC-SA, which
+ *   a shipped model would inherit), so not used.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
