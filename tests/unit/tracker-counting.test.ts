@@ -156,6 +156,73 @@ describe('FaceTracker flush', () => {
   });
 });
 
+describe('FaceTracker settle (input paused: page hidden)', () => {
+  it('counts undecided eligible tracks as uncertain now but keeps every track, so nobody is counted twice', () => {
+    const tracker = new FaceTracker();
+    for (let i = 0; i < 8; i += 1) {
+      const faces = [face(100, 200, 0.05), face(400, 200, i % 2 === 0 ? 0.8 : 0.2)];
+      if (i >= 5) faces.push(face(700, 200, 0.99));
+      tracker.update(i * 100, faces);
+    }
+    const settled = tracker.settle(900);
+    expect(settled.counted).toHaveLength(1);
+    expect(settled.counted[0]).toMatchObject({ trackId: 2, decision: 'uncertain', countedAtMs: 900 });
+    expect(settled.ended).toEqual([]);
+    expect(settled.tracks.map((track) => [track.id, track.decision, track.visible])).toEqual([
+      [1, 'with_mask', false],
+      [2, 'uncertain', false],
+      [3, null, false],
+    ]);
+    // Settling again counts nobody: decisions are frozen.
+    expect(tracker.settle(950).counted).toEqual([]);
+    // Input back 5 s later, the first two frames dark (a camera's exposure settling): the same three faces
+    // keep their tracks; the third, too short before the pause, is decided now and counted once; the others
+    // are not recounted.
+    expect(tracker.update(5700, []).ended).toEqual([]);
+    expect(tracker.update(5800, []).ended).toEqual([]);
+    const back = [5900, 6000, 6100].map((t) =>
+      tracker.update(t, [face(100, 200, 0.05), face(400, 200, 0.8), face(700, 200, 0.99)]),
+    );
+    expect(back.every((update) => update.tracks.map((track) => track.id).join() === '1,2,3')).toBe(true);
+    expect(countedIn(back).map((person) => [person.trackId, person.decision])).toEqual([[3, 'without_mask']]);
+    expect(tracker.flush(6200).counted).toEqual([]);
+  });
+});
+
+describe('FaceTracker pause (camera restarting)', () => {
+  /** One masked person seen for 1 s and counted, then a pause at 1 s; returns the tracker. */
+  function pausedAfterOnePerson(): FaceTracker {
+    const tracker = new FaceTracker();
+    const updates = feed(tracker, Array(10).fill(0.05));
+    expect(countedIn(updates)).toHaveLength(1);
+    expect(tracker.pause(1000).counted).toEqual([]);
+    return tracker;
+  }
+
+  it('after a pause of up to maxBlindMs, counts absence from the end of the pause', () => {
+    const tracker = pausedAfterOnePerson();
+    // 10 s later, three dark frames over 0.8 s, then the person: still the same track, not counted again.
+    const dark = [11_000, 11_400, 11_800].map((t) => tracker.update(t, []));
+    expect(dark.flatMap((update) => update.ended)).toEqual([]);
+    const back = feed(tracker, Array(10).fill(0.05), 100, 11_900);
+    expect(back.every((update) => update.tracks.length === 1 && update.tracks[0].id === 1)).toBe(true);
+    expect(countedIn(back)).toEqual([]);
+  });
+
+  it('still ends a track whose person is gone after the pause, and one after a longer pause', () => {
+    const gone = pausedAfterOnePerson();
+    // Back after 2 s with nobody there: the track ends after maxGapMs and two missed frames from then.
+    expect(gone.update(3000, []).ended).toEqual([]);
+    expect(gone.update(3500, []).ended).toEqual([]);
+    expect(gone.update(4001, []).ended.map((ended) => ended.trackId)).toEqual([1]);
+    // Back after more than maxBlindMs: whoever stands there now may be someone else, a new track.
+    const long = pausedAfterOnePerson();
+    const after = long.update(11_001, [face(300, 240, 0.05)]);
+    expect(after.ended.map((ended) => ended.trackId)).toEqual([1]);
+    expect(after.tracks.map((track) => track.id)).toEqual([2]);
+  });
+});
+
 describe('FaceTracker association', () => {
   it('keeps a fast walker through irregular, dropped frames by predicting their motion', () => {
     // 600 px/s with gaps up to 400 ms: up to 240 px between observations, three face sizes.

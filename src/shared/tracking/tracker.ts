@@ -46,6 +46,11 @@ interface TrackState {
   vy: number;
   readonly firstSeenMs: number;
   lastSeenMs: number;
+  /**
+   * Where the absence clock starts: `lastSeenMs`, or the end of a pause when the face was last seen before
+   * it (the camera was off, so time in the pause says nothing about whether the person left).
+   */
+  absentSinceMs: number;
   /** Processed frames since the face was last observed: the frames in which the tracker looked and missed it. */
   missedFrames: number;
   frames: number;
@@ -56,8 +61,9 @@ interface TrackState {
 
 /**
  * Tracks faces across frames and counts each person once. Feed it every processed frame in time order with
- * {@link FaceTracker.update}, including frames with no faces (so that tracks can end), and call
- * {@link FaceTracker.flush} when input stops (camera stopped, file ended, page hidden).
+ * {@link FaceTracker.update}, including frames with no faces (so that tracks can end); call
+ * {@link FaceTracker.flush} when input stops (camera stopped, file ended) and {@link FaceTracker.settle}
+ * when it only pauses (page hidden).
  */
 export class FaceTracker {
   /** The resolved options in use. */
@@ -65,6 +71,8 @@ export class FaceTracker {
   private tracks: TrackState[] = [];
   private nextId = 1;
   private lastTimestampMs = -Infinity;
+  /** Set by {@link FaceTracker.pause}: when input stopped, until the next update. */
+  private pausedAtMs: number | undefined;
 
   /**
    * @param options overrides of {@link DEFAULT_TRACKER_OPTIONS}
@@ -87,12 +95,23 @@ export class FaceTracker {
     const counted: PersonCounted[] = [];
     const ended: TrackEnded[] = [];
 
+    // Back from a pause no longer than maxBlindMs: absence is measured from now, as if the pause had not
+    // been, so that a camera's first frames (dark while its exposure settles) do not end the tracks of people
+    // still standing there. After a longer pause the tracks end below: whoever stands there may be new.
+    if (this.pausedAtMs !== undefined && timestampMs - this.pausedAtMs <= this.options.maxBlindMs) {
+      for (const track of this.tracks) {
+        track.absentSinceMs = timestampMs;
+        track.missedFrames = 0;
+      }
+    }
+    this.pausedAtMs = undefined;
+
     // Gaps first, so that a face back after a long absence cannot rejoin its old track. Only time spent
     // looking counts as absence: a gap with fewer than `minMissedFrames` processed frames (the detector
     // restarting, one very slow frame) is blind time, bridged up to `maxBlindMs`, or the person still in
     // view would start a second track and be counted twice.
     this.tracks = this.tracks.filter((track) => {
-      const unseenMs = timestampMs - track.lastSeenMs;
+      const unseenMs = timestampMs - track.absentSinceMs;
       if (unseenMs <= this.options.maxGapMs) return true;
       if (track.missedFrames < this.options.minMissedFrames && unseenMs <= this.options.maxBlindMs)
         return true;
@@ -160,6 +179,34 @@ export class FaceTracker {
     return { tracks: [], counted, ended };
   }
 
+  /**
+   * Count now, as `uncertain`, every track that has `minFrames` observations but no decision yet, and keep
+   * every track. Call when input pauses and the page may be closed before it resumes (page hidden): nobody
+   * seen long enough is lost, and a person still in view when input resumes within `maxBlindMs` continues
+   * their track instead of being counted a second time.
+   * @param timestampMs time of the pause in milliseconds; never less than the previous call's
+   */
+  settle(timestampMs: number): TrackerUpdate {
+    this.pause(timestampMs);
+    const counted = this.tracks
+      .filter((track) => track.decision === null && track.frames >= this.options.minFrames)
+      .map((track) => this.count(track, 'uncertain', timestampMs));
+    const tracks = this.tracks.map((track) => liveTrack(track, null));
+    return { tracks, counted, ended: [] };
+  }
+
+  /**
+   * Input pauses now (camera restarting, page hidden); every track is kept. On the next update, if the pause
+   * lasted no longer than `maxBlindMs`, each track's absence is counted from then: a person still in view
+   * has `maxGapMs` and `minMissedFrames` frames to be seen again, however long the pause was.
+   * @param timestampMs time of the pause in milliseconds; never less than the previous call's
+   */
+  pause(timestampMs: number): TrackerUpdate {
+    this.checkTimestamp(timestampMs);
+    this.pausedAtMs = timestampMs;
+    return { tracks: this.tracks.map((track) => liveTrack(track, null)), counted: [], ended: [] };
+  }
+
   private checkTimestamp(timestampMs: number): void {
     if (!Number.isFinite(timestampMs)) throw new RangeError(`timestamp must be finite, got ${timestampMs}`);
     if (timestampMs < this.lastTimestampMs) {
@@ -176,6 +223,7 @@ export class FaceTracker {
       vy: 0,
       firstSeenMs: timestampMs,
       lastSeenMs: timestampMs,
+      absentSinceMs: timestampMs,
       missedFrames: 0,
       frames: 1,
       sumProbWithoutMask: face.probWithoutMask,
@@ -202,8 +250,9 @@ export class FaceTracker {
   }
 
   /**
-   * Freezes the track's decision and builds its event. Exactly once per track: every caller first checks
-   * `decision === null` and `frames >= minFrames`, and a track that ended is dropped from `tracks`.
+   * Freezes the track's decision and builds its event. Exactly once per track: every caller (update, end,
+   * settle) first checks `decision === null` and `frames >= minFrames`, and a track that ended is dropped
+   * from `tracks`.
    */
   private count(track: TrackState, decision: Decision, timestampMs: number): PersonCounted {
     track.decision = decision;
@@ -243,6 +292,7 @@ function observe(track: TrackState, face: Observation, timestampMs: number): voi
   }
   track.box = face.box;
   track.lastSeenMs = timestampMs;
+  track.absentSinceMs = timestampMs;
   track.missedFrames = 0;
   track.frames += 1;
   track.sumProbWithoutMask += face.probWithoutMask;
