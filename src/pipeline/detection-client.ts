@@ -87,7 +87,13 @@ export class DetectionClient extends EventTarget {
    * flight (one frame in flight, never a queue). Resolves with the result, or undefined if skipped.
    */
   async submit(bitmap: ImageBitmap, timestampMs: number, mode: FrameMode, detectOnly = false) {
-    await this.start();
+    try {
+      await this.start();
+    } catch (error) {
+      // No worker to take it: the frame is ours to close.
+      bitmap.close();
+      throw error;
+    }
     if (!this.idle) {
       bitmap.close();
       return undefined;
@@ -168,7 +174,10 @@ export class DetectionClient extends EventTarget {
       worker.onerror = (event: ErrorEvent) => {
         event.preventDefault();
         this.crashed(event.message || 'the detection worker crashed');
-        reject(new Error(`The detection worker crashed while loading: ${event.message}`));
+        // A crash while loading is retried like any other: whoever waits for this start waits for the
+        // replacement's, and hears of a failure only once the client gives up.
+        if (this.ready !== undefined) this.ready.then(resolve, reject);
+        else reject(new Error(`The detection worker crashed while loading: ${event.message}`));
       };
       this.send({
         type: 'init',

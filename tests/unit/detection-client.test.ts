@@ -198,6 +198,33 @@ describe('DetectionClient', () => {
     client.stop();
   });
 
+  it('waits for the replacement when the worker crashes while loading', async () => {
+    const crashOnInit: Behaviour = (request, reply, worker) =>
+      request.type === 'init' ? worker.crash('wasm abort') : healthy(request, reply, worker);
+    const { client, workers } = clientWith([crashOnInit, healthy]);
+    const restarts: unknown[] = [];
+    client.addEventListener('restart', (e) => restarts.push((e as CustomEvent).detail));
+    // The caller of start() hears of the second worker's success, not of the first one's crash.
+    await expect(client.start()).resolves.toMatchObject({ type: 'ready' });
+    expect(workers).toHaveLength(2);
+    expect(restarts).toEqual([{ reason: 'wasm abort', attempt: 1 }]);
+    expect((await client.submit(fakeBitmap(), 1, 'video'))?.type).toBe('result');
+    client.stop();
+  });
+
+  it('rejects start() once it gives up on workers that crash while loading, and closes a frame offered then', async () => {
+    const crashOnInit: Behaviour = (request, reply, worker) =>
+      request.type === 'init' ? worker.crash('wasm abort') : healthy(request, reply, worker);
+    const { client, workers } = clientWith([crashOnInit], { maxRestarts: 1 });
+    await expect(client.start()).rejects.toThrow('crashed while loading: wasm abort');
+    expect(workers).toHaveLength(2);
+    // No worker can take a frame: submit rejects and the bitmap is closed, not leaked.
+    const bitmap = fakeBitmap();
+    await expect(client.submit(bitmap, 1, 'video')).rejects.toThrow('crashed while loading');
+    expect(bitmap.closed).toBe(1);
+    client.stop();
+  });
+
   it('gives up with a fatal error after too many crashes in a row', async () => {
     const crashing: Behaviour = (request, reply, worker) =>
       request.type === 'frame' ? worker.crash('boom') : healthy(request, reply, worker);
