@@ -13,7 +13,7 @@ import {
   type Tally,
 } from '../shared/tracking/index.ts';
 import type { Box } from '../shared/geometry.ts';
-import type { DetectionRange, FaceResult, StageTimings } from '../shared/protocol.ts';
+import type { DetectionRange, ErrorMessage, FaceResult, StageTimings } from '../shared/protocol.ts';
 import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
 import type { ShiftLog } from '../storage/index.ts';
 import { UnmaskedAlarm } from './alerts.ts';
@@ -51,6 +51,12 @@ export interface LiveFrame {
 
 /** The status line while a crashed detection worker is being replaced. */
 const RESTARTING = 'The detector restarted; resuming…';
+
+/**
+ * Frames that failed in a row before the screen says faces are not being checked (one failed frame is
+ * skipped quietly; a run of them means the guard must not trust a quiet screen).
+ */
+export const FAILED_FRAMES_BEFORE_WARNING = 3;
 
 /** How long a person alert stays on screen. */
 export const ALERT_VISIBLE_MS = 4000;
@@ -97,6 +103,17 @@ export class GuardController extends EventTarget {
   private capturing = false;
   private wakeLock: WakeLockSentinel | undefined;
   private resumeCameraOnShow = false;
+  /** Bumped by every camera start and stop: a slower, older start finds it changed and gives its camera up. */
+  private cameraGeneration = 0;
+  /** Bumped by every capture loop started: older loops see it changed and stop. */
+  private captureGeneration = 0;
+  /** Faces being tracked now (counted or not yet): people a reload would cut short. */
+  peopleInView = 0;
+  /** Frames that failed in a row, and what the status line said before they did. */
+  private failedFrames = 0;
+  private statusBeforeFailures: string | undefined;
+  /** The detector's last per-frame error, to tell a guard why a photo could not be checked. */
+  private lastFrameError: ErrorMessage | undefined;
   /** The chain of person records, in the order people were counted. */
   private recording: Promise<void> = Promise.resolve();
 
@@ -133,8 +150,17 @@ export class GuardController extends EventTarget {
     client.addEventListener('ready', () => {
       if (this.state.status === RESTARTING) this.update({ status: this.statusBeforeRestart ?? 'Ready' });
     });
+    client.addEventListener('error', (event) => this.onDetectorError((event as CustomEvent).detail));
     log.addEventListener('status', () => void this.refreshTally());
     document.addEventListener('visibilitychange', () => void this.onVisibilityChange());
+    // The page is being unloaded or frozen (the OS may then discard it without another event): count
+    // everyone seen long enough now.
+    document.addEventListener('freeze', () => this.settleTracks());
+    window.addEventListener('pagehide', () => this.settleTracks());
+    // Browsers let audio start only from a user gesture; any tap will do, not only the camera button (the
+    // camera may have started by itself at boot, and the alarm must sound all the same). Not on key events:
+    // starting audio from a keydown or keyup kept Chromium from opening the file chooser on Enter.
+    document.addEventListener('pointerdown', () => this.alarm.unlock(), { capture: true });
   }
 
   /** Loads the models and opens the camera. */
@@ -153,33 +179,89 @@ export class GuardController extends EventTarget {
     await this.startCamera();
   }
 
-  /** Opens the camera (again) and starts checking frames. Call from a tap to also allow the alarm sound. */
+  /**
+   * Opens the camera (again) and starts checking frames. Call from a tap to also allow the alarm sound.
+   * Restarting the camera that is already watching keeps the people in view: the tracker bridges the pause
+   * as blind time, so someone standing at the door is not counted again.
+   */
   async startCamera(): Promise<void> {
+    await this.openCameraSource(this.state.source === 'camera');
+  }
+
+  /** Switches between the rear and the front camera (another view: the people in the old one are done). */
+  async switchCamera(): Promise<void> {
+    const facing: Facing = this.state.preferences.facing === 'environment' ? 'user' : 'environment';
+    this.setPreferences({ facing });
+    await this.openCameraSource(false);
+  }
+
+  /**
+   * Stops the current source and opens the camera. Calls may overlap (a double tap, the guard tapping while
+   * the boot's permission prompt is open): only the newest start keeps its camera; an older one that
+   * finishes later stops the stream it got, so no camera is left running unseen.
+   */
+  private async openCameraSource(keepTracks: boolean): Promise<void> {
     this.alarm.unlock();
-    this.stopSource();
+    this.stopSource(keepTracks);
+    const generation = this.cameraGeneration;
+    let stream: MediaStream;
     try {
-      this.stream = await openCamera(this.state.preferences.facing);
+      stream = await openCamera(this.state.preferences.facing);
     } catch (error) {
-      this.update({ source: 'none', camera: { ...this.state.camera, problem: describeCameraError(error) } });
+      if (generation !== this.cameraGeneration) return;
+      this.update({
+        source: 'none',
+        status: 'Camera off',
+        camera: { ...this.state.camera, problem: describeCameraError(error) },
+      });
       return;
     }
-    this.video.srcObject = this.stream;
+    if (generation !== this.cameraGeneration || document.visibilityState === 'hidden') {
+      closeCamera(stream);
+      // Hidden while the camera was opening: open it again when the page is shown.
+      if (generation === this.cameraGeneration) this.resumeCameraOnShow = true;
+      return;
+    }
+    this.stream = stream;
+    this.watchForCameraLoss(stream);
+    this.video.srcObject = stream;
     await this.video.play().catch(() => {});
+    if (generation !== this.cameraGeneration) return;
     this.update({
       source: 'camera',
       photoUrl: undefined,
-      camera: { torchAvailable: torchSupported(this.stream), torchOn: false },
+      fileProblem: undefined,
+      camera: { torchAvailable: torchSupported(stream), torchOn: false },
       status: 'Watching the door',
     });
     void this.keepScreenOn();
     this.capture();
   }
 
-  /** Switches between the rear and the front camera. */
-  async switchCamera(): Promise<void> {
-    const facing: Facing = this.state.preferences.facing === 'environment' ? 'user' : 'environment';
-    this.setPreferences({ facing });
-    await this.startCamera();
+  /**
+   * The camera can stop without the app asking: unplugged, taken by a phone call or another app, permission
+   * revoked. Frames then simply stop coming, so without this the screen would go on saying it watches.
+   */
+  private watchForCameraLoss(stream: MediaStream): void {
+    const lost = () => {
+      if (this.stream !== stream) return;
+      this.stopSource();
+      this.update({
+        source: 'none',
+        status: 'Camera off',
+        frame: undefined,
+        camera: {
+          ...this.state.camera,
+          problem: {
+            title: 'The camera stopped.',
+            advice:
+              'Another app or a call may have taken it, or it was disconnected. Tap "Start camera" to go on; ' +
+              'everyone counted so far is kept.',
+          },
+        },
+      });
+    };
+    for (const track of stream.getVideoTracks()) track.addEventListener('ended', lost);
   }
 
   async toggleTorch(): Promise<void> {
@@ -194,23 +276,26 @@ export class GuardController extends EventTarget {
   }
 
   setMuted(muted: boolean): void {
+    this.alarm.unlock();
     this.alarm.muted = muted;
     this.setPreferences({ muted });
   }
 
   /** Runs the pipeline on a chosen photo (single-image mode) or video file instead of the camera. */
   async openFile(file: File): Promise<void> {
-    this.stopSource();
     this.update({ fileProblem: undefined });
     if (file.type.startsWith('video/')) {
+      const cameraWasOn = this.state.source === 'camera';
+      this.stopSource();
       this.video.src = URL.createObjectURL(file);
       try {
         await this.video.play();
       } catch {
-        this.update({
-          source: 'none',
-          fileProblem: `"${file.name}" could not be played. Choose another video.`,
-        });
+        const fileProblem = `"${file.name}" could not be played. Choose another video.`;
+        // The camera had to make way for the video in the one <video> element: give it back.
+        if (cameraWasOn) await this.startCamera();
+        else this.update({ source: 'none', status: 'Ready' });
+        this.update({ fileProblem });
         return;
       }
       this.update({ source: 'video-file', photoUrl: undefined, status: `Checking ${file.name}` });
@@ -218,6 +303,7 @@ export class GuardController extends EventTarget {
       this.capture();
       return;
     }
+    // Decode before stopping anything: an unreadable file must leave the camera watching.
     let bitmap: ImageBitmap;
     try {
       bitmap = await createImageBitmap(file);
@@ -225,11 +311,30 @@ export class GuardController extends EventTarget {
       this.update({ fileProblem: `"${file.name}" is not a readable photo. Choose a JPEG or PNG.` });
       return;
     }
+    this.stopSource();
     const photoUrl = URL.createObjectURL(file);
     this.update({ source: 'photo', photoUrl, frame: undefined, status: `Checking ${file.name}` });
-    const result = await this.client.submit(bitmap, performance.now(), 'image');
+    this.lastFrameError = undefined;
+    let result: Awaited<ReturnType<DetectionClient['submit']>>;
+    try {
+      result = await this.client.submit(bitmap, performance.now(), 'image');
+    } catch (error) {
+      result = undefined;
+      this.lastFrameError = {
+        type: 'error',
+        fatal: true,
+        message: error instanceof Error ? error.message : String(error),
+      };
+    }
     if (result === undefined) {
-      this.update({ fileProblem: 'The detector was busy; choose the photo again.' });
+      const error = this.lastFrameError;
+      this.update({
+        status: `${file.name} was not checked`,
+        fileProblem:
+          error === undefined
+            ? 'The detector was busy; choose the photo again.'
+            : `"${file.name}" could not be checked: ${error.message}${error.detail ? ` (${error.detail})` : ''}`,
+      });
       return;
     }
     const { width, height, faces, timings } = result;
@@ -242,8 +347,10 @@ export class GuardController extends EventTarget {
   /** Reads frames while a camera or video file plays, one in flight. */
   private capture(): void {
     this.capturing = true;
+    // Pending video-frame callbacks survive a change of source; a loop from before this one must end.
+    const generation = ++this.captureGeneration;
     const next = () => {
-      if (!this.capturing) return;
+      if (!this.capturing || generation !== this.captureGeneration) return;
       if ('requestVideoFrameCallback' in this.video)
         this.video.requestVideoFrameCallback(() => void onFrame());
       else requestAnimationFrame(() => void onFrame());
@@ -256,7 +363,8 @@ export class GuardController extends EventTarget {
       try {
         const bitmap = await createImageBitmap(this.video);
         const result = await this.client.submit(bitmap, performance.now(), 'video');
-        if (result !== undefined && this.capturing) this.onResult(result.timestampMs, result);
+        if (result !== undefined && this.capturing && generation === this.captureGeneration)
+          this.onResult(result.timestampMs, result);
       } catch {
         // A frame that cannot be grabbed (the source just stopped) is skipped.
       } finally {
@@ -277,7 +385,13 @@ export class GuardController extends EventTarget {
     const trackIds = result.faces.map(
       (_, i) => update.tracks.find((t: LiveTrack) => t.observationIndex === i)?.id,
     );
-    this.update({ frame: { ...result, trackIds } });
+    this.peopleInView = update.tracks.length;
+    const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
+    this.failedFrames = 0;
+    this.update({
+      frame: { ...result, trackIds },
+      ...(recovered ? { status: this.statusBeforeFailures ?? 'Watching the door' } : {}),
+    });
     for (const person of update.counted) {
       const box = update.tracks.find((t: LiveTrack) => t.id === person.trackId)?.box;
       void this.count(person, box === undefined ? undefined : this.thumbnailOf(person, box));
@@ -338,13 +452,30 @@ export class GuardController extends EventTarget {
   /** Ends every track (the source stopped): people seen long enough are counted now. */
   private endTracks(): void {
     const update = this.tracker.flush(performance.now());
+    this.peopleInView = 0;
     for (const person of update.counted) void this.count(person);
     this.tracker = new FaceTracker(TRACKER_THRESHOLDS);
   }
 
-  private stopSource(): void {
+  /**
+   * Input paused (page hidden, being unloaded or frozen): people seen long enough but still undecided are
+   * counted now (uncertain), in case the page never comes back; every track is kept, so a person still at
+   * the door when the camera resumes within the tracker's blind-time limit is not counted again.
+   */
+  private settleTracks(): void {
+    for (const person of this.tracker.settle(performance.now()).counted) void this.count(person);
+  }
+
+  /**
+   * Stops the camera or file. `keepTracks`: the same view resumes soon (camera restarted, page shown
+   * again), so the tracks stay for the tracker to bridge; otherwise they end and are counted now.
+   */
+  private stopSource(keepTracks = false): void {
     this.capturing = false;
-    if (this.state.source === 'camera' || this.state.source === 'video-file') this.endTracks();
+    this.cameraGeneration += 1;
+    // Ended whatever the source says: tracks kept over a pause must not meet the faces of a file.
+    if (keepTracks) this.tracker.pause(performance.now());
+    else this.endTracks();
     closeCamera(this.stream);
     this.stream = undefined;
     this.video.onended = null;
@@ -359,15 +490,43 @@ export class GuardController extends EventTarget {
   /** Hidden page: camera and inference stop (battery, privacy); shown again: they resume. */
   private async onVisibilityChange(): Promise<void> {
     if (document.visibilityState === 'hidden') {
-      this.resumeCameraOnShow = this.state.source === 'camera';
+      this.resumeCameraOnShow ||= this.state.source === 'camera';
       if (this.state.source === 'video-file') this.video.pause();
-      if (this.resumeCameraOnShow) {
-        this.stopSource();
+      if (this.state.source === 'camera') {
+        this.settleTracks();
+        this.stopSource(true);
         this.update({ source: 'none', status: 'Paused while MaskGuard is in the background' });
       }
     } else if (this.resumeCameraOnShow) {
       this.resumeCameraOnShow = false;
-      await this.startCamera();
+      // The same door, seen again: people still in view keep their tracks (see settleTracks).
+      await this.openCameraSource(true);
+    }
+  }
+
+  /**
+   * The detector's errors. A fatal one (it keeps crashing, or a restarted worker cannot load its models)
+   * stops checking and says so; boot() reports a failure to load at start itself. A run of failed frames
+   * turns the status line into a warning and clears the boxes, so a quiet screen is never mistaken for an
+   * empty door; the next good frame puts the status back.
+   */
+  private onDetectorError(error: ErrorMessage): void {
+    if (error.fatal) {
+      if (!this.state.modelsReady) return;
+      this.stopSource();
+      this.update({
+        source: 'none',
+        fatal: error.message,
+        frame: undefined,
+        status: 'Stopped: faces are not being checked',
+      });
+      return;
+    }
+    this.lastFrameError = error;
+    this.failedFrames += 1;
+    if (this.failedFrames === FAILED_FRAMES_BEFORE_WARNING) {
+      this.statusBeforeFailures = this.state.status;
+      this.update({ frame: undefined, status: `${error.message} Faces are not being checked right now.` });
     }
   }
 

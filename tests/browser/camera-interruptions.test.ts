@@ -1,0 +1,159 @@
+/**
+ * What interrupts the camera at a door, in the real app with a fake camera: the guard switching away for a
+ * few seconds while a person stands there, the camera stopping by itself (a call or another app takes it),
+ * an unreadable file chosen while the camera watches, and a detector that keeps crashing. Each time the
+ * screen says what is going on, and nobody is counted twice or lost.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
+import { tallyOf, total, type Counts } from '../helpers/tally.ts';
+
+const status = 'mask-guard-app header > [role=status]';
+const problem = 'mask-guard-app .stage .problem';
+
+/**
+ * Hides or shows the page as a phone does when the guard switches apps. Headless Chromium keeps every page
+ * visible (neither another tab nor a minimized window changes it), so the page's visibility is overridden
+ * and the event the browser would fire is fired.
+ */
+async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((hide) => {
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => (hide ? 'hidden' : 'visible'),
+    });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hide });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+/** Tallies read every 200 ms for `ms`. */
+async function watchTally(page: Page, ms: number): Promise<Counts[]> {
+  const seen: Counts[] = [];
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    seen.push(await tallyOf(page));
+    await page.waitForTimeout(200);
+  }
+  return seen;
+}
+
+describe('the camera interrupted while one person stands at the door', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-interrupt-'));
+  let app: AppSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    // One masked person in view from the first frame for 40 s: whenever the camera (re)opens, they are there.
+    const video = join(dir, 'door.y4m');
+    await writeDoorVideo(video, ['15-photo.jpg'], {
+      ...DEFAULT_DOOR_VIDEO,
+      showSeconds: 40,
+      leadSeconds: 0,
+      gapSeconds: 1,
+    });
+    app = await launchApp({ fakeCameraY4m: video });
+    page = await app.context.newPage();
+    await page.goto(app.server.url);
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    // Counted once seen in enough frames (expect.poll is for tests, not hooks).
+    for (const end = Date.now() + 20_000; total(await tallyOf(page)) === 0 && Date.now() < end;)
+      await page.waitForTimeout(200);
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('does not count the person again after the guard switched away for 3 s', async () => {
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    await setHidden(page, true);
+    await expect
+      .poll(() => page.locator(status).textContent())
+      .toContain('Paused while MaskGuard is in the background');
+    await page.waitForTimeout(3000);
+    await setHidden(page, false);
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
+    // The same person is in view again; before, they were a new track and counted within about 2 s.
+    const seen = await watchTally(page, 8000);
+    expect(seen.map(total)).not.toContain(2);
+    expect(seen.at(-1)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+  }, 60_000);
+
+  it('says so when the camera stops by itself, keeps the tally, and resumes on "Start camera"', async () => {
+    // What the browser does when a call or another app takes the camera: the track ends.
+    await page.locator('mask-guard-app .stage > video').evaluate((video: HTMLVideoElement) => {
+      const track = (video.srcObject as MediaStream).getVideoTracks()[0]!;
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+    });
+    await expect.poll(() => page.locator(problem).textContent()).toContain('The camera stopped.');
+    expect(await page.locator(status).textContent()).toContain('Camera off');
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    await page.getByRole('button', { name: 'Start camera' }).click();
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.locator(problem).count()).toBe(0);
+  }, 60_000);
+
+  it('keeps watching when the guard chooses a file that is not a photo', async () => {
+    await page.locator('mask-guard-app input[type=file][name=photo]').setInputFiles({
+      name: 'broken.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from('this is not a JPEG'),
+    });
+    await expect
+      .poll(() => page.locator(problem).textContent())
+      .toContain('"broken.jpg" is not a readable photo.');
+    expect(await page.locator(status).textContent()).toContain('Watching the door');
+    // Still counting from the camera: its button offers a restart, and frames keep coming.
+    await expect(page.getByRole('button', { name: 'Restart camera' }).count()).resolves.toBe(1);
+    const frames = () =>
+      page.locator('mask-guard-app .stage > video').evaluate((v: HTMLVideoElement) => {
+        return v.getVideoPlaybackQuality().totalVideoFrames;
+      });
+    const before = await frames();
+    await expect.poll(frames, { timeout: 5000 }).toBeGreaterThan(before);
+  }, 60_000);
+
+  it('contacted no other host', () => {
+    expect(app.foreignRequests).toEqual([]);
+  });
+});
+
+describe('a detection worker that keeps crashing', () => {
+  let app: AppSession;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('stops and tells the guard to reload, instead of a screen that looks like it is watching', async () => {
+    app = await launchApp({ grantCamera: false });
+    const page = await app.context.newPage();
+    await page.goto(app.server.url);
+    // No camera here: the models load, then the camera fails to open.
+    await expect.poll(() => page.locator(status).textContent(), { timeout: 120_000 }).toContain('Camera off');
+    // Every detection worker, the first and each replacement, dies of an uncaught error in its global scope.
+    const crash = async (worker: { url(): string; evaluate(f: () => void): Promise<unknown> }) => {
+      if (!worker.url().includes('detection.worker')) return;
+      await worker
+        .evaluate(() => {
+          setTimeout(() => {
+            throw new Error('test: the detection worker crashed');
+          });
+        })
+        .catch(() => {}); // the worker may be gone before the evaluation returns
+    };
+    page.on('worker', (worker) => void crash(worker));
+    for (const worker of page.workers()) await crash(worker);
+    await expect
+      .poll(() => page.locator(problem).textContent(), { timeout: 120_000 })
+      .toContain('The detector keeps crashing. Reload the app.');
+    expect(await page.locator(problem).textContent()).toContain('MaskGuard cannot check faces.');
+    expect(await page.locator(status).textContent()).toContain('Stopped: faces are not being checked');
+  }, 180_000);
+});
