@@ -24,8 +24,10 @@ async function main(): Promise<void> {
     return;
   }
   const controller = new GuardController(new DetectionClient(), log);
-  // An update is applied without asking only when no shift is running (never in the middle of counting).
-  offline.canApplyWithoutAsking = () => log.currentShift() === undefined;
+  // An update (a reload) is applied without asking only when it loses nothing: no shift running (never in the
+  // middle of counting), every counted person on disk (a full disk keeps them in memory), nobody in view.
+  offline.canApplyWithoutAsking = () =>
+    log.currentShift() === undefined && log.status.state === 'saved' && controller.peopleInView === 0;
   // Ask once that the browser keep the shift log and the cached models when space runs low.
   void requestPersistence();
   app.views = createShiftViews(log, controller);
@@ -33,4 +35,34 @@ async function main(): Promise<void> {
   await controller.boot();
 }
 
-void main();
+/**
+ * Name of the Web Lock the counting page holds for as long as it is open. Two pages counting at once (the
+ * installed app and a browser tab, say) would each keep their own running shift in memory and write over
+ * the other's: one could go on counting into a shift the other ended. So only one page counts; another
+ * one waits, says why, and takes over when the first is closed.
+ */
+const COUNTING_LOCK = 'maskguard-counting';
+
+/** Runs `run` while this page holds the counting lock, held until the page closes. */
+function asTheOnlyCountingPage(run: () => Promise<void>): void {
+  const locks = navigator.locks as LockManager | undefined;
+  if (locks === undefined) {
+    void run();
+    return;
+  }
+  const holdForever = async () => {
+    if (app !== null) app.status = 'Starting…';
+    await run();
+    await new Promise<never>(() => {});
+  };
+  void locks.request(COUNTING_LOCK, { ifAvailable: true }, async (lock) => {
+    if (lock !== null) return holdForever();
+    if (app !== null) {
+      app.status =
+        'MaskGuard is already open in another tab or window. Close it there, and it starts here by itself.';
+    }
+    void locks.request(COUNTING_LOCK, holdForever);
+  });
+}
+
+asTheOnlyCountingPage(main);
