@@ -30,6 +30,14 @@ export class ShiftPanel extends LitElement {
   @property({ type: String }) door = '';
   /** The end-of-shift question is open (screen state only). */
   @state() private confirming = false;
+  /**
+   * Where focus goes once the end-of-shift question has opened or closed: the button focused before is
+   * removed from the page, which drops focus to the body, and a keyboard or switch user would start over
+   * from the top. Kept until focus has landed on an enabled button with no action running (and, after "Yes,
+   * end shift", until that action has run), because ending a shift first disables "End shift…" and then
+   * replaces it with "Start shift".
+   */
+  private focusAfter: { to: 'question' | 'end'; awaitingAction: boolean } | undefined;
 
   static override styles = [
     viewStyles,
@@ -53,7 +61,36 @@ export class ShiftPanel extends LitElement {
 
   override willUpdate(): void {
     // A question about a shift that has since ended (or was replaced) must not be answered for the next one.
-    if (this.state?.running === undefined) this.confirming = false;
+    if (this.state?.running === undefined && this.confirming) this.setConfirming(false);
+  }
+
+  /** Moves focus where {@link focusAfter} says, once the button is there and can take it. */
+  override updated(): void {
+    if (this.focusAfter === undefined) return;
+    const root = this.renderRoot as ShadowRoot;
+    if (this.state?.busy) this.focusAfter.awaitingAction = false;
+    const target =
+      this.focusAfter.to === 'question'
+        ? root.querySelector<HTMLButtonElement>('[role=alertdialog] button')
+        : (root.querySelector<HTMLButtonElement>('button[name=end]') ??
+          root.querySelector<HTMLButtonElement>('button[name=start]'));
+    const active = root.activeElement as HTMLButtonElement | null;
+    // Focus is only taken back from nowhere (the body) or from a button of ours that has been disabled: a
+    // guard who has moved on to another control, here or elsewhere, keeps it.
+    const dropped =
+      active === null
+        ? document.activeElement === null || document.activeElement === document.body
+        : active.disabled;
+    if (active !== target && !dropped) {
+      this.focusAfter = undefined;
+      return;
+    }
+    // Not there yet (a disabled button cannot take focus): try again at the next update.
+    if (target === null || target.disabled) return;
+    if (active !== target) target.focus();
+    if (root.activeElement === target && !this.state?.busy && !this.focusAfter.awaitingAction) {
+      this.focusAfter = undefined;
+    }
   }
 
   override render() {
@@ -91,7 +128,7 @@ export class ShiftPanel extends LitElement {
     </p>`;
     if (!this.confirming) {
       return html`${line}
-        <button class="danger" name="end" ?disabled=${s.busy} @click=${() => (this.confirming = true)}>
+        <button class="danger" name="end" ?disabled=${s.busy} @click=${() => this.setConfirming(true)}>
           End shift…
         </button>`;
     }
@@ -102,7 +139,7 @@ export class ShiftPanel extends LitElement {
           ${this.tally.total} people counted. If the camera counts someone afterwards, a new shift starts.
         </p>
         <div class="row">
-          <button name="cancel-end" @click=${() => (this.confirming = false)}>Keep counting</button>
+          <button name="cancel-end" @click=${() => this.setConfirming(false)}>Keep counting</button>
           <button class="danger" name="confirm-end" ?disabled=${s.busy} @click=${this.confirmEnd}>
             Yes, end shift
           </button>
@@ -152,8 +189,17 @@ export class ShiftPanel extends LitElement {
   }
 
   private confirmEnd(): void {
-    this.confirming = false;
+    this.setConfirming(false, true);
     this.fire('end-shift');
+  }
+
+  /**
+   * Opens or closes the end-of-shift question, and has {@link updated} move focus into it or back out;
+   * `awaitingAction` when closing starts an action whose end decides which button stands in its place.
+   */
+  private setConfirming(open: boolean, awaitingAction = false): void {
+    this.confirming = open;
+    this.focusAfter = { to: open ? 'question' : 'end', awaitingAction };
   }
 
   private fire(type: string, detail?: unknown): void {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { focused } from '../helpers/focus.ts';
 
 describe('app shell', () => {
   let app: AppSession;
@@ -19,5 +20,28 @@ describe('app shell', () => {
     expect((await page.locator('mask-guard-app header > [role=status]').textContent())?.trim()).not.toBe('');
     expect(errors).toEqual([]);
     expect(app.foreignRequests).toEqual([]);
+    // One counting page at a time (src/main.ts): the next test opens its own.
+    await page.close();
+  });
+
+  it('reaches "Check a photo or video" with Tab, as a button, and opens the file chooser with Enter', async () => {
+    const page = await app.context.newPage();
+    await page.goto(app.server.url);
+    const range = page.locator('mask-guard-app guard-controls select');
+    await range.waitFor({ timeout: 60_000 });
+    // Announced once, as a button (the file input behind it is not a second stop).
+    expect(await page.getByRole('button', { name: 'Check a photo or video', exact: true }).count()).toBe(1);
+    // From the control before it, Tab moves on to it, as a keyboard or switch user would.
+    await range.focus();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({ tag: 'button', text: 'Check a photo or video' });
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser', { timeout: 10_000 }),
+      page.keyboard.press('Enter'),
+    ]);
+    expect(await chooser.element().getAttribute('name')).toBe('photo');
+    expect(await chooser.element().getAttribute('accept')).toBe('image/*,video/*');
+    expect(chooser.isMultiple()).toBe(false);
+    await page.close();
   });
 });

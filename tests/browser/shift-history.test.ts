@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../src/shared/csv.ts';
+import { focused } from '../helpers/focus.ts';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
 import { tallyOf } from '../helpers/tally.ts';
 
@@ -144,18 +145,37 @@ describe('shift panel, history and settings', () => {
     expect(await page.locator(`${history} event-list tbody tr`).count()).toBe(4);
   });
 
+  it('moves focus into the end-of-shift question and back to "End shift…", for keyboard users', async () => {
+    await showTab(page, 'shift');
+    const end = page.locator(`${panel} button[name=end]`);
+    const dialog = page.locator(`${panel} [role=alertdialog]`);
+    await end.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'cancel-end', inDialog: true });
+    // Enter answers on the focused "Keep counting": the question closes and focus is back where it opened.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'end', inDialog: false });
+    expect(await page.locator(`${panel} [data-shift]`).count()).toBe(1);
+  });
+
   it('ends the shift only after the guard confirms in the page', async () => {
     await showTab(page, 'shift');
     await page.locator(`${panel} button[name=end]`).click();
     const dialog = page.locator(`${panel} [role=alertdialog]`);
     await dialog.waitFor();
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'cancel-end', inDialog: true });
     await dialog.locator('button[name=cancel-end]').click();
     await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'end', inDialog: false });
     expect(await page.locator(`${panel} [data-shift]`).count()).toBe(1);
     await page.locator(`${panel} button[name=end]`).click();
     await dialog.locator('button[name=confirm-end]').click();
     await page.locator(`${panel} input[name=door]`).waitFor();
     expect(await page.locator(`${panel} [data-shift]`).count()).toBe(0);
+    // "Start shift" stands where "End shift…" was; focus goes to it once the shift has ended.
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'start', inDialog: false });
     await showTab(page, 'history');
     const options = await page
       .locator(`${history} select[name=shift] option[value]:not([value=""])`)
