@@ -1,3 +1,4 @@
+import type { FileChooser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
 import { focused } from '../helpers/focus.ts';
@@ -26,6 +27,10 @@ describe('app shell', () => {
 
   it('reaches "Check a photo or video" with Tab, as a button, and opens the file chooser with Enter', async () => {
     const page = await app.context.newPage();
+    // Listen before anything can open a chooser: Playwright turns on file-chooser interception when the first
+    // listener is added, asynchronously, so a listener added together with the key press can miss it.
+    const choosers: FileChooser[] = [];
+    page.on('filechooser', (chooser) => choosers.push(chooser));
     await page.goto(app.server.url);
     const range = page.locator('mask-guard-app guard-controls select');
     await range.waitFor({ timeout: 60_000 });
@@ -35,10 +40,9 @@ describe('app shell', () => {
     await range.focus();
     await page.keyboard.press('Tab');
     expect(await focused(page)).toMatchObject({ tag: 'button', text: 'Check a photo or video' });
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser', { timeout: 10_000 }),
-      page.keyboard.press('Enter'),
-    ]);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => choosers.length, { timeout: 10_000 }).toBe(1);
+    const chooser = choosers[0]!;
     expect(await chooser.element().getAttribute('name')).toBe('photo');
     expect(await chooser.element().getAttribute('accept')).toBe('image/*,video/*');
     expect(chooser.isMultiple()).toBe(false);
