@@ -1,17 +1,27 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { PersonEvent } from '../storage/index.ts';
 import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
 
 /**
  * The counted people of a shift or day as a table: time, decision, confidence, frames, time in view, who
- * counted them (camera or guard) and, after a correction, the first decision. Each row carries its values as
- * data attributes, for tests.
+ * counted them (camera or guard), after a correction the first decision, and the kept picture of an
+ * unmasked person (a column shown only when one is listed, next to the decision so that a narrow screen
+ * shows it without scrolling). Each row carries its values as data attributes,
+ * for tests.
+ *
+ * The element makes the pictures' object URLs itself because only it knows when they stop being shown: each
+ * URL holds its Blob in memory until revoked, so it revokes them whenever the list changes and when it
+ * leaves the page (then makes them again if it comes back).
  */
 @customElement('event-list')
 export class EventList extends LitElement {
   /** The people to list, in the order to show them. */
   @property({ attribute: false }) events: PersonEvent[] = [];
+  /** Kept pictures of unmasked people, by event id. */
+  @property({ attribute: false }) pictures: ReadonlyMap<string, Blob> = new Map();
+  /** The object URL of each picture shown, by event id, with the Blob it was made from. */
+  private urls = new Map<string, { blob: Blob; url: string }>();
 
   static override styles = css`
     :host {
@@ -38,15 +48,58 @@ export class EventList extends LitElement {
       color: #ff8a80;
       font-weight: 700;
     }
+    td.picture {
+      padding: 4px 10px;
+    }
+    td.picture img {
+      display: block;
+      height: 56px;
+      width: auto;
+      border-radius: 4px;
+    }
   `;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Back in the page after disconnectedCallback revoked the URLs: render again to make new ones.
+    if (this.hasUpdated) this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.keepUrls(new Map());
+  }
+
+  /** Before each render: a URL per picture now listed (an unchanged Blob keeps its URL), the rest revoked. */
+  override willUpdate(): void {
+    const wanted = new Map<string, Blob>();
+    // Out of the page, no URL is made: nothing would revoke it if the element is never connected again.
+    for (const event of this.isConnected ? this.events : []) {
+      const blob = this.pictures.get(event.id);
+      if (blob) wanted.set(event.id, blob);
+    }
+    this.keepUrls(wanted);
+  }
+
+  private keepUrls(wanted: ReadonlyMap<string, Blob>): void {
+    const next = new Map<string, { blob: Blob; url: string }>();
+    for (const [id, blob] of wanted) {
+      const old = this.urls.get(id);
+      next.set(id, old?.blob === blob ? old : { blob, url: URL.createObjectURL(blob) });
+    }
+    for (const [id, entry] of this.urls) if (next.get(id) !== entry) URL.revokeObjectURL(entry.url);
+    this.urls = next;
+  }
 
   override render() {
     if (this.events.length === 0) return html`<p>No people in this list.</p>`;
+    const withPictures = this.urls.size > 0;
     return html`<table aria-label="Counted people">
       <thead>
         <tr>
           <th scope="col">Time</th>
           <th scope="col">Decision</th>
+          ${withPictures ? html`<th scope="col">Picture</th>` : nothing}
           <th scope="col" class="number">Confidence</th>
           <th scope="col" class="number">Frames</th>
           <th scope="col" class="number">In view</th>
@@ -65,6 +118,7 @@ export class EventList extends LitElement {
             >
               <td>${formatTimeSeconds(e.time)}</td>
               <td>${DECISION_TEXT[e.decision]}</td>
+              ${withPictures ? html`<td class="picture">${this.renderPicture(e)}</td>` : nothing}
               <td class="number">
                 ${e.averageConfidence === null ? '–' : `${Math.round(100 * e.averageConfidence)}%`}
               </td>
@@ -76,6 +130,12 @@ export class EventList extends LitElement {
         )}
       </tbody>
     </table>`;
+  }
+
+  private renderPicture(e: PersonEvent) {
+    const url = this.urls.get(e.id)?.url;
+    if (url === undefined) return nothing;
+    return html`<img src=${url} alt="Face of the unmasked person counted at ${formatTimeSeconds(e.time)}" />`;
   }
 }
 

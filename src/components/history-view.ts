@@ -16,8 +16,8 @@ function shiftLabel(shift: Shift): string {
 
 /**
  * The history: pick a shift (newest first) or a day, then see its per-hour chart, totals and compliance, the
- * list of people, and export it as CSV. It renders {@link HistoryState}; reading the log and writing the file
- * are in src/pipeline/shift-history.ts.
+ * list of people (with the kept pictures of unmasked people), and export it as CSV (never with pictures).
+ * It renders {@link HistoryState}; reading the log and writing the file are in src/pipeline/shift-history.ts.
  *
  * @fires choose-shift - CustomEvent<string> (a shift id)
  * @fires choose-day - CustomEvent<string> (`YYYY-MM-DD`)
@@ -103,7 +103,7 @@ export class HistoryView extends LitElement {
       </div>
       ${s.message === undefined ? nothing : html`<p class="message" role="alert">${s.message}</p>`}
       <h3>People</h3>
-      <event-list .events=${s.events}></event-list>`;
+      <event-list .events=${s.events} .pictures=${s.pictures}></event-list>`;
   }
 
   private onShift(e: Event): void {

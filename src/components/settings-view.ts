@@ -7,7 +7,7 @@ import { viewStyles } from './view-styles.ts';
 /**
  * Settings: whether the browser keeps MaskGuard's data (and a button to ask), how much is stored, whether
  * every count is saved (with "Retry now" when some wait in memory), how long shifts are kept, and the opt-in
- * for pictures of unmasked people. It renders {@link SettingsState}; the work is in
+ * for pictures of unmasked people with how many are stored. It renders {@link SettingsState}; the work is in
  * src/pipeline/storage-settings.ts.
  *
  * @fires ask-persistence - Event
@@ -78,11 +78,24 @@ export class SettingsView extends LitElement {
         />
         Keep a small picture of each person counted without a mask
       </label>
+      ${this.renderPictureCount(s)}
       <p class="hint">
         Off unless you turn it on. Only people without a mask, as a small, size-limited picture, kept on this
-        phone with their shift and deleted with it. Nothing is ever sent anywhere.
+        phone with their shift and deleted with it. You see them in History. Turning this off deletes them
+        all. Nothing is ever sent anywhere.
       </p>
       ${s.message === undefined ? nothing : html`<p class="message" role="status">${s.message}</p>`}`;
+  }
+
+  /** How many pictures are stored: while the opt-in is on, or while some remain after it was turned off. */
+  private renderPictureCount(s: SettingsState) {
+    const n = s.storedPictures;
+    if (n === undefined || (!s.keepThumbnails && n === 0)) return nothing;
+    const text =
+      n === 0
+        ? 'No pictures stored yet.'
+        : `${n} picture${n === 1 ? ' is' : 's are'}${s.keepThumbnails ? '' : ' still'} stored on this phone.`;
+    return html`<p data-pictures=${n}>${text}</p>`;
   }
 
   private renderPersistence(s: SettingsState) {

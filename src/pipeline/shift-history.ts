@@ -1,7 +1,8 @@
 /**
  * The history view's data: the list of shifts, the chosen shift or day, and for it the per-hour counts,
- * totals, events and the CSV export. Everything is derived from one read of the chosen events, so the chart,
- * the totals, the list and the file can never disagree with one another.
+ * totals, events (with the kept pictures of unmasked people) and the CSV export. Everything is derived from
+ * one read of the chosen events, so the chart, the totals, the list and the file can never disagree with one
+ * another.
  *
  * @fires change - whenever `state` is replaced
  */
@@ -24,6 +25,11 @@ export interface HistoryState {
   hours: HourBucket[];
   /** The chosen events, oldest first. */
   events: PersonEvent[];
+  /**
+   * The kept pictures of the chosen unmasked people, by event id (only while the guard opted in; never in
+   * the CSV). The list element makes and revokes their object URLs, since it knows when it leaves the page.
+   */
+  pictures: ReadonlyMap<string, Blob>;
   /** A problem reading the log or writing the file, in the guard's words. */
   message: string | undefined;
 }
@@ -36,9 +42,12 @@ export class ShiftHistory extends EventTarget {
     tally: EMPTY_TALLY,
     hours: [],
     events: [],
+    pictures: new Map(),
     message: undefined,
   };
   private seenTally: unknown;
+  /** Bumped when every picture was deleted, so a read that began before that does not bring one back. */
+  private picturesGeneration = 0;
 
   constructor(
     private readonly log: ShiftLog,
@@ -52,6 +61,11 @@ export class ShiftHistory extends EventTarget {
       this.seenTally = controller.state.tally;
       if (this.current.scope !== undefined) void this.refresh();
     });
+    // The guard turned pictures off: forget them now, not at the next read, so none is shown again.
+    log.addEventListener('thumbnails-deleted', () => {
+      this.picturesGeneration++;
+      this.update({ pictures: new Map() });
+    });
   }
 
   /** The current state; a new object after every change. */
@@ -62,13 +76,18 @@ export class ShiftHistory extends EventTarget {
   /** Re-reads the shifts and the chosen scope; with nothing chosen, picks the newest shift. */
   async refresh(): Promise<void> {
     try {
+      const generation = this.picturesGeneration;
       const shifts = await this.log.shifts();
       const scope = this.current.scope ?? (shifts[0] && { kind: 'shift', shiftId: shifts[0].id });
       const events = scope === undefined ? [] : await this.eventsOf(scope);
+      // A picture that cannot be read is no reason to hide the people: they are listed without it.
+      const read = await this.log.thumbnailsOf(events).catch(() => new Map<string, Blob>());
+      const pictures = generation === this.picturesGeneration ? read : new Map<string, Blob>();
       this.update({
         shifts,
         scope,
         events,
+        pictures,
         tally: tallyDecisions(events),
         hours: hourlyOf(events),
         message: undefined,

@@ -1,7 +1,7 @@
 /**
  * The settings view's data and actions: persistent storage (ask, and show the answer), the storage estimate,
- * retention (saved in the shift log, pruning at once), the thumbnail opt-in, and the write queue's status
- * with a retry.
+ * retention (saved in the shift log, pruning at once), the thumbnail opt-in with the number of pictures
+ * stored (turning it off deletes them at once), and the write queue's status with a retry.
  *
  * @fires change - whenever `state` is replaced
  */
@@ -25,6 +25,8 @@ export interface SettingsState {
   estimate: StorageEstimateBytes | undefined;
   retentionDays: number;
   keepThumbnails: boolean;
+  /** Pictures of unmasked people stored on this phone; undefined until read, or if they cannot be counted. */
+  storedPictures: number | undefined;
   /** The shift log's write status (pending people, quota message). */
   storage: StorageStatus;
   /** The result of the last change, in the guard's words. */
@@ -44,6 +46,7 @@ export class StorageSettings extends EventTarget {
       estimate: undefined,
       retentionDays: log.getSetting('retentionDays'),
       keepThumbnails: log.getSetting('keepThumbnails'),
+      storedPictures: undefined,
       storage: log.status,
       message: undefined,
       busy: false,
@@ -56,10 +59,14 @@ export class StorageSettings extends EventTarget {
     return this.current;
   }
 
-  /** Re-reads persistence and the estimate (they change as the app stores things). */
+  /** Re-reads persistence, the estimate and the number of pictures (they change as the app stores things). */
   async refresh(): Promise<void> {
-    const [persisted, estimate] = await Promise.all([isPersisted(), storageEstimate()]);
-    this.update({ persisted, estimate, storage: this.log.status });
+    const [persisted, estimate, storedPictures] = await Promise.all([
+      isPersisted(),
+      storageEstimate(),
+      this.countPictures(),
+    ]);
+    this.update({ persisted, estimate, storedPictures, storage: this.log.status });
   }
 
   /** Asks the browser to keep this origin's data; call from a tap (Firefox shows a prompt). */
@@ -85,12 +92,31 @@ export class StorageSettings extends EventTarget {
     });
   }
 
-  /** Turns the thumbnail opt-in on or off (it affects people counted from now on). */
+  /**
+   * Turns the thumbnail opt-in on (for people counted from now on) or off. Off also deletes every stored
+   * picture at once: the guard turned it off to have no face images kept, not only no new ones.
+   */
   async setKeepThumbnails(on: boolean): Promise<void> {
     await this.change(async () => {
       await this.log.setSetting('keepThumbnails', on);
       this.update({ keepThumbnails: on });
-      return on ? 'Pictures of people without a mask will be kept.' : 'No pictures will be kept.';
+      if (on) {
+        this.update({ storedPictures: await this.countPictures() });
+        return 'Pictures of people without a mask will be kept.';
+      }
+      let deleted: number;
+      try {
+        deleted = await this.log.deleteThumbnails();
+      } catch (error) {
+        // The setting is saved (no new pictures); the shift log retries the deletion when it next opens.
+        this.update({ storedPictures: await this.countPictures() });
+        return (
+          `Pictures off, but the stored pictures could not be deleted (${describeError(error)}). ` +
+          'MaskGuard tries again when it next starts.'
+        );
+      }
+      this.update({ storedPictures: 0 });
+      return picturesOffMessage(deleted);
     });
   }
 
@@ -111,13 +137,28 @@ export class StorageSettings extends EventTarget {
       message = await action();
     } catch (error) {
       // setSetting rejects when the value could not be stored: the old value stays in effect.
-      message = `Not saved (${error instanceof Error ? error.message : String(error)}).`;
+      message = `Not saved (${describeError(error)}).`;
     }
     this.update({ busy: false, message });
+  }
+
+  /** The stored pictures, or undefined if they cannot be counted (a count is no reason to fail a change). */
+  private countPictures(): Promise<number | undefined> {
+    return this.log.thumbnailCount().catch(() => undefined);
   }
 
   private update(change: Partial<SettingsState>): void {
     this.current = { ...this.current, ...change };
     this.dispatchEvent(new Event('change'));
   }
+}
+
+/** What the guard reads after turning pictures off, `deleted` being the number of stored pictures deleted. */
+export function picturesOffMessage(deleted: number): string {
+  if (deleted === 0) return 'Pictures off: no pictures were stored.';
+  return `Pictures off: ${deleted} stored picture${deleted === 1 ? '' : 's'} deleted.`;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -15,7 +15,7 @@ import {
 } from './schema.js';
 import { readSettings, writeSetting } from './settings.js';
 import { DAY_MS, pruneEndedBefore } from './retention.js';
-import { mayKeepThumbnail, storedThumbnailBytes } from './thumbnails.js';
+import { deleteAllThumbnails, mayKeepThumbnail, readThumbnails, storedThumbnailBytes } from './thumbnails.js';
 import { tallyDecisions, type Tally } from '../shared/tracking/tally.js';
 import { dayRange, hourlyOf, type HourBucket } from './hourly.js';
 import { WriteQueue, type StorageStatus } from './write-queue.js';
@@ -56,6 +56,7 @@ export type TallyScope = { shiftId: string } | { day: number };
  * every `retryMs`, and on {@link ShiftLog.retry}.
  *
  * @fires status - an `Event` whenever {@link ShiftLog.status} changes.
+ * @fires thumbnails-deleted - an `Event` after {@link ShiftLog.deleteThumbnails} deleted them all.
  */
 export class ShiftLog extends EventTarget {
   private readonly queue: WriteQueue;
@@ -100,6 +101,11 @@ export class ShiftLog extends EventTarget {
     log.running = latest.reverse().find((shift) => shift.end === undefined);
     // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
     if (options.pruneOnOpen ?? true) await log.prune().catch(() => 0);
+    // With the opt-in off no picture may stay: one can if the page closed between turning it off and the
+    // deletion, or the deletion failed. Same reasoning as the prune: a failure must not stop the counting.
+    if (!settings.keepThumbnails && (await db.count('thumbnails').catch(() => 0)) > 0) {
+      await log.deleteThumbnails().catch(() => 0);
+    }
     return log;
   }
 
@@ -151,7 +157,10 @@ export class ShiftLog extends EventTarget {
       timeInViewMs: person.timeInViewMs,
       source: 'auto',
     };
-    const thumbnail = await this.acceptThumbnail(event.decision, person.thumbnail);
+    const accepted = await this.acceptThumbnail(event.decision, person.thumbnail);
+    // Checked again after the await: the opt-in may have been turned off (and every picture deleted) since.
+    // From here to the queue there is no await, so a picture is either queued before the deletion or never.
+    const thumbnail = this.settings.keepThumbnails ? accepted : undefined;
     if (thumbnail) event.thumbnailId = event.id;
     await this.queue.save({ kind: 'event', event, thumbnail });
     return event;
@@ -234,6 +243,39 @@ export class ShiftLog extends EventTarget {
   /** The kept thumbnail of an event, if any. */
   async thumbnail(eventId: string): Promise<Blob | undefined> {
     return (await this.db.get('thumbnails', eventId))?.blob;
+  }
+
+  /**
+   * The kept thumbnails of those of `events` that refer to one, by event id, read in one transaction. A
+   * picture still queued in memory (its write failed) is not included: only what is on disk.
+   */
+  async thumbnailsOf(events: readonly PersonEvent[]): Promise<Map<string, Blob>> {
+    const ids = events.flatMap((event) => (event.thumbnailId === undefined ? [] : [event.thumbnailId]));
+    return readThumbnails(this.db, ids);
+  }
+
+  /** How many thumbnails are stored on disk: a count of the store, no picture is read. */
+  async thumbnailCount(): Promise<number> {
+    return this.queue.serial(() => this.db.count('thumbnails'));
+  }
+
+  /**
+   * Deletes every stored thumbnail and removes `thumbnailId` from the events that referred to them, in one
+   * transaction; the events keep every other field, so no tally changes. Pictures queued in memory are
+   * dropped too, so none reaches the disk later. Resolves to the number deleted from disk; rejects if the
+   * transaction failed (then nothing was deleted, and the queue is untouched).
+   */
+  async deleteThumbnails(): Promise<number> {
+    const deleted = await this.queue.serial(async () => {
+      const count = await deleteAllThumbnails(this.db);
+      // A queued event may still name a picture that was on disk: drop the reference with the blobs.
+      this.queue.pending.dropThumbnails();
+      // Exact, unlike after a prune: writes run only inside `serial`, so none landed since the deletion.
+      this.storedThumbnailBytes = 0;
+      return count;
+    });
+    this.dispatchEvent(new Event('thumbnails-deleted'));
+    return deleted;
   }
 
   /** The current value of a setting. */

@@ -103,6 +103,12 @@ describe('toCsv', () => {
     ).toEqual([`'=HYPERLINK("http://x","y")`, "'+1", "'-2+3", "'@SUM(A1)", "'\tTab", 'A=B', 'Door -1']);
   });
 
+  it('writes nothing of a kept picture: a person with one gives the same row as without', () => {
+    const withPicture = { ...auto, thumbnailId: auto.id }; // a storage PersonEvent with a thumbnail
+    const shifts = [{ id: 's1', door: 'North' }];
+    expect(toCsv(shifts, [withPicture])).toBe(toCsv(shifts, [auto]));
+  });
+
   it('leaves the door empty for an event whose shift is unknown', () => {
     expect(parseCsv(toCsv([], [auto]))[1]![1]).toBe('');
   });

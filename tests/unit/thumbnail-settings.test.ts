@@ -1,0 +1,115 @@
+/**
+ * The page side of the thumbnail opt-in, over a real ShiftLog (fake-indexeddb): the settings model says how
+ * many pictures are stored and how many turning the opt-in off deleted, and the history model hands the
+ * pictures of the listed people to the view and forgets them the moment they are deleted. Each test opens a
+ * fresh database and deletes it afterwards.
+ */
+// StorageSettings imports the service-worker module, which reads Vite's `import.meta.env`.
+/// <reference types="vite/client" />
+import 'fake-indexeddb/auto';
+import { deleteDB } from 'idb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ShiftLog, type CountedPerson, type Decision } from '../../src/storage/index.ts';
+import { StorageSettings, picturesOffMessage } from '../../src/pipeline/storage-settings.ts';
+import { ShiftHistory } from '../../src/pipeline/shift-history.ts';
+import type { GuardController } from '../../src/pipeline/guard-controller.ts';
+
+// The service-worker module needs a browser's `navigator` when imported; these tests need none of it.
+vi.mock('../../src/offline/index.ts', () => ({
+  isPersisted: async () => undefined,
+  requestPersistence: async () => undefined,
+  storageEstimate: async () => undefined,
+}));
+
+let name: string;
+let log: ShiftLog;
+
+const person = (decision: Decision): CountedPerson => ({
+  decision,
+  averageConfidence: 0.9,
+  framesSeen: 20,
+  timeInViewMs: 1500,
+  thumbnail: new Blob([new Uint8Array(3000)], { type: 'image/jpeg' }),
+});
+
+/** The history model follows the controller's tally; a tally that never changes is enough here. */
+function idleController(): GuardController {
+  return Object.assign(new EventTarget(), { state: { tally: {} } }) as unknown as GuardController;
+}
+
+beforeEach(async () => {
+  name = `thumbnail-settings-${crypto.randomUUID()}`;
+  log = await ShiftLog.open({ name });
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  log.close();
+  await deleteDB(name);
+});
+
+describe('the thumbnail opt-in in settings', () => {
+  it('counts the stored pictures while on, and turning it off deletes them and says how many', async () => {
+    const settings = new StorageSettings(log);
+    await settings.setKeepThumbnails(true);
+    expect(settings.state).toMatchObject({
+      keepThumbnails: true,
+      storedPictures: 0,
+      message: 'Pictures of people without a mask will be kept.',
+    });
+    await log.startShift('North');
+    for (const decision of ['without_mask', 'with_mask', 'without_mask', 'without_mask'] as const) {
+      await log.recordPerson(person(decision));
+    }
+    await settings.refresh();
+    expect(settings.state.storedPictures).toBe(3);
+
+    await settings.setKeepThumbnails(false);
+    expect(settings.state).toMatchObject({
+      keepThumbnails: false,
+      storedPictures: 0,
+      busy: false,
+      message: 'Pictures off: 3 stored pictures deleted.',
+    });
+    expect(await log.thumbnailCount()).toBe(0);
+    expect(log.getSetting('keepThumbnails')).toBe(false);
+
+    await settings.setKeepThumbnails(false);
+    expect(settings.state.message).toBe('Pictures off: no pictures were stored.');
+    expect(picturesOffMessage(1)).toBe('Pictures off: 1 stored picture deleted.');
+  });
+
+  it('says when the pictures could not be deleted, with the opt-in off all the same', async () => {
+    const settings = new StorageSettings(log);
+    await settings.setKeepThumbnails(true);
+    await log.startShift('North');
+    await log.recordPerson(person('without_mask'));
+    vi.spyOn(log, 'deleteThumbnails').mockRejectedValue(new Error('disk error'));
+    await settings.setKeepThumbnails(false);
+    expect(settings.state).toMatchObject({ keepThumbnails: false, storedPictures: 1 });
+    expect(settings.state.message).toContain('could not be deleted (disk error)');
+    expect(log.getSetting('keepThumbnails')).toBe(false);
+  });
+});
+
+describe('pictures in the history', () => {
+  it('hands over the pictures of the listed people and forgets them when they are deleted', async () => {
+    await log.setSetting('keepThumbnails', true);
+    await log.startShift('North');
+    const unmasked = await log.recordPerson(person('without_mask'));
+    await log.recordPerson(person('with_mask'));
+    const history = new ShiftHistory(log, idleController());
+    await history.refresh();
+    expect(history.state.events).toHaveLength(2);
+    expect([...history.state.pictures.keys()]).toEqual([unmasked.id]);
+    expect(history.state.pictures.get(unmasked.id)?.size).toBe(3000);
+
+    const settings = new StorageSettings(log);
+    await settings.setKeepThumbnails(false);
+    // Gone before the history reads the log again: a view shown now has no picture to show.
+    expect(history.state.pictures.size).toBe(0);
+    await history.refresh();
+    expect(history.state.pictures.size).toBe(0);
+    expect(history.state.events.map((e) => e.thumbnailId)).toEqual([undefined, undefined]);
+  });
+});
