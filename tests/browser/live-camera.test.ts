@@ -190,7 +190,7 @@ describe('live screen with a fake camera', () => {
     },
   );
 
-  it('reports labels and tally by class against the annotations', () => {
+  it('reports labels and tally by class against the annotations; most people labelled right', () => {
     // People are counted in the order they appear, so when all were counted the i-th is the i-th shown.
     const inOrder = counted.length === appearances.length;
     const rows = appearances.map((person, i) => {
@@ -205,8 +205,15 @@ describe('live screen with a fake camera', () => {
         `tally ${JSON.stringify(observations.at(-1)!.tally)}, people shown ${JSON.stringify(expected())}`,
       ].join('\n'),
     );
-    expect(rows).toHaveLength(people.length);
-    // The history lists the same people the tally counts.
+    // Most people labelled as annotated by most of their boxes: a floor under the 11 of 12 measured with the
+    // shipped classifier, so that a worse model or crop fails here; the acceptance check above asks for all.
+    const labelledRight = appearances.filter((person) => {
+      const seen = boxesOn(person);
+      return seen.filter((f) => f.label === person.label).length > seen.length / 2;
+    });
+    expect(labelledRight.length, rows.join('\n')).toBeGreaterThanOrEqual(people.length - 2);
+    // The history lists every person counted, and the same people the tally counts.
+    expect(counted).toHaveLength(people.length);
     const tally = observations.at(-1)!.tally;
     expect(counted.map((c) => c.decision).sort()).toEqual(
       [
