@@ -63,6 +63,13 @@ export class MaskGuardApp extends LitElement {
       flex-direction: column;
       height: 100%;
     }
+    .storage-warning {
+      margin: 0;
+      padding: 6px 12px;
+      background: #5a3d00;
+      color: #fff3d6;
+      font-weight: 600;
+    }
     header {
       padding: 8px 12px;
       display: flex;
@@ -239,7 +246,20 @@ export class MaskGuardApp extends LitElement {
   /** The live screen's tally and buttons (the stage above is always in the page). */
   private renderLive(c: GuardController) {
     const s = c.state;
-    return html`<tally-board .tally=${s.tally}></tally-board>
+    // Counting goes on from memory when the phone cannot save (full storage): the guard must know, not only
+    // the Settings sheet. Kept quiet otherwise.
+    const storageWarning =
+      s.storage.state === 'pending'
+        ? html`<p class="storage-warning" role="alert">
+            ${s.storage.message}.
+            ${
+              s.storage.cause === 'quota'
+                ? 'Free some space on the phone, or keep shifts for fewer days (Settings); counting goes on.'
+                : 'Counting goes on; keep MaskGuard open until this goes away.'
+            }
+          </p>`
+        : '';
+    return html`${storageWarning}<tally-board .tally=${s.tally}></tally-board>
       <guard-controls
         .preferences=${s.preferences}
         ?cameraOn=${s.source === 'camera'}

@@ -15,7 +15,7 @@ import {
 import type { Box } from '../shared/geometry.ts';
 import type { DetectionRange, ErrorMessage, FaceResult, StageTimings } from '../shared/protocol.ts';
 import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
-import type { ShiftLog } from '../storage/index.ts';
+import type { ShiftLog, StorageStatus } from '../storage/index.ts';
 import { UnmaskedAlarm } from './alerts.ts';
 import {
   closeCamera,
@@ -84,6 +84,8 @@ export interface GuardState {
   photoUrl?: string;
   frame?: LiveFrame;
   tally: Tally;
+  /** Whether every counted person is on disk; when not (e.g. the phone is full), the live screen says so. */
+  storage: StorageStatus;
   alert?: PersonAlert;
   preferences: Preferences;
   /** A problem with a chosen file; the app keeps working. */
@@ -133,6 +135,7 @@ export class GuardController extends EventTarget {
       source: 'none',
       camera: { torchAvailable: false, torchOn: false },
       tally: EMPTY_TALLY,
+      storage: log.status,
       preferences,
     };
     client.setRange(preferences.range);
@@ -151,7 +154,10 @@ export class GuardController extends EventTarget {
       if (this.state.status === RESTARTING) this.update({ status: this.statusBeforeRestart ?? 'Ready' });
     });
     client.addEventListener('error', (event) => this.onDetectorError((event as CustomEvent).detail));
-    log.addEventListener('status', () => void this.refreshTally());
+    log.addEventListener('status', () => {
+      this.update({ storage: log.status });
+      void this.refreshTally();
+    });
     document.addEventListener('visibilitychange', () => void this.onVisibilityChange());
     // The page is being unloaded or frozen (the OS may then discard it without another event): count
     // everyone seen long enough now.

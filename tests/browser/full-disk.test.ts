@@ -1,0 +1,99 @@
+/**
+ * A full phone in the real app: the person counted while nothing can be saved stays in the tally (kept in
+ * memory), the live screen says so (not only the Settings sheet), and once space is back the person is
+ * written to disk, once, and the warning goes away.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DB_NAME } from '../../src/storage/schema.ts';
+import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
+import { tallyOf } from '../helpers/tally.ts';
+
+const warning = 'mask-guard-app .storage-warning';
+
+/**
+ * While `globalThis.__diskFull` is true, every IndexedDB write fails the way a full disk makes it fail
+ * (a QuotaExceededError). Installed before the app's own code runs.
+ */
+const DISK_SWITCH = `(() => {
+  for (const method of ['put', 'add']) {
+    const original = IDBObjectStore.prototype[method];
+    IDBObjectStore.prototype[method] = function (...args) {
+      if (globalThis.__diskFull) throw new DOMException('test: the disk is full', 'QuotaExceededError');
+      return original.apply(this, args);
+    };
+  }
+})();`;
+
+/** Person records on disk, read straight from the app's database. */
+function eventsOnDisk(page: Page): Promise<number> {
+  return page.evaluate(
+    (name) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const count = db.transaction('events').objectStore('events').count();
+          count.onsuccess = () => {
+            resolve(count.result);
+            db.close();
+          };
+          count.onerror = () => reject(count.error);
+        };
+      }),
+    DB_NAME,
+  );
+}
+
+describe('the phone runs out of storage while a person is counted', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-full-'));
+  let app: AppSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    // One masked person, in view from 4 s after the camera starts, for a long time.
+    const video = join(dir, 'door.y4m');
+    await writeDoorVideo(video, ['15-photo.jpg'], {
+      ...DEFAULT_DOOR_VIDEO,
+      leadSeconds: 4,
+      showSeconds: 60,
+      gapSeconds: 1,
+    });
+    app = await launchApp({ fakeCameraY4m: video });
+    await app.context.addInitScript({ content: DISK_SWITCH });
+    page = await app.context.newPage();
+    await page.goto(app.server.url);
+    await page.locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' }).waitFor({
+      timeout: 120_000,
+    });
+    await page.evaluate(() => ((globalThis as { __diskFull?: boolean }).__diskFull = true));
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the person in the tally and says on the live screen that the phone is full', async () => {
+    await expect
+      .poll(() => page.locator(warning).textContent(), { timeout: 30_000 })
+      .toContain('Storage is full: 1 person kept in memory');
+    expect(await page.locator(warning).textContent()).toContain('Free some space on the phone');
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    expect(await eventsOnDisk(page)).toBe(0);
+  }, 60_000);
+
+  it('writes the person to disk once space is back, and the warning goes away', async () => {
+    await page.evaluate(() => ((globalThis as { __diskFull?: boolean }).__diskFull = false));
+    // The shift log retries every 15 s.
+    await expect.poll(() => page.locator(warning).count(), { timeout: 40_000 }).toBe(0);
+    expect(await eventsOnDisk(page)).toBe(1);
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    expect(app.foreignRequests).toEqual([]);
+  }, 60_000);
+});
