@@ -28,6 +28,11 @@ async function main(): Promise<void> {
   // middle of counting), every counted person on disk (a full disk keeps them in memory), nobody in view.
   offline.canApplyWithoutAsking = () =>
     log.currentShift() === undefined && log.status.state === 'saved' && controller.peopleInView === 0;
+  // Not even when the guard taps "Update now": a reload would lose people kept only in memory.
+  offline.whyNotReloadNow = () =>
+    log.status.state === 'pending'
+      ? `Not updated yet: ${log.status.message}. Tap again once every count is saved.`
+      : undefined;
   // Ask once that the browser keep the shift log and the cached models when space runs low.
   void requestPersistence();
   app.views = createShiftViews(log, controller);

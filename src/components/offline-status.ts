@@ -75,6 +75,7 @@ export class OfflineStatus extends LitElement {
   private renderBanner(state: OfflineState) {
     return html`<div part="banner" role="alert">
       <span>A new version of MaskGuard is ready.</span>
+      ${state.heldBack !== undefined ? html`<span class="held-back">${state.heldBack}</span>` : nothing}
       <button type="button" ?disabled=${state.updating} @click=${this.accept}>
         ${state.updating ? 'Updating…' : 'Update now'}
       </button>

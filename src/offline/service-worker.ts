@@ -19,6 +19,8 @@ export interface OfflineState {
   updateWaiting: boolean;
   /** The guard accepted the update; the page reloads as soon as the new version takes control. */
   updating: boolean;
+  /** Why an accepted update waits after all (the reload would lose counts not yet saved); else undefined. */
+  heldBack?: string;
   /** Why offline use could not be prepared, in the guard's words; undefined when nothing went wrong. */
   error: string | undefined;
 }
@@ -44,6 +46,13 @@ export class OfflineController extends EventTarget {
    * now (a page reload) loses nothing, e.g. no shift is running. Unset means always ask the guard.
    */
   canApplyWithoutAsking: (() => boolean) | undefined;
+
+  /**
+   * Asked before every reload for an update, even one the guard accepted: why reloading now would lose
+   * something (counted people kept only in memory because storage is full), or undefined when it would not.
+   * With a reason the update waits and the banner gives the reason; the guard can tap again later.
+   */
+  whyNotReloadNow: (() => string | undefined) | undefined;
 
   /** The current state; a new object after every change. */
   get state(): OfflineState {
@@ -92,7 +101,13 @@ export class OfflineController extends EventTarget {
    */
   applyUpdate(): void {
     if (!this.current.updateWaiting || this.current.updating || this.workbox === undefined) return;
-    this.update({ updating: true });
+    // Even an update the guard accepted waits while a reload would lose something.
+    const heldBack = this.whyNotReloadNow?.();
+    if (heldBack !== undefined) {
+      this.update({ heldBack });
+      return;
+    }
+    this.update({ updating: true, heldBack: undefined });
     // `controllerchange` rather than workbox-window's `controlling`: the latter fires only for a worker this
     // page registered, not for one found by a later update check or another tab, and then we would never
     // reload.

@@ -74,6 +74,33 @@ describe('update prompt', () => {
     expect(await serviceWorkerState(page)).toEqual({ controlled: true, waiting: true });
   });
 
+  it('"Update now" waits while a counted person is only in memory (storage full), and says why', async () => {
+    // Every IndexedDB write now fails as on a full disk; the guard adds a person by hand.
+    await page.evaluate(() => {
+      const full = globalThis as unknown as { diskFull: boolean };
+      full.diskFull = true;
+      for (const method of ['put', 'add'] as const) {
+        const original = IDBObjectStore.prototype[method];
+        IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
+          if (full.diskFull) throw new DOMException('test: the disk is full', 'QuotaExceededError');
+          return original.apply(this, args);
+        };
+      }
+    });
+    await page.locator('mask-guard-app shift-panel button[name=add-with_mask]').click();
+    await page.getByRole('button', { name: 'Update now' }).click();
+    await page.getByText('Not updated yet: Storage is full: 1 person kept in memory').waitFor(LONG);
+    await page.waitForTimeout(3000);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
+    expect(await serviceWorkerState(page)).toEqual({ controlled: true, waiting: true });
+    // Space is back: the person is saved (the shift log retries), then the next tap below updates.
+    await page.evaluate(() => ((globalThis as unknown as { diskFull: boolean }).diskFull = false));
+    await page.locator('mask-guard-app view-tabs button[data-view=settings]').click();
+    await page.locator('mask-guard-app settings-view').getByText('All counts saved').waitFor(LONG);
+  });
+
   it('"Update now" activates the new version and reloads the page once', async () => {
     const reloaded = page.waitForEvent('load', LONG);
     await page.getByRole('button', { name: 'Update now' }).click();
