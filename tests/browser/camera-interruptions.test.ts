@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
-import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
+import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total, type Counts } from '../helpers/tally.ts';
 
 const status = 'mask-guard-app header > [role=status]';
@@ -49,17 +49,7 @@ describe('the camera interrupted while one person stands at the door', () => {
 
   beforeAll(async () => {
     // One masked person in view from the first frame for 40 s: whenever the camera (re)opens, they are there.
-    const video = join(dir, 'door.y4m');
-    await writeDoorVideo(video, ['15-photo.jpg'], {
-      ...DEFAULT_DOOR_VIDEO,
-      showSeconds: 40,
-      leadSeconds: 0,
-      gapSeconds: 1,
-    });
-    app = await launchApp({ fakeCameraY4m: video });
-    page = await app.context.newPage();
-    await page.goto(app.server.url);
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    ({ app, page } = await watchOnePerson(dir, { showSeconds: 40, leadSeconds: 0, gapSeconds: 1 }));
     // Counted once seen in enough frames (expect.poll is for tests, not hooks).
     for (const end = Date.now() + 20_000; total(await tallyOf(page)) === 0 && Date.now() < end;)
       await page.waitForTimeout(200);

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DB_NAME } from '../../src/storage/schema.ts';
-import { launchApp, type AppSession } from '../helpers/browser.ts';
-import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
+import type { AppSession } from '../helpers/browser.ts';
+import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf } from '../helpers/tally.ts';
 
 const warning = 'mask-guard-app .storage-warning';
@@ -57,20 +57,11 @@ describe('the phone runs out of storage while a person is counted', () => {
 
   beforeAll(async () => {
     // One masked person, in view from 4 s after the camera starts, for a long time.
-    const video = join(dir, 'door.y4m');
-    await writeDoorVideo(video, ['15-photo.jpg'], {
-      ...DEFAULT_DOOR_VIDEO,
-      leadSeconds: 4,
-      showSeconds: 60,
-      gapSeconds: 1,
-    });
-    app = await launchApp({ fakeCameraY4m: video });
-    await app.context.addInitScript({ content: DISK_SWITCH });
-    page = await app.context.newPage();
-    await page.goto(app.server.url);
-    await page.locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' }).waitFor({
-      timeout: 120_000,
-    });
+    ({ app, page } = await watchOnePerson(
+      dir,
+      { leadSeconds: 4, showSeconds: 60, gapSeconds: 1 },
+      (session) => session.context.addInitScript({ content: DISK_SWITCH }),
+    ));
     await page.evaluate(() => ((globalThis as { __diskFull?: boolean }).__diskFull = true));
   }, 180_000);
 

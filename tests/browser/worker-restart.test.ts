@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchApp, type AppSession } from '../helpers/browser.ts';
-import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
+import type { AppSession } from '../helpers/browser.ts';
+import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total } from '../helpers/tally.ts';
 
 const status = 'mask-guard-app header > [role=status]';
@@ -23,13 +23,7 @@ describe('detection worker crash while a person stands at the door', () => {
 
   beforeAll(async () => {
     // One masked person standing 16 s, then an empty doorway (the file loops: stop before it starts again).
-    const video = join(dir, 'door.y4m');
-    const options = { ...DEFAULT_DOOR_VIDEO, showSeconds: 16, leadSeconds: 1, gapSeconds: 8 };
-    await writeDoorVideo(video, ['15-photo.jpg'], options);
-    app = await launchApp({ fakeCameraY4m: video });
-    page = await app.context.newPage();
-    await page.goto(app.server.url);
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    ({ app, page } = await watchOnePerson(dir, { showSeconds: 16, leadSeconds: 1, gapSeconds: 8 }));
     const start = Date.now();
     while (total(await tallyOf(page)) === 0 && Date.now() - start < 15_000) await page.waitForTimeout(100);
     countedBeforeCrash = total(await tallyOf(page));

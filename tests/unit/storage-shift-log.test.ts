@@ -3,17 +3,16 @@
  * settings and retention. Each test opens a fresh database and deletes it afterwards.
  */
 import 'fake-indexeddb/auto';
-import { deleteDB, openDB } from 'idb';
+import { deleteDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ShiftLog,
   THUMBNAIL_MAX_BYTES,
   THUMBNAIL_TOTAL_MAX_BYTES,
-  type CountedPerson,
   type Decision,
   type PersonEvent,
 } from '../../src/storage/index.ts';
-import type { MaskGuardDB } from '../../src/storage/schema.ts';
+import { jpeg, onDisk, person } from '../helpers/shift-log-fixtures.ts';
 
 const DAY = 86_400_000;
 let name: string;
@@ -21,26 +20,7 @@ let clock: number;
 let log: ShiftLog;
 
 const at = (h: number, m = 0, day = 3) => new Date(2024, 5, day, h, m).getTime();
-const person = (decision: Decision, extra: Partial<CountedPerson> = {}): CountedPerson => ({
-  decision,
-  averageConfidence: 0.9,
-  framesSeen: 20,
-  timeInViewMs: 1500,
-  ...extra,
-});
-const jpeg = (bytes: number) => new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' });
 const open = () => ShiftLog.open({ name, now: () => clock });
-/** A second connection, to see what is really on disk rather than what the log reports. */
-async function onDisk<T>(
-  read: (db: Awaited<ReturnType<typeof openDB<MaskGuardDB>>>) => Promise<T>,
-): Promise<T> {
-  const db = await openDB<MaskGuardDB>(name);
-  try {
-    return await read(db);
-  } finally {
-    db.close();
-  }
-}
 
 beforeEach(async () => {
   name = `shift-log-${crypto.randomUUID()}`;
@@ -63,7 +43,7 @@ describe('shifts', () => {
     clock = at(16);
     expect(await log.endShift()).toEqual({ ...shift, end: at(16) });
     expect(log.currentShift()).toBeUndefined();
-    expect(await onDisk((db) => db.get('shifts', shift.id))).toEqual({ ...shift, end: at(16) });
+    expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toEqual({ ...shift, end: at(16) });
   });
 
   it('survives a reload without ending: the running shift and its people come back', async () => {
@@ -98,7 +78,7 @@ describe('counts derived from events', () => {
       compliancePercent: 75,
     });
     // No count is stored anywhere: deleting an event record changes the tally.
-    await onDisk((db) => db.delete('events', events[2]!.id));
+    await onDisk(name, (db) => db.delete('events', events[2]!.id));
     expect(await log.tally({ shiftId: shift.id })).toMatchObject({
       unmasked: 0,
       total: 5,
@@ -172,7 +152,7 @@ describe('guard corrections', () => {
       framesSeen: 0,
       time: at(8, 5),
     });
-    expect(await onDisk((db) => db.get('events', manual.id))).toEqual(manual);
+    expect(await onDisk(name, (db) => db.get('events', manual.id))).toEqual(manual);
     expect((await log.correctLast('with_mask'))?.id).toBe(manual.id);
     expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 2, unmasked: 0 });
   });
@@ -191,7 +171,7 @@ describe('thumbnails', () => {
     const shift = await log.startShift('North');
     const event = await log.recordPerson(person('without_mask', { thumbnail: jpeg(3000) }));
     expect(event.thumbnailId).toBeUndefined();
-    expect(await onDisk((db) => db.count('thumbnails'))).toBe(0);
+    expect(await onDisk(name, (db) => db.count('thumbnails'))).toBe(0);
     expect(await log.events(shift.id)).toHaveLength(1);
   });
 
@@ -207,11 +187,11 @@ describe('thumbnails', () => {
     expect(tooBig.thumbnailId).toBeUndefined();
     expect(kept.thumbnailId).toBe(kept.id);
     expect((await log.thumbnail(kept.id))?.size).toBe(3000);
-    expect(await onDisk((db) => db.count('thumbnails'))).toBe(1);
+    expect(await onDisk(name, (db) => db.count('thumbnails'))).toBe(1);
 
     await log.correctLast('with_mask');
     expect(await log.thumbnail(kept.id)).toBeUndefined();
-    expect(await onDisk((db) => db.get('events', kept.id))).not.toHaveProperty('thumbnailId');
+    expect(await onDisk(name, (db) => db.get('events', kept.id))).not.toHaveProperty('thumbnailId');
   });
 
   it('stops keeping thumbnails once the total cap is reached', async () => {
@@ -222,8 +202,8 @@ describe('thumbnails', () => {
       await log.recordPerson(person('without_mask', { thumbnail: jpeg(THUMBNAIL_MAX_BYTES) }));
     const over = await log.recordPerson(person('without_mask', { thumbnail: jpeg(THUMBNAIL_MAX_BYTES) }));
     expect(over.thumbnailId).toBeUndefined();
-    expect(await onDisk((db) => db.count('thumbnails'))).toBe(fit);
-    expect(await onDisk((db) => db.count('events'))).toBe(fit + 1);
+    expect(await onDisk(name, (db) => db.count('thumbnails'))).toBe(fit);
+    expect(await onDisk(name, (db) => db.count('events'))).toBe(fit + 1);
   });
 });
 
@@ -232,7 +212,9 @@ describe('settings', () => {
     expect(log.getSetting('retentionDays')).toBe(90);
     expect(log.getSetting('keepThumbnails')).toBe(false);
     await log.setSetting('retentionDays', 30);
-    await onDisk((db) => db.put('settings', { key: 'keepThumbnails', value: 'yes' as unknown as boolean }));
+    await onDisk(name, (db) =>
+      db.put('settings', { key: 'keepThumbnails', value: 'yes' as unknown as boolean }),
+    );
     log.close();
     log = await open();
     expect(log.getSetting('retentionDays')).toBe(30);
@@ -264,8 +246,8 @@ describe('retention', () => {
     expect((await log.shifts()).map((s) => s.id).sort()).toEqual([recent, running.id].sort());
     expect(await log.events(old)).toEqual([]);
     expect(await log.events(recent)).toHaveLength(1);
-    expect(await onDisk((db) => db.getAllFromIndex('thumbnails', 'byShift', old))).toEqual([]);
-    expect(await onDisk((db) => db.getAllFromIndex('thumbnails', 'byShift', recent))).toHaveLength(1);
+    expect(await onDisk(name, (db) => db.getAllFromIndex('thumbnails', 'byShift', old))).toEqual([]);
+    expect(await onDisk(name, (db) => db.getAllFromIndex('thumbnails', 'byShift', recent))).toHaveLength(1);
     expect(log.currentShift()?.id).toBe(running.id);
   });
 
@@ -278,6 +260,6 @@ describe('retention', () => {
     clock = now;
     log = await open();
     expect((await log.shifts()).map((s) => s.id)).toEqual([kept]);
-    expect(await onDisk((db) => db.count('events'))).toBe(1);
+    expect(await onDisk(name, (db) => db.count('events'))).toBe(1);
   });
 });

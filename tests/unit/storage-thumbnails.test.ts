@@ -5,42 +5,21 @@
  * test opens a fresh database and deletes it afterwards.
  */
 import 'fake-indexeddb/auto';
-import { deleteDB, openDB } from 'idb';
+import { deleteDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ShiftLog,
   THUMBNAIL_MAX_BYTES,
   THUMBNAIL_TOTAL_MAX_BYTES,
-  type CountedPerson,
-  type Decision,
   type PersonEvent,
 } from '../../src/storage/index.ts';
-import type { MaskGuardDB } from '../../src/storage/schema.ts';
+import { jpeg, onDisk, person } from '../helpers/shift-log-fixtures.ts';
 
 let name: string;
 let log: ShiftLog;
 const realPut = IDBObjectStore.prototype.put;
 
-const person = (decision: Decision, extra: Partial<CountedPerson> = {}): CountedPerson => ({
-  decision,
-  averageConfidence: 0.9,
-  framesSeen: 20,
-  timeInViewMs: 1500,
-  ...extra,
-});
-const jpeg = (bytes: number) => new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' });
 const open = () => ShiftLog.open({ name, retryMs: 60_000 });
-/** A second connection, to see what is really on disk rather than what the log reports. */
-async function onDisk<T>(
-  read: (db: Awaited<ReturnType<typeof openDB<MaskGuardDB>>>) => Promise<T>,
-): Promise<T> {
-  const db = await openDB<MaskGuardDB>(name);
-  try {
-    return await read(db);
-  } finally {
-    db.close();
-  }
-}
 /** `event` as it should be after the deletion: the same, less the thumbnail reference. */
 function withoutThumbnail(event: PersonEvent): PersonEvent {
   const copy = { ...event };
@@ -92,10 +71,10 @@ describe('deleting every thumbnail', () => {
 
     expect(await log.deleteThumbnails()).toBe(3);
 
-    expect(await onDisk((db) => db.count('thumbnails'))).toBe(0);
+    expect(await onDisk(name, (db) => db.count('thumbnails'))).toBe(0);
     expect(await log.thumbnailCount()).toBe(0);
     for (const event of withPicture) expect(await log.thumbnail(event.id)).toBeUndefined();
-    const stored = await onDisk((db) => db.getAll('events'));
+    const stored = await onDisk(name, (db) => db.getAll('events'));
     expect(stored).toHaveLength(events.length);
     for (const event of events) {
       expect(stored.find((e) => e.id === event.id)).toStrictEqual(withoutThumbnail(event));
@@ -111,7 +90,7 @@ describe('deleting every thumbnail', () => {
     log.close();
     log = await open();
     expect(await log.thumbnailCount()).toBe(0);
-    expect((await onDisk((db) => db.getAll('events'))).filter((e) => 'thumbnailId' in e)).toEqual([]);
+    expect((await onDisk(name, (db) => db.getAll('events'))).filter((e) => 'thumbnailId' in e)).toEqual([]);
     expect(await log.deleteThumbnails()).toBe(0);
   });
 
@@ -167,8 +146,8 @@ describe('deleting every thumbnail', () => {
     await log.setSetting('keepThumbnails', false);
     expect(await log.deleteThumbnails()).toBe(1); // the one on disk; the queued one never got there
     expect(await log.retry()).toBe(true);
-    expect(await onDisk((db) => db.count('thumbnails'))).toBe(0);
-    const events = await onDisk((db) => db.getAllFromIndex('events', 'byShift', shift.id));
+    expect(await onDisk(name, (db) => db.count('thumbnails'))).toBe(0);
+    const events = await onDisk(name, (db) => db.getAllFromIndex('events', 'byShift', shift.id));
     expect(events.map((e) => e.id)).toEqual([stored.id, queued.id]);
     expect(events.filter((e) => 'thumbnailId' in e)).toEqual([]);
     expect(await log.tally({ shiftId: shift.id })).toMatchObject({ unmasked: 2, total: 2 });
@@ -182,8 +161,8 @@ describe('deleting every thumbnail', () => {
     await log.setSetting('keepThumbnails', false);
     await log.deleteThumbnails();
     await counting;
-    expect(await onDisk((db) => db.count('thumbnails'))).toBe(0);
-    const [event] = await onDisk((db) => db.getAllFromIndex('events', 'byShift', shift.id));
+    expect(await onDisk(name, (db) => db.count('thumbnails'))).toBe(0);
+    const [event] = await onDisk(name, (db) => db.getAllFromIndex('events', 'byShift', shift.id));
     expect(event).toMatchObject({ decision: 'without_mask' });
     expect(event).not.toHaveProperty('thumbnailId');
   });
@@ -197,8 +176,8 @@ describe('opening with the opt-in off', () => {
     await log.setSetting('keepThumbnails', false);
     log.close();
     log = await open();
-    expect(await onDisk((db) => db.count('thumbnails'))).toBe(0);
-    const stored = await onDisk((db) => db.getAll('events'));
+    expect(await onDisk(name, (db) => db.count('thumbnails'))).toBe(0);
+    const stored = await onDisk(name, (db) => db.getAll('events'));
     for (const event of events) {
       expect(stored.find((e) => e.id === event.id)).toStrictEqual(withoutThumbnail(event));
     }

@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchApp, type AppSession } from './browser.ts';
+import { DEFAULT_DOOR_VIDEO, writeDoorVideo, type DoorVideoOptions } from './door-video.ts';
+
+/**
+ * The built app watching a fake camera that shows one masked person (15-photo.jpg): the setup of the tests
+ * about what happens to a person standing at the door (a crash, a pause, a full disk). Writes the video into
+ * `dir`; `setup` runs on the session before the page opens (e.g. to add an init script). Resolves once the
+ * screen says it is watching the door.
+ */
+export async function watchOnePerson(
+  dir: string,
+  video: Partial<DoorVideoOptions>,
+  setup?: (app: AppSession) => Promise<unknown>,
+): Promise<{ app: AppSession; page: Page }> {
+  const path = join(dir, 'door.y4m');
+  await writeDoorVideo(path, ['15-photo.jpg'], { ...DEFAULT_DOOR_VIDEO, ...video });
+  const app = await launchApp({ fakeCameraY4m: path });
+  await setup?.(app);
+  const page = await app.context.newPage();
+  await page.goto(app.server.url);
+  await page
+    .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
+    .waitFor({ timeout: 120_000 });
+  return { app, page };
+}
