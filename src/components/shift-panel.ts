@@ -161,12 +161,18 @@ export class ShiftPanel extends LitElement {
               </p>
               <div class="row" role="group" aria-label="Change the last decision to">
                 ${DECISIONS.map(
+                  // aria-disabled, not disabled: the button a guard just pressed becomes the current decision,
+                  // and a disabled button would drop keyboard focus to the page; this one keeps it and ignores
+                  // presses while it is current or the panel is busy.
                   (d) =>
                     html`<button
                       name=${`correct-${d}`}
                       aria-pressed=${d === last.decision ? 'true' : 'false'}
-                      ?disabled=${s.busy || d === last.decision}
-                      @click=${() => this.fire('correct-last', { id: last.id, decision: d })}
+                      aria-disabled=${s.busy || d === last.decision ? 'true' : 'false'}
+                      @click=${() => {
+                        if (!s.busy && d !== last.decision)
+                          this.fire('correct-last', { id: last.id, decision: d });
+                      }}
                     >
                       ${d === last.decision ? '✓ ' : ''}${DECISION_TEXT[d]}
                     </button>`,

@@ -38,7 +38,8 @@ export const viewStyles = css`
     cursor: pointer;
     font-weight: 600;
   }
-  button:disabled {
+  button:disabled,
+  button[aria-disabled='true'] {
     opacity: 0.5;
     cursor: default;
   }

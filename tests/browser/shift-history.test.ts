@@ -78,10 +78,19 @@ describe('shift panel, history and settings', () => {
         .toBe(i + 1);
     }
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 3, unmasked: 1, uncertain: 0 });
-    await page.locator(`${panel} button[name=correct-without_mask]`).click();
+    // From the keyboard: the pressed button becomes the current decision and keeps focus (it used to be
+    // disabled, which dropped focus to the page).
+    await page.locator(`${panel} button[name=correct-without_mask]`).focus();
+    await page.keyboard.press('Enter');
     await expect
       .poll(() => page.locator(`${panel} [data-last]`).getAttribute('data-decision'))
       .toBe('without_mask');
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'correct-without_mask' });
+    expect(
+      await page.locator(`${panel} button[name=correct-without_mask]`).getAttribute('aria-pressed'),
+    ).toBe('true');
+    // Pressing the current decision again changes nothing.
+    await page.keyboard.press('Enter');
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
   });
 
