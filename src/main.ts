@@ -27,12 +27,18 @@ async function main(): Promise<void> {
   // An update (a reload) is applied without asking only when it loses nothing: no shift running (never in the
   // middle of counting), every counted person on disk (a full disk keeps them in memory), nobody in view.
   offline.canApplyWithoutAsking = () =>
-    log.currentShift() === undefined && log.status.state === 'saved' && controller.peopleInView === 0;
+    log.currentShift() === undefined &&
+    log.status.state === 'saved' &&
+    controller.peopleInView === 0 &&
+    controller.recordsInFlight === 0;
   // Not even when the guard taps "Update now": a reload would lose people kept only in memory.
-  offline.whyNotReloadNow = () =>
-    log.status.state === 'pending'
-      ? `Not updated yet: ${log.status.message}. Tap again once every count is saved.`
-      : undefined;
+  offline.whyNotReloadNow = () => {
+    if (log.status.state === 'pending')
+      return `Not updated yet: ${log.status.message}. Tap again once every count is saved.`;
+    if (controller.peopleInView > 0 || controller.recordsInFlight > 0)
+      return 'Not updated yet: someone is at the door. Tap again when the doorway is empty.';
+    return undefined;
+  };
   // Ask once that the browser keep the shift log and the cached models when space runs low.
   void requestPersistence();
   app.views = createShiftViews(log, controller);
@@ -57,7 +63,10 @@ function asTheOnlyCountingPage(run: () => Promise<void>): void {
   }
   const holdForever = async () => {
     if (app !== null) app.status = 'Starting…';
-    await run();
+    // main() reports its own failures on screen; a rejection here must not go unhandled either.
+    await run().catch((error: unknown) => {
+      if (app !== null) app.status = `MaskGuard could not start (${String(error)}). Reload the app.`;
+    });
     await new Promise<never>(() => {});
   };
   void locks.request(COUNTING_LOCK, { ifAvailable: true }, async (lock) => {
@@ -66,6 +75,8 @@ function asTheOnlyCountingPage(run: () => Promise<void>): void {
       app.status =
         'MaskGuard is already open in another tab or window. Close it there, and it starts here by itself.';
     }
+    // An update applied from here would leave the counting page on the old code: it is applied there.
+    offline.whyNotReloadNow = () => 'Update from the MaskGuard page that is counting.';
     void locks.request(COUNTING_LOCK, holdForever);
   });
 }

@@ -92,6 +92,9 @@ export interface GuardState {
   fileProblem?: string;
 }
 
+/** Whether the page is hidden now (a function: the answer changes across awaits). */
+const pageHidden = () => document.visibilityState === 'hidden';
+
 /** See the module comment. */
 export class GuardController extends EventTarget {
   /** The element frames are read from; the screen shows this very element. */
@@ -111,6 +114,13 @@ export class GuardController extends EventTarget {
   private captureGeneration = 0;
   /** Faces being tracked now (counted or not yet): people a reload would cut short. */
   peopleInView = 0;
+  /** Counted people whose record is still on its way to the shift log (a reload would lose them). */
+  recordsInFlight = 0;
+  /**
+   * The camera stopped with its tracks kept (hidden, lost, made way for a photo or a video that would not
+   * play): the next camera start continues them, and the tracker ends those unseen for too long.
+   */
+  private tracksPaused = false;
   /** Frames that failed in a row, and what the status line said before they did. */
   private failedFrames = 0;
   private statusBeforeFailures: string | undefined;
@@ -191,7 +201,7 @@ export class GuardController extends EventTarget {
    * as blind time, so someone standing at the door is not counted again.
    */
   async startCamera(): Promise<void> {
-    await this.openCameraSource(this.state.source === 'camera');
+    await this.openCameraSource(this.state.source === 'camera' || this.tracksPaused);
   }
 
   /** Switches between the rear and the front camera (another view: the people in the old one are done). */
@@ -222,7 +232,7 @@ export class GuardController extends EventTarget {
       });
       return;
     }
-    if (generation !== this.cameraGeneration || document.visibilityState === 'hidden') {
+    if (generation !== this.cameraGeneration || pageHidden()) {
       closeCamera(stream);
       // Hidden while the camera was opening: open it again when the page is shown.
       if (generation === this.cameraGeneration) this.resumeCameraOnShow = true;
@@ -233,6 +243,13 @@ export class GuardController extends EventTarget {
     this.video.srcObject = stream;
     await this.video.play().catch(() => {});
     if (generation !== this.cameraGeneration) return;
+    if (pageHidden()) {
+      // Hidden while the picture was starting: the hide handler saw no camera yet, so pause here.
+      this.stopSource(true);
+      this.resumeCameraOnShow = true;
+      this.update({ source: 'none', status: 'Paused while MaskGuard is in the background' });
+      return;
+    }
     this.update({
       source: 'camera',
       photoUrl: undefined,
@@ -251,7 +268,9 @@ export class GuardController extends EventTarget {
   private watchForCameraLoss(stream: MediaStream): void {
     const lost = () => {
       if (this.stream !== stream) return;
-      this.stopSource();
+      // The person at the door is still there: keep their track for when the guard starts the camera again.
+      this.settleTracks();
+      this.stopSource(true);
       this.update({
         source: 'none',
         status: 'Camera off',
@@ -267,7 +286,19 @@ export class GuardController extends EventTarget {
         },
       });
     };
-    for (const track of stream.getVideoTracks()) track.addEventListener('ended', lost);
+    for (const track of stream.getVideoTracks()) {
+      track.addEventListener('ended', lost);
+      // Muted: the phone stopped sending pictures for a while (another app, an interruption) without
+      // ending the camera; no frame comes, so the screen must not look as if it watched.
+      track.addEventListener('mute', () => {
+        if (this.stream === stream && this.state.source === 'camera')
+          this.update({ frame: undefined, status: 'No picture from the camera (paused by the phone)…' });
+      });
+      track.addEventListener('unmute', () => {
+        if (this.stream === stream && this.state.source === 'camera')
+          this.update({ status: 'Watching the door' });
+      });
+    }
   }
 
   async toggleTorch(): Promise<void> {
@@ -292,7 +323,9 @@ export class GuardController extends EventTarget {
     this.update({ fileProblem: undefined });
     if (file.type.startsWith('video/')) {
       const cameraWasOn = this.state.source === 'camera';
-      this.stopSource();
+      // The camera's people stay paused until the video plays: if it cannot, the camera comes back to them.
+      this.stopSource(cameraWasOn || this.tracksPaused);
+      this.update({ source: 'none', status: `Opening ${file.name}…` });
       this.video.src = URL.createObjectURL(file);
       try {
         await this.video.play();
@@ -304,6 +337,8 @@ export class GuardController extends EventTarget {
         this.update({ fileProblem });
         return;
       }
+      // The file's faces must not meet the camera's tracks.
+      this.endTracks();
       this.update({ source: 'video-file', photoUrl: undefined, status: `Checking ${file.name}` });
       this.video.onended = () => this.endTracks();
       this.capture();
@@ -317,7 +352,8 @@ export class GuardController extends EventTarget {
       this.update({ fileProblem: `"${file.name}" is not a readable photo. Choose a JPEG or PNG.` });
       return;
     }
-    this.stopSource();
+    // Photos are not tracked: the camera's people stay paused for when the camera comes back.
+    this.stopSource(this.state.source === 'camera' || this.tracksPaused);
     const photoUrl = URL.createObjectURL(file);
     this.update({ source: 'photo', photoUrl, frame: undefined, status: `Checking ${file.name}` });
     this.lastFrameError = undefined;
@@ -420,6 +456,7 @@ export class GuardController extends EventTarget {
       if (!unmaskedShown)
         this.update({ alert: { trackId: person.trackId, atMs: now, decision: 'uncertain' } });
     }
+    this.recordsInFlight += 1;
     this.recording = this.recording.then(async () => {
       try {
         if (this.log.currentShift() === undefined) await this.log.startShift(this.state.preferences.door);
@@ -435,6 +472,8 @@ export class GuardController extends EventTarget {
         this.update({
           status: `Could not record a person: ${error instanceof Error ? error.message : String(error)}`,
         });
+      } finally {
+        this.recordsInFlight -= 1;
       }
       await this.refreshTally();
     });
@@ -459,6 +498,7 @@ export class GuardController extends EventTarget {
   private endTracks(): void {
     const update = this.tracker.flush(performance.now());
     this.peopleInView = 0;
+    this.tracksPaused = false;
     for (const person of update.counted) void this.count(person);
     this.tracker = new FaceTracker(TRACKER_THRESHOLDS);
   }
@@ -479,9 +519,18 @@ export class GuardController extends EventTarget {
   private stopSource(keepTracks = false): void {
     this.capturing = false;
     this.cameraGeneration += 1;
-    // Ended whatever the source says: tracks kept over a pause must not meet the faces of a file.
-    if (keepTracks) this.tracker.pause(performance.now());
-    else this.endTracks();
+    // A run of failed frames belongs to the source that had it.
+    this.failedFrames = 0;
+    this.statusBeforeFailures = undefined;
+    if (keepTracks) {
+      this.tracker.pause(performance.now());
+      this.tracksPaused = true;
+      // Nobody is in view of a stopped camera; whoever is still there is seen again when it restarts.
+      this.peopleInView = 0;
+    } else {
+      // Ended whatever the source says: tracks kept over a pause must not meet the faces of a file.
+      this.endTracks();
+    }
     closeCamera(this.stream);
     this.stream = undefined;
     this.video.onended = null;
@@ -505,6 +554,7 @@ export class GuardController extends EventTarget {
       }
     } else if (this.resumeCameraOnShow) {
       this.resumeCameraOnShow = false;
+      this.update({ status: 'Starting the camera…' });
       // The same door, seen again: people still in view keep their tracks (see settleTracks).
       await this.openCameraSource(true);
     }

@@ -88,6 +88,21 @@ describe('the camera interrupted while one person stands at the door', () => {
     await page.getByRole('button', { name: 'Start camera' }).click();
     await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
     await expect.poll(() => page.locator(problem).count()).toBe(0);
+    // The person never left: they keep their track and are not counted again.
+    const seen = await watchTally(page, 6000);
+    expect(seen.map(total)).not.toContain(2);
+    expect(seen.at(-1)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+  }, 60_000);
+
+  it("says so while the phone holds the camera's picture back (track muted), and watches again after", async () => {
+    const dispatch = (type: string) =>
+      page.locator('mask-guard-app .stage > video').evaluate((video: HTMLVideoElement, event) => {
+        (video.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event(event));
+      }, type);
+    await dispatch('mute');
+    await expect.poll(() => page.locator(status).textContent()).toContain('No picture from the camera');
+    await dispatch('unmute');
+    await expect.poll(() => page.locator(status).textContent()).toContain('Watching the door');
   }, 60_000);
 
   it('keeps watching when the guard chooses a file that is not a photo', async () => {

@@ -209,6 +209,17 @@ describe('FaceTracker pause (camera restarting)', () => {
     expect(countedIn(back)).toEqual([]);
   });
 
+  it('measures a pause from its first call: hidden 60 s, then shown (a second pause) is a long pause', () => {
+    const tracker = pausedAfterOnePerson();
+    tracker.settle(1000);
+    // Shown again after 60 s: the camera restarts, which pauses once more before the first frame.
+    tracker.pause(61_000);
+    // Someone else, unmasked, where the first person stood: a new person, counted and alarmed.
+    const back = feed(tracker, Array(6).fill(0.95), 100, 61_500);
+    expect(back[0].ended.map((ended) => ended.trackId)).toEqual([1]);
+    expect(countedIn(back).map((person) => person.decision)).toEqual(['without_mask']);
+  });
+
   it('still ends a track whose person is gone after the pause, and one after a longer pause', () => {
     const gone = pausedAfterOnePerson();
     // Back after 2 s with nobody there: the track ends after maxGapMs and two missed frames from then.

@@ -176,6 +176,7 @@ export class FaceTracker {
     const ended: TrackEnded[] = [];
     for (const track of this.tracks) this.end(track, timestampMs, counted, ended);
     this.tracks = [];
+    this.pausedAtMs = undefined;
     return { tracks: [], counted, ended };
   }
 
@@ -196,14 +197,17 @@ export class FaceTracker {
   }
 
   /**
-   * Input pauses now (camera restarting, page hidden); every track is kept. On the next update, if the pause
+   * Input pauses now (camera restarting, page hidden); every track is kept. Calls before the next update
+   * belong to the same pause, which started at the first. On the next update, if the pause
    * lasted no longer than `maxBlindMs`, each track's absence is counted from then: a person still in view
    * has `maxGapMs` and `minMissedFrames` frames to be seen again, however long the pause was.
    * @param timestampMs time of the pause in milliseconds; never less than the previous call's
    */
   pause(timestampMs: number): TrackerUpdate {
     this.checkTimestamp(timestampMs);
-    this.pausedAtMs = timestampMs;
+    // A pause lasts from its first call to the next update: pausing again (the camera stopped on hiding,
+    // then restarted on showing) must not make a long pause look short.
+    this.pausedAtMs ??= timestampMs;
     return { tracks: this.tracks.map((track) => liveTrack(track, null)), counted: [], ended: [] };
   }
 
