@@ -552,6 +552,9 @@ export class GuardController extends EventTarget {
         this.stopSource(true);
         this.update({ source: 'none', status: 'Paused while MaskGuard is in the background' });
       }
+    } else if (this.state.source === 'video-file') {
+      // The file paused with the page goes on where it stopped.
+      await this.video.play().catch(() => {});
     } else if (this.resumeCameraOnShow) {
       this.resumeCameraOnShow = false;
       this.update({ status: 'Starting the camera…' });
