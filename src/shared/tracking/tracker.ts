@@ -149,7 +149,7 @@ export class FaceTracker {
 
     // Rules 1 to 3. Only observed tracks are checked: the others' averages and times in view did not move.
     for (const track of this.tracks) {
-      const pending = track.decision === null && track.frames >= this.options.minFrames;
+      const pending = this.awaitsDecision(track);
       if (!pending || !observationOf.has(track)) continue;
       const label = decideLabel(average(track), this.options);
       if (label !== null) {
@@ -188,12 +188,11 @@ export class FaceTracker {
    * @param timestampMs time of the pause in milliseconds; never less than the previous call's
    */
   settle(timestampMs: number): TrackerUpdate {
-    this.pause(timestampMs);
+    this.checkTimestamp(timestampMs);
     const counted = this.tracks
-      .filter((track) => track.decision === null && track.frames >= this.options.minFrames)
+      .filter((track) => this.awaitsDecision(track))
       .map((track) => this.count(track, 'uncertain', timestampMs));
-    const tracks = this.tracks.map((track) => liveTrack(track, null));
-    return { tracks, counted, ended: [] };
+    return { ...this.pause(timestampMs), counted };
   }
 
   /**
@@ -238,9 +237,14 @@ export class FaceTracker {
     return track;
   }
 
+  /** Rule 1: seen in `minFrames` frames and not counted yet. */
+  private awaitsDecision(track: TrackState): boolean {
+    return track.decision === null && track.frames >= this.options.minFrames;
+  }
+
   /** Rules 1 and 3 at the end of a track: an eligible track still undecided is counted `uncertain`. */
   private end(track: TrackState, timestampMs: number, counted: PersonCounted[], ended: TrackEnded[]): void {
-    if (track.decision === null && track.frames >= this.options.minFrames) {
+    if (this.awaitsDecision(track)) {
       counted.push(this.count(track, 'uncertain', timestampMs));
     }
     ended.push({
@@ -255,8 +259,8 @@ export class FaceTracker {
 
   /**
    * Freezes the track's decision and builds its event. Exactly once per track: every caller (update, end,
-   * settle) first checks `decision === null` and `frames >= minFrames`, and a track that ended is dropped
-   * from `tracks`.
+   * settle) first checks {@link FaceTracker.awaitsDecision}, and a track that ended is dropped from
+   * `tracks`.
    */
   private count(track: TrackState, decision: Decision, timestampMs: number): PersonCounted {
     track.decision = decision;
