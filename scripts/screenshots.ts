@@ -4,20 +4,18 @@
  *
  *   npx vite build && npx tsx scripts/screenshots.ts   → public/screenshots/{narrow,wide}.png
  *
- * When the app has its photo input, a door photo from ../shared is checked first so the picture shows
- * real boxes and decisions. The PNGs are quantized to a palette to stay well under 150 KB (install
- * dialogs download them over the phone's network). Run again after the screen changes, then rebuild.
+ * They show a shift's history, with people added by hand: no face (see showShiftHistory). The PNGs are
+ * quantized to a palette to stay well under 150 KB (install dialogs download them over the phone's network). Run again after the screen changes, then rebuild.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { DIST_DIR, SHARED_DIR, chromiumPath } from '../tests/helpers/browser.ts';
+import { DIST_DIR, chromiumPath } from '../tests/helpers/browser.ts';
+import { tallyOf, total } from '../tests/helpers/tally.ts';
 import { startStaticServer } from '../tests/helpers/static-server.ts';
 
 const OUT_DIR = resolve(import.meta.dirname, '../public/screenshots');
-/** A door photo with two people, one masked and one not (see its annotation). */
-const PHOTO = join(SHARED_DIR, 'data/door-photos/images/62-photo.jpg');
 const MAX_BYTES = 150 * 1024;
 
 /** Viewport sizes in CSS pixels; they must match `sizes` of the manifest's screenshots (vite.config.ts). */
@@ -26,31 +24,31 @@ const SHOTS = [
   { file: 'wide.png', width: 960, height: 540 },
 ] as const;
 
-async function showDoorPhoto(page: Page): Promise<void> {
-  const input = page.locator('mask-guard-app input[type=file][name=photo]');
-  if ((await input.count()) === 0) {
-    console.log('no photo input yet: the screenshot shows the start screen');
-    return;
+/**
+ * A shift with people in it, on the History view (chart, totals, list). Added by hand through the Shift
+ * view, so no face appears: a screenshot is committed and shown in install dialogs, and the door photos in
+ * ../shared are test data of real people that must not be copied into the repository.
+ */
+async function showShiftHistory(page: Page): Promise<void> {
+  const tab = (view: string) => page.locator(`mask-guard-app view-tabs button[data-view=${view}]`);
+  await tab('shift').click();
+  await page.locator('mask-guard-app shift-panel input[name=door]').fill('Main entrance');
+  await page.locator('mask-guard-app shift-panel button[name=start]').click();
+  const people = ['with_mask', 'with_mask', 'without_mask', 'with_mask', 'with_mask', 'with_mask'];
+  for (const [i, decision] of [...people, ...people, 'with_mask'].entries()) {
+    await page.locator(`mask-guard-app shift-panel button[name=add-${decision}]`).click();
+    // One tap at a time: the panel is busy while a person is recorded.
+    while (total(await tallyOf(page, 'mask-guard-app shift-panel')) < i + 1) await page.waitForTimeout(50);
   }
-  // Let the models load first (the status line says "Ready…"), so the photo is not turned away as busy.
-  await page
-    .getByText(/^Ready/)
-    .waitFor({ timeout: 180_000 })
-    .catch(() => {});
-  const faces = page.locator('mask-guard-app [data-face]');
-  // A photo chosen while the models still load may be turned away as "busy": choose it again.
-  for (let attempt = 1; (await faces.count()) === 0; attempt++) {
-    if (attempt > 6) throw new Error('the app found no face in the door photo');
-    await input.setInputFiles(PHOTO);
-    await faces
-      .first()
-      .waitFor({ timeout: 60_000 })
-      .catch(() => {});
-  }
+  await tab('history').click();
+  await page.locator('mask-guard-app history-view hourly-chart svg').waitFor();
+  // The header as a guard sees it once the app has settled: models loaded, app stored for offline use.
+  await page.getByText('Ready to work offline').waitFor({ timeout: 180_000 });
+  const status = page.locator('mask-guard-app header > [role=status]');
+  while (/Loading|Starting/.test((await status.textContent()) ?? '')) await page.waitForTimeout(200);
 }
 
 const server = await startStaticServer({ '/': DIST_DIR });
-// Service workers blocked: the screenshot should not wait for (or depend on) the precache.
 const browser = await chromium.launch({
   executablePath: chromiumPath(),
   headless: true,
@@ -62,12 +60,11 @@ try {
     const context = await browser.newContext({
       viewport: { width: shot.width, height: shot.height },
       deviceScaleFactor: 1,
-      serviceWorkers: 'block',
     });
     const page = await context.newPage();
     await page.goto(server.url);
     await page.locator('mask-guard-app h1').waitFor();
-    await showDoorPhoto(page);
+    await showShiftHistory(page);
     const raw = await page.screenshot({ type: 'png' });
     const png = await sharp(raw).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer();
     if (png.length > MAX_BYTES) throw new Error(`${shot.file} is ${png.length} bytes (limit ${MAX_BYTES})`);
