@@ -24,14 +24,8 @@ async function main(): Promise<void> {
     return;
   }
   const controller = new GuardController(new DetectionClient(), log);
-  // An update (a reload) is applied without asking only when it loses nothing: no shift running (never in the
-  // middle of counting), every counted person on disk (a full disk keeps them in memory), nobody in view.
-  offline.canApplyWithoutAsking = () =>
-    log.currentShift() === undefined &&
-    log.status.state === 'saved' &&
-    controller.peopleInView === 0 &&
-    controller.recordsInFlight === 0;
-  // Not even when the guard taps "Update now": a reload would lose people kept only in memory.
+  // What reloading now would lose: people kept only in memory (a full disk), someone at the door (mid-decision,
+  // or a record still on its way to the log). An update waits for this even when the guard taps "Update now".
   offline.whyNotReloadNow = () => {
     if (log.status.state === 'pending')
       return `Not updated yet: ${log.status.message}. Tap again once every count is saved.`;
@@ -39,6 +33,9 @@ async function main(): Promise<void> {
       return 'Not updated yet: someone is at the door. Tap again when the doorway is empty.';
     return undefined;
   };
+  // Without asking, moreover only when no shift is running (never in the middle of counting).
+  offline.canApplyWithoutAsking = () =>
+    log.currentShift() === undefined && offline.whyNotReloadNow?.() === undefined;
   // Ask once that the browser keep the shift log and the cached models when space runs low.
   void requestPersistence();
   app.views = createShiftViews(log, controller);

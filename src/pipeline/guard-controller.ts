@@ -28,6 +28,7 @@ import {
 } from './camera.ts';
 import type { DetectionClient } from './detection-client.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
+import { errorText } from '../shared/error-text.ts';
 
 /**
  * The tracker's uncertain band, placed around the classifier's decision threshold (P(without_mask) ≥ 0.25,
@@ -124,8 +125,8 @@ export class GuardController extends EventTarget {
   /** Frames that failed in a row, and what the status line said before they did. */
   private failedFrames = 0;
   private statusBeforeFailures: string | undefined;
-  /** The detector's last per-frame error, to tell a guard why a photo could not be checked. */
-  private lastFrameError: ErrorMessage | undefined;
+  /** The detector's last per-frame error, in words, to tell a guard why a photo could not be checked. */
+  private lastFrameError: string | undefined;
   /** The chain of person records, in the order people were counted. */
   private recording: Promise<void> = Promise.resolve();
 
@@ -187,7 +188,7 @@ export class GuardController extends EventTarget {
       this.update({ modelsReady: true, status: `Ready (classifier on ${ready.classifierBackend})` });
     } catch (error) {
       this.update({
-        fatal: error instanceof Error ? error.message : String(error),
+        fatal: errorText(error),
         status: 'Models failed to load',
       });
       return;
@@ -357,25 +358,21 @@ export class GuardController extends EventTarget {
     const photoUrl = URL.createObjectURL(file);
     this.update({ source: 'photo', photoUrl, frame: undefined, status: `Checking ${file.name}` });
     this.lastFrameError = undefined;
-    let result: Awaited<ReturnType<DetectionClient['submit']>>;
-    try {
-      result = await this.client.submit(bitmap, performance.now(), 'image');
-    } catch (error) {
-      result = undefined;
-      this.lastFrameError = {
-        type: 'error',
-        fatal: true,
-        message: error instanceof Error ? error.message : String(error),
-      };
-    }
+    // Why the photo was not checked: no worker could start, or the worker answered with an error.
+    let failure: string | undefined;
+    const result = await this.client.submit(bitmap, performance.now(), 'image').catch((error: unknown) => {
+      failure = errorText(error);
+      return undefined;
+    });
     if (result === undefined) {
-      const error = this.lastFrameError;
+      // Set by onDetectorError while the photo was in the worker (the compiler cannot see that across the await).
+      failure ??= this.lastFrameError as string | undefined;
       this.update({
         status: `${file.name} was not checked`,
         fileProblem:
-          error === undefined
+          failure === undefined
             ? 'The detector was busy; choose the photo again.'
-            : `"${file.name}" could not be checked: ${error.message}${error.detail ? ` (${error.detail})` : ''}`,
+            : `"${file.name}" could not be checked: ${failure}`,
       });
       return;
     }
@@ -470,7 +467,7 @@ export class GuardController extends EventTarget {
       } catch (error) {
         // recordPerson keeps the person queued in memory on a storage failure; this is anything else.
         this.update({
-          status: `Could not record a person: ${error instanceof Error ? error.message : String(error)}`,
+          status: `Could not record a person: ${errorText(error)}`,
         });
       } finally {
         this.recordsInFlight -= 1;
@@ -581,7 +578,7 @@ export class GuardController extends EventTarget {
       });
       return;
     }
-    this.lastFrameError = error;
+    this.lastFrameError = `${error.message}${error.detail ? ` (${error.detail})` : ''}`;
     this.failedFrames += 1;
     if (this.failedFrames === FAILED_FRAMES_BEFORE_WARNING) {
       this.statusBeforeFailures = this.state.status;

@@ -9,6 +9,7 @@
 import { offline } from '../offline/index.ts';
 import type { Decision, PersonEvent, Shift, ShiftLog } from '../storage/index.ts';
 import type { GuardController } from './guard-controller.ts';
+import { errorText } from '../shared/error-text.ts';
 
 /** What the shift panel shows. Replaced as a whole on every change. */
 export interface ShiftPanelState {
@@ -115,7 +116,7 @@ export class ShiftActions extends EventTarget {
     try {
       message = (await action()) ?? undefined;
     } catch (error) {
-      message = error instanceof Error ? error.message : String(error);
+      message = errorText(error);
     }
     await this.controller.reloadTally();
     await this.refresh();

@@ -12,6 +12,7 @@ import {
   type StorageEstimateBytes,
 } from '../offline/index.ts';
 import type { ShiftLog, StorageStatus } from '../storage/index.ts';
+import { errorText } from '../shared/error-text.ts';
 
 /** Retention the guard may choose, in days: at least one day, at most ten years. */
 export const RETENTION_LIMITS = { min: 1, max: 3650 } as const;
@@ -111,7 +112,7 @@ export class StorageSettings extends EventTarget {
         // The setting is saved (no new pictures); the shift log retries the deletion when it next opens.
         this.update({ storedPictures: await this.countPictures() });
         return (
-          `Pictures off, but the stored pictures could not be deleted (${describeError(error)}). ` +
+          `Pictures off, but the stored pictures could not be deleted (${errorText(error)}). ` +
           'MaskGuard tries again when it next starts.'
         );
       }
@@ -137,7 +138,7 @@ export class StorageSettings extends EventTarget {
       message = await action();
     } catch (error) {
       // setSetting rejects when the value could not be stored: the old value stays in effect.
-      message = `Not saved (${describeError(error)}).`;
+      message = `Not saved (${errorText(error)}).`;
     }
     this.update({ busy: false, message });
   }
@@ -157,8 +158,4 @@ export class StorageSettings extends EventTarget {
 export function picturesOffMessage(deleted: number): string {
   if (deleted === 0) return 'Pictures off: no pictures were stored.';
   return `Pictures off: ${deleted} stored picture${deleted === 1 ? '' : 's'} deleted.`;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -21,6 +21,7 @@ import { FACE_CROP_MARGIN, faceCrop } from '../shared/face-crop.ts';
 import { FaceDetectorSet } from './face-detector.ts';
 import { MaskClassifier } from './mask-classifier.ts';
 import { allowOnlySameOriginFetch } from './same-origin-fetch.ts';
+import { errorText } from '../shared/error-text.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 allowOnlySameOriginFetch(self);
@@ -73,7 +74,7 @@ async function init(request: InitRequest): Promise<void> {
       type: 'error',
       fatal: true,
       message: 'MaskGuard could not load its models. Reload the app; if this keeps happening, reinstall it.',
-      detail: error instanceof Error ? error.message : String(error),
+      detail: errorText(error),
     });
   }
 }
@@ -117,7 +118,7 @@ async function processFrame(request: FrameRequest): Promise<void> {
       type: 'error',
       fatal: false,
       message: 'A frame could not be checked.',
-      detail: error instanceof Error ? error.message : String(error),
+      detail: errorText(error),
       frameId: request.frameId,
     });
   } finally {
