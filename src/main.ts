@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   offline.whyNotReloadNow = () => {
     if (log.status.state === 'pending')
       return `Not updated yet: ${log.status.message}. Tap again once every count is saved.`;
-    if (controller.peopleInView > 0 || controller.recordsInFlight > 0)
+    if (controller.counter.peopleInView > 0 || controller.counter.recordsInFlight > 0)
       return 'Not updated yet: someone is at the door. Tap again when the doorway is empty.';
     return undefined;
   };

@@ -5,16 +5,9 @@
  *
  * @fires change - whenever `state` changes
  */
-import {
-  FaceTracker,
-  EMPTY_TALLY,
-  type LiveTrack,
-  type PersonCounted,
-  type Tally,
-} from '../shared/tracking/index.ts';
+import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
 import type { Box } from '../shared/geometry.ts';
 import type { DetectionRange, ErrorMessage, FaceResult, StageTimings } from '../shared/protocol.ts';
-import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
 import type { ShiftLog, StorageStatus } from '../storage/index.ts';
 import { UnmaskedAlarm } from './alerts.ts';
 import {
@@ -27,18 +20,9 @@ import {
   type Facing,
 } from './camera.ts';
 import type { DetectionClient } from './detection-client.ts';
+import { DoorCounter, type PersonAlert } from './door-counter.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
 import { errorText } from '../shared/error-text.ts';
-
-/**
- * The tracker's uncertain band, placed around the classifier's decision threshold (P(without_mask) ≥ 0.25,
- * chosen on the validation split to favour without_mask recall): a person whose average stays within
- * 0.10 below to 0.15 above it is counted "uncertain" rather than forced into a class.
- */
-export const TRACKER_THRESHOLDS = {
-  withMaskThreshold: Math.max(0, WITHOUT_MASK_THRESHOLD - 0.1),
-  withoutMaskThreshold: Math.min(1, WITHOUT_MASK_THRESHOLD + 0.15),
-};
 
 /** The last processed frame, for the overlay. */
 export interface LiveFrame {
@@ -59,19 +43,7 @@ const RESTARTING = 'The detector restarted; resuming…';
  */
 export const FAILED_FRAMES_BEFORE_WARNING = 3;
 
-/** How long a person alert stays on screen. */
-export const ALERT_VISIBLE_MS = 4000;
-
-/**
- * The most recent person the guard should look at, for the visual alert: an unmasked person (with sound and
- * vibration), or one the app could not decide on (`uncertain`: on screen only, so that a doubtful face does
- * not sound like an unmasked one, but the guard still knows to look while the person is at the door).
- */
-export interface PersonAlert {
-  trackId: number;
-  atMs: number;
-  decision: 'without_mask' | 'uncertain';
-}
+export { ALERT_VISIBLE_MS, type PersonAlert } from './door-counter.ts';
 
 /** Everything the screen shows. */
 export interface GuardState {
@@ -102,7 +74,6 @@ export class GuardController extends EventTarget {
   readonly video: HTMLVideoElement = document.createElement('video');
   state: GuardState;
   private stream: MediaStream | undefined;
-  private tracker = new FaceTracker(TRACKER_THRESHOLDS);
   /** The status line when the detection worker last restarted, to put back when it is ready again. */
   private statusBeforeRestart: string | undefined;
   private readonly alarm = new UnmaskedAlarm();
@@ -113,22 +84,13 @@ export class GuardController extends EventTarget {
   private cameraGeneration = 0;
   /** Bumped by every capture loop started: older loops see it changed and stop. */
   private captureGeneration = 0;
-  /** Faces being tracked now (counted or not yet): people a reload would cut short. */
-  peopleInView = 0;
-  /** Counted people whose record is still on its way to the shift log (a reload would lose them). */
-  recordsInFlight = 0;
-  /**
-   * The camera stopped with its tracks kept (hidden, lost, made way for a photo or a video that would not
-   * play): the next camera start continues them, and the tracker ends those unseen for too long.
-   */
-  private tracksPaused = false;
+  /** The people at the door: tracking, alerts and their records in the shift log. */
+  readonly counter: DoorCounter;
   /** Frames that failed in a row, and what the status line said before they did. */
   private failedFrames = 0;
   private statusBeforeFailures: string | undefined;
   /** The detector's last per-frame error, in words, to tell a guard why a photo could not be checked. */
   private lastFrameError: string | undefined;
-  /** The chain of person records, in the order people were counted. */
-  private recording: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly client: DetectionClient,
@@ -140,6 +102,17 @@ export class GuardController extends EventTarget {
     this.video.setAttribute('playsinline', '');
     const preferences = loadPreferences();
     this.alarm.muted = preferences.muted;
+    this.counter = new DoorCounter(log, {
+      ring: () => this.alarm.ring(),
+      alert: (alert) => this.update({ alert }),
+      door: () => this.state.preferences.door,
+      snapshot: (box) => this.snapshot(box),
+      recorded: (problem) => {
+        if (problem !== undefined) this.update({ status: `Could not record a person: ${problem}` });
+        void this.refreshTally();
+      },
+      now: () => performance.now(),
+    });
     this.state = {
       status: 'Loading models…',
       modelsReady: false,
@@ -172,8 +145,8 @@ export class GuardController extends EventTarget {
     document.addEventListener('visibilitychange', () => void this.onVisibilityChange());
     // The page is being unloaded or frozen (the OS may then discard it without another event): count
     // everyone seen long enough now.
-    document.addEventListener('freeze', () => this.settleTracks());
-    window.addEventListener('pagehide', () => this.settleTracks());
+    document.addEventListener('freeze', () => this.counter.settle());
+    window.addEventListener('pagehide', () => this.counter.settle());
     // Browsers let audio start only from a user gesture; any tap will do, not only the camera button (the
     // camera may have started by itself at boot, and the alarm must sound all the same). Not on key events:
     // starting audio from a keydown or keyup kept Chromium from opening the file chooser on Enter.
@@ -202,7 +175,7 @@ export class GuardController extends EventTarget {
    * as blind time, so someone standing at the door is not counted again.
    */
   async startCamera(): Promise<void> {
-    await this.openCameraSource(this.state.source === 'camera' || this.tracksPaused);
+    await this.openCameraSource(this.state.source === 'camera' || this.counter.paused);
   }
 
   /** Switches between the rear and the front camera (another view: the people in the old one are done). */
@@ -270,7 +243,7 @@ export class GuardController extends EventTarget {
     const lost = () => {
       if (this.stream !== stream) return;
       // The person at the door is still there: keep their track for when the guard starts the camera again.
-      this.settleTracks();
+      this.counter.settle();
       this.stopSource(true);
       this.update({
         source: 'none',
@@ -325,7 +298,7 @@ export class GuardController extends EventTarget {
     if (file.type.startsWith('video/')) {
       const cameraWasOn = this.state.source === 'camera';
       // The camera's people stay paused until the video plays: if it cannot, the camera comes back to them.
-      this.stopSource(cameraWasOn || this.tracksPaused);
+      this.stopSource(cameraWasOn || this.counter.paused);
       this.update({ source: 'none', status: `Opening ${file.name}…` });
       this.video.src = URL.createObjectURL(file);
       try {
@@ -339,9 +312,9 @@ export class GuardController extends EventTarget {
         return;
       }
       // The file's faces must not meet the camera's tracks.
-      this.endTracks();
+      this.counter.end();
       this.update({ source: 'video-file', photoUrl: undefined, status: `Checking ${file.name}` });
-      this.video.onended = () => this.endTracks();
+      this.video.onended = () => this.counter.end();
       this.capture();
       return;
     }
@@ -354,7 +327,7 @@ export class GuardController extends EventTarget {
       return;
     }
     // Photos are not tracked: the camera's people stay paused for when the camera comes back.
-    this.stopSource(this.state.source === 'camera' || this.tracksPaused);
+    this.stopSource(this.state.source === 'camera' || this.counter.paused);
     const photoUrl = URL.createObjectURL(file);
     this.update({ source: 'photo', photoUrl, frame: undefined, status: `Checking ${file.name}` });
     this.lastFrameError = undefined;
@@ -417,96 +390,23 @@ export class GuardController extends EventTarget {
     timestampMs: number,
     result: { width: number; height: number; faces: FaceResult[]; timings: StageTimings },
   ): void {
-    const update = this.tracker.update(
-      timestampMs,
-      result.faces.map((f) => ({ box: f.box, probWithoutMask: f.probs.without_mask, detScore: f.detScore })),
-    );
-    const trackIds = result.faces.map(
-      (_, i) => update.tracks.find((t: LiveTrack) => t.observationIndex === i)?.id,
-    );
-    this.peopleInView = update.tracks.length;
+    const trackIds = this.counter.observe(timestampMs, result.faces);
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;
     this.update({
       frame: { ...result, trackIds },
       ...(recovered ? { status: this.statusBeforeFailures ?? 'Watching the door' } : {}),
     });
-    for (const person of update.counted) {
-      const box = update.tracks.find((t: LiveTrack) => t.id === person.trackId)?.box;
-      void this.count(person, box === undefined ? undefined : this.thumbnailOf(person, box));
-    }
   }
 
-  /**
-   * Records one counted person. Records are chained: two people counted in the same frame with no shift
-   * running must not both try to start one (the second start would throw and lose a person).
-   */
-  private count(person: PersonCounted, thumbnail?: Promise<Blob | undefined>): Promise<void> {
-    const now = performance.now();
-    if (person.decision === 'without_mask') {
-      this.alarm.ring();
-      this.update({ alert: { trackId: person.trackId, atMs: now, decision: 'without_mask' } });
-    } else if (person.decision === 'uncertain') {
-      // Never hide an unmasked alert that is still on screen behind a doubtful one.
-      const shown = this.state.alert;
-      const unmaskedShown = shown?.decision === 'without_mask' && now - shown.atMs < ALERT_VISIBLE_MS;
-      if (!unmaskedShown)
-        this.update({ alert: { trackId: person.trackId, atMs: now, decision: 'uncertain' } });
-    }
-    this.recordsInFlight += 1;
-    this.recording = this.recording.then(async () => {
-      try {
-        if (this.log.currentShift() === undefined) await this.log.startShift(this.state.preferences.door);
-        await this.log.recordPerson({
-          decision: person.decision,
-          averageConfidence: person.confidence,
-          framesSeen: person.frames,
-          timeInViewMs: person.timeInViewMs,
-          thumbnail: await thumbnail,
-        });
-      } catch (error) {
-        // recordPerson keeps the person queued in memory on a storage failure; this is anything else.
-        this.update({
-          status: `Could not record a person: ${errorText(error)}`,
-        });
-      } finally {
-        this.recordsInFlight -= 1;
-      }
-      await this.refreshTally();
-    });
-    return this.recording;
-  }
-
-  /**
-   * A small JPEG of an unmasked person's face, only when the guard opted in (off by default: no face image
-   * is stored). Taken from the picture on screen now; ShiftLog enforces the size caps.
-   */
-  private async thumbnailOf(person: PersonCounted, box: Box): Promise<Blob | undefined> {
-    if (person.decision !== 'without_mask' || !this.log.getSetting('keepThumbnails')) return undefined;
+  /** A 96-pixel-wide JPEG of `box` in the picture on screen now (an opt-in thumbnail). */
+  private async snapshot(box: Box): Promise<Blob | undefined> {
     const side = 96;
     const canvas = new OffscreenCanvas(side, Math.round((side * box.height) / Math.max(1, box.width)));
     canvas
       .getContext('2d')
       ?.drawImage(this.video, box.x, box.y, box.width, box.height, 0, 0, canvas.width, canvas.height);
     return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.7 }).catch(() => undefined);
-  }
-
-  /** Ends every track (the source stopped): people seen long enough are counted now. */
-  private endTracks(): void {
-    const update = this.tracker.flush(performance.now());
-    this.peopleInView = 0;
-    this.tracksPaused = false;
-    for (const person of update.counted) void this.count(person);
-    this.tracker = new FaceTracker(TRACKER_THRESHOLDS);
-  }
-
-  /**
-   * Input paused (page hidden, being unloaded or frozen): people seen long enough but still undecided are
-   * counted now (uncertain), in case the page never comes back; every track is kept, so a person still at
-   * the door when the camera resumes within the tracker's blind-time limit is not counted again.
-   */
-  private settleTracks(): void {
-    for (const person of this.tracker.settle(performance.now()).counted) void this.count(person);
   }
 
   /**
@@ -519,15 +419,9 @@ export class GuardController extends EventTarget {
     // A run of failed frames belongs to the source that had it.
     this.failedFrames = 0;
     this.statusBeforeFailures = undefined;
-    if (keepTracks) {
-      this.tracker.pause(performance.now());
-      this.tracksPaused = true;
-      // Nobody is in view of a stopped camera; whoever is still there is seen again when it restarts.
-      this.peopleInView = 0;
-    } else {
-      // Ended whatever the source says: tracks kept over a pause must not meet the faces of a file.
-      this.endTracks();
-    }
+    // Otherwise ended whatever the source says: tracks kept over a pause must not meet the faces of a file.
+    if (keepTracks) this.counter.pause();
+    else this.counter.end();
     closeCamera(this.stream);
     this.stream = undefined;
     this.video.onended = null;
@@ -545,7 +439,7 @@ export class GuardController extends EventTarget {
       this.resumeCameraOnShow ||= this.state.source === 'camera';
       if (this.state.source === 'video-file') this.video.pause();
       if (this.state.source === 'camera') {
-        this.settleTracks();
+        this.counter.settle();
         this.stopSource(true);
         this.update({ source: 'none', status: 'Paused while MaskGuard is in the background' });
       }
@@ -555,7 +449,7 @@ export class GuardController extends EventTarget {
     } else if (this.resumeCameraOnShow) {
       this.resumeCameraOnShow = false;
       this.update({ status: 'Starting the camera…' });
-      // The same door, seen again: people still in view keep their tracks (see settleTracks).
+      // The same door, seen again: people still in view keep their tracks (see DoorCounter.settle).
       await this.openCameraSource(true);
     }
   }

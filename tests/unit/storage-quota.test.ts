@@ -4,14 +4,14 @@
  */
 import 'fake-indexeddb/auto';
 import { deleteDB, openDB } from 'idb';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ShiftLog, type CountedPerson, type Decision, type StorageStatus } from '../../src/storage/index.ts';
 import type { MaskGuardDB } from '../../src/storage/schema.ts';
+import { failEventWrites } from '../helpers/shift-log-fixtures.ts';
 
 let name: string;
 let log: ShiftLog;
 let statuses: StorageStatus[];
-const realPut = IDBObjectStore.prototype.put;
 
 const person = (decision: Decision, extra: Partial<CountedPerson> = {}): CountedPerson => ({
   decision,
@@ -26,26 +26,6 @@ async function storedEvents() {
   const events = await db.getAll('events');
   db.close();
   return events;
-}
-
-/**
- * Makes writes to the events store fail. `quota` does what Chromium does when the origin is over quota: the
- * request succeeds, then the transaction aborts with a QuotaExceededError at commit, rolling the write back.
- * `throw` is any other failure, thrown by `put` itself. `fails(n)` picks which writes (0-based) fail.
- */
-function failEventWrites(mode: 'quota' | 'throw', fails: (n: number) => boolean = () => true): MockInstance {
-  let n = 0;
-  return vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
-    this: IDBObjectStore,
-    ...args: Parameters<IDBObjectStore['put']>
-  ) {
-    if (this.name !== 'events' || !fails(n++)) return realPut.apply(this, args);
-    if (mode === 'throw') throw new DOMException('The disk said no', 'UnknownError');
-    const request = realPut.apply(this, args);
-    const tx = this.transaction as IDBTransaction & { _abort(errorName: string): void };
-    request.addEventListener('success', () => tx._abort('QuotaExceededError'));
-    return request;
-  });
 }
 
 beforeEach(async () => {

@@ -1,0 +1,177 @@
+/**
+ * From faces seen at the door to people counted in the shift log: the face tracker, the alert for each newly
+ * counted person the guard should look at, and one record per counted person, written in counting order.
+ * The guard controller feeds it the detector's faces and tells it when input pauses or stops; it knows
+ * nothing about cameras or files (and so runs in Node against fake-indexeddb in tests).
+ */
+import type { Box } from '../shared/geometry.ts';
+import type { FaceResult } from '../shared/protocol.ts';
+import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
+import { FaceTracker, type PersonCounted } from '../shared/tracking/index.ts';
+import type { ShiftLog } from '../storage/index.ts';
+import { errorText } from '../shared/error-text.ts';
+
+/**
+ * The tracker's uncertain band, placed around the classifier's decision threshold (P(without_mask) ≥ 0.25,
+ * chosen on the validation split to favour without_mask recall): a person whose average stays within
+ * 0.10 below to 0.15 above it is counted "uncertain" rather than forced into a class.
+ */
+export const TRACKER_THRESHOLDS = {
+  withMaskThreshold: Math.max(0, WITHOUT_MASK_THRESHOLD - 0.1),
+  withoutMaskThreshold: Math.min(1, WITHOUT_MASK_THRESHOLD + 0.15),
+};
+
+/** How long a person alert stays on screen. */
+export const ALERT_VISIBLE_MS = 4000;
+
+/**
+ * The most recent person the guard should look at, for the visual alert: an unmasked person (with sound and
+ * vibration), or one the app could not decide on (`uncertain`: on screen only, so that a doubtful face does
+ * not sound like an unmasked one, but the guard still knows to look while the person is at the door).
+ */
+export interface PersonAlert {
+  trackId: number;
+  atMs: number;
+  decision: 'without_mask' | 'uncertain';
+}
+
+/** What the counter needs from the page around it. */
+export interface DoorCounterHost {
+  /** Sound and vibration for a newly counted unmasked person (the alarm keeps its own cooldown and mute). */
+  ring(): void;
+  /** A new alert to show. */
+  alert(alert: PersonAlert): void;
+  /** The door name a shift started by the first count is recorded with. */
+  door(): string;
+  /**
+   * A small picture of `box` in the picture on screen now, for an opt-in thumbnail of an unmasked person;
+   * undefined when none can be made.
+   */
+  snapshot(box: Box): Promise<Blob | undefined>;
+  /** A person's record was written, or failed other than by a full disk (the shift log keeps those). */
+  recorded(problem?: string): void;
+  /** Milliseconds on the same clock as the frames' timestamps. */
+  now(): number;
+}
+
+/** See the module comment. */
+export class DoorCounter {
+  private tracker = new FaceTracker(TRACKER_THRESHOLDS);
+  /** The chain of person records, in the order people were counted. */
+  private recording: Promise<void> = Promise.resolve();
+  /** The alert on screen, if any (an uncertain one never replaces a fresh unmasked one). */
+  private lastAlert: PersonAlert | undefined;
+  /** Faces being tracked now (counted or not yet): people a reload would cut short. */
+  peopleInView = 0;
+  /** Counted people whose record is still on its way to the shift log (a reload would lose them). */
+  recordsInFlight = 0;
+  /**
+   * Input paused with its tracks kept (page hidden, camera lost, or it made way for a photo or a video that
+   * would not play): the next camera start continues them, and the tracker ends those unseen for too long.
+   */
+  paused = false;
+
+  constructor(
+    private readonly log: ShiftLog,
+    private readonly host: DoorCounterHost,
+  ) {}
+
+  /**
+   * One processed frame's faces. Returns the track of each face (same index) and counts whoever the tracker
+   * decided on.
+   */
+  observe(timestampMs: number, faces: readonly FaceResult[]): (number | undefined)[] {
+    const update = this.tracker.update(
+      timestampMs,
+      faces.map((f) => ({ box: f.box, probWithoutMask: f.probs.without_mask, detScore: f.detScore })),
+    );
+    this.peopleInView = update.tracks.length;
+    this.paused = false;
+    for (const person of update.counted) {
+      const box = update.tracks.find((t) => t.id === person.trackId)?.box;
+      void this.count(person, box);
+    }
+    return faces.map((_, i) => update.tracks.find((t) => t.observationIndex === i)?.id);
+  }
+
+  /**
+   * Input pauses; the same view resumes soon (camera restarted, page shown again), so every track stays for
+   * the tracker to bridge, and a person still at the door is not counted again.
+   */
+  pause(): void {
+    this.tracker.pause(this.host.now());
+    this.paused = true;
+    // Nobody is in view of a stopped camera; whoever is still there is seen again when it restarts.
+    this.peopleInView = 0;
+  }
+
+  /**
+   * Input pauses and the page may never come back (hidden, being unloaded or frozen): people seen long
+   * enough but still undecided are counted now (uncertain); every track is kept, as by {@link pause}.
+   */
+  settle(): void {
+    for (const person of this.tracker.settle(this.host.now()).counted) void this.count(person);
+  }
+
+  /** Input stopped (another source, the file ended): every track ends, people seen long enough are counted. */
+  end(): void {
+    for (const person of this.tracker.flush(this.host.now()).counted) void this.count(person);
+    this.tracker = new FaceTracker(TRACKER_THRESHOLDS);
+    this.peopleInView = 0;
+    this.paused = false;
+  }
+
+  /** Resolves once every person counted so far is recorded (or failed to be). */
+  settled(): Promise<void> {
+    return this.recording;
+  }
+
+  /**
+   * Alerts for and records one counted person. Records are chained: two people counted in the same frame
+   * with no shift running must not both try to start one (the second start would throw and lose a person).
+   */
+  private count(person: PersonCounted, box?: Box): Promise<void> {
+    this.alertFor(person);
+    // Only an unmasked person's face, only when the guard opted in (off by default: no face image is stored);
+    // taken now, from the picture the person was counted in. ShiftLog enforces the size caps.
+    const thumbnail =
+      box !== undefined && person.decision === 'without_mask' && this.log.getSetting('keepThumbnails')
+        ? this.host.snapshot(box).catch(() => undefined)
+        : undefined;
+    this.recordsInFlight += 1;
+    this.recording = this.recording.then(async () => {
+      let problem: string | undefined;
+      try {
+        if (this.log.currentShift() === undefined) await this.log.startShift(this.host.door());
+        await this.log.recordPerson({
+          decision: person.decision,
+          averageConfidence: person.confidence,
+          framesSeen: person.frames,
+          timeInViewMs: person.timeInViewMs,
+          thumbnail: await thumbnail,
+        });
+      } catch (error) {
+        // recordPerson keeps the person queued in memory on a storage failure; this is anything else.
+        problem = errorText(error);
+      } finally {
+        this.recordsInFlight -= 1;
+      }
+      this.host.recorded(problem);
+    });
+    return this.recording;
+  }
+
+  private alertFor(person: PersonCounted): void {
+    if (person.decision === 'with_mask') return;
+    const now = this.host.now();
+    if (person.decision === 'uncertain') {
+      // Never hide an unmasked alert that is still on screen behind a doubtful one.
+      const shown = this.lastAlert;
+      if (shown?.decision === 'without_mask' && now - shown.atMs < ALERT_VISIBLE_MS) return;
+    } else {
+      this.host.ring();
+    }
+    this.lastAlert = { trackId: person.trackId, atMs: now, decision: person.decision };
+    this.host.alert(this.lastAlert);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * DoorCounter against a real ShiftLog (fake-indexeddb): people seen in synthetic frame sequences are
+ * alerted for and recorded once each, in counting order, with thumbnails only when opted in; pauses keep
+ * people, a stop counts them.
+ */
+import 'fake-indexeddb/auto';
+import { deleteDB } from 'idb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Box } from '../../src/shared/geometry.ts';
+import type { FaceResult } from '../../src/shared/protocol.ts';
+import { ALERT_VISIBLE_MS, DoorCounter, type PersonAlert } from '../../src/pipeline/door-counter.ts';
+import { ShiftLog } from '../../src/storage/index.ts';
+import { failEventWrites, jpeg } from '../helpers/shift-log-fixtures.ts';
+
+let name: string;
+let log: ShiftLog;
+let clock: number;
+let rings: number;
+let alerts: PersonAlert[];
+let snapshots: Box[];
+let problems: string[];
+let counter: DoorCounter;
+
+beforeEach(async () => {
+  name = `door-counter-${crypto.randomUUID()}`;
+  log = await ShiftLog.open({ name });
+  clock = 1000;
+  rings = 0;
+  alerts = [];
+  snapshots = [];
+  problems = [];
+  counter = new DoorCounter(log, {
+    ring: () => void (rings += 1),
+    alert: (alert) => void alerts.push(alert),
+    door: () => 'Side door',
+    snapshot: async (box) => {
+      snapshots.push(box);
+      return jpeg(500);
+    },
+    recorded: (problem) => {
+      if (problem !== undefined) problems.push(problem);
+    },
+    now: () => clock,
+  });
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  log.close();
+  await deleteDB(name);
+});
+
+/** A face at horizontal position `x` with P(without_mask) `p`. */
+const face = (x: number, p: number): FaceResult => ({
+  box: { x, y: 100, width: 120, height: 150 },
+  crop: { x, y: 100, width: 120, height: 150 },
+  detScore: 0.9,
+  label: p >= 0.25 ? 'without_mask' : 'with_mask',
+  probs: { with_mask: 1 - p, without_mask: p },
+});
+
+/** `frames` frames at 10 fps, each showing `faces`; returns the last frame's track ids. */
+function watch(frames: number, ...faces: FaceResult[]): (number | undefined)[] {
+  let ids: (number | undefined)[] = [];
+  for (let i = 0; i < frames; i += 1) {
+    clock += 100;
+    ids = counter.observe(clock, faces);
+  }
+  return ids;
+}
+
+const decisions = async () => {
+  const shift = log.currentShift();
+  return shift === undefined ? [] : (await log.events(shift.id)).map((e) => e.decision);
+};
+
+describe('DoorCounter', () => {
+  it('records a person standing in view once, starting a shift at the configured door', async () => {
+    const ids = watch(100, face(200, 0.02));
+    expect(ids).toEqual([expect.any(Number)]);
+    expect(counter.peopleInView).toBe(1);
+    await counter.settled();
+    expect(log.currentShift()?.door).toBe('Side door');
+    expect(await decisions()).toEqual(['with_mask']);
+    expect({ rings, alerts: alerts.length, inFlight: counter.recordsInFlight }).toEqual({
+      rings: 0,
+      alerts: 0,
+      inFlight: 0,
+    });
+  });
+
+  it('rings and alerts for each unmasked person; two counted in one frame are both recorded in one shift', async () => {
+    watch(8, face(50, 0.95), face(400, 0.9));
+    await counter.settled();
+    expect(await decisions()).toEqual(['without_mask', 'without_mask']);
+    expect((await log.shifts()).length).toBe(1);
+    expect(rings).toBe(2);
+    expect(alerts.map((a) => a.decision)).toEqual(['without_mask', 'without_mask']);
+  });
+
+  it('does not let a doubtful person hide a fresh unmasked alert, but shows one once it has gone', async () => {
+    watch(6, face(50, 0.95));
+    // A second person whose average stays in the uncertain band until the tracker gives up on deciding.
+    watch(40, face(50, 0.95), face(400, 0.3));
+    await counter.settled();
+    expect(await decisions()).toEqual(['without_mask', 'uncertain']);
+    expect(alerts.map((a) => a.decision)).toEqual(['without_mask']);
+    clock += ALERT_VISIBLE_MS;
+    watch(40, face(700, 0.3));
+    await counter.settled();
+    expect(alerts.map((a) => a.decision)).toEqual(['without_mask', 'uncertain']);
+    expect(rings).toBe(1);
+  });
+
+  it('takes a thumbnail only of unmasked people and only when the guard opted in', async () => {
+    watch(8, face(50, 0.95), face(400, 0.01));
+    await counter.settled();
+    expect(snapshots).toEqual([]);
+    await log.setSetting('keepThumbnails', true);
+    counter.end();
+    watch(8, face(50, 0.95), face(400, 0.01));
+    await counter.settled();
+    expect(snapshots).toHaveLength(1);
+    expect(snapshots[0]).toMatchObject({ x: 50 });
+    expect(await log.thumbnailCount()).toBe(1);
+  });
+
+  it('keeps people over a pause (no second count) and counts the undecided when input stops', async () => {
+    watch(10, face(200, 0.02));
+    counter.pause();
+    expect({ inView: counter.peopleInView, paused: counter.paused }).toEqual({ inView: 0, paused: true });
+    clock += 3000;
+    watch(10, face(205, 0.02));
+    expect(counter.paused).toBe(false);
+    // Someone seen for 6 frames but undecided is counted uncertain; someone glimpsed for 3 is never counted.
+    watch(6, face(205, 0.02), face(500, 0.3));
+    watch(3, face(205, 0.02), face(900, 0.99));
+    counter.end();
+    await counter.settled();
+    expect(await decisions()).toEqual(['with_mask', 'uncertain']);
+    expect(counter.peopleInView).toBe(0);
+  });
+
+  it('settles undecided people as uncertain and does not count them again when they are seen on', async () => {
+    watch(6, face(200, 0.3));
+    counter.settle();
+    await counter.settled();
+    expect(await decisions()).toEqual(['uncertain']);
+    clock += 2000;
+    watch(30, face(200, 0.3));
+    counter.end();
+    await counter.settled();
+    expect(await decisions()).toEqual(['uncertain']);
+  });
+
+  it('leaves a person the disk refuses in the shift log (kept in memory), and goes on counting', async () => {
+    watch(8, face(50, 0.01));
+    await counter.settled();
+    failEventWrites('quota');
+    watch(8, face(50, 0.01), face(600, 0.99));
+    await counter.settled();
+    expect(problems).toEqual([]);
+    expect(counter.recordsInFlight).toBe(0);
+    expect(log.status.state).toBe('pending');
+    expect(await log.tally({ shiftId: log.currentShift()!.id })).toMatchObject({ masked: 1, unmasked: 1 });
+  });
+});
