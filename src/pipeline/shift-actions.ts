@@ -84,12 +84,8 @@ export class ShiftActions extends EventTarget {
    */
   async correctLast(expectedId: string, decision: Decision): Promise<void> {
     await this.act(async () => {
-      const shift = this.log.currentShift();
-      const last = shift === undefined ? undefined : (await this.log.events(shift.id)).at(-1);
-      if (last?.id !== expectedId) {
-        return 'Someone else was counted meanwhile: check the last person again.';
-      }
-      await this.log.correctLast(decision);
+      const corrected = await this.log.correctLast(decision, expectedId);
+      if (corrected === undefined) return 'Someone else was counted meanwhile: check the last person again.';
     });
   }
 
@@ -104,8 +100,12 @@ export class ShiftActions extends EventTarget {
   /** Re-reads the running shift and its latest person from the log. */
   async refresh(): Promise<void> {
     const running = this.log.currentShift();
-    const lastPerson = running === undefined ? undefined : (await this.log.events(running.id)).at(-1);
-    this.update({ running, lastPerson });
+    try {
+      const lastPerson = running === undefined ? undefined : (await this.log.events(running.id)).at(-1);
+      this.update({ running, lastPerson });
+    } catch (error) {
+      this.update({ running, message: `The shift could not be read (${errorText(error)}).` });
+    }
   }
 
   /** Runs one action with the buttons disabled; a returned string is shown to the guard. */
@@ -115,12 +115,15 @@ export class ShiftActions extends EventTarget {
     let message: string | undefined;
     try {
       message = (await action()) ?? undefined;
+      await this.controller.reloadTally();
+      await this.refresh();
     } catch (error) {
       message = errorText(error);
+    } finally {
+      // Whatever failed, the buttons come back: a panel stuck disabled would leave a reload as the only way
+      // out, and a reload loses people still kept in memory.
+      this.update({ busy: false, message });
     }
-    await this.controller.reloadTally();
-    await this.refresh();
-    this.update({ busy: false, message });
   }
 
   private update(change: Partial<ShiftPanelState>): void {

@@ -48,6 +48,8 @@ export class ShiftHistory extends EventTarget {
   private seenTally: unknown;
   /** Bumped when every picture was deleted, so a read that began before that does not bring one back. */
   private picturesGeneration = 0;
+  /** Refreshes started; a refresh shows its reads only if no later one started meanwhile. */
+  private refreshes = 0;
 
   constructor(
     private readonly log: ShiftLog,
@@ -75,6 +77,9 @@ export class ShiftHistory extends EventTarget {
 
   /** Re-reads the shifts and the chosen scope; with nothing chosen, picks the newest shift. */
   async refresh(): Promise<void> {
+    // Reads may finish out of order (one with pictures to read is slower): only the newest one is shown, so
+    // a refresh started before the guard picked another shift cannot put the old one back.
+    const request = ++this.refreshes;
     try {
       const generation = this.picturesGeneration;
       const shifts = await this.log.shifts();
@@ -83,6 +88,7 @@ export class ShiftHistory extends EventTarget {
       // A picture that cannot be read is no reason to hide the people: they are listed without it.
       const read = await this.log.thumbnailsOf(events).catch(() => new Map<string, Blob>());
       const pictures = generation === this.picturesGeneration ? read : new Map<string, Blob>();
+      if (request !== this.refreshes) return;
       this.update({
         shifts,
         scope,
@@ -93,7 +99,8 @@ export class ShiftHistory extends EventTarget {
         message: undefined,
       });
     } catch (error) {
-      this.update({ message: `The history could not be read (${String(error)}).` });
+      if (request === this.refreshes)
+        this.update({ message: `The history could not be read (${String(error)}).` });
     }
   }
 

@@ -86,8 +86,14 @@ export class StorageSettings extends EventTarget {
     }
     await this.change(async () => {
       await this.log.setSetting('retentionDays', days);
-      const pruned = await this.log.prune();
+      // Saved and in effect from here, whether or not the older shifts can be deleted now.
       this.update({ retentionDays: days });
+      let pruned: number;
+      try {
+        pruned = await this.log.prune();
+      } catch (error) {
+        return `Shifts are kept for ${days} day${days === 1 ? '' : 's'}; older ones could not be deleted yet (${errorText(error)}).`;
+      }
       const deleted = pruned === 0 ? '' : ` Deleted ${pruned} older shift${pruned === 1 ? '' : 's'}.`;
       return `Shifts are kept for ${days} day${days === 1 ? '' : 's'}.${deleted}`;
     });

@@ -70,9 +70,9 @@ export function hourlyOf(events: readonly Pick<PersonEvent, 'decision' | 'time'>
 
 /** The local calendar day containing `time`, as [start, end) epoch milliseconds (23 or 25 h at DST changes). */
 export function dayRange(time: number): [number, number] {
-  const start = new Date(time);
-  start.setHours(0, 0, 0, 0);
-  const end = new Date(start);
-  end.setDate(end.getDate() + 1);
-  return [start.getTime(), end.getTime()];
+  const date = new Date(time);
+  const [year, month, day] = [date.getFullYear(), date.getMonth(), date.getDate()];
+  // Both ends from the calendar date: where DST starts at midnight, midnight does not exist and the day
+  // starts at 01:00; the next day must still start at its own midnight, not at the moved start plus a day.
+  return [new Date(year, month, day).getTime(), new Date(year, month, day + 1).getTime()];
 }

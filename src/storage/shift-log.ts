@@ -186,12 +186,17 @@ export class ShiftLog extends EventTarget {
   /**
    * Changes the decision of the running shift's latest person. The first decision ever recorded stays in
    * `corrected.from`. A thumbnail is deleted when the person turns out not to be unmasked.
-   * Resolves to the updated event, or undefined if there is no running shift or no person in it.
+   * `expectedId`: the person the guard looked at; when someone else is the latest by now (the camera counted
+   * them meanwhile), nothing changes. Checked against the same read the change is made from, with no await
+   * between them, so the correction can never land on a person the guard did not see.
+   * Resolves to the updated event, or undefined if there is no running shift, no person in it, or the latest
+   * person is not `expectedId`.
    */
-  async correctLast(decision: Decision): Promise<PersonEvent | undefined> {
+  async correctLast(decision: Decision, expectedId?: string): Promise<PersonEvent | undefined> {
     if (!this.running) return undefined;
     const last = (await this.events(this.running.id)).at(-1);
-    if (!last || last.decision === decision) return last;
+    if (!last || (expectedId !== undefined && last.id !== expectedId)) return undefined;
+    if (last.decision === decision) return last;
     const event: PersonEvent = {
       ...last,
       decision,
@@ -294,7 +299,10 @@ export class ShiftLog extends EventTarget {
    * The running shift is never pruned. Resolves to the number of shifts deleted.
    */
   async prune(now = this.now()): Promise<number> {
-    const pruned = await pruneEndedBefore(this.db, now - this.settings.retentionDays * DAY_MS);
+    // Serialized with the queue's writes: a write in progress must not store an event of a shift being pruned.
+    const pruned = await this.queue.serial(() =>
+      pruneEndedBefore(this.db, now - this.settings.retentionDays * DAY_MS),
+    );
     this.queue.pending.forgetShifts(new Set(pruned));
     if (pruned.length > 0) this.storedThumbnailBytes = undefined;
     return pruned.length;
@@ -319,7 +327,13 @@ export class ShiftLog extends EventTarget {
   /** `blob` if it may be kept as the thumbnail of a person with `decision`, else undefined. */
   private async acceptThumbnail(decision: Decision, blob: Blob | undefined): Promise<Blob | undefined> {
     if (!blob || decision !== 'without_mask' || !this.settings.keepThumbnails) return undefined;
-    this.storedThumbnailBytes ??= await this.queue.serial(() => storedThumbnailBytes(this.db));
+    try {
+      this.storedThumbnailBytes ??= await this.queue.serial(() => storedThumbnailBytes(this.db));
+    } catch {
+      // The pictures' size cannot be read (the disk is failing): the person is recorded without a picture
+      // rather than not at all (recordPerson must never reject on a storage failure).
+      return undefined;
+    }
     const used = this.storedThumbnailBytes + this.queue.pending.thumbnailBytes();
     return mayKeepThumbnail(decision, blob, this.settings.keepThumbnails, used) ? blob : undefined;
   }

@@ -121,6 +121,9 @@ export class WriteQueue {
       } catch (error) {
         this.lastCause = isQuotaError(error) ? 'quota' : 'error';
         if (this.lastCause === 'quota') this.pending.dropThumbnails();
+        // Any other failure of a person with a picture: the next try goes without it, so a picture the
+        // browser will not store (some refuse Blobs in private mode) cannot hold up every later person.
+        else this.pending.dropThumbnails(write);
         // Stop at the first failure: the next one would most likely fail the same way.
         break;
       }

@@ -69,12 +69,13 @@ export class PendingWrites {
   }
 
   /**
-   * Drops every queued thumbnail (and the event's reference to it). Used when storage is full: a face image
-   * is never worth a count, so the events get the room.
+   * Drops every queued thumbnail (and the event's reference to it), or only `only`'s. Used when storage is
+   * full, or a write with a picture failed: a face image is never worth a count, so the events get the room.
    */
-  dropThumbnails(): void {
+  dropThumbnails(only?: PendingWrite): void {
     for (const [key, write] of this.items) {
       if (write.kind !== 'event' || !write.event.thumbnailId) continue;
+      if (only !== undefined && write !== only) continue;
       const event = { ...write.event };
       delete event.thumbnailId;
       this.items.set(key, { kind: 'event', event });

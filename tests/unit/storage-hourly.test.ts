@@ -65,4 +65,18 @@ describe('hourStart and dayRange', () => {
     const [autumnStart, autumnEnd] = dayRange(utc('2024-10-27T12:00:00Z'));
     expect(autumnEnd - autumnStart).toBe(25 * 3_600_000);
   });
+
+  it('ends a day where the next one starts when DST begins at midnight (no hour in two days)', () => {
+    // Chile: on 2024-09-08 clocks go from 00:00 to 01:00, so that day starts at 01:00 (04:00 UTC).
+    process.env.TZ = 'America/Santiago';
+    try {
+      const [start, end] = dayRange(utc('2024-09-08T15:00:00Z'));
+      const [nextStart] = dayRange(utc('2024-09-09T15:00:00Z'));
+      expect(start).toBe(utc('2024-09-08T04:00:00Z'));
+      expect(end).toBe(nextStart);
+      expect(end - start).toBe(23 * 3_600_000);
+    } finally {
+      process.env.TZ = 'Europe/Berlin';
+    }
+  });
 });

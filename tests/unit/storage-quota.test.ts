@@ -178,6 +178,53 @@ describe('any write failure', () => {
   });
 });
 
+describe('pictures never cost a person', () => {
+  const jpeg = (bytes: number) => new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' });
+
+  it('records an unmasked person without the picture when the stored pictures cannot be measured', async () => {
+    const shift = await log.startShift('North');
+    await log.setSetting('keepThumbnails', true);
+    const realOpenCursor = IDBObjectStore.prototype.openCursor;
+    vi.spyOn(IDBObjectStore.prototype, 'openCursor').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore['openCursor']>
+    ) {
+      if (this.name === 'thumbnails') throw new DOMException('The disk said no', 'UnknownError');
+      return realOpenCursor.apply(this, args);
+    });
+    const counted = await log.recordPerson(person('without_mask', { thumbnail: jpeg(3000) }));
+    expect(counted.thumbnailId).toBeUndefined();
+    expect((await storedEvents()).map((e) => e.id)).toEqual([counted.id]);
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ unmasked: 1 });
+  });
+
+  it('retries a person whose picture the browser refused without it, and the people after them', async () => {
+    await log.startShift('North');
+    await log.setSetting('keepThumbnails', true);
+    // Every write of an event with a picture fails (as a browser that cannot store Blobs does).
+    const realPut = IDBObjectStore.prototype.put;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore['put']>
+    ) {
+      if (this.name === 'events' && (args[0] as { thumbnailId?: string }).thumbnailId !== undefined)
+        throw new DOMException('Blobs are not supported here', 'DataCloneError');
+      return realPut.apply(this, args);
+    });
+    const unmasked = await log.recordPerson(person('without_mask', { thumbnail: jpeg(3000) }));
+    expect(log.pendingCount).toBe(1);
+    // The next write retries the queue, oldest first: the refused person goes without the picture.
+    const later = await log.recordPerson(person('with_mask'));
+    expect(log.pendingCount).toBe(0);
+    const stored = await storedEvents();
+    expect(stored.map((e) => [e.id, e.thumbnailId])).toEqual([
+      [unmasked.id, undefined],
+      [later.id, undefined],
+    ]);
+    expect(log.status.state).toBe('saved');
+  });
+});
+
 describe('durability', () => {
   it("writes each counted person in its own transaction with durability 'strict'", async () => {
     const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction');

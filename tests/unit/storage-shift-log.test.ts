@@ -157,6 +157,22 @@ describe('guard corrections', () => {
     expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 2, unmasked: 0 });
   });
 
+  it('changes nobody when the latest person is not the one the guard looked at', async () => {
+    const shift = await log.startShift('North');
+    const seen = await log.recordPerson(person('with_mask'));
+    // The camera counts someone else between the guard's look and the tap.
+    const next = await log.recordPerson(person('with_mask'));
+    expect(await log.correctLast('without_mask', seen.id)).toBeUndefined();
+    expect((await log.events(shift.id)).map((e) => [e.id, e.decision])).toEqual([
+      [seen.id, 'with_mask'],
+      [next.id, 'with_mask'],
+    ]);
+    expect(await log.correctLast('without_mask', next.id)).toMatchObject({
+      id: next.id,
+      decision: 'without_mask',
+    });
+  });
+
   it('does nothing without a running shift or a person, or when the decision is unchanged', async () => {
     expect(await log.correctLast('with_mask')).toBeUndefined();
     await log.startShift('North');
