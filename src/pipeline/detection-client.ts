@@ -32,6 +32,14 @@ export interface DetectionClientOptions {
   frameTimeoutMs?: number;
   /** Restarts allowed before giving up (counted since the last successful frame). */
   maxRestarts?: number;
+  /**
+   * Frames the worker answers with an error in a row before it is taken for broken and replaced. The worker
+   * catches what a frame throws, so a MediaPipe wasm abort or a lost WebGL context would otherwise fail every
+   * frame from then on without ever crashing the worker. Default 5.
+   */
+  maxFailedFrames?: number;
+  /** How long the models may load without any progress before the worker is taken for hung. Default 60 s. */
+  loadTimeoutMs?: number;
   /** Makes the worker; tests pass a fake that speaks the protocol over a MessageChannel. */
   createWorker?: () => WorkerLike;
 }
@@ -56,9 +64,13 @@ export class DetectionClient extends EventTarget {
   private inFlight:
     | { frameId: number; resolve: (outcome: FrameOutcome) => void; timer: ReturnType<typeof setTimeout> }
     | undefined;
-  private statsWaiters: ((stats: StatsMessage) => void)[] = [];
+  private statsWaiters: { resolve: (stats: StatsMessage) => void; reject: (error: Error) => void }[] = [];
+  /** Rejects the start in progress (the worker is stopped before its models are loaded). */
+  private rejectLoading: ((error: Error) => void) | undefined;
   private nextFrameId = 1;
   private restarts = 0;
+  /** Frames answered with an error since the last result. */
+  private failedFrames = 0;
   private range: DetectionRange;
   private stopped = false;
 
@@ -118,19 +130,17 @@ export class DetectionClient extends EventTarget {
   /** Live tensor count and frame counters from the worker. */
   async stats(): Promise<StatsMessage> {
     await this.start();
-    return new Promise((resolve) => {
-      this.statsWaiters.push(resolve);
+    return new Promise((resolve, reject) => {
+      this.statsWaiters.push({ resolve, reject });
       this.send({ type: 'stats' });
     });
   }
 
-  /** Stops the worker; a later `start()` makes a new one. */
+  /** Stops the worker; a later `start()` makes a new one. A start still loading rejects. */
   stop(): void {
     this.stopped = true;
-    this.finishInFlight(undefined);
-    this.worker?.terminate();
-    this.worker = undefined;
-    this.ready = undefined;
+    this.rejectLoading?.(new Error('The detector was stopped'));
+    this.dropWorker('The detector was stopped');
   }
 
   private send(request: WorkerRequest): void {
@@ -141,43 +151,75 @@ export class DetectionClient extends EventTarget {
     const worker = (this.options.createWorker ?? createWorker)();
     this.worker = worker;
     return new Promise<ReadyMessage>((resolve, reject) => {
+      this.rejectLoading = reject;
+      const loadTimeoutMs = this.options.loadTimeoutMs ?? 60_000;
+      let loadTimer: ReturnType<typeof setTimeout> | undefined;
+      const loaded = () => {
+        globalThis.clearTimeout(loadTimer);
+        loadTimer = undefined;
+        if (this.rejectLoading === reject) this.rejectLoading = undefined;
+      };
+      // A crash (or a hang while loading) is retried like any other: whoever waits for this start waits for
+      // the replacement's, and hears of a failure only once the client gives up.
+      const failed = (what: 'crashed' | 'hung', reason: string) => {
+        if (this.worker !== worker) return;
+        loaded();
+        this.crashed(reason);
+        if (this.ready !== undefined) this.ready.then(resolve, reject);
+        else reject(new Error(`The detection worker ${what} while loading: ${reason}`));
+      };
+      const waitForProgress = () => {
+        globalThis.clearTimeout(loadTimer);
+        loadTimer = globalThis.setTimeout(
+          () => failed('hung', `the models made no progress for ${loadTimeoutMs} ms`),
+          loadTimeoutMs,
+        );
+      };
+      waitForProgress();
       worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
         const message = event.data;
         switch (message.type) {
           case 'progress':
+            if (loadTimer !== undefined) waitForProgress();
             this.emit('progress', message);
             return;
           case 'ready':
+            loaded();
             this.emit('ready', message);
             resolve(message);
             return;
           case 'result':
             if (this.inFlight?.frameId === message.frameId) this.restarts = 0;
+            this.failedFrames = 0;
             this.finishInFlight(message, message.frameId);
             return;
           case 'dropped':
             this.finishInFlight(undefined, message.frameId);
             return;
           case 'stats':
-            this.statsWaiters.shift()?.(message);
+            this.statsWaiters.shift()?.resolve(message);
             return;
           case 'error':
             this.emit('error', message);
             if (message.frameId !== undefined) this.finishInFlight(undefined, message.frameId);
             if (message.fatal) {
-              this.stop();
+              loaded();
               reject(new Error(message.message + (message.detail ? ` (${message.detail})` : '')));
+              this.stop();
+            } else if (
+              message.frameId !== undefined &&
+              ++this.failedFrames >= (this.options.maxFailedFrames ?? 5)
+            ) {
+              this.crashed(`${this.failedFrames} frames failed in a row (${message.message})`);
             }
             return;
         }
       };
       worker.onerror = (event: ErrorEvent) => {
         event.preventDefault();
-        this.crashed(event.message || 'the detection worker crashed');
-        // A crash while loading is retried like any other: whoever waits for this start waits for the
-        // replacement's, and hears of a failure only once the client gives up.
-        if (this.ready !== undefined) this.ready.then(resolve, reject);
-        else reject(new Error(`The detection worker crashed while loading: ${event.message}`));
+        if (this.worker !== worker) return;
+        if (loadTimer !== undefined) failed('crashed', event.message || 'the detection worker crashed');
+        else this.crashed(event.message || 'the detection worker crashed');
       };
       this.send({
         type: 'init',
@@ -191,10 +233,7 @@ export class DetectionClient extends EventTarget {
 
   /** Replaces a crashed or hung worker; the frame in flight is given up (answered as skipped). */
   private crashed(reason: string): void {
-    this.finishInFlight(undefined);
-    this.worker?.terminate();
-    this.worker = undefined;
-    this.ready = undefined;
+    this.dropWorker(`The detector restarted (${reason})`);
     if (this.stopped) return;
     // A crash with the GPU delegate is most likely the delegate's: the restarted worker uses the CPU.
     if (this.options.detectorDelegate === 'GPU') this.options.detectorDelegate = 'CPU';
@@ -212,6 +251,16 @@ export class DetectionClient extends EventTarget {
     this.emit('restart', { reason, attempt });
     this.ready = this.spawn();
     this.ready.catch(() => {});
+  }
+
+  /** Ends the current worker: its frame in flight is answered as skipped, its stats requests fail. */
+  private dropWorker(why: string): void {
+    this.finishInFlight(undefined);
+    for (const waiter of this.statsWaiters.splice(0)) waiter.reject(new Error(why));
+    this.failedFrames = 0;
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.ready = undefined;
   }
 
   private finishInFlight(outcome: FrameOutcome, frameId?: number): void {

@@ -46,6 +46,9 @@ export class MaskClassifier {
     // here (≈900 ms against ≈60 ms per face, headless Chromium on SwiftShader), so it is skipped there.
     const order = preferred === 'wasm' || softwareWebGL() ? ['wasm'] : ['webgl', 'wasm'];
     let backend: string | undefined;
+    // Why each backend failed, for the guard's error detail (a missing or evicted wasm file is not the same
+    // problem as a browser without WebAssembly).
+    const failures: string[] = [];
     for (const name of order) {
       try {
         if (await tf.setBackend(name)) {
@@ -53,12 +56,13 @@ export class MaskClassifier {
           backend = name;
           break;
         }
-      } catch {
-        // Try the next backend.
+        failures.push(`${name}: failed to initialise`);
+      } catch (error) {
+        failures.push(`${name}: ${String(error)}`);
       }
     }
     if (backend === undefined)
-      throw new Error('Neither WebGL nor WebAssembly is available for the classifier');
+      throw new Error(`No backend could run the classifier (${failures.join('; ')})`);
     const url = new URL(MODEL_URL_PATH, baseUrl).href;
     let model: tf.LayersModel;
     try {
@@ -97,8 +101,13 @@ export class MaskClassifier {
       const batch = tf.tensor4d(input, [crops.length, INPUT_SIZE, INPUT_SIZE, 3]);
       return this.model.predict(batch) as tf.Tensor;
     });
-    const values = await output.data();
-    output.dispose();
+    let values: Awaited<ReturnType<tf.Tensor['data']>>;
+    try {
+      values = await output.data();
+    } finally {
+      // Also when reading fails (a lost WebGL context): a failing frame must not leak its output.
+      output.dispose();
+    }
     const t2 = performance.now();
     const probabilities = crops.map((_, i) => values[i * CLASS_NAMES.length + WITHOUT_MASK_INDEX]!);
     return { probabilities, cropMs: t1 - t0, classifyMs: t2 - t1 };

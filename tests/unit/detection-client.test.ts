@@ -238,4 +238,63 @@ describe('DetectionClient', () => {
       message: 'The detector keeps crashing. Reload the app.',
     });
   });
+
+  it('replaces a worker whose every frame fails (an error it catches, such as a wasm abort), and goes on', async () => {
+    const broken: Behaviour = (request, reply, worker) =>
+      request.type === 'frame'
+        ? reply({
+            type: 'error',
+            fatal: false,
+            frameId: request.frameId,
+            message: 'A frame could not be checked.',
+          })
+        : healthy(request, reply, worker);
+    const { client, workers } = clientWith([broken, healthy], { maxFailedFrames: 3 });
+    const restarts: string[] = [];
+    client.addEventListener('restart', (e) => restarts.push((e as CustomEvent).detail.reason));
+    await client.start();
+    for (let i = 0; i < 3; i++) expect(await client.submit(fakeBitmap(), i, 'video')).toBeUndefined();
+    expect(workers).toHaveLength(2);
+    expect(workers[0]!.terminated).toBe(true);
+    expect(restarts).toEqual(['3 frames failed in a row (A frame could not be checked.)']);
+    expect((await client.submit(fakeBitmap(), 4, 'video'))?.type).toBe('result');
+    client.stop();
+  });
+
+  it('keeps a worker whose frames fail now and then', async () => {
+    let n = 0;
+    const flaky: Behaviour = (request, reply, worker) =>
+      request.type === 'frame' && n++ % 2 === 0
+        ? reply({
+            type: 'error',
+            fatal: false,
+            frameId: request.frameId,
+            message: 'A frame could not be checked.',
+          })
+        : healthy(request, reply, worker);
+    const { client, workers } = clientWith([flaky], { maxFailedFrames: 2 });
+    for (let i = 0; i < 8; i++) await client.submit(fakeBitmap(), i, 'video');
+    expect(workers).toHaveLength(1);
+    client.stop();
+  });
+
+  it('takes a worker whose models make no progress for too long for hung, and loads in a new one', async () => {
+    const hangs: Behaviour = () => {};
+    const { client, workers } = clientWith([hangs, healthy], { loadTimeoutMs: 50 });
+    const ready = await client.start();
+    expect(ready.type).toBe('ready');
+    expect(workers).toHaveLength(2);
+    expect(workers[0]!.terminated).toBe(true);
+    client.stop();
+  });
+
+  it('rejects a start still loading, and stats still waiting, when stopped', async () => {
+    const slow: Behaviour = () => {};
+    const { client } = clientWith([slow]);
+    const starting = client.start();
+    const stats = client.stats();
+    client.stop();
+    await expect(starting).rejects.toThrow('stopped');
+    await expect(stats).rejects.toThrow('stopped');
+  });
 });
