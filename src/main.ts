@@ -73,8 +73,11 @@ function asTheOnlyCountingPage(run: () => Promise<void>): void {
         'MaskGuard is already open in another tab or window. Close it there, and it starts here by itself.';
     }
     // An update applied from here would leave the counting page on the old code: it is applied there.
-    offline.whyNotReloadNow = () => 'Update from the MaskGuard page that is counting.';
-    void locks.request(COUNTING_LOCK, holdForever);
+    offline.applyElsewhere = 'Update from the MaskGuard page that is counting.';
+    void locks.request(COUNTING_LOCK, () => {
+      offline.applyElsewhere = undefined;
+      return holdForever();
+    });
   });
 }
 

@@ -28,6 +28,9 @@ export interface OfflineState {
 /** How often an app left open all day asks the server for a new version (only while online). */
 const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
+/** How often a page whose new version already took control checks again whether it can reload. */
+const RELOAD_RETRY_MS = 2000;
+
 /** See the module comment. One per page: {@link offline}. */
 export class OfflineController extends EventTarget {
   private current: OfflineState = {
@@ -54,6 +57,13 @@ export class OfflineController extends EventTarget {
    */
   whyNotReloadNow: (() => string | undefined) | undefined;
 
+  /**
+   * Set on a page that must not apply an update itself (one waiting while another page counts: applying it
+   * here would leave the counting page on old code); shown instead. A new version that took control anyway
+   * (applied by the other page) still reloads this one.
+   */
+  applyElsewhere: string | undefined;
+
   /** The current state; a new object after every change. */
   get state(): OfflineState {
     return this.current;
@@ -79,6 +89,25 @@ export class OfflineController extends EventTarget {
       this.update({ updateWaiting: true });
       this.applyUpdateIfAllowed();
     });
+    // The first install failed (the connection dropped during the ~20 MB download, or storage is full): it
+    // must not keep saying "Saving…" while the guard walks off-line believing the app is on the phone.
+    workbox.addEventListener('redundant', () => {
+      if (!this.current.offlineReady)
+        this.update({
+          error:
+            'MaskGuard could not be saved for offline use (the connection dropped or storage is full). ' +
+            'Reload while online to try again.',
+        });
+    });
+    // A new version took control of this page: applied here, by another open copy of the app, or by the
+    // first install claiming it. In the first case the page already runs that version; otherwise it runs
+    // old code whose files the new version's cache no longer holds, so it reloads as soon as nothing would
+    // be lost (see reloadWhenSafe).
+    let controlled = navigator.serviceWorker.controller !== null;
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      if (controlled) this.reloadWhenSafe();
+      controlled = true;
+    });
     try {
       // workbox-window waits for the page's `load` event, so the precache download does not slow the start.
       await workbox.register();
@@ -102,19 +131,33 @@ export class OfflineController extends EventTarget {
   applyUpdate(): void {
     if (!this.current.updateWaiting || this.current.updating || this.workbox === undefined) return;
     // Even an update the guard accepted waits while a reload would lose something.
-    const heldBack = this.whyNotReloadNow?.();
+    const heldBack = this.applyElsewhere ?? this.whyNotReloadNow?.();
     if (heldBack !== undefined) {
       this.update({ heldBack });
       return;
     }
     this.update({ updating: true, heldBack: undefined });
-    // `controllerchange` rather than workbox-window's `controlling`: the latter fires only for a worker this
-    // page registered, not for one found by a later update check or another tab, and then we would never
-    // reload.
-    navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), {
-      once: true,
-    });
+    // The reload follows on `controllerchange` (see start), rather than workbox-window's `controlling`: the
+    // latter fires only for a worker this page registered, not for one found by a later update check or
+    // another tab, and then we would never reload.
     this.workbox.messageSkipWaiting();
+  }
+
+  /**
+   * Reloads now, or, while a reload would lose something (someone stepped into view, a count is still being
+   * written), says why and tries again every few seconds.
+   */
+  private reloadWhenSafe(): void {
+    if (this.whyNotReloadNow?.() === undefined) {
+      window.location.reload();
+      return;
+    }
+    this.update({
+      updateWaiting: true,
+      updating: true,
+      heldBack: 'Updating as soon as every count is saved and the doorway is empty.',
+    });
+    setTimeout(() => this.reloadWhenSafe(), RELOAD_RETRY_MS);
   }
 
   /** Applies a waiting update when {@link canApplyWithoutAsking} says so (e.g. call it when a shift ends). */

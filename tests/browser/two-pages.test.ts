@@ -3,16 +3,25 @@
  * keep their own running shift and write over each other's. The second page says why it waits and takes
  * over by itself when the first is closed.
  */
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { DIST_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { waitForServiceWorkerControl } from '../helpers/service-worker.ts';
+import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
 
 const status = 'mask-guard-app header > [role=status]';
 const controls = 'mask-guard-app guard-controls';
 
 describe('MaskGuard open in two pages at once', () => {
   let app: AppSession;
+  let server: StaticServer | undefined;
+  let nextVersion: string | undefined;
   afterAll(async () => {
     await app?.close();
+    await server?.close();
+    if (nextVersion !== undefined) rmSync(nextVersion, { recursive: true, force: true });
   });
 
   it('lets one page count; the other waits, says why, and starts when the first closes', async () => {
@@ -38,4 +47,35 @@ describe('MaskGuard open in two pages at once', () => {
       .not.toContain('already open');
     expect(app.foreignRequests).toEqual([]);
   }, 240_000);
+
+  it('reloads the waiting page too when the counting page applies an update (it would run old code)', async () => {
+    await app?.close();
+    server = await startStaticServer({ '/': DIST_DIR });
+    app = await launchApp({ server, grantCamera: false });
+    const first = await app.context.newPage();
+    await first.goto(server.url);
+    await waitForServiceWorkerControl(first);
+    await first.getByText('Ready to work offline').waitFor({ timeout: 170_000 });
+    const second = await app.context.newPage();
+    await second.goto(server.url);
+    await waitForServiceWorkerControl(second);
+    await expect
+      .poll(() => second.locator(status).textContent(), { timeout: 30_000 })
+      .toContain('already open');
+    await second.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+    // Deploy a new version; the counting page finds it and, with no shift running, applies it by itself.
+    nextVersion = mkdtempSync(join(tmpdir(), 'maskguard-next-'));
+    cpSync(DIST_DIR, nextVersion, { recursive: true });
+    appendFileSync(join(nextVersion, 'sw.js'), '\n// next version\n');
+    await server.close();
+    server = await startStaticServer({ '/': nextVersion }, server.port);
+    const secondReloaded = second.waitForEvent('load', { timeout: 170_000 });
+    await first.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+    await secondReloaded;
+    expect(await second.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      undefined,
+    );
+    expect(app.foreignRequests).toEqual([]);
+  }, 400_000);
 });
