@@ -7,7 +7,13 @@
  */
 import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
 import type { Box } from '../shared/geometry.ts';
-import type { DetectionRange, ErrorMessage, FaceResult, StageTimings } from '../shared/protocol.ts';
+import type {
+  DetectionRange,
+  ErrorMessage,
+  FaceResult,
+  ProgressMessage,
+  StageTimings,
+} from '../shared/protocol.ts';
 import type { ShiftLog, StorageStatus } from '../storage/index.ts';
 import { UnmaskedAlarm } from './alerts.ts';
 import {
@@ -124,8 +130,8 @@ export class GuardController extends EventTarget {
     };
     client.setRange(preferences.range);
     client.addEventListener('progress', (event) => {
-      const { stage, loadedBytes, totalBytes } = (event as CustomEvent).detail;
-      const percent = totalBytes > 0 ? ` ${Math.round((100 * loadedBytes) / totalBytes)}%` : '';
+      const { stage, fraction } = (event as CustomEvent<ProgressMessage>).detail;
+      const percent = fraction === undefined ? '' : ` ${Math.round(100 * fraction)}%`;
       if (!this.state.modelsReady) this.update({ status: `${stage}…${percent}` });
     });
     client.addEventListener('restart', () => {

@@ -68,8 +68,8 @@ export interface ProgressMessage {
   type: 'progress';
   /** What is loading, in the guard's words. */
   stage: string;
-  loadedBytes: number;
-  totalBytes: number;
+  /** How far this stage is, 0 to 1; undefined when the server does not say how large the files are. */
+  fraction: number | undefined;
 }
 
 /** Models are loaded; which backends run them. */

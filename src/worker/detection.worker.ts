@@ -42,14 +42,6 @@ let framesDropped = 0;
 
 async function init(request: InitRequest): Promise<void> {
   range = request.range;
-  const files = { detector: [0, 0], classifier: [0, 1] };
-  const report = (stage: string) =>
-    post({
-      type: 'progress',
-      stage,
-      loadedBytes: files.detector[0]! + files.classifier[0]!,
-      totalBytes: files.detector[1]! + files.classifier[1]!,
-    });
   try {
     const base = request.baseUrl;
     detectors = new FaceDetectorSet(
@@ -60,14 +52,12 @@ async function init(request: InitRequest): Promise<void> {
       },
       request.detectorDelegate ?? 'CPU',
     );
-    await detectors.load(range, (loaded, total) => {
-      files.detector = [loaded, total];
-      report('Loading the face detector');
-    });
-    classifier = await MaskClassifier.load(base, request.classifierBackend ?? 'webgl', (fraction) => {
-      files.classifier = [fraction, 1];
-      report('Loading the mask classifier');
-    });
+    await detectors.load(range, (fraction) =>
+      post({ type: 'progress', stage: 'Loading the face detector', fraction }),
+    );
+    classifier = await MaskClassifier.load(base, request.classifierBackend ?? 'webgl', (fraction) =>
+      post({ type: 'progress', stage: 'Loading the mask classifier', fraction }),
+    );
     post({ type: 'ready', classifierBackend: classifier.backend, detectorDelegate: detectors.delegate });
   } catch (error) {
     post({

@@ -13,7 +13,7 @@ import {
   type Detection,
 } from '../shared/face-crop.ts';
 import type { DetectionRange, FrameMode } from '../shared/protocol.ts';
-import { fetchModel, type ByteProgress } from './fetch-model.ts';
+import { fetchModel, type StageProgress } from './fetch-model.ts';
 
 /** Where the tasks-vision wasm loader and binary are (the package declares the type but does not export it). */
 type WasmFileset = Parameters<typeof FaceDetector.createFromOptions>[0];
@@ -73,11 +73,15 @@ export class FaceDetectorSet {
   }
 
   /** Downloads the model files `range` needs (others stay unloaded until asked for). */
-  async load(range: DetectionRange, onProgress: ByteProgress): Promise<void> {
-    for (const model of rangeModels(range)) {
-      if (this.models.has(model)) continue;
+  async load(range: DetectionRange, onProgress: StageProgress): Promise<void> {
+    const missing = rangeModels(range).filter((model) => !this.models.has(model));
+    for (const [i, model] of missing.entries()) {
       const url = new URL(MODEL_FILES[model], this.baseUrl).href;
-      this.models.set(model, await fetchModel(url, 'face detector model', onProgress));
+      // The files of a range as one stage: the second file goes on from half-way, not back from zero.
+      const bytes = await fetchModel(url, 'face detector model', (loaded, total) =>
+        onProgress(total > 0 ? (i + Math.min(1, loaded / total)) / missing.length : undefined),
+      );
+      this.models.set(model, bytes);
     }
     // Make the instances now, so that a corrupt model fails at load time, not on the first frame.
     for (const pass of RANGE_PASSES[range]) await this.instance(pass, 'video');

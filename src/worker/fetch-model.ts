@@ -6,6 +6,9 @@
 /** Called as bytes arrive; `totalBytes` is 0 when the server does not say. */
 export type ByteProgress = (loadedBytes: number, totalBytes: number) => void;
 
+/** How far a loading stage is, 0 to 1, or undefined when it cannot be known. */
+export type StageProgress = (fraction: number | undefined) => void;
+
 /** Reads `url` fully, reporting progress. Throws a clear error for HTTP errors and empty files. */
 export async function fetchModel(url: string, what: string, onProgress: ByteProgress): Promise<Uint8Array> {
   let response: Response;

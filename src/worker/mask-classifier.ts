@@ -17,7 +17,7 @@ import {
   WITHOUT_MASK_INDEX,
   toModelInput,
 } from '../shared/mask-classifier-spec.ts';
-import type { ByteProgress } from './fetch-model.ts';
+import type { StageProgress } from './fetch-model.ts';
 
 /** P(without_mask) for each crop, in the order given. */
 export type MaskProbabilities = number[];
@@ -36,7 +36,7 @@ export class MaskClassifier {
    * Picks a backend (webgl unless `preferred` says wasm; wasm when webgl fails), loads the model with
    * byte progress, and warms it up so the first frame is not slow.
    */
-  static async load(baseUrl: string, preferred: 'webgl' | 'wasm', onProgress: ByteProgress) {
+  static async load(baseUrl: string, preferred: 'webgl' | 'wasm', onProgress: StageProgress) {
     setWasmPaths({
       'tfjs-backend-wasm.wasm': new URL(wasmPlain, baseUrl).href,
       'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, baseUrl).href,
@@ -67,7 +67,7 @@ export class MaskClassifier {
     let model: tf.LayersModel;
     try {
       model = await tf.loadLayersModel(url, {
-        onProgress: (fraction) => onProgress(fraction, 1),
+        onProgress: (fraction) => onProgress(fraction),
       });
     } catch (error) {
       throw new Error(`Could not load the mask classifier (${url}): ${String(error)}`, { cause: error });

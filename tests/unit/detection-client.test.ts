@@ -58,7 +58,7 @@ class FakeWorker implements WorkerLike {
 /** A well-behaved worker: ready at once, answers frames with one face. */
 const healthy: Behaviour = (request, reply) => {
   if (request.type === 'init') {
-    reply({ type: 'progress', stage: 'Loading', loadedBytes: 5, totalBytes: 10 });
+    reply({ type: 'progress', stage: 'Loading', fraction: 0.5 });
     reply({ type: 'ready', classifierBackend: 'wasm', detectorDelegate: request.detectorDelegate ?? 'CPU' });
   } else if (request.type === 'frame') {
     reply({
