@@ -8,7 +8,7 @@ import type { Box } from '../shared/geometry.ts';
 import type { FaceResult } from '../shared/protocol.ts';
 import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
 import { FaceTracker, type PersonCounted } from '../shared/tracking/index.ts';
-import type { ShiftLog } from '../storage/index.ts';
+import type { CountedPerson, PersonEvent, ShiftLog } from '../storage/index.ts';
 import { errorText } from '../shared/error-text.ts';
 
 /**
@@ -59,6 +59,11 @@ export class DoorCounter {
   private tracker = new FaceTracker(TRACKER_THRESHOLDS);
   /** The chain of person records, in the order people were counted. */
   private recording: Promise<void> = Promise.resolve();
+  /**
+   * Records of people counted `uncertain` on a pause (settle), by track: the tracker may still decide on
+   * them when they are seen again, and their record is then revised, not added to.
+   */
+  private readonly provisional = new Map<number, Promise<string | undefined>>();
   /** The alert on screen, if any (an uncertain one never replaces a fresh unmasked one). */
   private lastAlert: PersonAlert | undefined;
   /** Faces being tracked now (counted or not yet): people a reload would cut short. */
@@ -91,6 +96,10 @@ export class DoorCounter {
       const box = update.tracks.find((t) => t.id === person.trackId)?.box;
       void this.count(person, box);
     }
+    for (const person of update.revised) {
+      const box = update.tracks.find((t) => t.id === person.trackId)?.box;
+      void this.revise(person, box);
+    }
     return faces.map((_, i) => update.tracks.find((t) => t.observationIndex === i)?.id);
   }
 
@@ -110,13 +119,19 @@ export class DoorCounter {
    * enough but still undecided are counted now (uncertain); every track is kept, as by {@link pause}.
    */
   settle(): void {
-    for (const person of this.tracker.settle(this.host.now()).counted) void this.count(person);
+    for (const person of this.tracker.settle(this.host.now()).counted) {
+      this.provisional.set(
+        person.trackId,
+        this.count(person).then((event) => event?.id),
+      );
+    }
   }
 
   /** Input stopped (another source, the file ended): every track ends, people seen long enough are counted. */
   end(): void {
     for (const person of this.tracker.flush(this.host.now()).counted) void this.count(person);
     this.tracker = new FaceTracker(TRACKER_THRESHOLDS);
+    this.provisional.clear();
     this.peopleInView = 0;
     this.paused = false;
   }
@@ -127,10 +142,33 @@ export class DoorCounter {
   }
 
   /**
-   * Alerts for and records one counted person. Records are chained: two people counted in the same frame
-   * with no shift running must not both try to start one (the second start would throw and lose a person).
+   * Alerts for and records one counted person; resolves to their record (undefined if it failed). Records
+   * are chained: two people counted in the same frame with no shift running must not both try to start one
+   * (the second start would throw and lose a person).
    */
-  private count(person: PersonCounted, box?: Box): Promise<void> {
+  private count(person: PersonCounted, box?: Box): Promise<PersonEvent | undefined> {
+    return this.write(person, box, async (counted) => {
+      if (this.log.currentShift() === undefined) await this.log.startShift(this.host.door());
+      return this.log.recordPerson(counted);
+    });
+  }
+
+  /** A person counted `uncertain` on a pause and decided when seen again: alert, and revise their record. */
+  private revise(person: PersonCounted, box?: Box): Promise<PersonEvent | undefined> {
+    const recorded = this.provisional.get(person.trackId);
+    this.provisional.delete(person.trackId);
+    return this.write(person, box, async (counted) => {
+      const eventId = await recorded;
+      return eventId === undefined ? undefined : this.log.revisePerson(eventId, counted);
+    });
+  }
+
+  /** Alerts for `person` and runs `store` on their record, after every record before it. */
+  private write(
+    person: PersonCounted,
+    box: Box | undefined,
+    store: (counted: CountedPerson) => Promise<PersonEvent | undefined>,
+  ): Promise<PersonEvent | undefined> {
     this.alertFor(person);
     // Only an unmasked person's face, only when the guard opted in (off by default: no face image is stored);
     // taken now, from the picture the person was counted in. ShiftLog enforces the size caps.
@@ -139,11 +177,11 @@ export class DoorCounter {
         ? this.host.snapshot(box).catch(() => undefined)
         : undefined;
     this.recordsInFlight += 1;
-    this.recording = this.recording.then(async () => {
+    const written = this.recording.then(async () => {
       let problem: string | undefined;
+      let event: PersonEvent | undefined;
       try {
-        if (this.log.currentShift() === undefined) await this.log.startShift(this.host.door());
-        await this.log.recordPerson({
+        event = await store({
           decision: person.decision,
           averageConfidence: person.confidence,
           framesSeen: person.frames,
@@ -157,8 +195,10 @@ export class DoorCounter {
         this.recordsInFlight -= 1;
       }
       this.host.recorded(problem);
+      return event;
     });
-    return this.recording;
+    this.recording = written.then(() => undefined);
+    return written;
   }
 
   private alertFor(person: PersonCounted): void {

@@ -166,6 +166,32 @@ export class ShiftLog extends EventTarget {
     return event;
   }
 
+  /**
+   * Replaces what the tracker recorded of person `eventId` (counted `uncertain` when the app was hidden, and
+   * decided once seen again): decision, confidence, frames and time in view. Still one person. A decision the
+   * guard corrected by hand is theirs and stays. Resolves to the updated event, or undefined when the person
+   * is not in the running shift or was corrected.
+   */
+  async revisePerson(eventId: string, person: CountedPerson): Promise<PersonEvent | undefined> {
+    if (!this.running) return undefined;
+    const found = (await this.events(this.running.id)).find((event) => event.id === eventId);
+    if (found === undefined || found.corrected !== undefined) return undefined;
+    const accepted = await this.acceptThumbnail(person.decision, person.thumbnail);
+    const event: PersonEvent = {
+      ...found,
+      decision: person.decision,
+      averageConfidence: person.averageConfidence,
+      framesSeen: person.framesSeen,
+      timeInViewMs: person.timeInViewMs,
+    };
+    // Checked after the await, as in recordPerson: the opt-in may have been turned off since.
+    const thumbnail = this.settings.keepThumbnails ? accepted : undefined;
+    if (thumbnail) event.thumbnailId = event.id;
+    else if (person.decision !== 'without_mask') delete event.thumbnailId;
+    await this.queue.save({ kind: 'event', event, thumbnail });
+    return event;
+  }
+
   /** Adds a person the guard counted by hand (the camera missed them) to the running shift. */
   async addManual(decision: Decision): Promise<PersonEvent> {
     const shift = this.requireShift();

@@ -153,6 +153,25 @@ describe('DoorCounter', () => {
     expect(await decisions()).toEqual(['uncertain']);
   });
 
+  it('alerts for and revises (never adds) a person counted uncertain on hiding who turns out unmasked', async () => {
+    watch(6, face(200, 0.3));
+    counter.settle();
+    await counter.settled();
+    expect(await decisions()).toEqual(['uncertain']);
+    expect(alerts.map((a) => a.decision)).toEqual(['uncertain']);
+    clock += 2000;
+    watch(20, face(200, 0.99));
+    await counter.settled();
+    expect(await decisions()).toEqual(['without_mask']);
+    expect(await log.tally({ shiftId: log.currentShift()!.id })).toMatchObject({
+      unmasked: 1,
+      uncertain: 0,
+      total: 1,
+    });
+    expect(rings).toBe(1);
+    expect(alerts.map((a) => a.decision)).toEqual(['uncertain', 'without_mask']);
+  });
+
   it('leaves a person the disk refuses in the shift log (kept in memory), and goes on counting', async () => {
     watch(8, face(50, 0.01));
     await counter.settled();

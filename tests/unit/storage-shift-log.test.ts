@@ -173,6 +173,24 @@ describe('guard corrections', () => {
     });
   });
 
+  it('revises what the tracker recorded of a person, unless the guard corrected them by hand', async () => {
+    const shift = await log.startShift('North');
+    const first = await log.recordPerson(person('uncertain'));
+    const second = await log.recordPerson(person('uncertain'));
+    expect(
+      await log.revisePerson(first.id, person('without_mask', { framesSeen: 40, averageConfidence: 0.97 })),
+    ).toMatchObject({ id: first.id, decision: 'without_mask', framesSeen: 40, averageConfidence: 0.97 });
+    await log.correctLast('with_mask', second.id);
+    expect(await log.revisePerson(second.id, person('without_mask'))).toBeUndefined();
+    expect(await log.revisePerson('no-such-person', person('without_mask'))).toBeUndefined();
+    log.close();
+    log = await open();
+    expect((await log.events(shift.id)).map((e) => [e.id, e.decision, e.corrected?.from])).toEqual([
+      [first.id, 'without_mask', undefined],
+      [second.id, 'with_mask', 'uncertain'],
+    ]);
+  });
+
   it('does nothing without a running shift or a person, or when the decision is unchanged', async () => {
     expect(await log.correctLast('with_mask')).toBeUndefined();
     await log.startShift('North');

@@ -189,6 +189,45 @@ describe('FaceTracker settle (input paused: page hidden)', () => {
   });
 });
 
+describe('FaceTracker settle, then seen again (rule 4: a provisional count is decided after all)', () => {
+  /** One person seen 6 frames with an undecided average (0.5), settled at 600 ms; back at 2 s. */
+  function settledUndecided(): FaceTracker {
+    const tracker = new FaceTracker({ maxUndecidedMs: 3000 });
+    feed(tracker, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+    expect(tracker.settle(600).counted).toMatchObject([{ trackId: 1, decision: 'uncertain' }]);
+    return tracker;
+  }
+
+  it('revises the count once when the person turns out unmasked, and never counts them again', () => {
+    const tracker = settledUndecided();
+    const back = feed(tracker, Array(30).fill(0.99), 100, 2000);
+    expect(countedIn(back)).toEqual([]);
+    const revised = back.flatMap((update) => update.revised);
+    expect(revised).toHaveLength(1);
+    expect(revised[0]).toMatchObject({ trackId: 1, decision: 'without_mask' });
+    expect(back.at(-1)!.tracks[0]).toMatchObject({ id: 1, decision: 'without_mask' });
+    expect(tracker.flush(6000)).toMatchObject({ counted: [], revised: [] });
+  });
+
+  it('leaves the count uncertain when the person stays undecided past maxUndecidedMs, even if decided later', () => {
+    const tracker = settledUndecided();
+    // Undecided until 3 s in view (first seen at 0), then clearly masked: too late to revise.
+    const back = feed(tracker, [...Array(25).fill(0.5), ...Array(40).fill(0.0)], 100, 2000);
+    expect(back.flatMap((update) => update.revised)).toEqual([]);
+    expect(countedIn(back)).toEqual([]);
+  });
+
+  it('revises nothing for people counted the usual way', () => {
+    const tracker = new FaceTracker();
+    const updates = feed(
+      tracker,
+      [0.9, 0.9, 0.5, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.99, 0.99, 0.99, 0.99, 0.99],
+    );
+    expect(countedIn(updates)).toHaveLength(1);
+    expect(updates.flatMap((update) => update.revised)).toEqual([]);
+  });
+});
+
 describe('FaceTracker pause (camera restarting)', () => {
   /** One masked person seen for 1 s and counted, then a pause at 1 s; returns the tracker. */
   function pausedAfterOnePerson(): FaceTracker {

@@ -14,7 +14,9 @@
  *    first; then the person is counted `uncertain`.
  * 4. Once counted, the decision is frozen: later frames update the live average but never re-count, so a
  *    flickering label cannot count a person twice. A track that ends is never revived; the same person
- *    back after more than `maxGapMs` is a new person.
+ *    back after more than `maxGapMs` is a new person. One exception: a person counted `uncertain` early by
+ *    `settle` (input paused before rule 2 or 3 could decide) is decided on when seen again, within their
+ *    first `maxUndecidedMs` in view; a firm label then revises that count (`revised`), never adds one.
  *
  * Association: each existing track predicts where its face is now (constant velocity from smoothed box
  * motion); faces are matched to tracks on IoU and centre distance (see ./association.ts).
@@ -57,6 +59,8 @@ interface TrackState {
   sumProbWithoutMask: number;
   lastProbWithoutMask: number;
   decision: Decision | null;
+  /** Counted `uncertain` by `settle` before rules 2 and 3 had their say: may still be revised (rule 4). */
+  provisional: boolean;
 }
 
 /**
@@ -93,6 +97,7 @@ export class FaceTracker {
     this.checkTimestamp(timestampMs);
     faces.forEach(checkObservation);
     const counted: PersonCounted[] = [];
+    const revised: PersonCounted[] = [];
     const ended: TrackEnded[] = [];
 
     // Back from a pause no longer than maxBlindMs: absence is measured from now, as if the pause had not
@@ -149,6 +154,14 @@ export class FaceTracker {
 
     // Rules 1 to 3. Only observed tracks are checked: the others' averages and times in view did not move.
     for (const track of this.tracks) {
+      if (track.provisional && observationOf.has(track)) {
+        // Rule 4's exception: rules 2 and 3 get their say after all, once.
+        const label = decideLabel(average(track), this.options);
+        if (label !== null) revised.push(this.count(track, label, timestampMs));
+        else if (track.lastSeenMs - track.firstSeenMs >= this.options.maxUndecidedMs)
+          track.provisional = false;
+        continue;
+      }
       const pending = this.awaitsDecision(track);
       if (!pending || !observationOf.has(track)) continue;
       const label = decideLabel(average(track), this.options);
@@ -160,9 +173,10 @@ export class FaceTracker {
     }
 
     counted.sort((a, b) => a.trackId - b.trackId);
+    revised.sort((a, b) => a.trackId - b.trackId);
     ended.sort((a, b) => a.trackId - b.trackId);
     const tracks = this.tracks.map((track) => liveTrack(track, observationOf.get(track) ?? null));
-    return { tracks, counted, ended };
+    return { tracks, counted, revised, ended };
   }
 
   /**
@@ -177,21 +191,25 @@ export class FaceTracker {
     for (const track of this.tracks) this.end(track, timestampMs, counted, ended);
     this.tracks = [];
     this.pausedAtMs = undefined;
-    return { tracks: [], counted, ended };
+    return { tracks: [], counted, revised: [], ended };
   }
 
   /**
    * Count now, as `uncertain`, every track that has `minFrames` observations but no decision yet, and keep
    * every track. Call when input pauses and the page may be closed before it resumes (page hidden): nobody
    * seen long enough is lost, and a person still in view when input resumes within `maxBlindMs` continues
-   * their track instead of being counted a second time.
+   * their track instead of being counted a second time (and may then be decided after all: rule 4).
    * @param timestampMs time of the pause in milliseconds; never less than the previous call's
    */
   settle(timestampMs: number): TrackerUpdate {
     this.checkTimestamp(timestampMs);
     const counted = this.tracks
       .filter((track) => this.awaitsDecision(track))
-      .map((track) => this.count(track, 'uncertain', timestampMs));
+      .map((track) => {
+        const person = this.count(track, 'uncertain', timestampMs);
+        track.provisional = true;
+        return person;
+      });
     return { ...this.pause(timestampMs), counted };
   }
 
@@ -207,7 +225,12 @@ export class FaceTracker {
     // A pause lasts from its first call to the next update: pausing again (the camera stopped on hiding,
     // then restarted on showing) must not make a long pause look short.
     this.pausedAtMs ??= timestampMs;
-    return { tracks: this.tracks.map((track) => liveTrack(track, null)), counted: [], ended: [] };
+    return {
+      tracks: this.tracks.map((track) => liveTrack(track, null)),
+      counted: [],
+      revised: [],
+      ended: [],
+    };
   }
 
   private checkTimestamp(timestampMs: number): void {
@@ -232,6 +255,7 @@ export class FaceTracker {
       sumProbWithoutMask: face.probWithoutMask,
       lastProbWithoutMask: face.probWithoutMask,
       decision: null,
+      provisional: false,
     };
     this.tracks.push(track);
     return track;
@@ -260,10 +284,11 @@ export class FaceTracker {
   /**
    * Freezes the track's decision and builds its event. Exactly once per track: every caller (update, end,
    * settle) first checks {@link FaceTracker.awaitsDecision}, and a track that ended is dropped from
-   * `tracks`.
+   * `tracks`; the one revision of a provisional count (rule 4) clears `provisional` here.
    */
   private count(track: TrackState, decision: Decision, timestampMs: number): PersonCounted {
     track.decision = decision;
+    track.provisional = false;
     const averageProbWithoutMask = average(track);
     return {
       trackId: track.id,

@@ -43,7 +43,10 @@ export interface LiveTrack {
   readonly lastSeenMs: number;
 }
 
-/** Emitted exactly once per counted person, at the moment the decision is made. */
+/**
+ * Emitted exactly once per counted person, at the moment the decision is made (and once more, in `revised`,
+ * for a person counted `uncertain` by `settle` and decided when seen again).
+ */
 export interface PersonCounted {
   /** The track's id (see {@link LiveTrack.id}). */
   readonly trackId: number;
@@ -90,6 +93,11 @@ export interface TrackerUpdate {
   readonly tracks: LiveTrack[];
   /** People counted by this call, ordered by track id. */
   readonly counted: PersonCounted[];
+  /**
+   * People counted `uncertain` by `settle` and decided after all by this call (see the tracker's rule 4):
+   * their count changes class, it is not a new person. Ordered by track id.
+   */
+  readonly revised: PersonCounted[];
   /** Tracks that ended in this call, ordered by track id. */
   readonly ended: TrackEnded[];
 }
