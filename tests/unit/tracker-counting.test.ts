@@ -209,6 +209,14 @@ describe('FaceTracker settle, then seen again (rule 4: a provisional count is de
     expect(tracker.flush(6000)).toMatchObject({ counted: [], revised: [] });
   });
 
+  it('revises after a longer absence too: time in the background is not time in view', () => {
+    const tracker = settledUndecided();
+    const back = feed(tracker, Array(30).fill(0.99), 100, 8000);
+    expect(back.flatMap((update) => update.revised)).toMatchObject([
+      { trackId: 1, decision: 'without_mask' },
+    ]);
+  });
+
   it('leaves the count uncertain when the person stays undecided past maxUndecidedMs, even if decided later', () => {
     const tracker = settledUndecided();
     // Undecided until 3 s in view (first seen at 0), then clearly masked: too late to revise.
@@ -246,6 +254,29 @@ describe('FaceTracker pause (camera restarting)', () => {
     const back = feed(tracker, Array(10).fill(0.05), 100, 11_900);
     expect(back.every((update) => update.tracks.length === 1 && update.tracks[0].id === 1)).toBe(true);
     expect(countedIn(back)).toEqual([]);
+  });
+
+  it('does not give the track of someone who had already left to the next person after a pause', () => {
+    const tracker = new FaceTracker();
+    expect(countedIn(feed(tracker, Array(10).fill(0.05)))).toHaveLength(1);
+    // The masked person walks out; 0.8 s later (their track still in its gap) the app is hidden for 5 s.
+    [1000, 1100, 1200, 1300, 1400, 1500, 1600, 1700].forEach((t) => tracker.update(t, []));
+    tracker.settle(1750);
+    // Back at 6.75 s: an unmasked person steps onto the same spot 0.3 s later, 1.1 s of looking after the
+    // first one left (more than maxGapMs). A new person, counted and unmasked.
+    [6750, 6850, 6950].forEach((t) => tracker.update(t, []));
+    const back = feed(tracker, Array(10).fill(0.99), 100, 7050);
+    expect(countedIn(back)).toMatchObject([{ decision: 'without_mask' }]);
+    expect(countedIn(back)[0]!.trackId).not.toBe(1);
+  });
+
+  it('does not count a pause as time in view (rule 3): seen 3 frames, hidden 4 s, then decided as usual', () => {
+    const tracker = new FaceTracker({ maxUndecidedMs: 3000 });
+    feed(tracker, [0.5, 0.5, 0.5]);
+    expect(tracker.settle(300).counted).toEqual([]);
+    const back = feed(tracker, Array(6).fill(0.99), 100, 4300);
+    expect(countedIn(back)).toMatchObject([{ trackId: 1, decision: 'without_mask' }]);
+    expect(countedIn(back)[0]!.timeInViewMs).toBeLessThan(1500);
   });
 
   it('measures a pause from its first call: hidden 60 s, then shown (a second pause) is a long pause', () => {

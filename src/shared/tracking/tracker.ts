@@ -55,6 +55,8 @@ interface TrackState {
   absentSinceMs: number;
   /** Processed frames since the face was last observed: the frames in which the tracker looked and missed it. */
   missedFrames: number;
+  /** Time in pauses since the first observation: not time in view (rule 3 and `timeInViewMs` leave it out). */
+  pausedMs: number;
   frames: number;
   sumProbWithoutMask: number;
   lastProbWithoutMask: number;
@@ -100,13 +102,16 @@ export class FaceTracker {
     const revised: PersonCounted[] = [];
     const ended: TrackEnded[] = [];
 
-    // Back from a pause no longer than maxBlindMs: absence is measured from now, as if the pause had not
-    // been, so that a camera's first frames (dark while its exposure settles) do not end the tracks of people
-    // still standing there. After a longer pause the tracks end below: whoever stands there may be new.
+    // Back from a pause no longer than maxBlindMs: the pause is taken out of every track's absence, as if it
+    // had not been, so that a camera's first frames (dark while its exposure settles) do not end the tracks of
+    // people still standing there. Only the pause: a person already gone for a while before it is as gone
+    // after it, so whoever steps into their place is not taken for them. After a longer pause the tracks end
+    // below: whoever stands there may be new.
     if (this.pausedAtMs !== undefined && timestampMs - this.pausedAtMs <= this.options.maxBlindMs) {
+      const pauseMs = timestampMs - this.pausedAtMs;
       for (const track of this.tracks) {
-        track.absentSinceMs = timestampMs;
-        track.missedFrames = 0;
+        track.absentSinceMs += pauseMs;
+        track.pausedMs += pauseMs;
       }
     }
     this.pausedAtMs = undefined;
@@ -158,8 +163,7 @@ export class FaceTracker {
         // Rule 4's exception: rules 2 and 3 get their say after all, once.
         const label = decideLabel(average(track), this.options);
         if (label !== null) revised.push(this.count(track, label, timestampMs));
-        else if (track.lastSeenMs - track.firstSeenMs >= this.options.maxUndecidedMs)
-          track.provisional = false;
+        else if (timeInView(track) >= this.options.maxUndecidedMs) track.provisional = false;
         continue;
       }
       const pending = this.awaitsDecision(track);
@@ -167,7 +171,7 @@ export class FaceTracker {
       const label = decideLabel(average(track), this.options);
       if (label !== null) {
         counted.push(this.count(track, label, timestampMs));
-      } else if (track.lastSeenMs - track.firstSeenMs >= this.options.maxUndecidedMs) {
+      } else if (timeInView(track) >= this.options.maxUndecidedMs) {
         counted.push(this.count(track, 'uncertain', timestampMs));
       }
     }
@@ -251,6 +255,7 @@ export class FaceTracker {
       lastSeenMs: timestampMs,
       absentSinceMs: timestampMs,
       missedFrames: 0,
+      pausedMs: 0,
       frames: 1,
       sumProbWithoutMask: face.probWithoutMask,
       lastProbWithoutMask: face.probWithoutMask,
@@ -296,12 +301,17 @@ export class FaceTracker {
       confidence: decisionConfidence(decision, averageProbWithoutMask),
       averageProbWithoutMask,
       frames: track.frames,
-      timeInViewMs: track.lastSeenMs - track.firstSeenMs,
+      timeInViewMs: timeInView(track),
       firstSeenMs: track.firstSeenMs,
       lastSeenMs: track.lastSeenMs,
       countedAtMs: timestampMs,
     };
   }
+}
+
+/** Time from the first observation to the latest, less the pauses in between. */
+function timeInView(track: TrackState): number {
+  return track.lastSeenMs - track.firstSeenMs - track.pausedMs;
 }
 
 function average(track: TrackState): number {

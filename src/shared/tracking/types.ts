@@ -61,7 +61,10 @@ export interface PersonCounted {
   readonly averageProbWithoutMask: number;
   /** Observations the decision was made from. */
   readonly frames: number;
-  /** `lastSeenMs − firstSeenMs` at the moment of counting (a person counted early may stay longer). */
+  /**
+   * `lastSeenMs − firstSeenMs` at the moment of counting, less time the input was paused (a person counted
+   * early may stay longer).
+   */
   readonly timeInViewMs: number;
   /** Timestamp (ms) of the track's first observation. */
   readonly firstSeenMs: number;
