@@ -60,7 +60,7 @@ export class DoorCounter {
   /** The chain of person records, in the order people were counted. */
   private recording: Promise<void> = Promise.resolve();
   /**
-   * Records of people counted `uncertain` on a pause (settle), by track: the tracker may still decide on
+   * Records of people counted `uncertain` on a pause, by track: the tracker may still decide on
    * them when they are seen again, and their record is then revised, not added to.
    */
   private readonly provisional = new Map<number, Promise<string | undefined>>();
@@ -104,27 +104,23 @@ export class DoorCounter {
   }
 
   /**
-   * Input pauses; the same view resumes soon (camera restarted, page shown again), so every track stays for
-   * the tracker to bridge, and a person still at the door is not counted again.
+   * Input pauses (camera restarted or lost, page hidden, being unloaded or frozen, a photo checked). Every
+   * track stays for the tracker to bridge, so a person still at the door when input resumes is not counted
+   * again. People seen long enough but still undecided are recorded now, as uncertain, in case the page never
+   * comes back; if they are seen again, their record is revised with the decision made then (and only then
+   * alerted for: nobody watches a paused screen).
    */
   pause(): void {
-    this.tracker.pause(this.host.now());
-    this.paused = true;
-    // Nobody is in view of a stopped camera; whoever is still there is seen again when it restarts.
-    this.peopleInView = 0;
-  }
-
-  /**
-   * Input pauses and the page may never come back (hidden, being unloaded or frozen): people seen long
-   * enough but still undecided are counted now (uncertain); every track is kept, as by {@link pause}.
-   */
-  settle(): void {
     for (const person of this.tracker.settle(this.host.now()).counted) {
+      const recorded = this.write(person, undefined, (counted) => this.record(counted), false);
       this.provisional.set(
         person.trackId,
-        this.count(person).then((event) => event?.id),
+        recorded.then((event) => event?.id),
       );
     }
+    this.paused = true;
+    // Nobody is in view of a stopped camera, and nobody undecided is left unrecorded.
+    this.peopleInView = 0;
   }
 
   /** Input stopped (another source, the file ended): every track ends, people seen long enough are counted. */
@@ -147,10 +143,12 @@ export class DoorCounter {
    * (the second start would throw and lose a person).
    */
   private count(person: PersonCounted, box?: Box): Promise<PersonEvent | undefined> {
-    return this.write(person, box, async (counted) => {
-      if (this.log.currentShift() === undefined) await this.log.startShift(this.host.door());
-      return this.log.recordPerson(counted);
-    });
+    return this.write(person, box, (counted) => this.record(counted));
+  }
+
+  private async record(counted: CountedPerson): Promise<PersonEvent> {
+    if (this.log.currentShift() === undefined) await this.log.startShift(this.host.door());
+    return this.log.recordPerson(counted);
   }
 
   /** A person counted `uncertain` on a pause and decided when seen again: alert, and revise their record. */
@@ -163,13 +161,14 @@ export class DoorCounter {
     });
   }
 
-  /** Alerts for `person` and runs `store` on their record, after every record before it. */
+  /** Alerts for `person` (unless `alert` is false), then runs `store` on their record after every record before it. */
   private write(
     person: PersonCounted,
     box: Box | undefined,
     store: (counted: CountedPerson) => Promise<PersonEvent | undefined>,
+    alert = true,
   ): Promise<PersonEvent | undefined> {
-    this.alertFor(person);
+    if (alert) this.alertFor(person);
     // Only an unmasked person's face, only when the guard opted in (off by default: no face image is stored);
     // taken now, from the picture the person was counted in. ShiftLog enforces the size caps.
     const thumbnail =

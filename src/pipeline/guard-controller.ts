@@ -86,6 +86,14 @@ export class GuardController extends EventTarget {
   private capturing = false;
   private wakeLock: WakeLockSentinel | undefined;
   private resumeCameraOnShow = false;
+  /** A video file was playing when the page was hidden, and plays on when it is shown. */
+  private resumeVideoOnShow = false;
+  /**
+   * Time the counting clock stood still ({@link clock}): while a video file waits in the background, its
+   * people are not leaving, so that time must not count as their absence.
+   */
+  private clockStoppedMs = 0;
+  private clockStoppedAt: number | undefined;
   /** Bumped by every camera start and stop: a slower, older start finds it changed and gives its camera up. */
   private cameraGeneration = 0;
   /** Bumped by every capture loop started: older loops see it changed and stop. */
@@ -110,14 +118,15 @@ export class GuardController extends EventTarget {
     this.alarm.muted = preferences.muted;
     this.counter = new DoorCounter(log, {
       ring: () => this.alarm.ring(),
-      alert: (alert) => this.update({ alert }),
+      // The counter's times are on the counting clock; the screen times its alerts on the page's.
+      alert: (alert) => this.update({ alert: { ...alert, atMs: performance.now() } }),
       door: () => this.state.preferences.door,
       snapshot: (box) => this.snapshot(box),
       recorded: (problem) => {
         if (problem !== undefined) this.update({ status: `Could not record a person: ${problem}` });
         void this.refreshTally();
       },
-      now: () => performance.now(),
+      now: () => this.clock(),
     });
     this.state = {
       status: 'Loading models…',
@@ -151,8 +160,8 @@ export class GuardController extends EventTarget {
     document.addEventListener('visibilitychange', () => void this.onVisibilityChange());
     // The page is being unloaded or frozen (the OS may then discard it without another event): count
     // everyone seen long enough now.
-    document.addEventListener('freeze', () => this.counter.settle());
-    window.addEventListener('pagehide', () => this.counter.settle());
+    document.addEventListener('freeze', () => this.counter.pause());
+    window.addEventListener('pagehide', () => this.counter.pause());
     // Browsers let audio start only from a user gesture; any tap will do, not only the camera button (the
     // camera may have started by itself at boot, and the alarm must sound all the same). Not on key events:
     // starting audio from a keydown or keyup kept Chromium from opening the file chooser on Enter.
@@ -249,7 +258,6 @@ export class GuardController extends EventTarget {
     const lost = () => {
       if (this.stream !== stream) return;
       // The person at the door is still there: keep their track for when the guard starts the camera again.
-      this.counter.settle();
       this.stopSource(true);
       this.update({
         source: 'none',
@@ -320,7 +328,12 @@ export class GuardController extends EventTarget {
       // The file's faces must not meet the camera's tracks.
       this.counter.end();
       this.update({ source: 'video-file', photoUrl: undefined, status: `Checking ${file.name}` });
-      this.video.onended = () => this.counter.end();
+      this.video.onended = () => {
+        // No more frames, and a result still on its way must not start a person after the file's end.
+        this.capturing = false;
+        this.counter.end();
+        this.update({ status: `Finished ${file.name}` });
+      };
       this.capture();
       return;
     }
@@ -379,12 +392,26 @@ export class GuardController extends EventTarget {
       if (pending || !this.client.idle || this.video.readyState < 2 || this.video.videoWidth === 0) return;
       pending = true;
       try {
-        const bitmap = await createImageBitmap(this.video);
-        const result = await this.client.submit(bitmap, performance.now(), 'video');
-        if (result !== undefined && this.capturing && generation === this.captureGeneration)
+        let result: Awaited<ReturnType<DetectionClient['submit']>>;
+        try {
+          const bitmap = await createImageBitmap(this.video);
+          result = await this.client.submit(bitmap, this.clock(), 'video');
+        } catch {
+          // A frame that cannot be grabbed (the source just stopped) is skipped.
+          return;
+        }
+        if (result === undefined || !this.capturing || generation !== this.captureGeneration) return;
+        try {
           this.onResult(result.timestampMs, result);
-      } catch {
-        // A frame that cannot be grabbed (the source just stopped) is skipped.
+        } catch (error) {
+          // A result the tracker refuses (a malformed box or probability) is a failed frame, never silence.
+          this.onDetectorError({
+            type: 'error',
+            fatal: false,
+            message: 'A frame could not be counted.',
+            detail: errorText(error),
+          });
+        }
       } finally {
         pending = false;
       }
@@ -422,6 +449,7 @@ export class GuardController extends EventTarget {
   private stopSource(keepTracks = false): void {
     this.capturing = false;
     this.cameraGeneration += 1;
+    this.restartClock();
     // A run of failed frames belongs to the source that had it.
     this.failedFrames = 0;
     this.statusBeforeFailures = undefined;
@@ -443,19 +471,26 @@ export class GuardController extends EventTarget {
   private async onVisibilityChange(): Promise<void> {
     if (document.visibilityState === 'hidden') {
       this.resumeCameraOnShow ||= this.state.source === 'camera';
-      if (this.state.source === 'video-file') this.video.pause();
+      if (this.state.source === 'video-file') {
+        // Only a file still playing plays on when shown: play() on an ended one would start it again, and
+        // count everyone in it a second time.
+        this.resumeVideoOnShow = !this.video.paused && !this.video.ended;
+        this.video.pause();
+        this.clockStoppedAt ??= performance.now();
+      }
       if (this.state.source === 'camera') {
-        this.counter.settle();
         this.stopSource(true);
         this.update({ source: 'none', status: 'Paused while MaskGuard is in the background' });
       }
     } else if (this.state.source === 'video-file') {
+      this.restartClock();
       // The file paused with the page goes on where it stopped.
-      await this.video.play().catch(() => {});
+      if (this.resumeVideoOnShow) await this.video.play().catch(() => {});
+      this.resumeVideoOnShow = false;
     } else if (this.resumeCameraOnShow) {
       this.resumeCameraOnShow = false;
       this.update({ status: 'Starting the camera…' });
-      // The same door, seen again: people still in view keep their tracks (see DoorCounter.settle).
+      // The same door, seen again: people still in view keep their tracks (see DoorCounter.pause).
       await this.openCameraSource(true);
     }
   }
@@ -488,11 +523,30 @@ export class GuardController extends EventTarget {
 
   /** Screen Wake Lock while counting; the browser drops it when the page hides, so it is re-taken on start. */
   private async keepScreenOn(): Promise<void> {
+    const generation = this.cameraGeneration;
     try {
-      this.wakeLock = await navigator.wakeLock?.request('screen');
+      const lock = await navigator.wakeLock?.request('screen');
+      // The camera stopped (or started again) while the lock was being granted: this lock is nobody's.
+      if (generation !== this.cameraGeneration) void lock?.release().catch(() => {});
+      else this.wakeLock = lock;
     } catch {
       // Not supported or refused (e.g. battery saver): the screen may dim, counting goes on.
     }
+  }
+
+  /**
+   * The counting clock (ms): the page's, less the time it stood still (a video file waiting in the
+   * background). Frame timestamps and the counter's pauses use it, so it never goes backwards.
+   */
+  private clock(): number {
+    const now = this.clockStoppedAt ?? performance.now();
+    return now - this.clockStoppedMs;
+  }
+
+  private restartClock(): void {
+    if (this.clockStoppedAt === undefined) return;
+    this.clockStoppedMs += performance.now() - this.clockStoppedAt;
+    this.clockStoppedAt = undefined;
   }
 
   private async refreshTally(): Promise<void> {

@@ -12,25 +12,10 @@ import type { Page } from 'playwright-core';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total, type Counts } from '../helpers/tally.ts';
+import { setHidden } from '../helpers/visibility.ts';
 
 const status = 'mask-guard-app header > [role=status]';
 const problem = 'mask-guard-app .stage .problem';
-
-/**
- * Hides or shows the page as a phone does when the guard switches apps. Headless Chromium keeps every page
- * visible (neither another tab nor a minimized window changes it), so the page's visibility is overridden
- * and the event the browser would fire is fired.
- */
-async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate((hide) => {
-    Object.defineProperty(document, 'visibilityState', {
-      configurable: true,
-      get: () => (hide ? 'hidden' : 'visible'),
-    });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hide });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
-}
 
 /** Tallies read every 200 ms for `ms`. */
 async function watchTally(page: Page, ms: number): Promise<Counts[]> {

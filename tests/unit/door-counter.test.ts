@@ -141,24 +141,31 @@ describe('DoorCounter', () => {
     expect(counter.peopleInView).toBe(0);
   });
 
-  it('settles undecided people as uncertain and does not count them again when they are seen on', async () => {
+  it('records undecided people as uncertain on a pause, silently, and alerts once they stay so when seen on', async () => {
     watch(6, face(200, 0.3));
-    counter.settle();
+    counter.pause();
+    expect(counter.peopleInView).toBe(0);
     await counter.settled();
     expect(await decisions()).toEqual(['uncertain']);
+    expect(alerts).toEqual([]);
     clock += 2000;
-    watch(30, face(200, 0.3));
+    watch(40, face(200, 0.3));
     counter.end();
     await counter.settled();
     expect(await decisions()).toEqual(['uncertain']);
+    // Confirmed uncertain after 3 s in view (the pause left out): the amber alert then, and the record
+    // now holds every frame it was decided from.
+    expect(alerts.map((a) => a.decision)).toEqual(['uncertain']);
+    const [event] = await log.events(log.currentShift()!.id);
+    expect(event!.framesSeen).toBeGreaterThan(30);
   });
 
   it('alerts for and revises (never adds) a person counted uncertain on hiding who turns out unmasked', async () => {
     watch(6, face(200, 0.3));
-    counter.settle();
+    counter.pause();
     await counter.settled();
     expect(await decisions()).toEqual(['uncertain']);
-    expect(alerts.map((a) => a.decision)).toEqual(['uncertain']);
+    expect(alerts).toEqual([]);
     clock += 2000;
     watch(20, face(200, 0.99));
     await counter.settled();
@@ -169,7 +176,7 @@ describe('DoorCounter', () => {
       total: 1,
     });
     expect(rings).toBe(1);
-    expect(alerts.map((a) => a.decision)).toEqual(['uncertain', 'without_mask']);
+    expect(alerts.map((a) => a.decision)).toEqual(['without_mask']);
   });
 
   it('leaves a person the disk refuses in the shift log (kept in memory), and goes on counting', async () => {

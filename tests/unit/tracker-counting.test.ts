@@ -217,11 +217,13 @@ describe('FaceTracker settle, then seen again (rule 4: a provisional count is de
     ]);
   });
 
-  it('leaves the count uncertain when the person stays undecided past maxUndecidedMs, even if decided later', () => {
+  it('confirms the count uncertain once the person stays undecided for maxUndecidedMs in view, and no later', () => {
     const tracker = settledUndecided();
-    // Undecided until 3 s in view (first seen at 0), then clearly masked: too late to revise.
-    const back = feed(tracker, [...Array(25).fill(0.5), ...Array(40).fill(0.0)], 100, 2000);
-    expect(back.flatMap((update) => update.revised)).toEqual([]);
+    // Undecided until 3 s in view (the pause left out), then clearly masked: too late to revise again.
+    const back = feed(tracker, [...Array(30).fill(0.5), ...Array(40).fill(0.0)], 100, 2000);
+    const revised = back.flatMap((update) => update.revised);
+    expect(revised).toMatchObject([{ trackId: 1, decision: 'uncertain' }]);
+    expect(revised[0]!.timeInViewMs).toBeGreaterThanOrEqual(3000);
     expect(countedIn(back)).toEqual([]);
   });
 

@@ -15,8 +15,9 @@
  * 4. Once counted, the decision is frozen: later frames update the live average but never re-count, so a
  *    flickering label cannot count a person twice. A track that ends is never revived; the same person
  *    back after more than `maxGapMs` is a new person. One exception: a person counted `uncertain` early by
- *    `settle` (input paused before rule 2 or 3 could decide) is decided on when seen again, within their
- *    first `maxUndecidedMs` in view; a firm label then revises that count (`revised`), never adds one.
+ *    `settle` (input paused before rule 2 or 3 could decide) is decided on when seen again, by rules 2 and
+ *    3; that decision (a firm label, or `uncertain` after `maxUndecidedMs` in view) revises the count
+ *    (`revised`), never adds one.
  *
  * Association: each existing track predicts where its face is now (constant velocity from smoothed box
  * motion); faces are matched to tracks on IoU and centre distance (see ./association.ts).
@@ -163,7 +164,8 @@ export class FaceTracker {
         // Rule 4's exception: rules 2 and 3 get their say after all, once.
         const label = decideLabel(average(track), this.options);
         if (label !== null) revised.push(this.count(track, label, timestampMs));
-        else if (timeInView(track) >= this.options.maxUndecidedMs) track.provisional = false;
+        else if (timeInView(track) >= this.options.maxUndecidedMs)
+          revised.push(this.count(track, 'uncertain', timestampMs));
         continue;
       }
       const pending = this.awaitsDecision(track);

@@ -1,0 +1,130 @@
+/**
+ * A video file chosen instead of the camera (a tester's recording of the door): the same pipeline counts its
+ * person once, says when the file is finished, and neither a trip to the background after the end (which
+ * would play an ended file again) nor a long one in the middle (longer than the tracker bridges) counts
+ * anyone twice. The video is recorded at test time in the page itself (canvas + MediaRecorder, WebM) from a
+ * door photo of one masked person, so no encoder is needed.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { tallyOf, total } from '../helpers/tally.ts';
+import { setHidden } from '../helpers/visibility.ts';
+
+const status = 'mask-guard-app header > [role=status]';
+const PHOTO = join(SHARED_DIR, 'data/door-photos/images/15-photo.jpg');
+
+/**
+ * Records, in `page`, a 640×480 WebM: 1 s of grey, the photo for `showSeconds` (drifting slowly, as a person
+ * does), 1 s of grey. Resolves to the file's bytes.
+ */
+async function recordDoorVideo(page: Page, showSeconds: number): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ({ jpeg, showSeconds }) => {
+      const bytes = Uint8Array.from(atob(jpeg), (c) => c.charCodeAt(0));
+      const photo = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+      const canvas = document.createElement('canvas');
+      canvas.width = 640;
+      canvas.height = 480;
+      const context = canvas.getContext('2d')!;
+      const recorder = new MediaRecorder(canvas.captureStream(15), { mimeType: 'video/webm;codecs=vp8' });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (event) => chunks.push(event.data);
+      const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+      const start = performance.now();
+      const total = (showSeconds + 2) * 1000;
+      const draw = () => {
+        const t = performance.now() - start;
+        context.fillStyle = '#808080';
+        context.fillRect(0, 0, 640, 480);
+        if (t >= 1000 && t < total - 1000) {
+          const side = 360;
+          context.drawImage(photo, 140 + ((t / 100) % 20), 60, side, side);
+        }
+      };
+      draw();
+      recorder.start(500);
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          draw();
+          if (performance.now() - start >= total) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 1000 / 15);
+      });
+      recorder.stop();
+      await stopped;
+      const blob = new Blob(chunks, { type: 'video/webm' });
+      const buffer = new Uint8Array(await blob.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < buffer.length; i += 0x8000)
+        binary += String.fromCharCode(...buffer.subarray(i, i + 0x8000));
+      return btoa(binary);
+    },
+    { jpeg: readFileSync(PHOTO).toString('base64'), showSeconds },
+  );
+  return Buffer.from(base64, 'base64');
+}
+
+describe('a video file instead of the camera', () => {
+  let app: AppSession;
+  let page: Page;
+  let shortVideo: Buffer;
+  let longVideo: Buffer;
+
+  beforeAll(async () => {
+    // No camera: the file is the only source, as for a tester at a desk.
+    app = await launchApp({ grantCamera: false });
+    page = await app.context.newPage();
+    await page.goto(app.server.url);
+    await page.locator(status, { hasText: 'Camera off' }).waitFor({ timeout: 120_000 });
+    shortVideo = await recordDoorVideo(page, 4);
+    longVideo = await recordDoorVideo(page, 20);
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const choose = (name: string, buffer: Buffer) =>
+    page
+      .locator('mask-guard-app input[type=file][name=photo]')
+      .setInputFiles({ name, mimeType: 'video/webm', buffer });
+
+  it('counts the person in the file once and says when the file is finished', async () => {
+    await choose('door.webm', shortVideo);
+    await page.locator(status, { hasText: 'Checking door.webm' }).waitFor({ timeout: 20_000 });
+    await page.locator(status, { hasText: 'Finished door.webm' }).waitFor({ timeout: 60_000 });
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+  }, 90_000);
+
+  it('does not play a finished file again (counting its people twice) when the app comes back', async () => {
+    await setHidden(page, true);
+    await page.waitForTimeout(1000);
+    await setHidden(page, false);
+    await page.waitForTimeout(6000);
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    expect(await page.locator(status).textContent()).toContain('Finished door.webm');
+    const video = page.locator('mask-guard-app .stage > video');
+    expect(await video.evaluate((v: HTMLVideoElement) => v.paused || v.ended)).toBe(true);
+  }, 30_000);
+
+  it('counts a person once whose file waited in the background longer than the tracker bridges', async () => {
+    await choose('long.webm', longVideo);
+    await page.locator(status, { hasText: 'Checking long.webm' }).waitFor({ timeout: 20_000 });
+    // Counted early, while still in view; then the guard switches away for 12 s (maxBlindMs is 10 s).
+    await expect.poll(async () => total(await tallyOf(page)), { timeout: 30_000 }).toBe(2);
+    await setHidden(page, true);
+    await page.waitForTimeout(12_000);
+    await setHidden(page, false);
+    await page.locator(status, { hasText: 'Finished long.webm' }).waitFor({ timeout: 60_000 });
+    expect(await tallyOf(page)).toEqual({ masked: 2, unmasked: 0, uncertain: 0 });
+  }, 120_000);
+
+  it('contacted no other host', () => {
+    expect(app.foreignRequests).toEqual([]);
+  });
+});
