@@ -258,6 +258,18 @@ describe('FaceTracker pause (camera restarting)', () => {
     expect(countedIn(back)).toEqual([]);
   });
 
+  it('gives a person in view when the pause began their whole gap again from the end of the pause', () => {
+    const tracker = new FaceTracker();
+    expect(countedIn(feed(tracker, Array(10).fill(0.05)))).toHaveLength(1);
+    // Hidden 350 ms after the last frame; back 10 s later, with 0.9 s of dark frames as the camera starts.
+    tracker.pause(1250);
+    const dark = [11_000, 11_400, 11_800].map((t) => tracker.update(t, []));
+    expect(dark.flatMap((update) => update.ended)).toEqual([]);
+    const back = feed(tracker, Array(5).fill(0.05), 100, 11_900);
+    expect(back.every((update) => update.tracks.length === 1 && update.tracks[0]!.id === 1)).toBe(true);
+    expect(countedIn(back)).toEqual([]);
+  });
+
   it('does not give the track of someone who had already left to the next person after a pause', () => {
     const tracker = new FaceTracker();
     expect(countedIn(feed(tracker, Array(10).fill(0.05)))).toHaveLength(1);

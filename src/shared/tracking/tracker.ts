@@ -103,16 +103,21 @@ export class FaceTracker {
     const revised: PersonCounted[] = [];
     const ended: TrackEnded[] = [];
 
-    // Back from a pause no longer than maxBlindMs: the pause is taken out of every track's absence, as if it
-    // had not been, so that a camera's first frames (dark while its exposure settles) do not end the tracks of
-    // people still standing there. Only the pause: a person already gone for a while before it is as gone
-    // after it, so whoever steps into their place is not taken for them. After a longer pause the tracks end
-    // below: whoever stands there may be new.
+    // Back from a pause no longer than maxBlindMs. The pause is not time in view. People in view when it
+    // began get their whole gap again from now, so that a camera's first frames (dark while it starts: about
+    // 0.7 s here) do not end their tracks; people already missing then (missed in `minMissedFrames` frames)
+    // are as gone after it as before, so whoever steps into their place is not taken for them. After a
+    // longer pause every track ends below: whoever stands there may be new.
     if (this.pausedAtMs !== undefined && timestampMs - this.pausedAtMs <= this.options.maxBlindMs) {
       const pauseMs = timestampMs - this.pausedAtMs;
       for (const track of this.tracks) {
-        track.absentSinceMs += pauseMs;
         track.pausedMs += pauseMs;
+        if (track.missedFrames < this.options.minMissedFrames) {
+          track.absentSinceMs = timestampMs;
+          track.missedFrames = 0;
+        } else {
+          track.absentSinceMs += pauseMs;
+        }
       }
     }
     this.pausedAtMs = undefined;
