@@ -1,6 +1,6 @@
 /**
- * The phone's camera: opening it (rear camera by default), switching, the torch, and what to tell the
- * guard when it cannot be opened.
+ * The phone's camera: opening it (rear camera by default), switching, the torch, what to tell the guard
+ * when it cannot be opened, and {@link DoorCamera}, which owns the one stream the app watches with.
  */
 
 /** Which camera: the rear one (`environment`) looks at the door; the front one (`user`) at the guard. */
@@ -76,4 +76,110 @@ export async function setTorch(stream: MediaStream, on: boolean): Promise<boolea
 /** Stops every track, which turns the camera (and its light) off. */
 export function closeCamera(stream: MediaStream | undefined): void {
   stream?.getTracks().forEach((track) => track.stop());
+}
+
+/** What a {@link DoorCamera} reports about the stream it has open. */
+export interface CameraEvents {
+  /** The camera stopped without the app asking: unplugged, taken by a call or another app, permission revoked. */
+  lost(): void;
+  /** The phone stopped sending pictures for a while (another app, an interruption) without ending the camera. */
+  muted(): void;
+  /** Pictures come again after {@link muted}. */
+  unmuted(): void;
+}
+
+/**
+ * The camera the app watches the door with: at most one stream open, with the screen kept on while it is.
+ * Opens may overlap (a double tap, a tap while the boot's permission prompt is open): only the newest keeps
+ * its camera; an older one that finishes later, or one that finishes after {@link close}, stops the stream
+ * it got, so no camera is ever left running unseen.
+ */
+export class DoorCamera {
+  private current: MediaStream | undefined;
+  /** Bumped by every open and close: a slower, older open finds it changed and gives its camera up. */
+  private generation = 0;
+  private wakeLock: WakeLockSentinel | undefined;
+
+  constructor(private readonly events: CameraEvents) {}
+
+  /** The open stream, if any. */
+  get stream(): MediaStream | undefined {
+    return this.current;
+  }
+
+  /**
+   * Closes any open stream and opens the camera facing `facing`. Resolves to the stream, or to undefined
+   * when another open or a close came first. Rejects with getUserMedia's error (see
+   * {@link describeCameraError}) unless it was overtaken too.
+   */
+  async open(facing: Facing): Promise<MediaStream | undefined> {
+    this.close();
+    const generation = this.generation;
+    let stream: MediaStream;
+    try {
+      stream = await openCamera(facing);
+    } catch (error) {
+      if (generation !== this.generation) return undefined;
+      throw error;
+    }
+    if (generation !== this.generation) {
+      closeCamera(stream);
+      return undefined;
+    }
+    this.current = stream;
+    this.watch(stream);
+    return stream;
+  }
+
+  /** Whether `stream` is still the one open (no close or other open since). */
+  isOpen(stream: MediaStream): boolean {
+    return this.current === stream;
+  }
+
+  /** Stops the camera (and its light), lets the screen sleep, and overtakes any open in progress. */
+  close(): void {
+    this.generation += 1;
+    closeCamera(this.current);
+    this.current = undefined;
+    void this.wakeLock?.release().catch(() => {});
+    this.wakeLock = undefined;
+  }
+
+  /** Screen Wake Lock while the camera is open (the browser drops it when the page hides). */
+  async keepScreenOn(): Promise<void> {
+    const generation = this.generation;
+    try {
+      const lock = await navigator.wakeLock?.request('screen');
+      // The camera closed (or opened again) while the lock was being granted: this lock is nobody's.
+      if (generation !== this.generation) void lock?.release().catch(() => {});
+      else this.wakeLock = lock;
+    } catch {
+      // Not supported or refused (e.g. battery saver): the screen may dim, counting goes on.
+    }
+  }
+
+  /** Switches the torch of the open camera; resolves false when there is none or it refused. */
+  async setTorch(on: boolean): Promise<boolean> {
+    return this.current === undefined ? false : setTorch(this.current, on);
+  }
+
+  private watch(stream: MediaStream): void {
+    const ifOpen = (report: () => void) => () => {
+      if (this.current === stream) report();
+    };
+    for (const track of stream.getVideoTracks()) {
+      track.addEventListener(
+        'ended',
+        ifOpen(() => this.events.lost()),
+      );
+      track.addEventListener(
+        'mute',
+        ifOpen(() => this.events.muted()),
+      );
+      track.addEventListener(
+        'unmute',
+        ifOpen(() => this.events.unmuted()),
+      );
+    }
+  }
 }

@@ -17,10 +17,8 @@ import type {
 import type { ShiftLog, StorageStatus } from '../storage/index.ts';
 import { UnmaskedAlarm } from './alerts.ts';
 import {
-  closeCamera,
+  DoorCamera,
   describeCameraError,
-  openCamera,
-  setTorch,
   torchSupported,
   type CameraProblem,
   type Facing,
@@ -79,12 +77,22 @@ export class GuardController extends EventTarget {
   /** The element frames are read from; the screen shows this very element. */
   readonly video: HTMLVideoElement = document.createElement('video');
   state: GuardState;
-  private stream: MediaStream | undefined;
+  /** The camera; its events are taken only while the camera watches (not after a photo replaced it). */
+  private readonly camera = new DoorCamera({
+    lost: () => this.onCameraLost(),
+    // No frame comes while muted, so the screen must not look as if it watched.
+    muted: () => {
+      if (this.state.source === 'camera')
+        this.update({ frame: undefined, status: 'No picture from the camera (paused by the phone)…' });
+    },
+    unmuted: () => {
+      if (this.state.source === 'camera') this.update({ status: 'Watching the door' });
+    },
+  });
   /** The status line when the detection worker last restarted, to put back when it is ready again. */
   private statusBeforeRestart: string | undefined;
   private readonly alarm = new UnmaskedAlarm();
   private capturing = false;
-  private wakeLock: WakeLockSentinel | undefined;
   private resumeCameraOnShow = false;
   /** A video file was playing when the page was hidden, and plays on when it is shown. */
   private resumeVideoOnShow = false;
@@ -94,8 +102,6 @@ export class GuardController extends EventTarget {
    */
   private clockStoppedMs = 0;
   private clockStoppedAt: number | undefined;
-  /** Bumped by every camera start and stop: a slower, older start finds it changed and gives its camera up. */
-  private cameraGeneration = 0;
   /** Bumped by every capture loop started: older loops see it changed and stop. */
   private captureGeneration = 0;
   /** The people at the door: tracking, alerts and their records in the shift log. */
@@ -202,18 +208,15 @@ export class GuardController extends EventTarget {
 
   /**
    * Stops the current source and opens the camera. Calls may overlap (a double tap, the guard tapping while
-   * the boot's permission prompt is open): only the newest start keeps its camera; an older one that
-   * finishes later stops the stream it got, so no camera is left running unseen.
+   * the boot's permission prompt is open): only the newest start keeps its camera (see DoorCamera).
    */
   private async openCameraSource(keepTracks: boolean): Promise<void> {
     this.alarm.unlock();
     this.stopSource(keepTracks);
-    const generation = this.cameraGeneration;
-    let stream: MediaStream;
+    let stream: MediaStream | undefined;
     try {
-      stream = await openCamera(this.state.preferences.facing);
+      stream = await this.camera.open(this.state.preferences.facing);
     } catch (error) {
-      if (generation !== this.cameraGeneration) return;
       this.update({
         source: 'none',
         status: 'Camera off',
@@ -221,17 +224,16 @@ export class GuardController extends EventTarget {
       });
       return;
     }
-    if (generation !== this.cameraGeneration || pageHidden()) {
-      closeCamera(stream);
+    if (stream === undefined) return;
+    if (pageHidden()) {
       // Hidden while the camera was opening: open it again when the page is shown.
-      if (generation === this.cameraGeneration) this.resumeCameraOnShow = true;
+      this.camera.close();
+      this.resumeCameraOnShow = true;
       return;
     }
-    this.stream = stream;
-    this.watchForCameraLoss(stream);
     this.video.srcObject = stream;
     await this.video.play().catch(() => {});
-    if (generation !== this.cameraGeneration) return;
+    if (!this.camera.isOpen(stream)) return;
     if (pageHidden()) {
       // Hidden while the picture was starting: the hide handler saw no camera yet, so pause here.
       this.stopSource(true);
@@ -246,53 +248,36 @@ export class GuardController extends EventTarget {
       camera: { torchAvailable: torchSupported(stream), torchOn: false },
       status: 'Watching the door',
     });
-    void this.keepScreenOn();
+    void this.camera.keepScreenOn();
     this.capture();
   }
 
   /**
-   * The camera can stop without the app asking: unplugged, taken by a phone call or another app, permission
-   * revoked. Frames then simply stop coming, so without this the screen would go on saying it watches.
+   * The camera stopped by itself (see CameraEvents.lost). Frames simply stop coming, so without this the
+   * screen would go on saying it watches.
    */
-  private watchForCameraLoss(stream: MediaStream): void {
-    const lost = () => {
-      if (this.stream !== stream) return;
-      // The person at the door is still there: keep their track for when the guard starts the camera again.
-      this.stopSource(true);
-      this.update({
-        source: 'none',
-        status: 'Camera off',
-        frame: undefined,
-        camera: {
-          ...this.state.camera,
-          problem: {
-            title: 'The camera stopped.',
-            advice:
-              'Another app or a call may have taken it, or it was disconnected. Tap "Start camera" to go on; ' +
-              'everyone counted so far is kept.',
-          },
+  private onCameraLost(): void {
+    // The person at the door is still there: keep their track for when the guard starts the camera again.
+    this.stopSource(true);
+    this.update({
+      source: 'none',
+      status: 'Camera off',
+      frame: undefined,
+      camera: {
+        ...this.state.camera,
+        problem: {
+          title: 'The camera stopped.',
+          advice:
+            'Another app or a call may have taken it, or it was disconnected. Tap "Start camera" to go on; ' +
+            'everyone counted so far is kept.',
         },
-      });
-    };
-    for (const track of stream.getVideoTracks()) {
-      track.addEventListener('ended', lost);
-      // Muted: the phone stopped sending pictures for a while (another app, an interruption) without
-      // ending the camera; no frame comes, so the screen must not look as if it watched.
-      track.addEventListener('mute', () => {
-        if (this.stream === stream && this.state.source === 'camera')
-          this.update({ frame: undefined, status: 'No picture from the camera (paused by the phone)…' });
-      });
-      track.addEventListener('unmute', () => {
-        if (this.stream === stream && this.state.source === 'camera')
-          this.update({ status: 'Watching the door' });
-      });
-    }
+      },
+    });
   }
 
   async toggleTorch(): Promise<void> {
-    if (this.stream === undefined) return;
     const on = !this.state.camera.torchOn;
-    if (await setTorch(this.stream, on)) this.update({ camera: { ...this.state.camera, torchOn: on } });
+    if (await this.camera.setTorch(on)) this.update({ camera: { ...this.state.camera, torchOn: on } });
   }
 
   setRange(range: DetectionRange): void {
@@ -448,7 +433,7 @@ export class GuardController extends EventTarget {
    */
   private stopSource(keepTracks = false): void {
     this.capturing = false;
-    this.cameraGeneration += 1;
+    this.camera.close();
     this.restartClock();
     // A run of failed frames belongs to the source that had it.
     this.failedFrames = 0;
@@ -456,15 +441,11 @@ export class GuardController extends EventTarget {
     // Otherwise ended whatever the source says: tracks kept over a pause must not meet the faces of a file.
     if (keepTracks) this.counter.pause();
     else this.counter.end();
-    closeCamera(this.stream);
-    this.stream = undefined;
     this.video.onended = null;
     this.video.srcObject = null;
     if (this.video.src.startsWith('blob:')) URL.revokeObjectURL(this.video.src);
     this.video.removeAttribute('src');
     if (this.state.photoUrl !== undefined) URL.revokeObjectURL(this.state.photoUrl);
-    void this.wakeLock?.release().catch(() => {});
-    this.wakeLock = undefined;
   }
 
   /** Hidden page: camera and inference stop (battery, privacy); shown again: they resume. */
@@ -518,19 +499,6 @@ export class GuardController extends EventTarget {
     if (this.failedFrames === FAILED_FRAMES_BEFORE_WARNING) {
       this.statusBeforeFailures = this.state.status;
       this.update({ frame: undefined, status: `${error.message} Faces are not being checked right now.` });
-    }
-  }
-
-  /** Screen Wake Lock while counting; the browser drops it when the page hides, so it is re-taken on start. */
-  private async keepScreenOn(): Promise<void> {
-    const generation = this.cameraGeneration;
-    try {
-      const lock = await navigator.wakeLock?.request('screen');
-      // The camera stopped (or started again) while the lock was being granted: this lock is nobody's.
-      if (generation !== this.cameraGeneration) void lock?.release().catch(() => {});
-      else this.wakeLock = lock;
-    } catch {
-      // Not supported or refused (e.g. battery saver): the screen may dim, counting goes on.
     }
   }
 
