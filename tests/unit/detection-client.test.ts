@@ -73,6 +73,14 @@ const healthy: Behaviour = (request, reply) => {
   }
 };
 
+/** The worker's answer to a frame that failed inside it (an error it caught). */
+const frameFailed = (frameId: number): WorkerMessage => ({
+  type: 'error',
+  fatal: false,
+  frameId,
+  message: 'A frame could not be checked.',
+});
+
 function clientWith(behaviours: Behaviour[], options = {}) {
   const workers: FakeWorker[] = [];
   const client = new DetectionClient({
@@ -241,14 +249,7 @@ describe('DetectionClient', () => {
 
   it('replaces a worker whose every frame fails (an error it catches, such as a wasm abort), and goes on', async () => {
     const broken: Behaviour = (request, reply, worker) =>
-      request.type === 'frame'
-        ? reply({
-            type: 'error',
-            fatal: false,
-            frameId: request.frameId,
-            message: 'A frame could not be checked.',
-          })
-        : healthy(request, reply, worker);
+      request.type === 'frame' ? reply(frameFailed(request.frameId)) : healthy(request, reply, worker);
     const { client, workers } = clientWith([broken, healthy], { maxFailedFrames: 3 });
     const restarts: string[] = [];
     client.addEventListener('restart', (e) => restarts.push((e as CustomEvent).detail.reason));
@@ -265,12 +266,7 @@ describe('DetectionClient', () => {
     let n = 0;
     const flaky: Behaviour = (request, reply, worker) =>
       request.type === 'frame' && n++ % 2 === 0
-        ? reply({
-            type: 'error',
-            fatal: false,
-            frameId: request.frameId,
-            message: 'A frame could not be checked.',
-          })
+        ? reply(frameFailed(request.frameId))
         : healthy(request, reply, worker);
     const { client, workers } = clientWith([flaky], { maxFailedFrames: 2 });
     for (let i = 0; i < 8; i++) await client.submit(fakeBitmap(), i, 'video');
