@@ -38,7 +38,11 @@ export interface DetectionClientOptions {
    * frame from then on without ever crashing the worker. Default 5.
    */
   maxFailedFrames?: number;
-  /** How long the models may load without any progress before the worker is taken for hung. Default 60 s. */
+  /**
+   * How long the models may load without any progress message before the worker is taken for hung. Generous:
+   * on a first visit the 12 MiB detector runtime downloads with no progress of its own, over a link the
+   * precache shares. Default 5 min.
+   */
   loadTimeoutMs?: number;
   /** Makes the worker; tests pass a fake that speaks the protocol over a MessageChannel. */
   createWorker?: () => WorkerLike;
@@ -152,7 +156,7 @@ export class DetectionClient extends EventTarget {
     this.worker = worker;
     return new Promise<ReadyMessage>((resolve, reject) => {
       this.rejectLoading = reject;
-      const loadTimeoutMs = this.options.loadTimeoutMs ?? 60_000;
+      const loadTimeoutMs = this.options.loadTimeoutMs ?? 300_000;
       let loadTimer: ReturnType<typeof setTimeout> | undefined;
       const loaded = () => {
         globalThis.clearTimeout(loadTimer);

@@ -174,9 +174,10 @@ export class ShiftLog extends EventTarget {
    */
   async revisePerson(eventId: string, person: CountedPerson): Promise<PersonEvent | undefined> {
     if (!this.running) return undefined;
+    const accepted = await this.acceptThumbnail(person.decision, person.thumbnail);
+    // Read after every other await: a correction saved in between must be seen here, not overwritten.
     const found = (await this.events(this.running.id)).find((event) => event.id === eventId);
     if (found === undefined || found.corrected !== undefined) return undefined;
-    const accepted = await this.acceptThumbnail(person.decision, person.thumbnail);
     const event: PersonEvent = {
       ...found,
       decision: person.decision,

@@ -83,8 +83,12 @@ export class FaceDetectorSet {
       );
       this.models.set(model, bytes);
     }
-    // Make the instances now, so that a corrupt model fails at load time, not on the first frame.
-    for (const pass of RANGE_PASSES[range]) await this.instance(pass, 'video');
+    // Make the instances now, so that a corrupt model fails at load time, not on the first frame. The first
+    // also downloads MediaPipe's runtime (no byte progress of its own): say that this stage is under way.
+    for (const pass of RANGE_PASSES[range]) {
+      onProgress(undefined);
+      await this.instance(pass, 'video');
+    }
   }
 
   /** Faces in `frame` (forehead-to-chin face boxes, frame pixels), merged over passes, best first. */

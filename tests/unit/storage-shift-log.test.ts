@@ -191,6 +191,21 @@ describe('guard corrections', () => {
     ]);
   });
 
+  it("never overwrites a guard's correction made while a revision was on its way", async () => {
+    await log.setSetting('keepThumbnails', true);
+    log.close();
+    log = await open(); // the stored pictures' size is not known yet: the revision waits to read it
+    const shift = await log.startShift('North');
+    const counted = await log.recordPerson(person('uncertain'));
+    const revision = log.revisePerson(counted.id, person('without_mask', { thumbnail: jpeg(3000) }));
+    const correction = log.correctLast('with_mask', counted.id);
+    expect(await correction).toMatchObject({ decision: 'with_mask' });
+    expect(await revision).toBeUndefined();
+    expect((await log.events(shift.id)).map((e) => [e.decision, e.corrected?.from])).toEqual([
+      ['with_mask', 'uncertain'],
+    ]);
+  });
+
   it('does nothing without a running shift or a person, or when the decision is unchanged', async () => {
     expect(await log.correctLast('with_mask')).toBeUndefined();
     await log.startShift('North');

@@ -270,6 +270,20 @@ describe('FaceTracker pause (camera restarting)', () => {
     expect(countedIn(back)).toEqual([]);
   });
 
+  it('counts a person missed in a couple of frames just before the pause (a turned head) once', () => {
+    const tracker = new FaceTracker();
+    // 5.6 frames/s: seen 8 frames, then 2 frames without the face (360 ms), then the camera restarts.
+    const seen = feed(tracker, Array(8).fill(0.05), 180);
+    expect(countedIn(seen)).toHaveLength(1);
+    [1440, 1620].forEach((t) => tracker.update(t, []));
+    tracker.pause(1700);
+    // 1.5 s later, four dark frames as the camera starts, then the same face.
+    [3200, 3380, 3560, 3740].forEach((t) => tracker.update(t, []));
+    const back = feed(tracker, Array(8).fill(0.05), 180, 3920);
+    expect(back.every((update) => update.tracks.map((track) => track.id).join() === '1')).toBe(true);
+    expect(countedIn(back)).toEqual([]);
+  });
+
   it('does not give the track of someone who had already left to the next person after a pause', () => {
     const tracker = new FaceTracker();
     expect(countedIn(feed(tracker, Array(10).fill(0.05)))).toHaveLength(1);

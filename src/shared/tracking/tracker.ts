@@ -104,15 +104,18 @@ export class FaceTracker {
     const ended: TrackEnded[] = [];
 
     // Back from a pause no longer than maxBlindMs. The pause is not time in view. People in view when it
-    // began get their whole gap again from now, so that a camera's first frames (dark while it starts: about
-    // 0.7 s here) do not end their tracks; people already missing then (missed in `minMissedFrames` frames)
-    // are as gone after it as before, so whoever steps into their place is not taken for them. After a
-    // longer pause every track ends below: whoever stands there may be new.
+    // began (seen in the last frame, or unseen for at most half the gap: a turned head, a blurred frame) get
+    // their whole gap again from now, so that a camera's first frames (dark while it starts: about 0.7 s
+    // here) do not end their tracks; people gone longer are as gone after it as before, so whoever steps
+    // into their place is not taken for them. After a longer pause every track ends below: whoever stands
+    // there may be new.
     if (this.pausedAtMs !== undefined && timestampMs - this.pausedAtMs <= this.options.maxBlindMs) {
       const pauseMs = timestampMs - this.pausedAtMs;
       for (const track of this.tracks) {
         track.pausedMs += pauseMs;
-        if (track.missedFrames < this.options.minMissedFrames) {
+        const inView =
+          track.missedFrames === 0 || this.pausedAtMs - track.absentSinceMs <= this.options.maxGapMs / 2;
+        if (inView) {
           track.absentSinceMs = timestampMs;
           track.missedFrames = 0;
         } else {
