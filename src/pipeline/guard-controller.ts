@@ -24,6 +24,7 @@ import {
   type Facing,
 } from './camera.ts';
 import type { DetectionClient } from './detection-client.ts';
+import { FrameCapture, type FrameResult } from './frame-capture.ts';
 import { DoorCounter, type PersonAlert } from './door-counter.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
 import { errorText } from '../shared/error-text.ts';
@@ -92,18 +93,11 @@ export class GuardController extends EventTarget {
   /** The status line when the detection worker last restarted, to put back when it is ready again. */
   private statusBeforeRestart: string | undefined;
   private readonly alarm = new UnmaskedAlarm();
-  private capturing = false;
+  /** Frames from the camera or a video file into the worker, on the counting clock. */
+  private readonly capture: FrameCapture;
   private resumeCameraOnShow = false;
   /** A video file was playing when the page was hidden, and plays on when it is shown. */
   private resumeVideoOnShow = false;
-  /**
-   * Time the counting clock stood still ({@link clock}): while a video file waits in the background, its
-   * people are not leaving, so that time must not count as their absence.
-   */
-  private clockStoppedMs = 0;
-  private clockStoppedAt: number | undefined;
-  /** Bumped by every capture loop started: older loops see it changed and stop. */
-  private captureGeneration = 0;
   /** The people at the door: tracking, alerts and their records in the shift log. */
   readonly counter: DoorCounter;
   /** Frames that failed in a row, and what the status line said before they did. */
@@ -122,6 +116,19 @@ export class GuardController extends EventTarget {
     this.video.setAttribute('playsinline', '');
     const preferences = loadPreferences();
     this.alarm.muted = preferences.muted;
+    this.capture = new FrameCapture(
+      this.video,
+      client,
+      (result) => this.onResult(result),
+      // A result the tracker refuses (a malformed box or probability) is a failed frame, never silence.
+      (error) =>
+        this.onDetectorError({
+          type: 'error',
+          fatal: false,
+          message: 'A frame could not be counted.',
+          detail: errorText(error),
+        }),
+    );
     this.counter = new DoorCounter(log, {
       ring: () => this.alarm.ring(),
       // The counter's times are on the counting clock; the screen times its alerts on the page's.
@@ -132,7 +139,7 @@ export class GuardController extends EventTarget {
         if (problem !== undefined) this.update({ status: `Could not record a person: ${problem}` });
         void this.refreshTally();
       },
-      now: () => this.clock(),
+      now: () => this.capture.clock(),
     });
     this.state = {
       status: 'Loading models…',
@@ -249,7 +256,7 @@ export class GuardController extends EventTarget {
       status: 'Watching the door',
     });
     void this.camera.keepScreenOn();
-    this.capture();
+    this.capture.start();
   }
 
   /**
@@ -315,11 +322,11 @@ export class GuardController extends EventTarget {
       this.update({ source: 'video-file', photoUrl: undefined, status: `Checking ${file.name}` });
       this.video.onended = () => {
         // No more frames, and a result still on its way must not start a person after the file's end.
-        this.capturing = false;
+        this.capture.stop();
         this.counter.end();
         this.update({ status: `Finished ${file.name}` });
       };
-      this.capture();
+      this.capture.start();
       return;
     }
     // Decode before stopping anything: an unreadable file must leave the camera watching.
@@ -360,55 +367,8 @@ export class GuardController extends EventTarget {
     });
   }
 
-  /** Reads frames while a camera or video file plays, one in flight. */
-  private capture(): void {
-    this.capturing = true;
-    // Pending video-frame callbacks survive a change of source; a loop from before this one must end.
-    const generation = ++this.captureGeneration;
-    const next = () => {
-      if (!this.capturing || generation !== this.captureGeneration) return;
-      if ('requestVideoFrameCallback' in this.video)
-        this.video.requestVideoFrameCallback(() => void onFrame());
-      else requestAnimationFrame(() => void onFrame());
-    };
-    let pending = false;
-    const onFrame = async () => {
-      next();
-      if (pending || !this.client.idle || this.video.readyState < 2 || this.video.videoWidth === 0) return;
-      pending = true;
-      try {
-        let result: Awaited<ReturnType<DetectionClient['submit']>>;
-        try {
-          const bitmap = await createImageBitmap(this.video);
-          result = await this.client.submit(bitmap, this.clock(), 'video');
-        } catch {
-          // A frame that cannot be grabbed (the source just stopped) is skipped.
-          return;
-        }
-        if (result === undefined || !this.capturing || generation !== this.captureGeneration) return;
-        try {
-          this.onResult(result.timestampMs, result);
-        } catch (error) {
-          // A result the tracker refuses (a malformed box or probability) is a failed frame, never silence.
-          this.onDetectorError({
-            type: 'error',
-            fatal: false,
-            message: 'A frame could not be counted.',
-            detail: errorText(error),
-          });
-        }
-      } finally {
-        pending = false;
-      }
-    };
-    next();
-  }
-
-  private onResult(
-    timestampMs: number,
-    result: { width: number; height: number; faces: FaceResult[]; timings: StageTimings },
-  ): void {
-    const trackIds = this.counter.observe(timestampMs, result.faces);
+  private onResult(result: FrameResult): void {
+    const trackIds = this.counter.observe(result.timestampMs, result.faces);
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;
     this.update({
@@ -432,9 +392,8 @@ export class GuardController extends EventTarget {
    * again), so the tracks stay for the tracker to bridge; otherwise they end and are counted now.
    */
   private stopSource(keepTracks = false): void {
-    this.capturing = false;
+    this.capture.stop();
     this.camera.close();
-    this.restartClock();
     // A run of failed frames belongs to the source that had it.
     this.failedFrames = 0;
     this.statusBeforeFailures = undefined;
@@ -457,14 +416,14 @@ export class GuardController extends EventTarget {
         // count everyone in it a second time.
         this.resumeVideoOnShow = !this.video.paused && !this.video.ended;
         this.video.pause();
-        this.clockStoppedAt ??= performance.now();
+        this.capture.holdClock();
       }
       if (this.state.source === 'camera') {
         this.stopSource(true);
         this.update({ source: 'none', status: 'Paused while MaskGuard is in the background' });
       }
     } else if (this.state.source === 'video-file') {
-      this.restartClock();
+      this.capture.runClock();
       // The file paused with the page goes on where it stopped.
       if (this.resumeVideoOnShow) await this.video.play().catch(() => {});
       this.resumeVideoOnShow = false;
@@ -500,21 +459,6 @@ export class GuardController extends EventTarget {
       this.statusBeforeFailures = this.state.status;
       this.update({ frame: undefined, status: `${error.message} Faces are not being checked right now.` });
     }
-  }
-
-  /**
-   * The counting clock (ms): the page's, less the time it stood still (a video file waiting in the
-   * background). Frame timestamps and the counter's pauses use it, so it never goes backwards.
-   */
-  private clock(): number {
-    const now = this.clockStoppedAt ?? performance.now();
-    return now - this.clockStoppedMs;
-  }
-
-  private restartClock(): void {
-    if (this.clockStoppedAt === undefined) return;
-    this.clockStoppedMs += performance.now() - this.clockStoppedAt;
-    this.clockStoppedAt = undefined;
   }
 
   private async refreshTally(): Promise<void> {

@@ -1,0 +1,95 @@
+/**
+ * Reads frames from the `<video>` the screen shows (camera or video file) into the detection worker, one in
+ * flight, stamped on the counting clock. What becomes of a result is the guard controller's business.
+ */
+import type { DetectionClient, FrameOutcome } from './detection-client.ts';
+
+/** A frame's answer from the worker. */
+export type FrameResult = NonNullable<FrameOutcome>;
+
+/** See the module comment. */
+export class FrameCapture {
+  private running = false;
+  /** Bumped by every loop started: pending video-frame callbacks survive a change of source, older loops end. */
+  private generation = 0;
+  /**
+   * Time the counting clock stood still ({@link clock}): while a video file waits in the background, its
+   * people are not leaving, so that time must not count as their absence.
+   */
+  private stoppedMs = 0;
+  private stoppedAt: number | undefined;
+
+  /**
+   * @param onResult called with each frame's result while the loop that sent the frame still runs; what
+   *   it throws is passed to `onRefused` (a result that cannot be used must never pass in silence)
+   */
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly client: DetectionClient,
+    private readonly onResult: (result: FrameResult) => void,
+    private readonly onRefused: (error: unknown) => void,
+  ) {}
+
+  /** Starts reading frames (ending any loop before it). */
+  start(): void {
+    this.running = true;
+    const generation = ++this.generation;
+    const current = () => this.running && generation === this.generation;
+    const next = () => {
+      if (!current()) return;
+      if ('requestVideoFrameCallback' in this.video)
+        this.video.requestVideoFrameCallback(() => void onFrame());
+      else requestAnimationFrame(() => void onFrame());
+    };
+    let pending = false;
+    const onFrame = async () => {
+      next();
+      if (pending || !this.client.idle || this.video.readyState < 2 || this.video.videoWidth === 0) return;
+      pending = true;
+      try {
+        let result: FrameOutcome;
+        try {
+          const bitmap = await createImageBitmap(this.video);
+          result = await this.client.submit(bitmap, this.clock(), 'video');
+        } catch {
+          // A frame that cannot be grabbed (the source just stopped) is skipped.
+          return;
+        }
+        if (result === undefined || !current()) return;
+        try {
+          this.onResult(result);
+        } catch (error) {
+          this.onRefused(error);
+        }
+      } finally {
+        pending = false;
+      }
+    };
+    next();
+  }
+
+  /** Stops reading frames; a result still on its way is dropped. The clock runs again. */
+  stop(): void {
+    this.running = false;
+    this.runClock();
+  }
+
+  /**
+   * The counting clock (ms): the page's, less the time it stood still. Frame timestamps and the counter's
+   * pauses use it, so it never goes backwards.
+   */
+  clock(): number {
+    return (this.stoppedAt ?? performance.now()) - this.stoppedMs;
+  }
+
+  /** Stops the clock (a video file waits in the background) until {@link runClock} or {@link stop}. */
+  holdClock(): void {
+    this.stoppedAt ??= performance.now();
+  }
+
+  runClock(): void {
+    if (this.stoppedAt === undefined) return;
+    this.stoppedMs += performance.now() - this.stoppedAt;
+    this.stoppedAt = undefined;
+  }
+}
