@@ -92,14 +92,9 @@ export class DoorCounter {
     );
     this.peopleInView = update.tracks.length;
     this.paused = false;
-    for (const person of update.counted) {
-      const box = update.tracks.find((t) => t.id === person.trackId)?.box;
-      void this.count(person, box);
-    }
-    for (const person of update.revised) {
-      const box = update.tracks.find((t) => t.id === person.trackId)?.box;
-      void this.revise(person, box);
-    }
+    const boxOf = (person: PersonCounted) => update.tracks.find((t) => t.id === person.trackId)?.box;
+    for (const person of update.counted) void this.count(person, boxOf(person));
+    for (const person of update.revised) void this.revise(person, boxOf(person));
     return faces.map((_, i) => update.tracks.find((t) => t.observationIndex === i)?.id);
   }
 
@@ -112,7 +107,7 @@ export class DoorCounter {
    */
   pause(): void {
     for (const person of this.tracker.settle(this.host.now()).counted) {
-      const recorded = this.write(person, undefined, (counted) => this.record(counted), false);
+      const recorded = this.count(person, undefined, false);
       this.provisional.set(
         person.trackId,
         recorded.then((event) => event?.id),
@@ -142,8 +137,8 @@ export class DoorCounter {
    * are chained: two people counted in the same frame with no shift running must not both try to start one
    * (the second start would throw and lose a person).
    */
-  private count(person: PersonCounted, box?: Box): Promise<PersonEvent | undefined> {
-    return this.write(person, box, (counted) => this.record(counted));
+  private count(person: PersonCounted, box?: Box, alert = true): Promise<PersonEvent | undefined> {
+    return this.write(person, box, (counted) => this.record(counted), alert);
   }
 
   private async record(counted: CountedPerson): Promise<PersonEvent> {

@@ -158,11 +158,7 @@ export class ShiftLog extends EventTarget {
       source: 'auto',
     };
     const accepted = await this.acceptThumbnail(event.decision, person.thumbnail);
-    // Checked again after the await: the opt-in may have been turned off (and every picture deleted) since.
-    // From here to the queue there is no await, so a picture is either queued before the deletion or never.
-    const thumbnail = this.settings.keepThumbnails ? accepted : undefined;
-    if (thumbnail) event.thumbnailId = event.id;
-    await this.queue.save({ kind: 'event', event, thumbnail });
+    await this.saveWithPicture(event, accepted);
     return event;
   }
 
@@ -185,11 +181,9 @@ export class ShiftLog extends EventTarget {
       framesSeen: person.framesSeen,
       timeInViewMs: person.timeInViewMs,
     };
-    // Checked after the await, as in recordPerson: the opt-in may have been turned off since.
-    const thumbnail = this.settings.keepThumbnails ? accepted : undefined;
-    if (thumbnail) event.thumbnailId = event.id;
-    else if (person.decision !== 'without_mask') delete event.thumbnailId;
-    await this.queue.save({ kind: 'event', event, thumbnail });
+    // Only unmasked people may have a picture; writing the event without the reference deletes it.
+    if (person.decision !== 'without_mask') delete event.thumbnailId;
+    await this.saveWithPicture(event, accepted);
     return event;
   }
 
@@ -349,6 +343,17 @@ export class ShiftLog extends EventTarget {
   private requireShift(): Shift {
     if (!this.running) throw new Error('No shift is running');
     return this.running;
+  }
+
+  /**
+   * Queues `event` with `picture` as its thumbnail. The opt-in is checked here, after the caller's awaits: it
+   * may have been turned off (and every picture deleted) since. From here to the queue there is no await, so
+   * a picture is either queued before the deletion or never.
+   */
+  private saveWithPicture(event: PersonEvent, picture: Blob | undefined): Promise<void> {
+    const thumbnail = this.settings.keepThumbnails ? picture : undefined;
+    if (thumbnail) event.thumbnailId = event.id;
+    return this.queue.save({ kind: 'event', event, thumbnail });
   }
 
   /** `blob` if it may be kept as the thumbnail of a person with `decision`, else undefined. */
