@@ -2,10 +2,8 @@
  * Reads frames from the `<video>` the screen shows (camera or video file) into the detection worker, one in
  * flight, stamped on the counting clock. What becomes of a result is the guard controller's business.
  */
+import type { ResultMessage } from '../shared/protocol.ts';
 import type { DetectionClient, FrameOutcome } from './detection-client.ts';
-
-/** A frame's answer from the worker. */
-export type FrameResult = NonNullable<FrameOutcome>;
 
 /** See the module comment. */
 export class FrameCapture {
@@ -26,7 +24,7 @@ export class FrameCapture {
   constructor(
     private readonly video: HTMLVideoElement,
     private readonly client: DetectionClient,
-    private readonly onResult: (result: FrameResult) => void,
+    private readonly onResult: (result: ResultMessage) => void,
     private readonly onRefused: (error: unknown) => void,
   ) {}
 

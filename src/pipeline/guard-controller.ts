@@ -12,6 +12,7 @@ import type {
   ErrorMessage,
   FaceResult,
   ProgressMessage,
+  ResultMessage,
   StageTimings,
 } from '../shared/protocol.ts';
 import type { ShiftLog, StorageStatus } from '../storage/index.ts';
@@ -24,7 +25,7 @@ import {
   type Facing,
 } from './camera.ts';
 import type { DetectionClient } from './detection-client.ts';
-import { FrameCapture, type FrameResult } from './frame-capture.ts';
+import { FrameCapture } from './frame-capture.ts';
 import { DoorCounter, type PersonAlert } from './door-counter.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
 import { errorText } from '../shared/error-text.ts';
@@ -367,7 +368,7 @@ export class GuardController extends EventTarget {
     });
   }
 
-  private onResult(result: FrameResult): void {
+  private onResult(result: ResultMessage): void {
     const trackIds = this.counter.observe(result.timestampMs, result.faces);
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;
