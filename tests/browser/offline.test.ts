@@ -3,6 +3,7 @@
  * block the service worker's own fetches), and a new page load must start the app from the service worker's
  * cache, load the models and wasm, and check a door photo.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -95,7 +96,9 @@ describe('offline after one visit (server stopped)', () => {
             url,
             status: response.status,
             type: response.headers.get('content-type'),
-            bytes: (await response.arrayBuffer()).byteLength,
+            sha256: [...new Uint8Array(await crypto.subtle.digest('SHA-256', await response.arrayBuffer()))]
+              .map((byte) => byte.toString(16).padStart(2, '0'))
+              .join(''),
             cached: cached !== undefined,
           };
         }),
@@ -103,7 +106,11 @@ describe('offline after one visit (server stopped)', () => {
     }, files);
     for (const file of served) {
       expect(file, file.url).toMatchObject({ status: 200, cached: true });
-      expect(file.bytes, file.url).toBe(readFileSync(join(DIST_DIR, file.url)).length);
+      expect(file.sha256, file.url).toBe(
+        createHash('sha256')
+          .update(readFileSync(join(DIST_DIR, file.url)))
+          .digest('hex'),
+      );
       // WebAssembly.instantiateStreaming rejects any other type.
       if (file.url.endsWith('.wasm')) expect(file.type, file.url).toBe('application/wasm');
     }

@@ -203,7 +203,12 @@ describe('shift panel, history and settings', () => {
     const persisted = page.locator(`${settings} [data-persisted]`);
     if ((await persisted.getAttribute('data-persisted')) !== 'true') {
       await page.locator(`${settings} button[name=persist]`).click();
-      await expect.poll(() => persisted.getAttribute('data-persisted')).toMatch(/^(true|false)$/);
+      // Either answer is the browser's to give; the screen must show that it was asked and what it said.
+      await expect
+        .poll(
+          async () => `${await persisted.getAttribute('data-persisted')} ${await persisted.textContent()}`,
+        )
+        .toMatch(/^true |^false .*\(the browser declined\)/);
     }
     expect(await page.locator(`${settings} [data-state]`).getAttribute('data-state')).toBe('saved');
     expect(await page.locator(`${settings} button[name=retry]`).isDisabled()).toBe(true);

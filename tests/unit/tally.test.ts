@@ -35,10 +35,10 @@ describe('tally', () => {
 
   it('adds one person at a time without changing the tally it was given, agreeing with tallyDecisions', () => {
     const decisions: Decision[] = ['without_mask', 'with_mask', 'uncertain', 'with_mask'];
-    let running = EMPTY_TALLY;
-    const before = running;
+    const start = { ...EMPTY_TALLY };
+    let running = start;
     for (const decision of decisions) running = addToTally(running, decision);
-    expect(before).toEqual(EMPTY_TALLY);
+    expect(start).toEqual({ masked: 0, unmasked: 0, uncertain: 0, total: 0, compliancePercent: null });
     expect(running).toEqual(tallyDecisions(events(...decisions)));
     expect(running.total).toBe(4);
   });
