@@ -31,6 +31,39 @@ const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 /** How often a page whose new version already took control checks again whether it can reload. */
 const RELOAD_RETRY_MS = 2000;
 
+/**
+ * How long an applied update may take to take control before the page reloads to finish it. Chromium can
+ * park a new service worker that was told to skip waiting: it stays "installed" while the old one goes on
+ * (seen about 1 run in 10 here, under load, both pages of the two-pages test left on the old version for
+ * over 6 minutes); the old worker lets go once the page is reloaded. Taking control normally takes well
+ * under a second, since pages are handed over before the new worker's activate event runs.
+ */
+const ACTIVATION_TIMEOUT_MS = 10_000;
+
+/**
+ * Reloads already made to finish an accepted update (sessionStorage: it survives the reload, not the app
+ * being closed). After {@link MAX_PARKED_RELOADS} the guard is told to close and reopen the app instead.
+ */
+const PARKED_RELOADS_KEY = 'maskguard-update-parked-reloads';
+const MAX_PARKED_RELOADS = 2;
+
+function parkedReloads(): number {
+  try {
+    return Number(sessionStorage.getItem(PARKED_RELOADS_KEY) ?? 0) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function setParkedReloads(count: number | undefined): void {
+  try {
+    if (count === undefined) sessionStorage.removeItem(PARKED_RELOADS_KEY);
+    else sessionStorage.setItem(PARKED_RELOADS_KEY, String(count));
+  } catch {
+    // No sessionStorage (a very restricted mode): the update is then only tried once per tap.
+  }
+}
+
 /** See the module comment. One per page: {@link offline}. */
 export class OfflineController extends EventTarget {
   private current: OfflineState = {
@@ -43,6 +76,8 @@ export class OfflineController extends EventTarget {
   };
   private workbox: Workbox | undefined;
   private started = false;
+  /** Set while an applied update has not taken control yet (see ACTIVATION_TIMEOUT_MS). */
+  private activationTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * Asked when an update starts waiting and by {@link applyUpdateIfAllowed}: return true when applying it
@@ -87,7 +122,9 @@ export class OfflineController extends EventTarget {
     // by another tab ("external"); either way the guard decides.
     workbox.addEventListener('waiting', () => {
       this.update({ updateWaiting: true });
-      this.applyUpdateIfAllowed();
+      // Reloaded to finish an update the browser had parked: the guard (or the app) already accepted it.
+      if (parkedReloads() > 0) this.applyUpdate();
+      else this.applyUpdateIfAllowed();
     });
     // The first install failed (the connection dropped during the ~20 MB download, or storage is full): it
     // must not keep saying "Saving…" while the guard walks off-line believing the app is on the phone.
@@ -105,6 +142,9 @@ export class OfflineController extends EventTarget {
     // be lost (see reloadWhenSafe).
     let controlled = navigator.serviceWorker.controller !== null;
     navigator.serviceWorker.addEventListener('controllerchange', () => {
+      clearTimeout(this.activationTimer);
+      this.activationTimer = undefined;
+      setParkedReloads(undefined);
       if (controlled) this.reloadWhenSafe();
       controlled = true;
     });
@@ -141,6 +181,24 @@ export class OfflineController extends EventTarget {
     // latter fires only for a worker this page registered, not for one found by a later update check or
     // another tab, and then we would never reload.
     this.workbox.messageSkipWaiting();
+    clearTimeout(this.activationTimer);
+    this.activationTimer = setTimeout(() => this.onUpdateParked(), ACTIVATION_TIMEOUT_MS);
+  }
+
+  /** The applied update did not take control in time (see ACTIVATION_TIMEOUT_MS): reload to finish it. */
+  private onUpdateParked(): void {
+    this.activationTimer = undefined;
+    const reloads = parkedReloads();
+    if (reloads >= MAX_PARKED_RELOADS) {
+      setParkedReloads(undefined);
+      this.update({
+        updating: false,
+        heldBack: 'The update could not finish. Close every MaskGuard window, then open MaskGuard again.',
+      });
+      return;
+    }
+    setParkedReloads(reloads + 1);
+    this.reloadWhenSafe();
   }
 
   /**

@@ -3,11 +3,11 @@
  * the connection drops during the download) must say so, not keep saying "Saving the app for offline use…"
  * while the guard walks off believing the app is on the phone.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { deployCopy, type Deployment } from '../helpers/deployment.ts';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
 
 const LONG = { timeout: 170_000 };
@@ -15,20 +15,18 @@ const LONG = { timeout: 170_000 };
 describe('offline install failure', () => {
   let server: StaticServer;
   let app: AppSession;
-  let broken: string;
+  let broken: Deployment;
 
   beforeAll(async () => {
-    broken = mkdtempSync(join(tmpdir(), 'maskguard-broken-'));
-    cpSync(DIST_DIR, broken, { recursive: true });
     // Precached, but not needed to start the page: the app itself still runs.
-    rmSync(join(broken, 'icons/maskable-512.png'));
-    server = await startStaticServer({ '/': broken });
+    broken = deployCopy((dir) => rmSync(join(dir, 'icons/maskable-512.png')));
+    server = await startStaticServer({ '/': broken.dir });
     app = await launchApp({ server });
   });
   afterAll(async () => {
     await app?.close();
     await server?.close();
-    rmSync(broken, { recursive: true, force: true });
+    broken?.remove();
   });
 
   it('tells the guard that the app could not be saved for offline use', async () => {

@@ -3,13 +3,12 @@
  * the old version (no automatic reload in the middle of a shift) until the guard taps "Update now"; then
  * the new service worker takes over and the page reloads once.
  */
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { deployCopy, type Deployment } from '../helpers/deployment.ts';
 import { waitForServiceWorkerControl } from '../helpers/service-worker.ts';
+import { setDiskFull } from '../helpers/storage-full.ts';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
 
 const LONG = { timeout: 170_000 };
@@ -29,21 +28,17 @@ describe('update prompt', () => {
   let server: StaticServer;
   let app: AppSession;
   let page: Page;
-  let nextVersion: string;
+  let nextVersion: Deployment;
 
   beforeAll(async () => {
-    // The "next version": the same build with a service worker that differs by one byte-level change,
-    // which is all the browser needs to install it as an update.
-    nextVersion = mkdtempSync(join(tmpdir(), 'maskguard-next-'));
-    cpSync(DIST_DIR, nextVersion, { recursive: true });
-    appendFileSync(join(nextVersion, 'sw.js'), '\n// next version\n');
+    nextVersion = deployCopy();
     server = await startStaticServer({ '/': DIST_DIR });
     app = await launchApp({ server });
   });
   afterAll(async () => {
     await app?.close();
     await server?.close();
-    rmSync(nextVersion, { recursive: true, force: true });
+    nextVersion?.remove();
   });
 
   it('first visit: the app is installed and offline-ready', async () => {
@@ -60,7 +55,7 @@ describe('update prompt', () => {
   it('a deployed update waits behind a banner; the page is not reloaded', async () => {
     // Deploy: the same origin (same port) now serves the next version.
     await server.close();
-    server = await startStaticServer({ '/': nextVersion }, server.port);
+    server = await startStaticServer({ '/': nextVersion.dir }, server.port);
     // A mark that a reload would wipe out.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
@@ -75,18 +70,8 @@ describe('update prompt', () => {
   });
 
   it('"Update now" waits while a counted person is only in memory (storage full), and says why', async () => {
-    // Every IndexedDB write now fails as on a full disk; the guard adds a person by hand.
-    await page.evaluate(() => {
-      const full = globalThis as unknown as { diskFull: boolean };
-      full.diskFull = true;
-      for (const method of ['put', 'add'] as const) {
-        const original = IDBObjectStore.prototype[method];
-        IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
-          if (full.diskFull) throw new DOMException('test: the disk is full', 'QuotaExceededError');
-          return original.apply(this, args);
-        };
-      }
-    });
+    // The phone is full (IndexedDB writes abort at commit); the guard adds a person by hand.
+    await setDiskFull(page, true);
     await page.locator('mask-guard-app shift-panel button[name=add-with_mask]').click();
     await page.getByRole('button', { name: 'Update now' }).click();
     await page.getByText('Not updated yet: Storage is full: 1 person kept in memory').waitFor(LONG);
@@ -96,7 +81,7 @@ describe('update prompt', () => {
     );
     expect(await serviceWorkerState(page)).toEqual({ controlled: true, waiting: true });
     // Space is back: the person is saved (the shift log retries), then the next tap below updates.
-    await page.evaluate(() => ((globalThis as unknown as { diskFull: boolean }).diskFull = false));
+    await setDiskFull(page, false);
     await page.locator('mask-guard-app view-tabs button[data-view=settings]').click();
     await page.locator('mask-guard-app settings-view').getByText('All counts saved').waitFor(LONG);
   });

@@ -3,11 +3,9 @@
  * keep their own running shift and write over each other's. The second page says why it waits and takes
  * over by itself when the first is closed.
  */
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIST_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { deployCopy, type Deployment } from '../helpers/deployment.ts';
 import { waitForServiceWorkerControl } from '../helpers/service-worker.ts';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
 
@@ -17,11 +15,11 @@ const controls = 'mask-guard-app guard-controls';
 describe('MaskGuard open in two pages at once', () => {
   let app: AppSession;
   let server: StaticServer | undefined;
-  let nextVersion: string | undefined;
+  let nextVersion: Deployment | undefined;
   afterAll(async () => {
     await app?.close();
     await server?.close();
-    if (nextVersion !== undefined) rmSync(nextVersion, { recursive: true, force: true });
+    nextVersion?.remove();
   });
 
   it('lets one page count; the other waits, says why, and starts when the first closes', async () => {
@@ -71,12 +69,10 @@ describe('MaskGuard open in two pages at once', () => {
       await second.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
       // Deploy a new version; the counting page finds it and, with no shift running, applies it by itself.
-      if (nextVersion !== undefined) rmSync(nextVersion, { recursive: true, force: true });
-      nextVersion = mkdtempSync(join(tmpdir(), 'maskguard-next-'));
-      cpSync(DIST_DIR, nextVersion, { recursive: true });
-      appendFileSync(join(nextVersion, 'sw.js'), '\n// next version\n');
+      nextVersion?.remove();
+      nextVersion = deployCopy();
       await server.close();
-      server = await startStaticServer({ '/': nextVersion }, server.port);
+      server = await startStaticServer({ '/': nextVersion.dir }, server.port);
       const secondReloaded = second.waitForEvent('load', { timeout: 60_000 });
       await first.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
       await secondReloaded;
