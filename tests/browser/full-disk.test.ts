@@ -11,23 +11,10 @@ import type { Page } from 'playwright-core';
 import { DB_NAME } from '../../src/storage/schema.ts';
 import type { AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
+import { DISK_SWITCH, setDiskFull } from '../helpers/storage-full.ts';
 import { tallyOf } from '../helpers/tally.ts';
 
 const warning = 'mask-guard-app .storage-warning';
-
-/**
- * While `globalThis.__diskFull` is true, every IndexedDB write fails the way a full disk makes it fail
- * (a QuotaExceededError). Installed before the app's own code runs.
- */
-const DISK_SWITCH = `(() => {
-  for (const method of ['put', 'add']) {
-    const original = IDBObjectStore.prototype[method];
-    IDBObjectStore.prototype[method] = function (...args) {
-      if (globalThis.__diskFull) throw new DOMException('test: the disk is full', 'QuotaExceededError');
-      return original.apply(this, args);
-    };
-  }
-})();`;
 
 /** Person records on disk, read straight from the app's database. */
 function eventsOnDisk(page: Page): Promise<number> {
@@ -62,7 +49,7 @@ describe('the phone runs out of storage while a person is counted', () => {
       { leadSeconds: 4, showSeconds: 60, gapSeconds: 1 },
       (session) => session.context.addInitScript({ content: DISK_SWITCH }),
     ));
-    await page.evaluate(() => ((globalThis as { __diskFull?: boolean }).__diskFull = true));
+    await setDiskFull(page, true);
   }, 180_000);
 
   afterAll(async () => {
@@ -80,7 +67,7 @@ describe('the phone runs out of storage while a person is counted', () => {
   }, 60_000);
 
   it('writes the person to disk once space is back, and the warning goes away', async () => {
-    await page.evaluate(() => ((globalThis as { __diskFull?: boolean }).__diskFull = false));
+    await setDiskFull(page, false);
     // The shift log retries every 15 s.
     await expect.poll(() => page.locator(warning).count(), { timeout: 40_000 }).toBe(0);
     expect(await eventsOnDisk(page)).toBe(1);
