@@ -27,6 +27,7 @@ import {
 import type { DetectionClient } from './detection-client.ts';
 import { FrameCapture } from './frame-capture.ts';
 import { DoorCounter, type PersonAlert } from './door-counter.ts';
+import { checkPhoto, decodePhoto } from './photo-check.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
 import { errorText } from '../shared/error-text.ts';
 
@@ -331,41 +332,18 @@ export class GuardController extends EventTarget {
       return;
     }
     // Decode before stopping anything: an unreadable file must leave the camera watching.
-    let bitmap: ImageBitmap;
-    try {
-      bitmap = await createImageBitmap(file);
-    } catch {
-      this.update({ fileProblem: `"${file.name}" is not a readable photo. Choose a JPEG or PNG.` });
+    const bitmap = await decodePhoto(file);
+    if (!(bitmap instanceof ImageBitmap)) {
+      this.update({ fileProblem: bitmap.problem });
       return;
     }
     // Photos are not tracked: the camera's people stay paused for when the camera comes back.
     this.stopSource(this.state.source === 'camera' || this.counter.paused);
     const photoUrl = URL.createObjectURL(file);
     this.update({ source: 'photo', photoUrl, frame: undefined, status: `Checking ${file.name}` });
+    // Set by onDetectorError if the worker answers this photo with an error.
     this.lastFrameError = undefined;
-    // Why the photo was not checked: no worker could start, or the worker answered with an error.
-    let failure: string | undefined;
-    const result = await this.client.submit(bitmap, performance.now(), 'image').catch((error: unknown) => {
-      failure = errorText(error);
-      return undefined;
-    });
-    if (result === undefined) {
-      // Set by onDetectorError while the photo was in the worker (the compiler cannot see that across the await).
-      failure ??= this.lastFrameError as string | undefined;
-      this.update({
-        status: `${file.name} was not checked`,
-        fileProblem:
-          failure === undefined
-            ? 'The detector was busy; choose the photo again.'
-            : `"${file.name}" could not be checked: ${failure}`,
-      });
-      return;
-    }
-    const { width, height, faces, timings } = result;
-    this.update({
-      frame: { width, height, faces, trackIds: faces.map(() => undefined), timings },
-      status: `${faces.length} face${faces.length === 1 ? '' : 's'} in ${file.name} (photos are not counted)`,
-    });
+    this.update(await checkPhoto(this.client, bitmap, file.name, () => this.lastFrameError));
   }
 
   private onResult(result: ResultMessage): void {
