@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { iou } from '../../src/shared/geometry.ts';
+import { ALERT_VISIBLE_MS } from '../../src/pipeline/door-counter.ts';
 import { SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
 import { tallyOf, type Counts } from '../helpers/tally.ts';
 import {
@@ -93,6 +94,9 @@ async function countedPeople(page: Page): Promise<CountedPerson[]> {
   return rows.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 }
 
+/** How far an alert and the tally's count of its person may be apart on screen (see the alert test). */
+const LAG_MS = 1500;
+
 describe('live screen with a fake camera', () => {
   const dir = mkdtempSync(join(tmpdir(), 'maskguard-video-'));
   const people = choosePeople();
@@ -132,7 +136,7 @@ describe('live screen with a fake camera', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows at least 10 people, both classes', () => {
+  it('plays at least 10 people of both classes (the fake camera video as built)', () => {
     expect(people.length).toBeGreaterThanOrEqual(10);
     expect(new Set(appearances.map((a) => a.label))).toEqual(new Set(['with_mask', 'without_mask']));
   });
@@ -243,12 +247,26 @@ describe('live screen with a fake camera', () => {
         ).toBe(true);
       }
       if (o.alert !== '') {
-        // The alert shows for 4 s after its person is counted, never without one.
         const key = o.alert === 'without_mask' ? 'unmasked' : 'uncertain';
-        const earlier = observations.filter((p) => p.atMs >= o.atMs - 5000 && p.atMs <= o.atMs + 1000);
+        // The screen's tally is re-read from the log after the record is written, so it may show the count a
+        // little after the alert; LAG allows for that and for the sampling step.
+        const countedNear = (fromMs: number, toMs: number) =>
+          observations.some(
+            (p, j) =>
+              j > 0 && p.atMs >= fromMs && p.atMs <= toMs && p.tally[key] > observations[j - 1]!.tally[key],
+          );
+        const previous = i === 0 ? '' : observations[i - 1]!.alert;
+        if (previous !== o.alert) {
+          // An alert appears when, and only when, a person of its kind is counted.
+          expect(
+            countedNear(o.atMs - LAG_MS, o.atMs + LAG_MS),
+            `the ${o.alert} alert at ${o.atMs} ms has its count`,
+          ).toBe(true);
+        }
+        // ... and shows for ALERT_VISIBLE_MS after its person is counted, not longer.
         expect(
-          earlier.at(-1)!.tally[key] > (earlier[0]!.tally[key] ?? 0) || earlier[0] === observations[0],
-          `the ${o.alert} alert at ${o.atMs} ms follows a count`,
+          countedNear(o.atMs - ALERT_VISIBLE_MS - LAG_MS, o.atMs + LAG_MS),
+          `the ${o.alert} alert still shown at ${o.atMs} ms follows a count`,
         ).toBe(true);
       }
     });
