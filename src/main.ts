@@ -36,6 +36,9 @@ async function main(): Promise<void> {
   // Without asking, moreover only when no shift is running (never in the middle of counting).
   offline.canApplyWithoutAsking = () =>
     log.currentShift() === undefined && offline.whyNotReloadNow?.() === undefined;
+  // An update may already be waiting: found before these were set, or while this page waited for the other
+  // one to close (it could not apply it then).
+  offline.applyUpdateIfAllowed();
   // Ask once that the browser keep the shift log and the cached models when space runs low.
   void requestPersistence();
   app.views = createShiftViews(log, controller);
