@@ -34,8 +34,9 @@ const RELOAD_RETRY_MS = 2000;
 /**
  * How long an applied update may take to take control before the page reloads to finish it. Chromium can
  * park a new service worker that was told to skip waiting: it stays "installed" while the old one goes on
- * (seen about 1 run in 10 here, under load, both pages of the two-pages test left on the old version for
- * over 6 minutes); the old worker lets go once the page is reloaded. Taking control normally takes well
+ * (seen in about 1 run in 10 of the two-pages test on a loaded machine, both pages left on the old version for
+ * over 6 minutes; that is a DevTools-driven test browser, and whether phones do it too is not known); the old
+ * worker let go once the page was reloaded. Taking control normally takes well
  * under a second, since pages are handed over before the new worker's activate event runs.
  */
 const ACTIVATION_TIMEOUT_MS = 10_000;
