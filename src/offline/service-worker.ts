@@ -42,28 +42,40 @@ const RELOAD_RETRY_MS = 2000;
 const ACTIVATION_TIMEOUT_MS = 10_000;
 
 /**
- * Reloads already made to finish an accepted update (sessionStorage: it survives the reload, not the app
- * being closed). After {@link MAX_PARKED_RELOADS} the guard is told to close and reopen the app instead.
+ * An update being finished across reloads (sessionStorage: it survives the reload, not the app being
+ * closed): how many reloads were made for it, and whether the guard accepted it (else the app applied it
+ * because nothing would be lost, and must check that again). After {@link MAX_PARKED_RELOADS} the guard is
+ * told to close and reopen the app instead.
  */
-const PARKED_RELOADS_KEY = 'maskguard-update-parked-reloads';
+interface ParkedUpdate {
+  reloads: number;
+  byGuard: boolean;
+}
+const PARKED_UPDATE_KEY = 'maskguard-update-parked';
 const MAX_PARKED_RELOADS = 2;
 
-function parkedReloads(): number {
+function parkedUpdate(): ParkedUpdate | undefined {
   try {
-    return Number(sessionStorage.getItem(PARKED_RELOADS_KEY) ?? 0) || 0;
+    const saved = JSON.parse(sessionStorage.getItem(PARKED_UPDATE_KEY) ?? 'null') as ParkedUpdate | null;
+    return typeof saved?.reloads === 'number' ? saved : undefined;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
-function setParkedReloads(count: number | undefined): void {
+/** Saves (or, with undefined, forgets) the parked update; false when it cannot be kept across a reload. */
+function saveParkedUpdate(parked: ParkedUpdate | undefined): boolean {
   try {
-    if (count === undefined) sessionStorage.removeItem(PARKED_RELOADS_KEY);
-    else sessionStorage.setItem(PARKED_RELOADS_KEY, String(count));
+    if (parked === undefined) sessionStorage.removeItem(PARKED_UPDATE_KEY);
+    else sessionStorage.setItem(PARKED_UPDATE_KEY, JSON.stringify(parked));
+    return true;
   } catch {
-    // No sessionStorage (a very restricted mode): the update is then only tried once per tap.
+    return false;
   }
 }
+
+const CLOSE_AND_REOPEN =
+  'The update could not finish. Close every MaskGuard window, then open MaskGuard again.';
 
 /** See the module comment. One per page: {@link offline}. */
 export class OfflineController extends EventTarget {
@@ -79,6 +91,8 @@ export class OfflineController extends EventTarget {
   private started = false;
   /** Set while an applied update has not taken control yet (see ACTIVATION_TIMEOUT_MS). */
   private activationTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the update being applied was accepted by the guard (not applied by the app itself). */
+  private acceptedByGuard = false;
 
   /**
    * Asked when an update starts waiting and by {@link applyUpdateIfAllowed}: return true when applying it
@@ -121,10 +135,12 @@ export class OfflineController extends EventTarget {
     this.workbox = workbox;
     // Fired for an update found at load (it was already waiting) and for one found later, by this page or
     // by another tab ("external"); either way the guard decides.
-    workbox.addEventListener('waiting', () => {
+    workbox.addEventListener('waiting', (event) => {
       this.update({ updateWaiting: true });
-      // Reloaded to finish an update the browser had parked: the guard (or the app) already accepted it.
-      if (parkedReloads() > 0) this.applyUpdate();
+      // Reloaded to finish an update the browser had parked (so it was already waiting at registration): the
+      // guard's acceptance still holds; one the app applied by itself is applied again only if still allowed.
+      const parked = event.wasWaitingBeforeRegister === true ? parkedUpdate() : undefined;
+      if (parked?.byGuard === true) this.applyUpdate();
       else this.applyUpdateIfAllowed();
     });
     // The first install failed (the connection dropped during the ~20 MB download, or storage is full): it
@@ -145,17 +161,20 @@ export class OfflineController extends EventTarget {
     navigator.serviceWorker.addEventListener('controllerchange', () => {
       clearTimeout(this.activationTimer);
       this.activationTimer = undefined;
-      setParkedReloads(undefined);
+      saveParkedUpdate(undefined);
       if (controlled) this.reloadWhenSafe();
       controlled = true;
     });
+    let registration: ServiceWorkerRegistration | undefined;
     try {
       // workbox-window waits for the page's `load` event, so the precache download does not slow the start.
-      await workbox.register();
+      registration = await workbox.register();
     } catch (error) {
       this.update({ error: `Offline use could not be prepared (${String(error)}).` });
       return;
     }
+    // A parked update that finished while this page reloaded (nothing waits any more) is done with.
+    if (registration?.waiting == null) saveParkedUpdate(undefined);
     // A registration has an active worker only once that worker's install finished, i.e. once every
     // precache entry was downloaded and stored; so "ready" means the whole app is on the phone.
     void navigator.serviceWorker.ready.then(() => this.update({ offlineReady: true }));
@@ -170,6 +189,11 @@ export class OfflineController extends EventTarget {
    * accepted, or when {@link canApplyWithoutAsking} allows it.
    */
   applyUpdate(): void {
+    this.apply(true);
+  }
+
+  /** {@link applyUpdate}; `byGuard`: the guard accepted it (else the app applies it as nothing would be lost). */
+  private apply(byGuard: boolean): void {
     if (!this.current.updateWaiting || this.current.updating || this.workbox === undefined) return;
     // Even an update the guard accepted waits while a reload would lose something.
     const heldBack = this.applyElsewhere ?? this.whyNotReloadNow?.();
@@ -177,6 +201,7 @@ export class OfflineController extends EventTarget {
       this.update({ heldBack });
       return;
     }
+    this.acceptedByGuard = byGuard || (parkedUpdate()?.byGuard ?? false);
     this.update({ updating: true, heldBack: undefined });
     // The reload follows on `controllerchange` (see start), rather than workbox-window's `controlling`: the
     // latter fires only for a worker this page registered, not for one found by a later update check or
@@ -186,19 +211,30 @@ export class OfflineController extends EventTarget {
     this.activationTimer = setTimeout(() => this.onUpdateParked(), ACTIVATION_TIMEOUT_MS);
   }
 
-  /** The applied update did not take control in time (see ACTIVATION_TIMEOUT_MS): reload to finish it. */
+  /**
+   * The applied update did not take control in time (see ACTIVATION_TIMEOUT_MS): reload to finish it, unless
+   * the app applied it by itself and a shift has started since. With MaskGuard open twice, the reload lets
+   * the other window take over counting for a moment; in every parked run seen here the reload let the update
+   * finish, and both windows then reloaded onto the new version.
+   */
   private onUpdateParked(): void {
     this.activationTimer = undefined;
-    const reloads = parkedReloads();
-    if (reloads >= MAX_PARKED_RELOADS) {
-      setParkedReloads(undefined);
-      this.update({
-        updating: false,
-        heldBack: 'The update could not finish. Close every MaskGuard window, then open MaskGuard again.',
-      });
+    const parked = parkedUpdate() ?? { reloads: 0, byGuard: this.acceptedByGuard };
+    // Applied by the app because nothing would be lost (no shift): a shift started since keeps its page.
+    if (!parked.byGuard && this.canApplyWithoutAsking?.() !== true) {
+      saveParkedUpdate(undefined);
+      this.update({ updating: false, heldBack: undefined });
       return;
     }
-    setParkedReloads(reloads + 1);
+    // Without sessionStorage the count would not survive the reload, and the page could reload for ever.
+    const giveUp =
+      parked.reloads >= MAX_PARKED_RELOADS ||
+      !saveParkedUpdate({ reloads: parked.reloads + 1, byGuard: parked.byGuard });
+    if (giveUp) {
+      saveParkedUpdate(undefined);
+      this.update({ updating: false, heldBack: CLOSE_AND_REOPEN });
+      return;
+    }
     this.reloadWhenSafe();
   }
 
@@ -221,7 +257,7 @@ export class OfflineController extends EventTarget {
 
   /** Applies a waiting update when {@link canApplyWithoutAsking} says so (e.g. call it when a shift ends). */
   applyUpdateIfAllowed(): void {
-    if (this.current.updateWaiting && this.canApplyWithoutAsking?.() === true) this.applyUpdate();
+    if (this.current.updateWaiting && this.canApplyWithoutAsking?.() === true) this.apply(false);
   }
 
   private update(change: Partial<OfflineState>): void {

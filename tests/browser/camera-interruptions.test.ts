@@ -107,9 +107,11 @@ describe('the camera interrupted while one person stands at the door', () => {
       page
         .locator('mask-guard-app face-overlay g[data-face]')
         .evaluateAll((faces) => faces.map((face) => face.getAttribute('data-box')).join(' '));
-    const before = await boxes();
-    await expect.poll(boxes, { timeout: 15_000 }).not.toBe(before);
-    await expect.poll(boxes, { timeout: 15_000 }).not.toBe('');
+    // Two changes in a row: one could be a result already on its way when detection stopped.
+    for (let change = 0; change < 2; change++) {
+      const before = await boxes();
+      await expect.poll(boxes, { timeout: 15_000 }).not.toBe(before);
+    }
   }, 60_000);
 
   it('contacted no other host', () => {

@@ -56,8 +56,15 @@ describe('an update the browser parks', () => {
     next?.remove();
   });
 
-  /** The app installed (no shift running, so it applies updates by itself); then `worker` is deployed. */
-  async function installThenDeploy(times: number): Promise<{ page: Page; loads: () => number }> {
+  /**
+   * The app installed (no shift running, so it applies updates by itself), then a next version whose worker
+   * ignores the first `times` SKIP_WAITING messages deployed and found; `checkParked` waits 3 s and checks
+   * that it is parked.
+   */
+  async function installThenDeploy(
+    times: number,
+    checkParked = true,
+  ): Promise<{ page: Page; loads: () => number }> {
     server = await startStaticServer({ '/': DIST_DIR });
     app = await launchApp({ server, grantCamera: false });
     const page = await app.context.newPage();
@@ -72,9 +79,11 @@ describe('an update the browser parks', () => {
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
     // Applied (no shift is running) and parked: "Updating…", the new worker still waiting.
     await page.getByRole('button', { name: 'Updating…' }).waitFor(LONG);
-    await page.waitForTimeout(3000);
-    expect(await waitingWorker(page)).toBe(true);
-    expect(loads).toBe(0);
+    if (checkParked) {
+      await page.waitForTimeout(3000);
+      expect(await waitingWorker(page)).toBe(true);
+      expect(loads).toBe(0);
+    }
     return { page, loads: () => loads };
   }
 
@@ -91,8 +100,25 @@ describe('an update the browser parks', () => {
     await expect.poll(loads, { timeout: 30_000 }).toBe(2);
     await page.getByText('Ready to work offline').waitFor(LONG);
     expect(await page.getByText('A new version of MaskGuard is ready.').count()).toBe(0);
+    // Nothing of the finished update is left to apply a later one without asking.
+    expect(await page.evaluate(() => sessionStorage.getItem('maskguard-update-parked'))).toBeNull();
     expect(app!.foreignRequests).toEqual([]);
   });
+
+  it('does not reload for an update the app applied by itself once a shift has started', async () => {
+    // No pause after "Updating…": the shift must start within the 10 s the update has to take control.
+    const { page, loads } = await installThenDeploy(Infinity, false);
+    // The guard starts a shift while the update is parked (the app applied it: no shift was running).
+    await page.locator('mask-guard-app view-tabs button[data-view=shift]').click();
+    await page.locator('mask-guard-app shift-panel button[name=start]').click();
+    await page.locator('mask-guard-app shift-panel button[name=end]').waitFor(LONG);
+    // Past the 10 s the update had to take control: no reload, and the banner asks the guard again.
+    await page.getByRole('button', { name: 'Update now' }).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(3000);
+    expect(loads()).toBe(0);
+    expect(await page.locator('mask-guard-app shift-panel button[name=end]').count()).toBe(1);
+    expect(await page.evaluate(() => sessionStorage.getItem('maskguard-update-parked'))).toBeNull();
+  }, 300_000);
 
   it('after two reloads that did not finish it, tells the guard to close and reopen the app', async () => {
     const { page, loads } = await installThenDeploy(Infinity);
