@@ -219,7 +219,9 @@ export class OfflineController extends EventTarget {
    */
   private onUpdateParked(): void {
     this.activationTimer = undefined;
-    const parked = parkedUpdate() ?? { reloads: 0, byGuard: this.acceptedByGuard };
+    // The acceptance of this apply (which already includes one carried across a reload), not the saved one:
+    // a guard who tapped "Update now" after an app-applied try was turned back has accepted it.
+    const parked = { reloads: parkedUpdate()?.reloads ?? 0, byGuard: this.acceptedByGuard };
     // Applied by the app because nothing would be lost (no shift): a shift started since keeps its page.
     if (!parked.byGuard && this.canApplyWithoutAsking?.() !== true) {
       saveParkedUpdate(undefined);
