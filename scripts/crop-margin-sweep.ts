@@ -11,11 +11,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { faceCrop } from '../src/shared/face-crop.ts';
 import type { Box } from '../src/shared/geometry.ts';
 import { CLASS_NAMES, decideMaskClass } from '../src/shared/mask-classifier-spec.ts';
 import { SHARED_DIR } from '../tests/helpers/browser.ts';
+import { writeCrop } from './classifier/face-image.ts';
 import { runInference } from './classifier/inference-pool.ts';
 import { pictures, readMaskDataset } from './classifier/mask-dataset.ts';
 import { openHarness } from './lib/harness-session.ts';
@@ -53,23 +53,13 @@ try {
       chosen.map(async (picture, i) => {
         const { width, height, box } = found[i]!;
         const file = join(dir, `${i}.png`);
-        const image = sharp(picture.path).rotate();
-        if (box === undefined) {
-          await image.png().toFile(file);
-        } else {
-          const c = faceCrop(box, width, height, margin);
-          const left = Math.round(c.x);
-          const top = Math.round(c.y);
-          await image
-            .extract({
-              left,
-              top,
-              width: Math.max(1, Math.min(width - left, Math.round(c.width))),
-              height: Math.max(1, Math.min(height - top, Math.round(c.height))),
-            })
-            .png()
-            .toFile(file);
-        }
+        await writeCrop(
+          picture.path,
+          box === undefined ? undefined : faceCrop(box, width, height, margin),
+          width,
+          height,
+          file,
+        );
         return file;
       }),
     );

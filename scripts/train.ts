@@ -45,6 +45,25 @@
  * 88.1 % of 59 (89.8 %), mAP 87.6 % (85.4 %); live fake camera, people labelled as annotated by most
  * of their boxes: 11 of 12 (9).
  *
+ * The shipped model then adds `--app-crops .cache/app-crops` (`npm run app-crops` cuts every picture the
+ * way the app does: its detector's face box grown by the 0.25 margin), so the head also learns the crops it
+ * is given in use, not only the data set's tight crops. Same recipe, seeds 42 / 1 / 2, chosen on val as the
+ * app cuts it ("val crops") and on its four shifts, with the original val and shifts kept as a guard:
+ *   as shipped before (originals only)   val crops 99.51 / 99.67 / 99.35 %, crops shift mean 97.68 / 97.51 /
+ *                                        97.92 %, crops cost 69 / 73 / 65; original val 99.35 %, shift mean
+ *                                        98.00 %, cost 85 (seed 42);
+ *   app crops only                       val crops 99.84 / 99.67 / 99.84 %, crops shift mean 98.37 / 98.37 /
+ *                                        98.74 %, crops cost 58 / 56 / 43; but original val 98.04 %, 12
+ *                                        unmasked faces missed (seed 42): tight crops no longer understood;
+ *   originals + app crops (shipped)      val crops 99.84 / 100.00 / 99.67 %, crops shift mean 98.12 / 98.04 /
+ *                                        98.37 %, crops cost 60 / 66 / 54; original val 99.84 / 99.67 / 99.51 %,
+ *                                        shift mean 98.33 / 97.88 / 98.16 %, cost 81 / 102 / 87.
+ * Better on the app's own crops for every seed and as good on the originals. Measured after the choice
+ * (report only): test 99.27 % (before 99.64 %), test as the app cuts it 99.39 %; door photos (npm run
+ * eval:e2e) 93.2 % of 59 for each of the three seeds, against 88.1 / 93.2 / 91.5 % for the recipe before
+ * (3- and 5-photo, the dim bearded man, now right; 7-photo, the same man, still read as masked); live fake
+ * camera: 10 of 12 people counted right as before, but 7-photo is now counted masked instead of uncertain.
+ *
  * Tried and not shipped (the code is in the commits named, then removed to keep this script to what ships):
  *   `--input-blur 2` (commit f59c0fa: a fixed Gaussian low-pass in front of the backbone, so sharp training
  *   faces and soft webcam faces look alike): val 98.86 %, shift mean 95.11 % (dim 96.41, backlit 94.13,
@@ -117,7 +136,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DEFAULT_COPIES = 4;
 const USAGE = `usage: npm run train -- --data DIR [--out DIR] [--epochs 12] [--batch-size 32] [--optimizer sgd|adam]
   [--lr 0.001] [--momentum 0.85] [--hidden 128] [--dropout 0.5] [--label-smoothing 0] [--schedule constant|cosine] [--copies N]
-  [--augmentation paper|door] [--features paper|rows] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
+  [--augmentation paper|door] [--features paper|rows] [--app-crops DIR] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
 
 const { values: args } = parseArgs({
   options: {
@@ -145,6 +164,7 @@ const { values: args } = parseArgs({
     'no-cache': { type: 'boolean', default: false },
     // For trying settings: skip the test split entirely (no model card), so exploring never sees it.
     'no-test': { type: 'boolean', default: false },
+    'app-crops': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -201,31 +221,76 @@ try {
 const train = pictures(dataset, 'train');
 const val = pictures(dataset, 'val');
 const test = pictures(dataset, 'test');
+/**
+ * `--app-crops DIR`: the same pictures cut the way the app cuts faces (npm run app-crops), trained on beside
+ * the originals, each augmented copy holding both, so the head learns the crops it is given in use (the
+ * detector's box plus margin) without losing the tight crops; val and its shifts are measured on both.
+ */
+let crops: { train: MaskPicture[]; val: MaskPicture[]; test: MaskPicture[] } | undefined;
+if (args['app-crops'] !== undefined) {
+  let cropped: MaskPicture[];
+  try {
+    cropped = readMaskDataset(args['app-crops']);
+    sameRows(dataset, cropped);
+  } catch (error) {
+    if (error instanceof DatasetError) fail(error.message);
+    throw error;
+  }
+  crops = {
+    train: pictures(cropped, 'train'),
+    val: pictures(cropped, 'val'),
+    test: pictures(cropped, 'test'),
+  };
+}
+
+/** The app-crops data set must list the same pictures, in the same order, label and split. */
+function sameRows(original: MaskPicture[], cropped: MaskPicture[]): void {
+  const stem = (p: string) => p.replace(/\.[^./]+$/, '');
+  const bad = cropped.findIndex(
+    (c, i) =>
+      original[i] === undefined ||
+      stem(c.relativePath) !== stem(original[i].relativePath) ||
+      c.label !== original[i].label ||
+      c.split !== original[i].split,
+  );
+  if (bad >= 0 || cropped.length !== original.length)
+    throw new DatasetError(
+      `--app-crops must list the same pictures as --data, in order (first difference: row ${bad < 0 ? cropped.length : bad + 2})`,
+    );
+}
 
 // Never a clean training copy: like the paper's on-the-fly generator, every epoch sees augmented pictures.
-const sets: FeatureSet[] = [
-  ...Array.from({ length: copies }, (_, k) => ({
-    name: `train-aug${k}`,
-    items: train.map((p) => ({
+const trainSets = (split: MaskPicture[], prefix: string): FeatureSet[] =>
+  Array.from({ length: copies }, (_, k) => ({
+    name: `${prefix}train-aug${k}`,
+    items: split.map((p) => ({
       path: p.path,
       seed: augmentationSeed(p.relativePath, k),
       ...(augmentationName === 'paper' ? {} : { augmentation: augmentationName }),
     })),
-  })),
-  { name: 'val', items: val.map((p) => ({ path: p.path, seed: null })) },
+  }));
+const valSets = (split: MaskPicture[], prefix: string): FeatureSet[] => [
+  { name: `${prefix}val`, items: split.map((p) => ({ path: p.path, seed: null })) },
   // Fixed door-camera shifts of val (domain-shifts.ts): a robustness check that never looks at door photos.
   ...DOMAIN_SHIFT_NAMES.map((shift) => ({
-    name: `val-${shift}`,
-    items: val.map((p) => ({ path: p.path, seed: null, shift })),
+    name: `${prefix}val-${shift}`,
+    items: split.map((p) => ({ path: p.path, seed: null, shift })),
   })),
 ];
-const featureSets = await backboneFeatures(args.backbone, sets, {
+const sets: FeatureSet[] = [
+  ...trainSets(train, ''),
+  ...valSets(val, ''),
+  ...(crops === undefined ? [] : [...trainSets(crops.train, 'crops-'), ...valSets(crops.val, 'crops-')]),
+];
+const computed = await backboneFeatures(args.backbone, sets, {
   workers,
   label: 'backbone features',
   useCache: !args['no-cache'],
   layout,
 });
-const valSet = featureSets[copies];
+const featureSets = new Map(sets.map((set, i) => [set.name, computed[i]]));
+const featuresOf = (name: string): SetFeatures => featureSets.get(name)!;
+const valSet = featuresOf('val');
 const featureSize = valSet.featureSize;
 
 /** Rows of a set without the pictures that failed to decode, and their labels. */
@@ -238,14 +303,37 @@ function usable(set: SetFeatures, split: MaskPicture[]): { features: Float32Arra
   return { features, labels: keep.map((i) => split[i].label) };
 }
 
+/** Two sets' rows one after the other. */
+function joined(
+  a: { features: Float32Array; labels: number[] },
+  b: { features: Float32Array; labels: number[] },
+) {
+  const features = new Float32Array(a.features.length + b.features.length);
+  features.set(a.features);
+  features.set(b.features, a.features.length);
+  return { features, labels: [...a.labels, ...b.labels] };
+}
+
 // A picture that fails to decode fails in every copy, so the kept rows line up across copies.
-const trainCopies = featureSets.slice(0, copies).map((s) => usable(s, train));
+const trainCopies = Array.from({ length: copies }, (_, k) => {
+  const originals = usable(featuresOf(`train-aug${k}`), train);
+  return crops === undefined
+    ? originals
+    : joined(originals, usable(featuresOf(`crops-train-aug${k}`), crops.train));
+});
 const valData = usable(valSet, val);
-const shiftedVal = DOMAIN_SHIFT_NAMES.map((shift, i) => ({
-  shift,
-  ...usable(featureSets[copies + 1 + i], val),
-}));
-const skipped = [...featureSets[0].failed.keys(), ...valSet.failed.keys()].length;
+const shiftedVal = DOMAIN_SHIFT_NAMES.map((shift) => ({ shift, ...usable(featuresOf(`val-${shift}`), val) }));
+const cropsVal =
+  crops === undefined
+    ? undefined
+    : {
+        val: usable(featuresOf('crops-val'), crops.val),
+        shifted: DOMAIN_SHIFT_NAMES.map((shift) => ({
+          shift,
+          ...usable(featuresOf(`crops-val-${shift}`), crops!.val),
+        })),
+      };
+const skipped = [...featuresOf('train-aug0').failed.keys(), ...valSet.failed.keys()].length;
 if (skipped > 0) process.stderr.write(`train: ${skipped} unreadable pictures skipped\n`);
 
 await useWasmBackend();
@@ -285,31 +373,58 @@ process.stdout.write(
   `\nvalidation (float head, threshold ${WITHOUT_MASK_THRESHOLD})\n${formatReport(valReport)}\n`,
 );
 // Robustness: the same head on the fixed door-camera shifts of val, at the app's threshold.
-const shiftReports = shiftedVal.map(({ shift, features, labels }) => {
-  const probabilities = predictHead(head, features, featureSize);
-  const report = classificationReport(
-    labels,
-    labels.map((_, i) => decision(probabilities, i)),
-    CLASS_NAMES,
-  );
-  return {
-    shift,
-    accuracy: report.accuracy,
-    withoutMaskRecall: report.classes[1].recall,
-    confusion: report.confusion,
-  };
-});
-const meanShiftAccuracy = shiftReports.reduce((sum, r) => sum + r.accuracy, 0) / shiftReports.length;
-process.stdout.write(
-  `\nvalidation shifts (threshold ${WITHOUT_MASK_THRESHOLD}): ` +
-    shiftReports
+const shiftReportsOf = (shifted: typeof shiftedVal) =>
+  shifted.map(({ shift, features, labels }) => {
+    const probabilities = predictHead(head, features, featureSize);
+    const report = classificationReport(
+      labels,
+      labels.map((_, i) => decision(probabilities, i)),
+      CLASS_NAMES,
+    );
+    return {
+      shift,
+      accuracy: report.accuracy,
+      withoutMaskRecall: report.classes[1].recall,
+      confusion: report.confusion,
+    };
+  });
+/**
+ * One line for a set of shift reports: each shift, their mean accuracy, and the cost the recipes above were
+ * compared by (3 × unmasked faces missed + false alarms, summed over the shifts).
+ */
+function shiftLine(title: string, reports: ReturnType<typeof shiftReportsOf>): string {
+  const mean = reports.reduce((sum, r) => sum + r.accuracy, 0) / reports.length;
+  const cost = reports.reduce((sum, r) => sum + 3 * r.confusion[1]![0]! + r.confusion[0]![1]!, 0);
+  return (
+    `\n${title} (threshold ${WITHOUT_MASK_THRESHOLD}): ` +
+    reports
       .map(
         (r) =>
           `${r.shift} ${(100 * r.accuracy).toFixed(2)}% (unmasked recall ${(100 * r.withoutMaskRecall).toFixed(2)}%)`,
       )
       .join(', ') +
-    `; mean ${(100 * meanShiftAccuracy).toFixed(2)}%\n`,
-);
+    `; mean ${(100 * mean).toFixed(2)}%, cost ${cost}\n`
+  );
+}
+const shiftReports = shiftReportsOf(shiftedVal);
+process.stdout.write(shiftLine('validation shifts', shiftReports));
+let cropsReports:
+  { validation: ClassificationReport; validationShifts: ReturnType<typeof shiftReportsOf> } | undefined;
+if (cropsVal !== undefined) {
+  const probabilities = predictHead(head, cropsVal.val.features, featureSize);
+  cropsReports = {
+    validation: classificationReport(
+      cropsVal.val.labels,
+      cropsVal.val.labels.map((_, i) => decision(probabilities, i)),
+      CLASS_NAMES,
+    ),
+    validationShifts: shiftReportsOf(cropsVal.shifted),
+  };
+  process.stdout.write(
+    `\nvalidation, app crops (threshold ${WITHOUT_MASK_THRESHOLD})\n${formatReport(cropsReports.validation)}\n`,
+  );
+  process.stdout.write(shiftLine('validation shifts, app crops', cropsReports.validationShifts));
+}
 
 const { model, grids } = assembleClassifier(args.backbone, head, config, layout);
 await saveLayersModel(model, args.out, { storageOf: storagePolicy(headDtype), grids });
@@ -339,6 +454,9 @@ if (args['no-test']) {
 // Reported only: the test split is measured after every choice above is fixed.
 const testReport = await shippedReport(test, 'test (shipped model)');
 process.stdout.write(`\ntest (shipped model)\n${formatReport(testReport)}\n`);
+const cropsTestReport = crops === undefined ? undefined : await shippedReport(crops.test, 'test, app crops');
+if (cropsTestReport !== undefined)
+  process.stdout.write(`\ntest, app crops (shipped model)\n${formatReport(cropsTestReport)}\n`);
 const totalSeconds = (performance.now() - started) / 1000;
 process.stdout.write(
   `\ntraining time ${formatDuration(totalSeconds)} (head ${formatDuration(headSeconds)})\n`,
@@ -365,6 +483,15 @@ writeModelCard(args.out, {
   validation: valReport,
   validationAtHalf: valReportAtHalf,
   test: testReport,
+  ...(crops === undefined || cropsReports === undefined || cropsTestReport === undefined
+    ? {}
+    : {
+        appCrops: {
+          data: relative(ROOT, resolve(args['app-crops']!)),
+          ...cropsReports,
+          test: cropsTestReport,
+        },
+      }),
   sizeBytes,
   trainingSeconds: totalSeconds,
   usedCache: !args['no-cache'],

@@ -21,3 +21,33 @@ export async function loadRgb(path: string, size: number = INPUT_SIZE): Promise<
   for (let i = 0; i < size * size; i++) rgb.fill(data[i * info.channels], i * 3, i * 3 + 3);
   return rgb;
 }
+
+/**
+ * Writes the region `crop` (pixels of the decoded picture, `width` × `height`, as faceCrop returns it) of the
+ * picture at `path` to `file` as PNG (lossless), or the whole picture when `crop` is undefined (no face
+ * found): the picture the app's classifier is given.
+ */
+export async function writeCrop(
+  path: string,
+  crop: { x: number; y: number; width: number; height: number } | undefined,
+  width: number,
+  height: number,
+  file: string,
+): Promise<void> {
+  const image = sharp(path).rotate();
+  if (crop === undefined) {
+    await image.png().toFile(file);
+    return;
+  }
+  const left = Math.round(crop.x);
+  const top = Math.round(crop.y);
+  await image
+    .extract({
+      left,
+      top,
+      width: Math.max(1, Math.min(width - left, Math.round(crop.width))),
+      height: Math.max(1, Math.min(height - top, Math.round(crop.height))),
+    })
+    .png()
+    .toFile(file);
+}
