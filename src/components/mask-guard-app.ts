@@ -15,12 +15,13 @@ import type { Decision } from '../storage/index.ts';
 import { offline, type OfflineState } from '../offline/index.ts';
 
 /**
- * What the alert says; it names the reason in words, never by colour alone. An uncertain decision can come
- * when its person's track ends, after they walked on and someone else is in view, so it says "last person".
+ * What the alert says; it names the reason in words, never by colour alone, and the person by the number
+ * their box carries ("#3"): the alert stays up for a few seconds, and by then the next person may be in view
+ * (an uncertain decision even comes when its person's track ends, after they walked on).
  */
 const ALERT_TEXT = {
-  without_mask: '⚠ Person without a mask',
-  uncertain: '? Could not tell if the last person wore a mask: please check',
+  without_mask: (person: number) => `⚠ Person #${person} without a mask`,
+  uncertain: (person: number) => `? Could not tell if person #${person} wore a mask: please check`,
 } as const;
 
 /**
@@ -227,7 +228,7 @@ export class MaskGuardApp extends LitElement {
         ${
           alert
             ? html`<div class="alert" role="alert" data-decision=${alert.decision}>
-                ${ALERT_TEXT[alert.decision]}
+                ${ALERT_TEXT[alert.decision](alert.trackId)}
               </div>`
             : ''
         }

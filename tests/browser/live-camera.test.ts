@@ -44,24 +44,43 @@ function choosePeople(): string[] {
 
 interface Observation {
   atMs: number;
-  faces: { label: string; box: number[] }[];
+  /** The boxes on screen: label, box, and the person's number their text shows ("#3"), if any. */
+  faces: { label: string; box: number[]; person: number | undefined }[];
   tally: Counts;
   /** The alert on screen: the decision it is about, or '' when none is shown. */
   alert: string;
+  /** The person the alert names ("#3"), if any. */
+  alertPerson: number | undefined;
 }
+
+/** The person's number in a box's or an alert's text ("… · #3", "Person #3 …"). */
+const personIn = (text: string | null | undefined) => {
+  const match = /#(\d+)/.exec(text ?? '');
+  return match === null ? undefined : Number(match[1]);
+};
 
 async function observe(page: Page, atMs: number): Promise<Observation> {
   const faces = await page.locator('mask-guard-app face-overlay [data-face]').evaluateAll((elements) =>
     elements.map((e) => ({
       label: e.getAttribute('data-label') ?? '',
       box: (e.getAttribute('data-box') ?? '').split(',').map(Number),
+      text: e.textContent,
     })),
   );
   const tally = await tallyOf(page);
-  const alert = await page
+  const [alert, alertText] = await page
     .locator('mask-guard-app .stage .alert')
-    .evaluateAll((elements) => elements[0]?.getAttribute('data-decision') ?? '');
-  return { atMs, faces, tally, alert };
+    .evaluateAll((elements) => [
+      elements[0]?.getAttribute('data-decision') ?? '',
+      elements[0]?.textContent ?? '',
+    ]);
+  return {
+    atMs,
+    faces: faces.map(({ text, ...face }) => ({ ...face, person: personIn(text) })),
+    tally,
+    alert: alert ?? '',
+    alertPerson: personIn(alertText),
+  };
 }
 
 /** A counted person as the history's event list shows it: when, the decision and its confidence. */
@@ -101,6 +120,12 @@ async function countedPeople(page: Page): Promise<CountedPerson[]> {
  */
 const LAG_MS = 2500;
 const LEAD_MS = 500;
+/**
+ * How long before an alert on screen its person's box may last have been seen: the alert stays
+ * ALERT_VISIBLE_MS, and an uncertain decision comes when the track ends, up to the tracker's 1 s gap after
+ * the person left (plus the sampling step).
+ */
+const PERSON_SHOWN_MS = ALERT_VISIBLE_MS + 3000;
 
 describe('live screen with a fake camera', () => {
   const dir = mkdtempSync(join(tmpdir(), 'maskguard-video-'));
@@ -269,6 +294,17 @@ describe('live screen with a fake camera', () => {
             `the ${o.alert} alert at ${o.atMs} ms has its count`,
           ).toBe(true);
         }
+        // It names its person by the number their box showed while they were at the door.
+        expect(o.alertPerson, `the ${o.alert} alert at ${o.atMs} ms names a person`).toBeDefined();
+        expect(
+          observations.some(
+            (p) =>
+              p.atMs <= o.atMs + LAG_MS &&
+              p.atMs >= o.atMs - PERSON_SHOWN_MS &&
+              p.faces.some((f) => f.person === o.alertPerson),
+          ),
+          `the person #${o.alertPerson} named by the alert at ${o.atMs} ms was on screen with that number`,
+        ).toBe(true);
         // ... and shows for ALERT_VISIBLE_MS after its person is counted, not longer.
         expect(
           countedNear(o.atMs - ALERT_VISIBLE_MS - LEAD_MS, o.atMs + LAG_MS),
