@@ -35,6 +35,12 @@ interface DetectorPass {
 /**
  * Passes per range. Auto runs both models, plus the short-range model on a padded copy of the frame, which
  * finds faces too close to the camera for either model (see ZOOMED_OUT_PADDING).
+ *
+ * Tried as a fourth auto pass and left out (door photos, `npm run eval:e2e`): the short-range model on a
+ * mirrored frame, on a brightened frame (luma 1st–99th percentile stretched, then a gamma to mean 0.45), and
+ * the full-range model on the padded copy. None found any of the four faces the three passes miss (a face in
+ * near darkness, two black masks with a hand or hair across them, a masked face cut by the picture's edge);
+ * the brightened pass lost one it had.
  */
 const RANGE_PASSES: Record<DetectionRange, DetectorPass[]> = {
   near: [{ model: 'short', padded: false }],
