@@ -121,7 +121,8 @@ export class DoorCounter {
   /** Input stopped (another source, the file ended): every track ends, people seen long enough are counted. */
   end(): void {
     for (const person of this.tracker.flush(this.host.now()).counted) void this.count(person);
-    this.tracker = new FaceTracker(TRACKER_THRESHOLDS);
+    // Numbers go on from the last tracker's: an alert still naming "#3" must not point at a new person's box.
+    this.tracker = new FaceTracker(TRACKER_THRESHOLDS, this.tracker.nextTrackId);
     this.provisional.clear();
     this.peopleInView = 0;
     this.paused = false;

@@ -89,6 +89,17 @@ describe('DoorCounter', () => {
     });
   });
 
+  it('numbers people on from where it was after the input changes, so no number names two people', async () => {
+    const [first] = watch(10, face(200, 0.95));
+    counter.end();
+    clock += 5000;
+    const [second] = watch(10, face(200, 0.95));
+    await counter.settled();
+    expect(first).toBeDefined();
+    expect(second).toBe(first! + 1);
+    expect(alerts.map((a) => a.trackId)).toEqual([first, second]);
+  });
+
   it('rings and alerts for each unmasked person; two counted in one frame are both recorded in one shift', async () => {
     watch(8, face(50, 0.95), face(400, 0.9));
     await counter.settled();

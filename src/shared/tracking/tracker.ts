@@ -83,10 +83,20 @@ export class FaceTracker {
 
   /**
    * @param options overrides of {@link DEFAULT_TRACKER_OPTIONS}
+   * @param firstId the first track's id; a tracker that takes over from another (new input) continues its
+   *   numbers with {@link FaceTracker.nextTrackId}, so that a number on screen always means one person
    * @throws RangeError when an option is out of range
    */
-  constructor(options: Partial<TrackerOptions> = {}) {
+  constructor(options: Partial<TrackerOptions> = {}, firstId = 1) {
     this.options = Object.freeze(resolveTrackerOptions(options));
+    if (!Number.isSafeInteger(firstId) || firstId < 1)
+      throw new RangeError(`firstId must be a positive integer, got ${firstId}`);
+    this.nextId = firstId;
+  }
+
+  /** The id the next new track will get. */
+  get nextTrackId(): number {
+    return this.nextId;
   }
 
   /**
