@@ -2,8 +2,8 @@
  * `npm run app-crops -- [--data ../shared/data/mask-crops] [--out .cache/app-crops]`
  *
  * Cuts every picture of a data set laid out like mask-crops the way the app cuts faces: the built app's
- * detector (auto range, dist/harness.html, single-image mode) finds the face, the face box is grown by
- * FACE_CROP_MARGIN and clamped (faceCrop), and that region is written as PNG; a picture without a face is
+ * detector (auto range, dist/harness.html, single-image mode) finds the face, and the worker's crop of it (the
+ * face box grown by FACE_CROP_MARGIN and clamped, faceCrop) is written as PNG; a picture without a face is
  * written whole. The output is a data set of its own (same split.csv rows, same splits and groups), which
  * `npm run train -- --app-crops DIR` trains on beside the originals. Every split is cut, test included,
  * so that the shipped model's test figure can also be given on the crops it sees in use; nothing is chosen on
@@ -12,7 +12,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FACE_CROP_MARGIN, faceCrop } from '../src/shared/face-crop.ts';
 import { CLASS_NAMES } from '../src/shared/mask-classifier-spec.ts';
 import { SHARED_DIR } from '../tests/helpers/browser.ts';
 import { writeCrop } from './classifier/face-image.ts';
@@ -34,6 +33,7 @@ const started = performance.now();
 const session = await openHarness({ '/__data/': dataDir }, { range: 'auto' });
 let withFace = 0;
 const outRows: string[] = [];
+const written = new Set<string>();
 try {
   for (const [i, picture] of rows.entries()) {
     const result = await session.detectUrl(
@@ -41,12 +41,15 @@ try {
       'image',
     );
     if (result === undefined) throw new Error(`${picture.relativePath}: the detector skipped it`);
-    const box = result.faces[0]?.box;
-    if (box !== undefined) withFace++;
+    // The worker's own crop of its best face: exactly what the classifier is given in the app.
+    const crop = result.faces[0]?.crop;
+    if (crop !== undefined) withFace++;
     const relativePath = picture.relativePath.replace(/\.[^./]+$/, '.png');
+    if (written.has(relativePath))
+      throw new Error(`${picture.relativePath}: a second picture would be written as ${relativePath}`);
+    written.add(relativePath);
     const file = join(outDir, relativePath);
     mkdirSync(dirname(file), { recursive: true });
-    const crop = box === undefined ? undefined : faceCrop(box, result.width, result.height, FACE_CROP_MARGIN);
     await writeCrop(picture.path, crop, result.width, result.height, file);
     outRows.push([relativePath, CLASS_NAMES[picture.label], picture.split, picture.group].join(','));
     if ((i + 1) % 250 === 0 || i + 1 === rows.length)

@@ -10,21 +10,31 @@ import { runInference, type InferenceOptions, type InferenceResult } from './inf
 
 /**
  * Backbone features of pictures and augmented copies, cached under `.cache/mask-features/`. The backbone
- * is frozen, so a copy's features never change unless the picture list, a seed, the backbone file, the
- * feature layout, the augmentation ranges or the feature code changes. The first five are hashed into the
- * key; the code is covered by {@link FEATURE_CODE_VERSION}. `--no-cache` (a retrain from scratch)
+ * is frozen, so a copy's features never change unless the picture list or a picture's bytes, a seed, the
+ * backbone file, the feature layout, the augmentation ranges or the feature code changes. All but the last
+ * are hashed into the key; the code is covered by {@link FEATURE_CODE_VERSION}. `--no-cache` (a retrain from scratch)
  * recomputes everything.
  */
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'mask-features');
+/** SHA-256 of a picture file's bytes ('unreadable' when it cannot be read: its features fail anyway). */
+function contentHash(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return 'unreadable';
+  }
+}
+
 /**
  * Bump when decoding (face-image.ts), augmentation (augment.ts) or the backbone import changes what a
  * picture's features are, so stale cache entries are never reused.
  */
 export const FEATURE_CODE_VERSION = 1;
 
-function cacheKey(tflitePath: string, items: InferenceItem[], layout: FeatureLayout): string {
+/** The cache file's key for a set of items (exported for its unit test). */
+export function cacheKey(tflitePath: string, items: InferenceItem[], layout: FeatureLayout): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(tflitePath));
   hash.update(JSON.stringify({ FEATURE_CODE_VERSION, INPUT_SIZE, DEFAULT_AUGMENTATION }));
@@ -37,7 +47,9 @@ function cacheKey(tflitePath: string, items: InferenceItem[], layout: FeatureLay
   }
   for (const item of items) {
     const extra = `${item.augmentation === 'door' ? '\0door' : ''}${item.shift === undefined ? '' : `\0${item.shift}`}`;
-    hash.update(`${item.path}\0${item.seed ?? '-'}${extra}\n`);
+    // The picture's bytes as well as its path: generated pictures (npm run app-crops) are cut again in place
+    // when the detector or the margin changes, and must not be read from the cache as they were.
+    hash.update(`${item.path}\0${contentHash(item.path)}\0${item.seed ?? '-'}${extra}\n`);
   }
   return hash.digest('hex').slice(0, 20);
 }
