@@ -249,7 +249,7 @@ if (args['app-crops'] !== undefined) {
   };
 }
 
-/** The app-crops data set must list the same pictures, in the same order, label and split. */
+/** The app-crops data set must list the same pictures, in the same order, label, split and group. */
 function sameRows(original: MaskPicture[], cropped: MaskPicture[]): void {
   const stem = (p: string) => p.replace(/\.[^./]+$/, '');
   const length = Math.max(original.length, cropped.length);
