@@ -373,12 +373,19 @@ const headSeconds = (performance.now() - trainingStarted) / 1000;
 /** The app's decision (spec module threshold) for row i of a [n, 2] probability array. */
 const decision = (probabilities: Float32Array, i: number): number =>
   CLASS_NAMES.indexOf(decideMaskClass(probabilities.subarray(i * 2, i * 2 + 2)));
+/** The head's report at the app's threshold on some rows (their probabilities, if already predicted). */
+function headReport(
+  { features, labels }: { features: Float32Array; labels: number[] },
+  probabilities = predictHead(head, features, featureSize),
+): ClassificationReport {
+  return classificationReport(
+    labels,
+    labels.map((_, i) => decision(probabilities, i)),
+    CLASS_NAMES,
+  );
+}
 const valProbabilities = predictHead(head, valData.features, featureSize);
-const valReport = classificationReport(
-  valData.labels,
-  valData.labels.map((_, i) => decision(valProbabilities, i)),
-  CLASS_NAMES,
-);
+const valReport = headReport(valData, valProbabilities);
 // The plain arg-max on val as well, to show what the spec module's threshold changes.
 const valReportAtHalf = classificationReport(
   valData.labels,
@@ -391,13 +398,8 @@ process.stdout.write(
 );
 // Robustness: the same head on the fixed door-camera shifts of val, at the app's threshold.
 const shiftReportsOf = (shifted: typeof shiftedVal) =>
-  shifted.map(({ shift, features, labels }) => {
-    const probabilities = predictHead(head, features, featureSize);
-    const report = classificationReport(
-      labels,
-      labels.map((_, i) => decision(probabilities, i)),
-      CLASS_NAMES,
-    );
+  shifted.map(({ shift, ...rows }) => {
+    const report = headReport(rows);
     return {
       shift,
       accuracy: report.accuracy,
@@ -428,13 +430,8 @@ process.stdout.write(shiftLine('validation shifts', shiftReports));
 let cropsReports:
   { validation: ClassificationReport; validationShifts: ReturnType<typeof shiftReportsOf> } | undefined;
 if (cropsVal !== undefined) {
-  const probabilities = predictHead(head, cropsVal.val.features, featureSize);
   cropsReports = {
-    validation: classificationReport(
-      cropsVal.val.labels,
-      cropsVal.val.labels.map((_, i) => decision(probabilities, i)),
-      CLASS_NAMES,
-    ),
+    validation: headReport(cropsVal.val),
     validationShifts: shiftReportsOf(cropsVal.shifted),
   };
   process.stdout.write(

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { Box } from '../../src/shared/geometry.ts';
 import { INPUT_SIZE } from '../../src/shared/mask-classifier-spec.ts';
 
 /**
@@ -29,7 +30,7 @@ export async function loadRgb(path: string, size: number = INPUT_SIZE): Promise<
  */
 export async function writeCrop(
   path: string,
-  crop: { x: number; y: number; width: number; height: number } | undefined,
+  crop: Box | undefined,
   width: number,
   height: number,
   file: string,
