@@ -67,28 +67,30 @@ export function doorPhotoFace(photo: string): { label: string; box: Box; width: 
   return { label: face.name, box: face.box, width: voc.width ?? 0, height: voc.height ?? 0 };
 }
 
-/** RGB (packed) → planar I420 with full-range BT.601, as the `C420jpeg` y4m colour space says. */
-function toI420(rgb: Buffer, width: number, height: number): Buffer {
+/**
+ * RGB (packed) → planar I420, BT.601 in limited ("studio") range: Y in 16–235, Cb and Cr in 16–240. That is
+ * how Chromium's fake camera decodes a y4m file whatever its colour-space tag (measured: Y 16 reads back as
+ * black, 235 as white; limited-range BT.601 round-trips RGB within ±1, full range does not). Writing full
+ * range, as this helper once did, stretched every frame's contrast by 255/219 and crushed the darkest 6 % to
+ * black, which turned dim faces' shadows and beards into flat black like a dark mask.
+ */
+export function toI420(rgb: Buffer, width: number, height: number): Buffer {
   const out = Buffer.alloc((width * height * 3) / 2);
   const uOffset = width * height;
   const vOffset = uOffset + (width * height) / 4;
+  const luma = 219 / 255;
+  const chroma = 224 / 255;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
       const r = rgb[i]!;
       const g = rgb[i + 1]!;
       const b = rgb[i + 2]!;
-      out[y * width + x] = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+      out[y * width + x] = Math.round(16 + luma * (0.299 * r + 0.587 * g + 0.114 * b));
       if (y % 2 === 0 && x % 2 === 0) {
         const c = (y / 2) * (width / 2) + x / 2;
-        out[uOffset + c] = Math.max(
-          0,
-          Math.min(255, Math.round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b)),
-        );
-        out[vOffset + c] = Math.max(
-          0,
-          Math.min(255, Math.round(128 + 0.5 * r - 0.418688 * g - 0.081312 * b)),
-        );
+        out[uOffset + c] = Math.round(128 + chroma * (-0.168736 * r - 0.331264 * g + 0.5 * b));
+        out[vOffset + c] = Math.round(128 + chroma * (0.5 * r - 0.418688 * g - 0.081312 * b));
       }
     }
   }
