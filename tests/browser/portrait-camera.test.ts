@@ -34,9 +34,8 @@ describe('portrait camera (phone held upright)', () => {
   beforeAll(async () => {
     const video = join(dir, 'portrait.y4m');
     // One masked person (the photo of the other camera tests), standing 4 s in a 480×640 picture.
-    ({
-      appearances: [person],
-    } = (await writeDoorVideo(video, ['15-photo.jpg'], PORTRAIT)) as { appearances: [Appearance] });
+    const { appearances } = await writeDoorVideo(video, ['15-photo.jpg'], PORTRAIT);
+    person = appearances[0]!;
     app = await launchApp({ fakeCameraY4m: video });
     page = await app.context.newPage();
     await page.goto(app.server.url);
