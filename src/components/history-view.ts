@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { HistoryState } from '../pipeline/shift-history.ts';
+import type { CsvDialect } from '../shared/csv.ts';
 import type { Shift } from '../storage/index.ts';
 import { dateInputValue, formatDay, formatTime } from './format.ts';
 import { viewStyles } from './view-styles.ts';
@@ -22,6 +23,7 @@ function shiftLabel(shift: Shift): string {
  * @fires choose-shift - CustomEvent<string> (a shift id)
  * @fires choose-day - CustomEvent<string> (`YYYY-MM-DD`)
  * @fires export-csv - Event
+ * @fires set-csv-dialect - CustomEvent<CsvDialect>
  */
 @customElement('history-view')
 export class HistoryView extends LitElement {
@@ -100,6 +102,19 @@ export class HistoryView extends LitElement {
         <button name="export" ?disabled=${s.events.length === 0} @click=${() => this.fire('export-csv')}>
           Export CSV (${s.events.length} ${s.events.length === 1 ? 'person' : 'people'})
         </button>
+        <label
+          >For spreadsheets that write
+          <select
+            name="csv-dialect"
+            @change=${(e: Event) =>
+              this.fire('set-csv-dialect', (e.target as HTMLSelectElement).value as CsvDialect)}
+          >
+            <option value="comma" ?selected=${s.csvDialect === 'comma'}>1.5 (columns split by commas)</option>
+            <option value="semicolon" ?selected=${s.csvDialect === 'semicolon'}>
+              1,5 (columns split by semicolons)
+            </option>
+          </select></label
+        >
       </div>
       ${s.message === undefined ? nothing : html`<p class="message" role="alert">${s.message}</p>`}
       <h3>People</h3>

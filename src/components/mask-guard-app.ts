@@ -12,6 +12,7 @@ import './settings-view.ts';
 import type { AppView } from './view-tabs.ts';
 import type { ShiftViews } from '../pipeline/shift-views.ts';
 import type { Decision } from '../storage/index.ts';
+import type { CsvDialect } from '../shared/csv.ts';
 import { offline, type OfflineState } from '../offline/index.ts';
 
 /**
@@ -185,6 +186,7 @@ export class MaskGuardApp extends LitElement {
               @choose-shift=${(e: CustomEvent<string>) => void v.history.chooseShift(e.detail)}
               @choose-day=${(e: CustomEvent<string>) => void v.history.chooseDay(e.detail)}
               @export-csv=${() => void v.history.exportCsv()}
+              @set-csv-dialect=${(e: CustomEvent<CsvDialect>) => v.history.setCsvDialect(e.detail)}
             ></history-view>`
           : html`<settings-view
               .state=${v.settings.state}

@@ -2,7 +2,7 @@
  * Saving an export on the phone: the file name and the download itself. The CSV text comes from
  * `toCsv` (src/shared/csv.ts); its columns are documented in docs/csv.md.
  */
-import { localTime } from '../shared/csv.ts';
+import { CSV_DIALECTS, csvDialectFor, localTime, type CsvDialect } from '../shared/csv.ts';
 
 /**
  * The byte order mark: Excel opens a CSV without one in the system's legacy code page, which turns a door
@@ -36,4 +36,32 @@ export function downloadCsv(fileName: string, csvText: string): void {
   link.remove();
   // Revoked later rather than now: the browser may read the Blob after click() has returned.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+const DIALECT_KEY = 'maskguard.csv-dialect';
+
+/**
+ * The export's dialect as last chosen on this device; before any choice, the one the device's language
+ * expects (`semicolon` where it writes 1.5 as "1,5"). A device setting, so in localStorage like the screen's
+ * preferences; unreadable storage means the default.
+ */
+export function loadCsvDialect(): CsvDialect {
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(DIALECT_KEY);
+  } catch {
+    // Blocked storage: the default.
+  }
+  return CSV_DIALECTS.includes(stored as CsvDialect)
+    ? (stored as CsvDialect)
+    : csvDialectFor(globalThis.navigator?.language);
+}
+
+/** Remembers the dialect; a full or blocked storage only costs remembering it. */
+export function saveCsvDialect(dialect: CsvDialect): void {
+  try {
+    localStorage.setItem(DIALECT_KEY, dialect);
+  } catch {
+    // Ignored on purpose: see above.
+  }
 }

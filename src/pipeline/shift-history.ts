@@ -6,10 +6,10 @@
  *
  * @fires change - whenever `state` is replaced
  */
-import { toCsv } from '../shared/csv.ts';
+import { toCsv, type CsvDialect } from '../shared/csv.ts';
 import { EMPTY_TALLY, tallyDecisions, type Tally } from '../shared/tracking/index.ts';
 import { hourlyOf, type HourBucket, type PersonEvent, type Shift, type ShiftLog } from '../storage/index.ts';
-import { csvFileName, downloadCsv } from './csv-download.ts';
+import { csvFileName, downloadCsv, loadCsvDialect, saveCsvDialect } from './csv-download.ts';
 import type { GuardController } from './guard-controller.ts';
 
 /** What the history shows: one shift, or one local day (epoch ms of any moment in it) across shifts. */
@@ -32,6 +32,8 @@ export interface HistoryState {
   pictures: ReadonlyMap<string, Blob>;
   /** A problem reading the log or writing the file, in the guard's words. */
   message: string | undefined;
+  /** How the export separates columns and decimals (remembered on this device). */
+  csvDialect: CsvDialect;
 }
 
 /** See the module comment. */
@@ -44,6 +46,7 @@ export class ShiftHistory extends EventTarget {
     events: [],
     pictures: new Map(),
     message: undefined,
+    csvDialect: loadCsvDialect(),
   };
   private seenTally: unknown;
   /** Bumped when every picture was deleted, so a read that began before that does not bring one back. */
@@ -125,10 +128,16 @@ export class ShiftHistory extends EventTarget {
     if (scope === undefined) return;
     try {
       const [shifts, events] = await Promise.all([this.log.shifts(), this.eventsOf(scope)]);
-      downloadCsv(this.fileName(scope, shifts, events), toCsv(shifts, events));
+      downloadCsv(this.fileName(scope, shifts, events), toCsv(shifts, events, this.current.csvDialect));
     } catch (error) {
       this.update({ message: `The export could not be made (${String(error)}).` });
     }
+  }
+
+  /** Chooses how exports separate columns and decimals, and remembers it. */
+  setCsvDialect(dialect: CsvDialect): void {
+    saveCsvDialect(dialect);
+    this.update({ csvDialect: dialect });
   }
 
   private eventsOf(scope: HistoryScope): Promise<PersonEvent[]> {

@@ -3,6 +3,30 @@
  * page, the worker and Node tests can all use it. The columns are documented in docs/csv.md; keep them in sync.
  */
 
+/**
+ * How fields and decimals are separated. `comma` is RFC 4180 with decimal points (`0.912`). `semicolon`
+ * is what Excel opens by double-click where the decimal sign is a comma (most of Europe and Latin America):
+ * there Excel splits columns at `;` and reads `0,912` as a number, but puts a whole comma-separated row
+ * into one cell and takes `0.912` for text or a date.
+ */
+export type CsvDialect = 'comma' | 'semicolon';
+
+export const CSV_DIALECTS: readonly CsvDialect[] = ['comma', 'semicolon'];
+
+/** The dialect a spreadsheet in `locale` expects: `semicolon` where the locale writes 1.5 as "1,5". */
+export function csvDialectFor(locale: string | undefined): CsvDialect {
+  let decimal = '.';
+  try {
+    decimal =
+      new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+  } catch {
+    // An invalid locale tag: RFC 4180.
+  }
+  return decimal === ',' ? 'semicolon' : 'comma';
+}
+
+const SEPARATOR: Record<CsvDialect, string> = { comma: ',', semicolon: ';' };
+
 /** The shift fields the export needs (structurally, a storage `Shift` fits). */
 export interface CsvShift {
   id: string;
@@ -43,11 +67,13 @@ export const CSV_COLUMNS = [
 const CRLF = '\r\n';
 
 /**
- * Quotes a field when RFC 4180 requires it (a comma, a double quote, CR or LF), doubling inner quotes.
- * Other fields are left bare so the file stays readable.
+ * Quotes a field when RFC 4180 requires it (the separator, a double quote, CR or LF), doubling inner
+ * quotes. Other fields are left bare so the file stays readable (and `0,912` stays a number in the
+ * semicolon dialect).
  */
-export function escapeField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+export function escapeField(value: string, separator = ','): string {
+  const special = value.includes(separator) || /["\r\n]/.test(value);
+  return special ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 /**
@@ -71,7 +97,11 @@ export function localTime(time: number): string {
 }
 
 /** One row's fields, unescaped, in {@link CSV_COLUMNS} order. */
-function fields(event: CsvEvent, door: string): string[] {
+function fields(event: CsvEvent, door: string, dialect: CsvDialect): string[] {
+  const decimal = (value: number, digits: number) => {
+    const text = value.toFixed(digits);
+    return dialect === 'semicolon' ? text.replace('.', ',') : text;
+  };
   return [
     event.shiftId,
     defuseFormula(door),
@@ -79,9 +109,9 @@ function fields(event: CsvEvent, door: string): string[] {
     new Date(event.time).toISOString(),
     localTime(event.time),
     event.decision,
-    event.averageConfidence === null ? '' : event.averageConfidence.toFixed(3),
+    event.averageConfidence === null ? '' : decimal(event.averageConfidence, 3),
     String(event.framesSeen),
-    (event.timeInViewMs / 1000).toFixed(1),
+    decimal(event.timeInViewMs / 1000, 1),
     event.source,
     event.corrected?.from ?? '',
   ];
@@ -91,14 +121,19 @@ function fields(event: CsvEvent, door: string): string[] {
  * The CSV text for `events`, in the order given, with a header row and CRLF after every row (the last
  * included). `shifts` supplies the door names; an event whose shift is missing gets an empty door.
  */
-export function toCsv(shifts: readonly CsvShift[], events: readonly CsvEvent[]): string {
+export function toCsv(
+  shifts: readonly CsvShift[],
+  events: readonly CsvEvent[],
+  dialect: CsvDialect = 'comma',
+): string {
   const doors = new Map(shifts.map((shift) => [shift.id, shift.door]));
-  const rows = [CSV_COLUMNS.join(',')];
+  const separator = SEPARATOR[dialect];
+  const rows = [CSV_COLUMNS.join(separator)];
   for (const event of events)
     rows.push(
-      fields(event, doors.get(event.shiftId) ?? '')
-        .map(escapeField)
-        .join(','),
+      fields(event, doors.get(event.shiftId) ?? '', dialect)
+        .map((field) => escapeField(field, separator))
+        .join(separator),
     );
   return rows.join(CRLF) + CRLF;
 }

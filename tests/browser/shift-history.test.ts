@@ -6,45 +6,17 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_COLUMNS } from '../../src/shared/csv.ts';
+import { CSV_COLUMNS, csvDialectFor } from '../../src/shared/csv.ts';
 import { focused } from '../helpers/focus.ts';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
 import { tallyOf } from '../helpers/tally.ts';
+import { parseCsv } from '../helpers/csv.ts';
 
 /** Comma and quotes test the CSV escaping; "é" tests the BOM and the file name. */
 const DOOR = 'Entrée Nord, "B"';
 
 async function showTab(page: Page, view: string): Promise<void> {
   await page.locator(`mask-guard-app view-tabs button[data-view=${view}]`).click();
-}
-
-/** Minimal RFC 4180 reader for the test: quoted fields with doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  return rows;
 }
 
 describe('shift panel, history and settings', () => {
@@ -144,6 +116,28 @@ describe('shift panel, history and settings', () => {
     expect(column('decision')).toEqual(['with_mask', 'with_mask', 'without_mask', 'without_mask']);
     expect(column('source')).toEqual(Array(4).fill('manual'));
     expect(column('corrected_from')).toEqual(['', '', '', 'with_mask']);
+  });
+
+  it('writes semicolons and decimal commas once the guard picks "1,5", and keeps that choice', async () => {
+    // Before any choice: what the browser's language writes (en-US here: commas).
+    const dialect = page.locator(`${history} select[name=csv-dialect]`);
+    const language = await page.evaluate(() => navigator.language);
+    expect(await dialect.inputValue(), language).toBe(csvDialectFor(language));
+    await dialect.selectOption('semicolon');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.locator(`${history} button[name=export]`).click(),
+    ]);
+    const text = readFileSync(await download.path(), 'utf8').slice(1);
+    const [header, ...rows] = parseCsv(text, ';');
+    expect(header).toEqual([...CSV_COLUMNS]);
+    expect(rows.map((r) => r[CSV_COLUMNS.indexOf('door')])).toEqual(Array(4).fill(DOOR));
+    // People added by hand were in view 0 s: a decimal comma.
+    expect(rows.map((r) => r[CSV_COLUMNS.indexOf('time_in_view_s')])).toEqual(Array(4).fill('0,0'));
+    expect(await page.evaluate(() => localStorage.getItem('maskguard.csv-dialect'))).toBe('semicolon');
+    await showTab(page, 'live');
+    await showTab(page, 'history');
+    expect(await dialect.inputValue()).toBe('semicolon');
   });
 
   it('shows the same people for today chosen as a day', async () => {

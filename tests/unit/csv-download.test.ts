@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { UTF8_BOM, csvFileName } from '../../src/pipeline/csv-download.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UTF8_BOM, csvFileName, loadCsvDialect, saveCsvDialect } from '../../src/pipeline/csv-download.ts';
 
 describe('csvFileName', () => {
   // Noon local time: the same calendar day in every time zone the test may run in.
@@ -27,5 +27,45 @@ describe('csvFileName', () => {
 describe('UTF8_BOM', () => {
   it('is the byte order mark, EF BB BF in UTF-8', () => {
     expect([...new TextEncoder().encode(UTF8_BOM)]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+});
+
+describe('loadCsvDialect / saveCsvDialect', () => {
+  /** A localStorage over a Map; `broken` makes every call throw, as blocked storage does. */
+  function stubStorage(broken = false) {
+    const items = new Map<string, string>();
+    const fail = () => {
+      throw new DOMException('blocked', 'SecurityError');
+    };
+    vi.stubGlobal('localStorage', {
+      getItem: (key: string) => (broken ? fail() : (items.get(key) ?? null)),
+      setItem: (key: string, value: string) => (broken ? fail() : void items.set(key, value)),
+    });
+    return items;
+  }
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("defaults to the device language's dialect, then remembers the choice", () => {
+    stubStorage();
+    vi.stubGlobal('navigator', { language: 'de-DE' });
+    expect(loadCsvDialect()).toBe('semicolon');
+    saveCsvDialect('comma');
+    expect(loadCsvDialect()).toBe('comma');
+    vi.stubGlobal('navigator', { language: 'en-US' });
+    saveCsvDialect('semicolon');
+    expect(loadCsvDialect()).toBe('semicolon');
+  });
+
+  it('ignores a stored value it does not know, and blocked storage', () => {
+    const items = stubStorage();
+    vi.stubGlobal('navigator', { language: 'fr-FR' });
+    items.set('maskguard.csv-dialect', 'tab');
+    expect(loadCsvDialect()).toBe('semicolon');
+    stubStorage(true);
+    expect(() => saveCsvDialect('comma')).not.toThrow();
+    expect(loadCsvDialect()).toBe('semicolon');
   });
 });

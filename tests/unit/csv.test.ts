@@ -1,41 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, defuseFormula, escapeField, toCsv, type CsvEvent } from '../../src/shared/csv.ts';
-
-/** A strict RFC 4180 reader, to check that what toCsv writes reads back as the same fields. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let field = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        if (text[i] === '"' && text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-        } else if (text[i] === '"') break;
-        else if (i >= text.length) throw new Error('unterminated quote');
-        else field += text[i++];
-      }
-      i++;
-    } else {
-      while (i < text.length && text[i] !== ',' && text[i] !== '\r') {
-        if (text[i] === '"' || text[i] === '\n') throw new Error(`bare ${JSON.stringify(text[i])} at ${i}`);
-        field += text[i++];
-      }
-    }
-    row.push(field);
-    if (text[i] === ',') i++;
-    else if (text.startsWith('\r\n', i)) {
-      rows.push(row);
-      row = [];
-      i += 2;
-    } else throw new Error(`expected , or CRLF at ${i}`);
-  }
-  if (row.length) throw new Error('last row has no CRLF');
-  return rows;
-}
+import {
+  CSV_COLUMNS,
+  csvDialectFor,
+  defuseFormula,
+  escapeField,
+  toCsv,
+  type CsvEvent,
+} from '../../src/shared/csv.ts';
+import { parseCsv } from '../helpers/csv.ts';
 
 const time = Date.UTC(2024, 5, 1, 7, 15, 2, 345);
 /** The expected local_time, computed independently of the code under test. */
@@ -114,6 +86,49 @@ describe('toCsv', () => {
   });
 });
 
+describe('toCsv, semicolon dialect (spreadsheets that write 1,5)', () => {
+  it('splits columns at semicolons and writes decimal commas; otherwise the same fields', () => {
+    const shifts = [{ id: 's1', door: 'North' }];
+    const text = toCsv(shifts, [auto, manual], 'semicolon');
+    expect(text.split('\r\n')).toEqual([
+      CSV_COLUMNS.join(';'),
+      `s1;North;e1;2024-06-01T07:15:02.345Z;${localOf(time)};without_mask;0,912;42;3,4;auto;`,
+      `s1;North;e2;2024-06-01T07:16:02.345Z;${localOf(time + 60_000)};with_mask;;0;0,0;manual;uncertain`,
+      '',
+    ]);
+    const decimalsAsPoints = parseCsv(text, ';').map((row) =>
+      row.map((f) => f.replace(/^(\d+),(\d+)$/, '$1.$2')),
+    );
+    expect(decimalsAsPoints).toEqual(parseCsv(toCsv(shifts, [auto, manual])));
+  });
+
+  it('quotes semicolons, quotes and line breaks, and leaves commas bare, so the door reads back unchanged', () => {
+    const doors = ['Gate 3; "VIP" side', 'Entrée Nord, B', 'two\nlines', 'plain'];
+    const shifts = doors.map((door, i) => ({ id: `s${i}`, door }));
+    const events = doors.map((_, i) => ({ ...auto, id: `e${i}`, shiftId: `s${i}` }));
+    const text = toCsv(shifts, events, 'semicolon');
+    expect(text).toContain(';Entrée Nord, B;');
+    const rows = parseCsv(text, ';');
+    expect(rows.slice(1).map((row) => row[1])).toEqual(doors);
+    expect(rows.every((row) => row.length === CSV_COLUMNS.length)).toBe(true);
+  });
+});
+
+describe('csvDialectFor', () => {
+  it('chooses semicolons where the language writes 1.5 as "1,5", commas elsewhere', () => {
+    for (const locale of ['de-DE', 'fr-FR', 'es-ES', 'pt-BR', 'it', 'ru', 'nl-NL']) {
+      expect(csvDialectFor(locale), locale).toBe('semicolon');
+    }
+    for (const locale of ['en-US', 'en-GB', 'ja-JP', 'zh-CN', 'hi-IN', 'es-MX']) {
+      expect(csvDialectFor(locale), locale).toBe('comma');
+    }
+  });
+
+  it('falls back to commas for a tag it cannot read', () => {
+    expect(csvDialectFor('not a locale!')).toBe('comma');
+  });
+});
+
 describe('field helpers', () => {
   it('escapeField quotes only when needed and doubles inner quotes', () => {
     expect(escapeField('abc')).toBe('abc');
@@ -121,6 +136,9 @@ describe('field helpers', () => {
     expect(escapeField('say "hi"')).toBe('"say ""hi"""');
     expect(escapeField('a\nb')).toBe('"a\nb"');
     expect(escapeField('a\rb')).toBe('"a\rb"');
+    expect(escapeField('a;b')).toBe('a;b');
+    expect(escapeField('a;b', ';')).toBe('"a;b"');
+    expect(escapeField('0,912', ';')).toBe('0,912');
   });
 
   it('defuseFormula prefixes only a leading trigger character', () => {
