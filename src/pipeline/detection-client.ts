@@ -69,6 +69,8 @@ export class DetectionClient extends EventTarget {
     | { frameId: number; resolve: (outcome: FrameOutcome) => void; timer: ReturnType<typeof setTimeout> }
     | undefined;
   private statsWaiters: { resolve: (stats: StatsMessage) => void; reject: (error: Error) => void }[] = [];
+  /** Photos waiting for the frame in flight to finish (see {@link submit}). */
+  private idleWaiters: (() => void)[] = [];
   /** Rejects the start in progress (the worker is stopped before its models are loaded). */
   private rejectLoading: ((error: Error) => void) | undefined;
   private nextFrameId = 1;
@@ -101,10 +103,19 @@ export class DetectionClient extends EventTarget {
   /**
    * Offers one frame. The bitmap is transferred to the worker, or closed here when a frame is already in
    * flight (one frame in flight, never a queue). Resolves with the result, or undefined if skipped.
+   *
+   * A photo (`mode` 'image') is not one frame of a stream that the next will replace but the one picture the
+   * guard chose: it waits for the frame in flight (typically the camera's last, just stopped) instead of
+   * being skipped, and is still the only frame sent at a time.
    */
   async submit(bitmap: ImageBitmap, timestampMs: number, mode: FrameMode, detectOnly = false) {
     try {
       await this.start();
+      while (mode === 'image' && this.inFlight !== undefined) {
+        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+        // The frame may have ended with its worker (a crash): wait for the replacement.
+        await this.start();
+      }
     } catch (error) {
       // No worker to take it: the frame is ours to close.
       bitmap.close();
@@ -273,6 +284,7 @@ export class DetectionClient extends EventTarget {
     globalThis.clearTimeout(pending.timer);
     this.inFlight = undefined;
     pending.resolve(outcome);
+    for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   private emit(type: string, detail: unknown): void {

@@ -146,6 +146,49 @@ describe('DetectionClient', () => {
     client.stop();
   });
 
+  it('lets a photo wait for the frame in flight instead of skipping it, still one frame at a time', async () => {
+    const answers: (() => void)[] = [];
+    const slow: Behaviour = (request, reply, worker) => {
+      if (request.type !== 'frame') return healthy(request, reply, worker);
+      answers.push(() => healthy(request, reply, worker));
+    };
+    const { client, workers } = clientWith([slow]);
+    await client.start();
+    const video = client.submit(fakeBitmap(), 1, 'video');
+    await vi.waitFor(() => expect(answers).toHaveLength(1));
+    const photo = fakeBitmap();
+    const checked = client.submit(photo, 2, 'image');
+    // Not sent while the video frame is in flight, and not closed either.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(workers[0]!.received.filter((r) => r.type === 'frame')).toHaveLength(1);
+    expect(photo.closed).toBe(0);
+    answers[0]!();
+    expect((await video)?.frameId).toBe(1);
+    await vi.waitFor(() => expect(answers).toHaveLength(2));
+    answers[1]!();
+    expect((await checked)?.frameId).toBe(2);
+    expect(photo.byteLength).toBe(0); // transferred once its turn came
+    client.stop();
+  });
+
+  it('sends a waiting photo to the replacement when the worker crashes on the frame in flight', async () => {
+    let crashNext = true;
+    const crashOnce: Behaviour = (request, reply, worker) => {
+      if (request.type !== 'frame' || !crashNext) return healthy(request, reply, worker);
+      crashNext = false;
+      setTimeout(() => worker.crash('out of memory'), 10);
+    };
+    const { client, workers } = clientWith([crashOnce, healthy]);
+    await client.start();
+    const video = client.submit(fakeBitmap(), 1, 'video');
+    await vi.waitFor(() => expect(workers[0]!.received.some((r) => r.type === 'frame')).toBe(true));
+    const checked = client.submit(fakeBitmap(), 2, 'image');
+    expect(await video).toBeUndefined();
+    expect((await checked)?.type).toBe('result');
+    expect(workers).toHaveLength(2);
+    client.stop();
+  });
+
   it('answers a frame the worker dropped with undefined', async () => {
     const dropping: Behaviour = (request, reply, worker) =>
       request.type === 'frame'
