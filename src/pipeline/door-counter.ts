@@ -63,7 +63,7 @@ export class DoorCounter {
    * Records of people counted `uncertain` on a pause, by track: the tracker may still decide on
    * them when they are seen again, and their record is then revised, not added to.
    */
-  private readonly provisional = new Map<number, Promise<string | undefined>>();
+  private readonly provisional = new Map<number, Promise<PersonEvent | undefined>>();
   /** The alert on screen, if any (an uncertain one never replaces a fresh unmasked one). */
   private lastAlert: PersonAlert | undefined;
   /** Faces being tracked now (counted or not yet): people a reload would cut short. */
@@ -107,11 +107,7 @@ export class DoorCounter {
    */
   pause(): void {
     for (const person of this.tracker.settle(this.host.now()).counted) {
-      const recorded = this.count(person, undefined, false);
-      this.provisional.set(
-        person.trackId,
-        recorded.then((event) => event?.id),
-      );
+      this.provisional.set(person.trackId, this.count(person, undefined, false));
     }
     this.paused = true;
     // Nobody is in view of a stopped camera, and nobody undecided is left unrecorded.
@@ -152,8 +148,8 @@ export class DoorCounter {
     const recorded = this.provisional.get(person.trackId);
     this.provisional.delete(person.trackId);
     return this.write(person, box, async (counted) => {
-      const eventId = await recorded;
-      return eventId === undefined ? undefined : this.log.revisePerson(eventId, counted);
+      const event = await recorded;
+      return event === undefined ? undefined : this.log.revisePerson(event, counted);
     });
   }
 

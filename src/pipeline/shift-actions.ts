@@ -73,6 +73,9 @@ export class ShiftActions extends EventTarget {
    */
   async endShift(): Promise<void> {
     await this.act(async () => {
+      // People the camera counted before the guard confirmed belong to this shift: their records may still
+      // wait behind earlier writes, and one that found no running shift would start a new one.
+      await this.controller.counter.settled();
       await this.log.endShift();
     });
     offline.applyUpdateIfAllowed();

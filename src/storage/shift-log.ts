@@ -164,15 +164,18 @@ export class ShiftLog extends EventTarget {
 
   /**
    * Replaces what the tracker recorded of person `eventId` (counted `uncertain` when the app was hidden, and
-   * decided once seen again): decision, confidence, frames and time in view. Still one person. A decision the
-   * guard corrected by hand is theirs and stays. Resolves to the updated event, or undefined when the person
-   * is not in the running shift or was corrected.
+   * decided once seen again): decision, confidence, frames and time in view. Still one person, and still in
+   * the shift they were counted in, even if the guard has ended it since (they were at the door then). A
+   * decision the guard corrected by hand is theirs and stays. Resolves to the updated event, or undefined
+   * when the person is not in shift `shiftId` or was corrected.
    */
-  async revisePerson(eventId: string, person: CountedPerson): Promise<PersonEvent | undefined> {
-    if (!this.running) return undefined;
+  async revisePerson(
+    { id: eventId, shiftId }: Pick<PersonEvent, 'id' | 'shiftId'>,
+    person: CountedPerson,
+  ): Promise<PersonEvent | undefined> {
     const accepted = await this.acceptThumbnail(person.decision, person.thumbnail);
     // Read after every other await: a correction saved in between must be seen here, not overwritten.
-    const found = (await this.events(this.running.id)).find((event) => event.id === eventId);
+    const found = (await this.events(shiftId)).find((event) => event.id === eventId);
     if (found === undefined || found.corrected !== undefined) return undefined;
     const event: PersonEvent = {
       ...found,

@@ -190,6 +190,22 @@ describe('DoorCounter', () => {
     expect(alerts.map((a) => a.decision)).toEqual(['without_mask']);
   });
 
+  it('revises a person counted uncertain on hiding in their own shift, even once the guard has ended it', async () => {
+    watch(6, face(200, 0.3));
+    counter.pause();
+    await counter.settled();
+    const shift = log.currentShift()!;
+    await log.endShift();
+    clock += 2000;
+    watch(20, face(200, 0.99));
+    await counter.settled();
+    expect((await log.events(shift.id)).map((e) => e.decision)).toEqual(['without_mask']);
+    // Still one person, in the shift they were counted in: no new shift for them.
+    expect(log.currentShift()).toBeUndefined();
+    expect(await log.shifts()).toHaveLength(1);
+    expect(rings).toBe(1);
+  });
+
   it('leaves a person the disk refuses in the shift log (kept in memory), and goes on counting', async () => {
     watch(8, face(50, 0.01));
     await counter.settled();

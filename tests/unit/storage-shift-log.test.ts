@@ -178,11 +178,11 @@ describe('guard corrections', () => {
     const first = await log.recordPerson(person('uncertain'));
     const second = await log.recordPerson(person('uncertain'));
     expect(
-      await log.revisePerson(first.id, person('without_mask', { framesSeen: 40, averageConfidence: 0.97 })),
+      await log.revisePerson(first, person('without_mask', { framesSeen: 40, averageConfidence: 0.97 })),
     ).toMatchObject({ id: first.id, decision: 'without_mask', framesSeen: 40, averageConfidence: 0.97 });
     await log.correctLast('with_mask', second.id);
-    expect(await log.revisePerson(second.id, person('without_mask'))).toBeUndefined();
-    expect(await log.revisePerson('no-such-person', person('without_mask'))).toBeUndefined();
+    expect(await log.revisePerson(second, person('without_mask'))).toBeUndefined();
+    expect(await log.revisePerson({ ...first, id: 'no-such-person' }, person('without_mask'))).toBeUndefined();
     log.close();
     log = await open();
     expect((await log.events(shift.id)).map((e) => [e.id, e.decision, e.corrected?.from])).toEqual([
@@ -197,7 +197,7 @@ describe('guard corrections', () => {
     log = await open(); // the stored pictures' size is not known yet: the revision waits to read it
     const shift = await log.startShift('North');
     const counted = await log.recordPerson(person('uncertain'));
-    const revision = log.revisePerson(counted.id, person('without_mask', { thumbnail: jpeg(3000) }));
+    const revision = log.revisePerson(counted, person('without_mask', { thumbnail: jpeg(3000) }));
     const correction = log.correctLast('with_mask', counted.id);
     expect(await correction).toMatchObject({ decision: 'with_mask' });
     expect(await revision).toBeUndefined();

@@ -1,0 +1,82 @@
+/**
+ * ShiftActions against a real ShiftLog (fake-indexeddb) and a real DoorCounter, with a stand-in for the
+ * guard controller (the page's camera is not needed to start and end shifts).
+ */
+import 'fake-indexeddb/auto';
+import { deleteDB } from 'idb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FaceResult } from '../../src/shared/protocol.ts';
+import { DoorCounter } from '../../src/pipeline/door-counter.ts';
+import type { GuardController } from '../../src/pipeline/guard-controller.ts';
+import { ShiftActions } from '../../src/pipeline/shift-actions.ts';
+import { ShiftLog } from '../../src/storage/index.ts';
+import { jpeg } from '../helpers/shift-log-fixtures.ts';
+
+// The service worker side (workbox-window) has no place in Node; ending a shift only asks it to update.
+vi.mock('../../src/offline/index.ts', () => ({ offline: { applyUpdateIfAllowed: () => {} } }));
+
+let name: string;
+let log: ShiftLog;
+let clock: number;
+let counter: DoorCounter;
+let actions: ShiftActions;
+/** The opt-in picture of an unmasked person, held back until the test lets it go. */
+let releasePicture: (() => void) | undefined;
+
+beforeEach(async () => {
+  name = `shift-actions-${crypto.randomUUID()}`;
+  log = await ShiftLog.open({ name });
+  clock = 1000;
+  counter = new DoorCounter(log, {
+    ring: () => {},
+    alert: () => {},
+    door: () => 'Side door',
+    snapshot: () => new Promise((resolve) => (releasePicture = () => resolve(jpeg(500)))),
+    recorded: () => {},
+    now: () => clock,
+  });
+  const controller = Object.assign(new EventTarget(), {
+    state: { tally: undefined, preferences: { door: 'Side door' } },
+    counter,
+    setDoor: () => {},
+    reloadTally: async () => {},
+  });
+  actions = new ShiftActions(log, controller as unknown as GuardController);
+});
+
+afterEach(async () => {
+  log.close();
+  await deleteDB(name);
+});
+
+const face = (x: number, p: number): FaceResult => ({
+  box: { x, y: 100, width: 120, height: 150 },
+  crop: { x, y: 100, width: 120, height: 150 },
+  detScore: 0.9,
+  label: p >= 0.25 ? 'without_mask' : 'with_mask',
+  probs: { with_mask: 1 - p, without_mask: p },
+});
+
+describe('ShiftActions', () => {
+  it('ends the shift with everyone the camera counted before the guard confirmed, not in a new shift', async () => {
+    await actions.startShift();
+    const shift = log.currentShift()!;
+    await log.setSetting('keepThumbnails', true);
+    // An unmasked and a masked person counted; the first record waits for its picture, the second behind it.
+    for (let i = 0; i < 8; i += 1) {
+      clock += 100;
+      counter.observe(clock, [face(50, 0.99), face(600, 0.01)]);
+    }
+    expect(counter.recordsInFlight).toBe(2);
+    const ended = actions.endShift();
+    await vi.waitFor(() => expect(releasePicture).toBeDefined());
+    releasePicture!();
+    await ended;
+    await counter.settled();
+    expect(log.currentShift()).toBeUndefined();
+    const shifts = await log.shifts();
+    expect(shifts.map((s) => s.id)).toEqual([shift.id]);
+    expect(shifts[0]!.end).toBeDefined();
+    expect((await log.events(shift.id)).map((e) => e.decision).sort()).toEqual(['with_mask', 'without_mask']);
+  });
+});
