@@ -159,6 +159,10 @@ export class GuardController extends EventTarget {
       if (!this.state.modelsReady) this.update({ status: `${stage}…${percent}` });
     });
     client.addEventListener('restart', () => {
+      // The detector could not look (a crash, or a frame hung for up to FRAME_TIMEOUT_MS) and will not until
+      // its models are loaded again: a pause, as when the camera restarts, so the people in view keep their
+      // tracks instead of being counted again when seen after it.
+      if (this.state.source === 'camera' || this.state.source === 'video-file') this.counter.pause();
       if (this.state.status !== RESTARTING) this.statusBeforeRestart = this.state.status;
       this.update({ status: RESTARTING });
     });

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Box } from '../../src/shared/geometry.ts';
 import type { FaceResult } from '../../src/shared/protocol.ts';
 import { ALERT_VISIBLE_MS, DoorCounter, type PersonAlert } from '../../src/pipeline/door-counter.ts';
+import { FRAME_TIMEOUT_MS } from '../../src/pipeline/detection-client.ts';
 import { ShiftLog } from '../../src/storage/index.ts';
 import { failEventWrites, jpeg } from '../helpers/shift-log-fixtures.ts';
 
@@ -204,6 +205,25 @@ describe('DoorCounter', () => {
     expect(log.currentShift()).toBeUndefined();
     expect(await log.shifts()).toHaveLength(1);
     expect(rings).toBe(1);
+  });
+
+  it('counts a person once across a hung frame and the restart after it, thanks to the pause at the restart', async () => {
+    // What the guard controller does on the detection client's "restart": the counter pauses.
+    const hangThenRestart = (pause: boolean) => {
+      clock += FRAME_TIMEOUT_MS; // no frame answered until the client gives up on it
+      if (pause) counter.pause();
+      clock += 3000; // the new worker loads its models
+    };
+    watch(20, face(200, 0.02));
+    hangThenRestart(true);
+    watch(20, face(200, 0.02));
+    await counter.settled();
+    expect(await decisions()).toEqual(['with_mask']);
+    // Without the pause the blind time outlasts the tracker's limit and the same person counts again.
+    hangThenRestart(false);
+    watch(20, face(200, 0.02));
+    await counter.settled();
+    expect(await decisions()).toEqual(['with_mask', 'with_mask']);
   });
 
   it('leaves a person the disk refuses in the shift log (kept in memory), and goes on counting', async () => {

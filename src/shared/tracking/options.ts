@@ -25,7 +25,8 @@ export interface TrackerOptions {
   /**
    * Longest blind gap a track survives (ms). Beyond it the person may well have left and someone else come in
    * their place, so the track ends as after any gap. At least `maxGapMs`. Default 10000 (a worker restart
-   * takes about 3 s from the cache; a hung frame is given up after 20 s).
+   * takes about 3 s from the cache; a hung frame is given up after 10 s, and the page then pauses the
+   * counter, so that the hang does not count against this limit).
    */
   maxBlindMs: number;
   /**
