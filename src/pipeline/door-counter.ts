@@ -7,7 +7,7 @@
 import type { Box } from '../shared/geometry.ts';
 import type { FaceResult } from '../shared/protocol.ts';
 import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
-import { FaceTracker, type PersonCounted } from '../shared/tracking/index.ts';
+import { DEFAULT_TRACKER_OPTIONS, FaceTracker, type PersonCounted } from '../shared/tracking/index.ts';
 import type { CountedPerson, PersonEvent, ShiftLog } from '../storage/index.ts';
 import { errorText } from '../shared/error-text.ts';
 
@@ -66,8 +66,9 @@ export class DoorCounter {
   private readonly provisional = new Map<number, Promise<PersonEvent | undefined>>();
   /** The alert on screen, if any (an uncertain one never replaces a fresh unmasked one). */
   private lastAlert: PersonAlert | undefined;
-  /** Faces being tracked now (counted or not yet): people a reload would cut short. */
-  peopleInView = 0;
+  /** Tracks after the last frame or pause, and when input paused (counting clock). */
+  private tracked = 0;
+  private pausedAtMs: number | undefined;
   /** Counted people whose record is still on its way to the shift log (a reload would lose them). */
   recordsInFlight = 0;
   /**
@@ -90,8 +91,9 @@ export class DoorCounter {
       timestampMs,
       faces.map((f) => ({ box: f.box, probWithoutMask: f.probs.without_mask, detScore: f.detScore })),
     );
-    this.peopleInView = update.tracks.length;
+    this.tracked = update.tracks.length;
     this.paused = false;
+    this.pausedAtMs = undefined;
     const boxOf = (person: PersonCounted) => update.tracks.find((t) => t.id === person.trackId)?.box;
     for (const person of update.counted) void this.count(person, boxOf(person));
     for (const person of update.revised) void this.revise(person, boxOf(person));
@@ -110,8 +112,18 @@ export class DoorCounter {
       this.provisional.set(person.trackId, this.count(person, undefined, false));
     }
     this.paused = true;
-    // Nobody is in view of a stopped camera, and nobody undecided is left unrecorded.
-    this.peopleInView = 0;
+    this.pausedAtMs ??= this.host.now();
+  }
+
+  /**
+   * People a reload now would cut short: the faces being tracked (counted or not yet), also over a pause
+   * (a photo checked, the camera lost or restarting), whose tracks a resume within the tracker's blind limit
+   * continues; a reload would drop them and count whoever is still at the door again.
+   */
+  get peopleInView(): number {
+    const expired =
+      this.pausedAtMs !== undefined && this.host.now() - this.pausedAtMs > DEFAULT_TRACKER_OPTIONS.maxBlindMs;
+    return expired ? 0 : this.tracked;
   }
 
   /** Input stopped (another source, the file ended): every track ends, people seen long enough are counted. */
@@ -120,8 +132,9 @@ export class DoorCounter {
     // Numbers go on from the last tracker's: an alert still naming "#3" must not point at a new person's box.
     this.tracker = new FaceTracker(TRACKER_THRESHOLDS, this.tracker.nextTrackId);
     this.provisional.clear();
-    this.peopleInView = 0;
+    this.tracked = 0;
     this.paused = false;
+    this.pausedAtMs = undefined;
   }
 
   /** Resolves once every person counted so far is recorded (or failed to be). */

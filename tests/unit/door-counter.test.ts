@@ -10,6 +10,7 @@ import type { Box } from '../../src/shared/geometry.ts';
 import type { FaceResult } from '../../src/shared/protocol.ts';
 import { ALERT_VISIBLE_MS, DoorCounter, type PersonAlert } from '../../src/pipeline/door-counter.ts';
 import { FRAME_TIMEOUT_MS } from '../../src/pipeline/detection-client.ts';
+import { DEFAULT_TRACKER_OPTIONS } from '../../src/shared/tracking/index.ts';
 import { ShiftLog } from '../../src/storage/index.ts';
 import { failEventWrites, jpeg } from '../helpers/shift-log-fixtures.ts';
 
@@ -140,7 +141,8 @@ describe('DoorCounter', () => {
   it('keeps people over a pause (no second count) and counts the undecided when input stops', async () => {
     watch(10, face(200, 0.02));
     counter.pause();
-    expect({ inView: counter.peopleInView, paused: counter.paused }).toEqual({ inView: 0, paused: true });
+    // Still someone a reload would cut short: a resume within the blind limit continues their track.
+    expect({ inView: counter.peopleInView, paused: counter.paused }).toEqual({ inView: 1, paused: true });
     clock += 3000;
     watch(10, face(205, 0.02));
     expect(counter.paused).toBe(false);
@@ -153,10 +155,20 @@ describe('DoorCounter', () => {
     expect(counter.peopleInView).toBe(0);
   });
 
+  it('holds a paused person as in view for as long as a resume would continue their track', async () => {
+    watch(10, face(200, 0.02));
+    counter.pause();
+    clock += DEFAULT_TRACKER_OPTIONS.maxBlindMs;
+    counter.pause(); // pausing again (hidden, then the camera lost) does not restart the wait
+    expect(counter.peopleInView).toBe(1);
+    clock += 1;
+    expect(counter.peopleInView).toBe(0);
+  });
+
   it('records undecided people as uncertain on a pause, silently, and alerts once they stay so when seen on', async () => {
     watch(6, face(200, 0.3));
     counter.pause();
-    expect(counter.peopleInView).toBe(0);
+    expect(counter.peopleInView).toBe(1); // recorded, and still kept for a resume
     await counter.settled();
     expect(await decisions()).toEqual(['uncertain']);
     expect(alerts).toEqual([]);
