@@ -137,6 +137,11 @@ export class MaskGuardApp extends LitElement {
       margin: 0 0 6px;
       font-size: 1.1rem;
     }
+    .problem .detail {
+      font-size: 0.85rem;
+      overflow-wrap: anywhere;
+      color: #cfd8dc;
+    }
   `;
 
   override updated(changed: Map<string, unknown>): void {
@@ -212,8 +217,8 @@ export class MaskGuardApp extends LitElement {
     if (c === undefined || s === undefined) return header;
     const alert = s.alert !== undefined && this.now - s.alert.atMs < ALERT_VISIBLE_MS ? s.alert : undefined;
     if (alert) setTimeout(this.onChange, ALERT_VISIBLE_MS);
-    const problem = s.fatal
-      ? { title: 'MaskGuard cannot check faces.', advice: s.fatal }
+    const problem: { title: string; advice: string; detail?: string } | undefined = s.fatal
+      ? { title: 'MaskGuard cannot check faces.', ...s.fatal }
       : s.fileProblem
         ? { title: 'That file could not be checked.', advice: s.fileProblem }
         : s.source === 'none'
@@ -239,6 +244,14 @@ export class MaskGuardApp extends LitElement {
             ? html`<div class="problem" role="alert">
                 <h2>${problem.title}</h2>
                 <p>${problem.advice}</p>
+                ${
+                  problem.detail
+                    ? html`<details>
+                        <summary>Technical details</summary>
+                        <p class="detail">${problem.detail}</p>
+                      </details>`
+                    : ''
+                }
               </div>`
             : ''
         }

@@ -51,6 +51,20 @@ export interface DetectionClientOptions {
 /** The part of `Worker` the client uses. */
 export type WorkerLike = Pick<Worker, 'postMessage' | 'terminate' | 'onmessage' | 'onerror'>;
 
+/**
+ * Why the detector cannot run, in the guard's words (`message`), with the technical cause apart (`detail`:
+ * for a support call, not for the screen's main text).
+ */
+export class DetectorError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = 'DetectorError';
+  }
+}
+
 /** Answered frame, or `undefined` when the frame was skipped (worker busy or restarting). */
 export type FrameOutcome = ResultMessage | undefined;
 
@@ -189,7 +203,13 @@ export class DetectionClient extends EventTarget {
         loaded();
         this.crashed(reason);
         if (this.ready !== undefined) this.ready.then(resolve, reject);
-        else reject(new Error(`The detection worker ${what} while loading: ${reason}`));
+        else
+          reject(
+            new DetectorError(
+              `The detector ${what === 'hung' ? 'stopped' : 'crashed'} while loading.`,
+              reason,
+            ),
+          );
       };
       const waitForProgress = () => {
         globalThis.clearTimeout(loadTimer);
@@ -227,7 +247,7 @@ export class DetectionClient extends EventTarget {
             if (message.frameId !== undefined) this.finishInFlight(undefined, message.frameId);
             if (message.fatal) {
               loaded();
-              reject(new Error(message.message + (message.detail ? ` (${message.detail})` : '')));
+              reject(new DetectorError(message.message, message.detail));
               this.stop();
             } else if (
               message.frameId !== undefined &&
@@ -265,7 +285,7 @@ export class DetectionClient extends EventTarget {
       const error: ErrorMessage = {
         type: 'error',
         fatal: true,
-        message: 'The detector keeps crashing. Reload the app.',
+        message: 'The detector keeps crashing.',
         detail: reason,
       };
       this.emit('error', error);

@@ -24,7 +24,7 @@ import {
   type CameraProblem,
   type Facing,
 } from './camera.ts';
-import type { DetectionClient } from './detection-client.ts';
+import { DetectorError, type DetectionClient } from './detection-client.ts';
 import { FrameCapture } from './frame-capture.ts';
 import { DoorCounter, type PersonAlert } from './door-counter.ts';
 import { checkPhoto, decodePhoto } from './photo-check.ts';
@@ -57,8 +57,11 @@ export interface GuardState {
   /** One line saying what the app is doing. */
   status: string;
   modelsReady: boolean;
-  /** A fatal problem (models could not load); the guard can only reload. */
-  fatal?: string;
+  /**
+   * The detector cannot run (models could not load, or it keeps crashing): what happened and what to do,
+   * and the technical cause apart. "Start camera" or a chosen file tries again.
+   */
+  fatal?: { advice: string; detail?: string };
   source: 'none' | 'camera' | 'video-file' | 'photo';
   camera: { problem?: CameraProblem; torchAvailable: boolean; torchOn: boolean };
   photoUrl?: string;
@@ -71,6 +74,9 @@ export interface GuardState {
   /** A problem with a chosen file; the app keeps working. */
   fileProblem?: string;
 }
+
+/** What the guard can do when the detector cannot run (see GuardController.recoverDetector). */
+const TRY_AGAIN = 'Tap "Start camera" to try again, or reload the app.';
 
 /** Whether the page is hidden now (a function: the answer changes across awaits). */
 const pageHidden = () => document.visibilityState === 'hidden';
@@ -194,13 +200,38 @@ export class GuardController extends EventTarget {
       const ready = await this.client.start();
       this.update({ modelsReady: true, status: `Ready (classifier on ${ready.classifierBackend})` });
     } catch (error) {
-      this.update({
-        fatal: errorText(error),
-        status: 'Models failed to load',
-      });
+      this.failedToLoad(error);
       return;
     }
     await this.startCamera();
+  }
+
+  /**
+   * After the detector failed for good (see {@link GuardState.fatal}), loads it again: the guard asked for
+   * the camera or chose a file, and the cause may have passed (the network is back, memory was freed).
+   * Resolves false, with the problem on screen again, if it fails again.
+   */
+  private async recoverDetector(): Promise<boolean> {
+    if (this.state.fatal === undefined) return true;
+    this.update({ fatal: undefined, modelsReady: false, status: 'Loading models…' });
+    try {
+      const ready = await this.client.start();
+      this.update({ modelsReady: true, status: `Ready (classifier on ${ready.classifierBackend})` });
+      return true;
+    } catch (error) {
+      this.failedToLoad(error);
+      return false;
+    }
+  }
+
+  private failedToLoad(error: unknown): void {
+    this.update({
+      fatal: {
+        advice: `${error instanceof DetectorError ? error.message : 'MaskGuard could not load its models.'} ${TRY_AGAIN}`,
+        detail: error instanceof DetectorError ? error.detail : errorText(error),
+      },
+      status: 'Models failed to load',
+    });
   }
 
   /**
@@ -225,6 +256,7 @@ export class GuardController extends EventTarget {
    */
   private async openCameraSource(keepTracks: boolean): Promise<void> {
     this.alarm.unlock();
+    if (!(await this.recoverDetector())) return;
     this.stopSource(keepTracks);
     let stream: MediaStream | undefined;
     try {
@@ -233,6 +265,8 @@ export class GuardController extends EventTarget {
       this.update({
         source: 'none',
         status: 'Camera off',
+        // The camera's problem is the news now, not an earlier file's (shown first otherwise).
+        fileProblem: undefined,
         camera: { ...this.state.camera, problem: describeCameraError(error) },
       });
       return;
@@ -276,6 +310,7 @@ export class GuardController extends EventTarget {
       source: 'none',
       status: 'Camera off',
       frame: undefined,
+      fileProblem: undefined,
       camera: {
         ...this.state.camera,
         problem: {
@@ -307,6 +342,7 @@ export class GuardController extends EventTarget {
   /** Runs the pipeline on a chosen photo (single-image mode) or video file instead of the camera. */
   async openFile(file: File): Promise<void> {
     this.update({ fileProblem: undefined });
+    if (!(await this.recoverDetector())) return;
     if (file.type.startsWith('video/')) {
       const cameraWasOn = this.state.source === 'camera';
       // The camera's people stay paused until the video plays: if it cannot, the camera comes back to them.
@@ -430,7 +466,7 @@ export class GuardController extends EventTarget {
       this.stopSource();
       this.update({
         source: 'none',
-        fatal: error.message,
+        fatal: { advice: `${error.message} ${TRY_AGAIN}`, detail: error.detail },
         frame: undefined,
         status: 'Stopped: faces are not being checked',
       });

@@ -85,17 +85,26 @@ export class StorageSettings extends EventTarget {
       return;
     }
     await this.change(async () => {
-      await this.log.setSetting('retentionDays', days);
-      // Saved and in effect from here, whether or not the older shifts can be deleted now.
-      this.update({ retentionDays: days });
-      let pruned: number;
+      // Older shifts go first, by the new number of days: on a full phone (which the live screen then sends
+      // the guard here for) deleting frees the space that saving the setting needs.
+      let deleted = '';
+      let notDeleted: string | undefined;
       try {
-        pruned = await this.log.prune();
+        const pruned = await this.log.prune(undefined, days);
+        if (pruned > 0) deleted = ` Deleted ${pruned} older shift${pruned === 1 ? '' : 's'}.`;
       } catch (error) {
-        return `Shifts are kept for ${days} day${days === 1 ? '' : 's'}; older ones could not be deleted yet (${errorText(error)}).`;
+        notDeleted = errorText(error);
       }
-      const deleted = pruned === 0 ? '' : ` Deleted ${pruned} older shift${pruned === 1 ? '' : 's'}.`;
-      return `Shifts are kept for ${days} day${days === 1 ? '' : 's'}.${deleted}`;
+      try {
+        await this.log.setSetting('retentionDays', days);
+      } catch (error) {
+        return `Not saved (${errorText(error)}).${deleted}`;
+      }
+      this.update({ retentionDays: days });
+      const kept = `Shifts are kept for ${days} day${days === 1 ? '' : 's'}`;
+      return notDeleted === undefined
+        ? `${kept}.${deleted}`
+        : `${kept}; older ones could not be deleted yet (${notDeleted}).`;
     });
   }
 
@@ -105,20 +114,33 @@ export class StorageSettings extends EventTarget {
    */
   async setKeepThumbnails(on: boolean): Promise<void> {
     await this.change(async () => {
-      await this.log.setSetting('keepThumbnails', on);
-      this.update({ keepThumbnails: on });
       if (on) {
-        this.update({ storedPictures: await this.countPictures() });
+        await this.log.setSetting('keepThumbnails', true);
+        this.update({ keepThumbnails: true, storedPictures: await this.countPictures() });
         return 'Pictures of people without a mask will be kept.';
       }
-      let deleted: number;
+      // The pictures go first: on a full phone that frees the space that saving the setting needs.
+      let deleted: number | undefined;
+      let notDeleted: string | undefined;
       try {
         deleted = await this.log.deleteThumbnails();
       } catch (error) {
+        notDeleted = errorText(error);
+      }
+      try {
+        await this.log.setSetting('keepThumbnails', false);
+      } catch (error) {
+        this.update({ storedPictures: await this.countPictures() });
+        const gone =
+          deleted === undefined ? '' : ` ${picturesOffMessage(deleted).replace('Pictures off: ', '')}`;
+        return `Not saved (${errorText(error)}).${gone}`;
+      }
+      this.update({ keepThumbnails: false });
+      if (deleted === undefined) {
         // The setting is saved (no new pictures); the shift log retries the deletion when it next opens.
         this.update({ storedPictures: await this.countPictures() });
         return (
-          `Pictures off, but the stored pictures could not be deleted (${errorText(error)}). ` +
+          `Pictures off, but the stored pictures could not be deleted (${notDeleted}). ` +
           'MaskGuard tries again when it next starts.'
         );
       }

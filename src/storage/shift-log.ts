@@ -319,14 +319,12 @@ export class ShiftLog extends EventTarget {
   }
 
   /**
-   * Deletes shifts that ended more than `retentionDays` before `now`, with their events and thumbnails.
-   * The running shift is never pruned. Resolves to the number of shifts deleted.
+   * Deletes shifts that ended more than `retentionDays` (default: the setting) before `now`, with their
+   * events and thumbnails. The running shift is never pruned. Resolves to the number of shifts deleted.
    */
-  async prune(now = this.now()): Promise<number> {
+  async prune(now = this.now(), retentionDays = this.settings.retentionDays): Promise<number> {
     // Serialized with the queue's writes: a write in progress must not store an event of a shift being pruned.
-    const pruned = await this.queue.serial(() =>
-      pruneEndedBefore(this.db, now - this.settings.retentionDays * DAY_MS),
-    );
+    const pruned = await this.queue.serial(() => pruneEndedBefore(this.db, now - retentionDays * DAY_MS));
     this.queue.pending.forgetShifts(new Set(pruned));
     if (pruned.length > 0) this.storedThumbnailBytes = undefined;
     return pruned.length;

@@ -63,7 +63,7 @@ async function init(request: InitRequest): Promise<void> {
     post({
       type: 'error',
       fatal: true,
-      message: 'MaskGuard could not load its models. Reload the app; if this keeps happening, reinstall it.',
+      message: 'MaskGuard could not load its models.',
       detail: errorText(error),
     });
   }

@@ -114,6 +114,17 @@ describe('the camera interrupted while one person stands at the door', () => {
     }
   }, 60_000);
 
+  it("shows the camera's problem, not the earlier file's, when the camera then stops", async () => {
+    expect(await page.locator(problem).textContent()).toContain('broken.jpg');
+    await page.locator('mask-guard-app .stage > video').evaluate((video: HTMLVideoElement) => {
+      const track = (video.srcObject as MediaStream).getVideoTracks()[0]!;
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+    });
+    await expect.poll(() => page.locator(problem).textContent()).toContain('The camera stopped.');
+    expect(await page.locator(problem).textContent()).not.toContain('broken.jpg');
+  }, 60_000);
+
   it('contacted no other host', () => {
     expect(app.foreignRequests).toEqual([]);
   });
@@ -125,7 +136,7 @@ describe('a detection worker that keeps crashing', () => {
     await app?.close();
   });
 
-  it('stops and tells the guard to reload, instead of a screen that looks like it is watching', async () => {
+  it('stops and tells the guard to try again or reload, instead of a screen that looks like it is watching', async () => {
     app = await launchApp({ grantCamera: false });
     const page = await app.context.newPage();
     await page.goto(app.server.url);
@@ -146,7 +157,7 @@ describe('a detection worker that keeps crashing', () => {
     for (const worker of page.workers()) await crash(worker);
     await expect
       .poll(() => page.locator(problem).textContent(), { timeout: 120_000 })
-      .toContain('The detector keeps crashing. Reload the app.');
+      .toContain('The detector keeps crashing. Tap "Start camera" to try again, or reload the app.');
     expect(await page.locator(problem).textContent()).toContain('MaskGuard cannot check faces.');
     expect(await page.locator(status).textContent()).toContain('Stopped: faces are not being checked');
   }, 180_000);

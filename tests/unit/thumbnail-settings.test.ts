@@ -92,6 +92,60 @@ describe('the thumbnail opt-in in settings', () => {
   });
 });
 
+describe('settings on a full phone', () => {
+  /** A phone so full that saving a setting fails while anything of `stillThere` is left on it. */
+  function fullWhile(stillThere: () => Promise<boolean>) {
+    const save = log.setSetting.bind(log);
+    vi.spyOn(log, 'setSetting').mockImplementation(async (key, value) => {
+      if (await stillThere()) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return save(key, value);
+    });
+  }
+
+  it('turns pictures off by deleting them first, which frees the space the setting needs', async () => {
+    const settings = new StorageSettings(log);
+    await settings.setKeepThumbnails(true);
+    await log.startShift('North');
+    await log.recordPerson(person('without_mask'));
+    fullWhile(async () => (await log.thumbnailCount()) > 0);
+    await settings.setKeepThumbnails(false);
+    expect(settings.state).toMatchObject({
+      keepThumbnails: false,
+      storedPictures: 0,
+      message: 'Pictures off: 1 stored picture deleted.',
+    });
+    expect(log.getSetting('keepThumbnails')).toBe(false);
+  });
+
+  it('keeps shifts for fewer days by deleting the older ones first, which frees the space', async () => {
+    const day = 24 * 3600 * 1000;
+    let clock = Date.now();
+    log.close();
+    log = await ShiftLog.open({ name, now: () => clock });
+    const settings = new StorageSettings(log);
+    const old = await log.startShift('North');
+    await log.recordPerson(person('with_mask'));
+    await log.endShift();
+    fullWhile(async () => (await log.shifts()).some((s) => s.id === old.id));
+    // Ten days on, the guard keeps 7 days instead of 90.
+    clock += 10 * day;
+    await settings.setRetentionDays(7);
+    expect(settings.state).toMatchObject({
+      retentionDays: 7,
+      message: 'Shifts are kept for 7 days. Deleted 1 older shift.',
+    });
+    expect(log.getSetting('retentionDays')).toBe(7);
+  });
+
+  it('says so when the setting still cannot be saved, and keeps the old value in effect', async () => {
+    const settings = new StorageSettings(log);
+    fullWhile(async () => true);
+    await settings.setRetentionDays(30);
+    expect(settings.state.message).toBe('Not saved (The quota has been exceeded.).');
+    expect(log.getSetting('retentionDays')).toBe(90);
+  });
+});
+
 describe('pictures in the history', () => {
   it('hands over the pictures of the listed people and forgets them when they are deleted', async () => {
     await log.setSetting('keepThumbnails', true);
