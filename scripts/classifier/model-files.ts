@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { sha256Hex, type WeightsIntegrity } from '../../src/shared/model-integrity.ts';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Uint8Grid } from './dequantize.ts';
@@ -154,6 +155,10 @@ export async function saveLayersModel(
     convertedBy: 'MaskGuard scripts/train.ts',
     modelTopology: artifacts.modelTopology,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: encoded.map((e) => e.spec) }],
+    // The worker refuses a weight file whose checksum differs (src/shared/model-integrity.ts).
+    userDefinedMetadata: {
+      weightsSha256: { [WEIGHTS_FILE]: await sha256Hex(weights) },
+    } satisfies WeightsIntegrity,
   };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

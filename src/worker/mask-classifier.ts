@@ -17,6 +17,7 @@ import {
   WITHOUT_MASK_INDEX,
   toModelInput,
 } from '../shared/mask-classifier-spec.ts';
+import { integrityCheckedFetch } from '../shared/model-integrity.ts';
 import type { StageProgress } from './fetch-model.ts';
 
 /** P(without_mask) for each crop, in the order given. */
@@ -68,6 +69,8 @@ export class MaskClassifier {
     try {
       model = await tf.loadLayersModel(url, {
         onProgress: (fraction) => onProgress(fraction),
+        // Each weight file is checked against model.json's SHA-256 (a damaged file would load and answer NaN).
+        fetchFunc: integrityCheckedFetch(),
       });
     } catch (error) {
       throw new Error(`Could not load the mask classifier (${url}): ${String(error)}`, { cause: error });

@@ -3,7 +3,7 @@
  * corrupt model. Each gets a clear message on screen, and what still works keeps working (the photo input
  * without a camera; the app after a bad file).
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -84,9 +84,10 @@ describe('without camera access', () => {
 });
 
 describe.each([
-  ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin'],
-  ['the face detector', 'models/face-detector-short-range.tflite'],
-])('a corrupt model: %s', (_, file) => {
+  ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin', 'cut'],
+  ['the mask classifier, same length', 'models/mask-classifier/group1-shard1of1.bin', 'garbled'],
+  ['the face detector', 'models/face-detector-short-range.tflite', 'cut'],
+] as const)('a corrupt model: %s', (_, file, damage) => {
   const root = mkdtempSync(join(tmpdir(), 'maskguard-corrupt-'));
   let app: AppSession | undefined;
   afterAll(async () => {
@@ -96,8 +97,15 @@ describe.each([
 
   it('stops with a clear message instead of checking faces wrongly', async () => {
     cpSync(DIST_DIR, root, { recursive: true });
-    // A file of the wrong length and content, as after an interrupted copy.
-    writeFileSync(join(root, file), Buffer.alloc(1000, 7));
+    if (damage === 'cut') {
+      // A file of the wrong length and content, as after an interrupted copy.
+      writeFileSync(join(root, file), Buffer.alloc(1000, 7));
+    } else {
+      // The right length, bytes flipped in the middle (tfjs would load it and answer nonsense).
+      const bytes = readFileSync(join(root, file));
+      for (let i = bytes.length >> 1; i < (bytes.length >> 1) + 4096; i++) bytes[i] ^= 0x5a;
+      writeFileSync(join(root, file), bytes);
+    }
     app = await launchApp({ root, grantCamera: false });
     const page = await open(app);
     const text = await page.locator(problem).textContent();
@@ -109,6 +117,7 @@ describe.each([
     const details = page.locator(`${problem} details`);
     expect(await details.getAttribute('open')).toBeNull();
     expect((await details.locator('.detail').textContent())?.trim()).not.toBe('');
+    if (damage === 'garbled') expect(await details.textContent()).toContain('is damaged');
     expect(await page.locator(status).textContent()).toContain('Models failed to load');
   }, 180_000);
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,13 @@ describe('quantized model files', () => {
     expect(manifest.weights[0].quantization).toEqual({ dtype: 'uint8', scale: 0.05, min: -5 });
     expect(manifest.weights[2].quantization).toEqual({ dtype: 'float16' });
     expect(readFileSync(join(dir, WEIGHTS_FILE)).length).toBe(8 + 2 * 4 + 2 * 2 + 4);
+    // The checksum the worker checks the weight file against (src/shared/model-integrity.ts).
+    const digest = createHash('sha256')
+      .update(readFileSync(join(dir, WEIGHTS_FILE)))
+      .digest('hex');
+    expect(JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).userDefinedMetadata).toEqual({
+      weightsSha256: { [WEIGHTS_FILE]: digest },
+    });
 
     const loaded = await loadLayersModelFromDir(dir);
     const [k, bias] = loaded.getLayer('a').getWeights();

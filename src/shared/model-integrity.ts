@@ -1,0 +1,50 @@
+/**
+ * Checksums of the mask classifier's weight files. `npm run train` writes the SHA-256 of each weight file
+ * into model.json (`userDefinedMetadata.weightsSha256`); the worker checks every file it loads against it,
+ * so a file damaged on its way or in the phone's cache (same length, other bytes, which tfjs would load and
+ * run without a word, answering NaN or nonsense) fails loading with a clear message instead. Pure: Web
+ * Crypto exists in the page, the worker and Node alike.
+ */
+
+/** model.json's `userDefinedMetadata` as MaskGuard writes it. */
+export interface WeightsIntegrity {
+  /** SHA-256 (lowercase hex) of each weight file, by the file name in the weights manifest. */
+  weightsSha256: Record<string, string>;
+}
+
+/** SHA-256 of `bytes`, lowercase hex. */
+export async function sha256Hex(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A `fetch` for tfjs's model loader that checks each weight file against the SHA-256 listed in the model.json
+ * fetched before it (tfjs fetches model.json first, then its weight files). A weight file without a listed
+ * checksum, or with another one, rejects the load.
+ */
+export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof fetch {
+  let expected: Record<string, string> | undefined;
+  return async (input, init) => {
+    const response = await fetchImpl(input, init);
+    if (!response.ok) return response;
+    const url = new URL(input instanceof Request ? input.url : String(input), 'http://x/');
+    const file = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
+    if (file.endsWith('.json')) {
+      const json = (await response.clone().json()) as { userDefinedMetadata?: Partial<WeightsIntegrity> };
+      expected = json.userDefinedMetadata?.weightsSha256;
+      return response;
+    }
+    const digest = expected?.[file];
+    if (digest === undefined) throw new Error(`model.json lists no checksum for ${file}`);
+    const bytes = await response.arrayBuffer();
+    if ((await sha256Hex(bytes)) !== digest) {
+      throw new Error(`${file} is damaged: its SHA-256 is not the one model.json lists`);
+    }
+    return new Response(bytes, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}

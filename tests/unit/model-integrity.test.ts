@@ -1,0 +1,72 @@
+/**
+ * The classifier's weight checksums: written into model.json by the training script, checked by the fetch
+ * the worker hands tfjs (here with a stand-in fetch), and present for the model the app ships.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { integrityCheckedFetch, sha256Hex } from '../../src/shared/model-integrity.ts';
+
+const MODEL_DIR = join(import.meta.dirname, '../../public/models/mask-classifier');
+
+/** A fetch that serves `files` by name (the last path segment), as a server would. */
+function serve(files: Record<string, Uint8Array<ArrayBuffer> | string>): typeof fetch {
+  return async (input) => {
+    const name = String(input).split('/').pop()!;
+    const body = files[name];
+    return body === undefined ? new Response('not found', { status: 404 }) : new Response(body);
+  };
+}
+
+describe('integrityCheckedFetch', () => {
+  const weights = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+  const manifest = async (digest?: string) =>
+    JSON.stringify({
+      weightsManifest: [{ paths: ['w.bin'] }],
+      ...(digest === undefined ? {} : { userDefinedMetadata: { weightsSha256: { 'w.bin': digest } } }),
+    });
+
+  it('passes model.json through and a weight file with the listed SHA-256, bytes unchanged', async () => {
+    const checked = integrityCheckedFetch(
+      serve({ 'model.json': await manifest(await sha256Hex(weights)), 'w.bin': weights }),
+    );
+    expect((await (await checked('http://app/m/model.json')).json()).weightsManifest).toHaveLength(1);
+    expect(new Uint8Array(await (await checked('http://app/m/w.bin')).arrayBuffer())).toEqual(weights);
+  });
+
+  it('rejects a weight file of the same length with other bytes', async () => {
+    const damaged = weights.slice();
+    damaged[3] ^= 0x10;
+    const checked = integrityCheckedFetch(
+      serve({ 'model.json': await manifest(await sha256Hex(weights)), 'w.bin': damaged }),
+    );
+    await checked('http://app/m/model.json');
+    await expect(checked('http://app/m/w.bin')).rejects.toThrow('w.bin is damaged');
+  });
+
+  it('rejects a weight file model.json lists no checksum for', async () => {
+    const checked = integrityCheckedFetch(serve({ 'model.json': await manifest(), 'w.bin': weights }));
+    await checked('http://app/m/model.json');
+    await expect(checked('http://app/m/w.bin')).rejects.toThrow('lists no checksum for w.bin');
+  });
+
+  it('leaves a failed response to tfjs (it reports the HTTP status)', async () => {
+    const checked = integrityCheckedFetch(serve({}));
+    expect((await checked('http://app/m/model.json')).status).toBe(404);
+  });
+});
+
+describe('the shipped mask classifier', () => {
+  it('lists the SHA-256 of each of its weight files in model.json', () => {
+    const model = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8'));
+    const paths: string[] = model.weightsManifest.flatMap((group: { paths: string[] }) => group.paths);
+    expect(Object.keys(model.userDefinedMetadata.weightsSha256).sort()).toEqual([...paths].sort());
+    for (const path of paths) {
+      const digest = createHash('sha256')
+        .update(readFileSync(join(MODEL_DIR, path)))
+        .digest('hex');
+      expect(model.userDefinedMetadata.weightsSha256[path], path).toBe(digest);
+    }
+  });
+});
