@@ -20,10 +20,14 @@ async function main(): Promise<void> {
   try {
     log = await ShiftLog.open();
   } catch (error) {
-    app.status = `The shift log cannot be opened (${String(error)}). Close other MaskGuard tabs and reload.`;
+    app.status = shiftLogProblem(error);
     return;
   }
   const controller = new GuardController(new DetectionClient(), log);
+  // Counted people kept only in memory (the phone is full) are lost if the page goes: ask before it does.
+  window.addEventListener('beforeunload', (event) => {
+    if (log.status.state === 'pending') event.preventDefault();
+  });
   // What reloading now would lose: people kept only in memory (a full disk), someone at the door (mid-decision,
   // or a record still on its way to the log). An update waits for this even when the guard taps "Update now".
   offline.whyNotReloadNow = () => {
@@ -44,6 +48,19 @@ async function main(): Promise<void> {
   app.views = createShiftViews(log, controller);
   app.controller = controller;
   await controller.boot();
+}
+
+/** What the guard reads when the shift log cannot be opened, by the cause. */
+function shiftLogProblem(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  // No IndexedDB at all, or one the browser keeps from this site (private mode, site data blocked).
+  if (typeof indexedDB === 'undefined' || name === 'InvalidStateError' || name === 'SecurityError') {
+    return (
+      'MaskGuard cannot keep a shift log in this browser window: it is private, or the browser blocks this ' +
+      "site's data. Open MaskGuard in a normal window, or allow it to store data, and reload."
+    );
+  }
+  return `The shift log cannot be opened (${String(error)}). Close other MaskGuard tabs and windows, and reload.`;
 }
 
 /**

@@ -270,7 +270,8 @@ export class MaskGuardApp extends LitElement {
             ${s.storage.message}.
             ${
               s.storage.cause === 'quota'
-                ? 'Free some space on the phone, or keep shifts for fewer days (Settings); counting goes on.'
+                ? 'Free some space on the phone, or keep shifts for fewer days (Settings); counting goes on. ' +
+                  'Keep MaskGuard open until this goes away.'
                 : 'Counting goes on; keep MaskGuard open until this goes away.'
             }
           </p>`

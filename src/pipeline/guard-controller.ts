@@ -349,10 +349,19 @@ export class GuardController extends EventTarget {
       this.stopSource(cameraWasOn || this.counter.paused);
       this.update({ source: 'none', status: `Opening ${file.name}…` });
       this.video.src = URL.createObjectURL(file);
+      let fileProblem: string | undefined;
       try {
         await this.video.play();
+        // Playing is not enough: a file with only sound, or a video format this browser cannot show, plays
+        // with no picture, and the screen would check nothing while saying it checks the file.
+        if (this.video.videoWidth === 0) {
+          this.video.pause();
+          fileProblem = `"${file.name}" has no picture this phone can show. Choose another video.`;
+        }
       } catch {
-        const fileProblem = `"${file.name}" could not be played. Choose another video.`;
+        fileProblem = `"${file.name}" could not be played. Choose another video.`;
+      }
+      if (fileProblem !== undefined) {
         // The camera had to make way for the video in the one <video> element: give it back.
         if (cameraWasOn) await this.startCamera();
         else this.update({ source: 'none', status: 'Ready' });

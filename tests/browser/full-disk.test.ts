@@ -37,6 +37,10 @@ function eventsOnDisk(page: Page): Promise<number> {
   );
 }
 
+/** Whether the page asks the browser to confirm leaving (a `beforeunload` listener cancels the event). */
+const leavingIsQuestioned = (page: Page) =>
+  page.evaluate(() => !window.dispatchEvent(new Event('beforeunload', { cancelable: true })));
+
 describe('the phone runs out of storage while a person is counted', () => {
   const dir = mkdtempSync(join(tmpdir(), 'maskguard-full-'));
   let app: AppSession;
@@ -62,8 +66,11 @@ describe('the phone runs out of storage while a person is counted', () => {
       .poll(() => page.locator(warning).textContent(), { timeout: 30_000 })
       .toContain('Storage is full: 1 person kept in memory');
     expect(await page.locator(warning).textContent()).toContain('Free some space on the phone');
+    expect(await page.locator(warning).textContent()).toContain('Keep MaskGuard open');
     expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
     expect(await eventsOnDisk(page)).toBe(0);
+    // Closing or reloading the page now would lose the person: the browser is asked to confirm first.
+    expect(await leavingIsQuestioned(page)).toBe(true);
   }, 60_000);
 
   it('writes the person to disk once space is back, and the warning goes away', async () => {
@@ -72,6 +79,7 @@ describe('the phone runs out of storage while a person is counted', () => {
     await expect.poll(() => page.locator(warning).count(), { timeout: 40_000 }).toBe(0);
     expect(await eventsOnDisk(page)).toBe(1);
     expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    expect(await leavingIsQuestioned(page)).toBe(false);
     expect(app.foreignRequests).toEqual([]);
   }, 60_000);
 });

@@ -124,6 +124,33 @@ describe('a video file instead of the camera', () => {
     expect(await tallyOf(page)).toEqual({ masked: 2, unmasked: 0, uncertain: 0 });
   }, 120_000);
 
+  it('says so when a video file has no picture (only sound), instead of checking nothing', async () => {
+    // A WebM with an audio track only, recorded in the page: it plays, but shows nothing to check.
+    const base64 = await page.evaluate(async () => {
+      const audio = new AudioContext();
+      const tone = audio.createOscillator();
+      const sink = audio.createMediaStreamDestination();
+      tone.connect(sink);
+      tone.start();
+      const recorder = new MediaRecorder(sink.stream, { mimeType: 'audio/webm' });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (event) => chunks.push(event.data);
+      const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+      recorder.start();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      recorder.stop();
+      await stopped;
+      await audio.close();
+      const buffer = new Uint8Array(await new Blob(chunks).arrayBuffer());
+      return btoa(String.fromCharCode(...buffer));
+    });
+    await choose('sound.webm', Buffer.from(base64, 'base64'));
+    await expect
+      .poll(() => page.locator('mask-guard-app .stage .problem').textContent())
+      .toContain('"sound.webm" has no picture this phone can show.');
+    expect(await page.locator(status).textContent()).not.toContain('Checking sound.webm');
+  }, 60_000);
+
   it('contacted no other host', () => {
     expect(app.foreignRequests).toEqual([]);
   });
