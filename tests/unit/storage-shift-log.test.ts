@@ -182,7 +182,9 @@ describe('guard corrections', () => {
     ).toMatchObject({ id: first.id, decision: 'without_mask', framesSeen: 40, averageConfidence: 0.97 });
     await log.correctLast('with_mask', second.id);
     expect(await log.revisePerson(second, person('without_mask'))).toBeUndefined();
-    expect(await log.revisePerson({ ...first, id: 'no-such-person' }, person('without_mask'))).toBeUndefined();
+    expect(
+      await log.revisePerson({ ...first, id: 'no-such-person' }, person('without_mask')),
+    ).toBeUndefined();
     log.close();
     log = await open();
     expect((await log.events(shift.id)).map((e) => [e.id, e.decision, e.corrected?.from])).toEqual([
