@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   const controller = new GuardController(new DetectionClient(), log);
   // Counted people kept only in memory (the phone is full) are lost if the page goes: ask before it does.
   window.addEventListener('beforeunload', (event) => {
-    if (log.status.state === 'pending') event.preventDefault();
+    if (log.status.state !== 'pending') return;
+    event.preventDefault();
+    event.returnValue = ''; // older browsers ask only when this is set
   });
   // What reloading now would lose: people kept only in memory (a full disk), someone at the door (mid-decision,
   // or a record still on its way to the log). An update waits for this even when the guard taps "Update now".
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     if (log.status.state === 'pending')
       return `Not updated yet: ${log.status.message}. Tap again once every count is saved.`;
     if (controller.counter.peopleInView > 0 || controller.counter.recordsInFlight > 0)
-      return 'Not updated yet: someone is at the door. Tap again when the doorway is empty.';
+      return 'Not updated yet: someone is at the door, or was when the camera paused. Tap again in a few seconds, with the doorway empty.';
     return undefined;
   };
   // Without asking, moreover only when no shift is running (never in the middle of counting).
@@ -53,8 +55,20 @@ async function main(): Promise<void> {
 /** What the guard reads when the shift log cannot be opened, by the cause. */
 function shiftLogProblem(error: unknown): string {
   const name = error instanceof Error ? error.name : '';
-  // No IndexedDB at all, or one the browser keeps from this site (private mode, site data blocked).
-  if (typeof indexedDB === 'undefined' || name === 'InvalidStateError' || name === 'SecurityError') {
+  const message = error instanceof Error ? error.message : String(error);
+  // No IndexedDB at all (Firefox throws on merely reading `indexedDB` when site data is blocked), or one the
+  // browser keeps from this site (private mode; Chromium: "The user denied permission to access the database").
+  let missing: boolean;
+  try {
+    missing = typeof indexedDB === 'undefined';
+  } catch {
+    missing = true;
+  }
+  const refused =
+    name === 'InvalidStateError' ||
+    name === 'SecurityError' ||
+    (name === 'UnknownError' && /denied|permission/i.test(message));
+  if (missing || refused) {
     return (
       'MaskGuard cannot keep a shift log in this browser window: it is private, or the browser blocks this ' +
       "site's data. Open MaskGuard in a normal window, or allow it to store data, and reload."

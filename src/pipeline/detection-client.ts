@@ -110,10 +110,16 @@ export class DetectionClient extends EventTarget {
     this.range = options.range ?? 'auto';
   }
 
-  /** Starts the worker and loads the models; resolves when ready, rejects with a guard-readable error. */
+  /**
+   * Starts the worker and loads the models; resolves when ready, rejects with a guard-readable error. A
+   * start from nothing (the first, or after a stop or after giving up) has the full budget of restarts.
+   */
   start(): Promise<ReadyMessage> {
     this.stopped = false;
-    this.ready ??= this.spawn();
+    if (this.ready === undefined) {
+      this.restarts = 0;
+      this.ready = this.spawn();
+    }
     return this.ready;
   }
 
@@ -135,8 +141,11 @@ export class DetectionClient extends EventTarget {
       await this.start();
       while (mode === 'image' && this.inFlight !== undefined) {
         await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-        // The frame may have ended with its worker (a crash): wait for the replacement.
-        await this.start();
+        // The frame may have ended with its worker: wait for a replacement, but never bring back a detector
+        // that was stopped or given up on meanwhile.
+        if (this.ready === undefined)
+          throw new DetectorError('The detector stopped before the photo was checked.');
+        await this.ready;
       }
     } catch (error) {
       // No worker to take it: the frame is ours to close.

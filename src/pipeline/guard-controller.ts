@@ -113,6 +113,8 @@ export class GuardController extends EventTarget {
   private statusBeforeFailures: string | undefined;
   /** The detector's last per-frame error, in words, to tell a guard why a photo could not be checked. */
   private lastFrameError: string | undefined;
+  /** A reload of the detector after it failed for good, while it is under way (see recoverDetector). */
+  private recovering: Promise<boolean> | undefined;
 
   constructor(
     private readonly client: DetectionClient,
@@ -211,21 +213,33 @@ export class GuardController extends EventTarget {
    * the camera or chose a file, and the cause may have passed (the network is back, memory was freed).
    * Resolves false, with the problem on screen again, if it fails again.
    */
-  private async recoverDetector(): Promise<boolean> {
-    if (this.state.fatal === undefined) return true;
+  private recoverDetector(): Promise<boolean> {
+    // A second tap while the first retry loads waits for that retry instead of going ahead without models.
+    if (this.recovering !== undefined) return this.recovering;
+    if (this.state.fatal === undefined) return Promise.resolve(true);
     this.update({ fatal: undefined, modelsReady: false, status: 'Loading models…' });
-    try {
-      const ready = await this.client.start();
-      this.update({ modelsReady: true, status: `Ready (classifier on ${ready.classifierBackend})` });
-      return true;
-    } catch (error) {
-      this.failedToLoad(error);
-      return false;
-    }
+    this.recovering = this.client
+      .start()
+      .then(
+        (ready) => {
+          this.update({ modelsReady: true, status: `Ready (classifier on ${ready.classifierBackend})` });
+          return true;
+        },
+        (error: unknown) => {
+          this.failedToLoad(error);
+          return false;
+        },
+      )
+      .finally(() => (this.recovering = undefined));
+    return this.recovering;
   }
 
+  /** The models could not be loaded: nothing is checked, so no source may look as if it were watched. */
   private failedToLoad(error: unknown): void {
+    this.stopSource();
     this.update({
+      source: 'none',
+      frame: undefined,
       fatal: {
         advice: `${error instanceof DetectorError ? error.message : 'MaskGuard could not load its models.'} ${TRY_AGAIN}`,
         detail: error instanceof DetectorError ? error.detail : errorText(error),
@@ -392,7 +406,10 @@ export class GuardController extends EventTarget {
     this.update({ source: 'photo', photoUrl, frame: undefined, status: `Checking ${file.name}` });
     // Set by onDetectorError if the worker answers this photo with an error.
     this.lastFrameError = undefined;
-    this.update(await checkPhoto(this.client, bitmap, file.name, () => this.lastFrameError));
+    const outcome = await checkPhoto(this.client, bitmap, file.name, () => this.lastFrameError);
+    // The photo may have waited (for the camera's last frame, a restart): show its result only if the
+    // screen still shows it, not over a camera or another file chosen meanwhile.
+    if (this.state.source === 'photo' && this.state.photoUrl === photoUrl) this.update(outcome);
   }
 
   private onResult(result: ResultMessage): void {

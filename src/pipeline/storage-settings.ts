@@ -136,6 +136,8 @@ export class StorageSettings extends EventTarget {
         return `Not saved (${errorText(error)}).${gone}`;
       }
       this.update({ keepThumbnails: false });
+      // An unmasked person counted while the pictures were being deleted could still keep one: delete again.
+      if (deleted !== undefined) deleted += await this.log.deleteThumbnails().catch(() => 0);
       if (deleted === undefined) {
         // The setting is saved (no new pictures); the shift log retries the deletion when it next opens.
         this.update({ storedPictures: await this.countPictures() });

@@ -12,6 +12,20 @@ export interface WeightsIntegrity {
   weightsSha256: Record<string, string>;
 }
 
+/** A model file whose bytes are not the ones its manifest lists (see {@link integrityCheckedFetch}). */
+export class DamagedFileError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} is damaged: its SHA-256 is not the one model.json lists`);
+    this.name = 'DamagedFileError';
+  }
+}
+
+/** Whether `error`, or an error it was caused by, is a {@link DamagedFileError}. */
+export function isDamagedFile(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) if (e instanceof DamagedFileError) return true;
+  return false;
+}
+
 /** SHA-256 of `bytes`, lowercase hex. */
 export async function sha256Hex(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes);
@@ -21,14 +35,18 @@ export async function sha256Hex(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): P
 /**
  * A `fetch` for tfjs's model loader that checks each weight file against the SHA-256 listed in the model.json
  * fetched before it (tfjs fetches model.json first, then its weight files). A weight file without a listed
- * checksum, or with another one, rejects the load.
+ * checksum, or with another one, rejects the load. A damaged file is also deleted from Cache Storage (the
+ * service worker's precache), so the next load downloads it again instead of reading the same bytes.
  */
 export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof fetch {
   let expected: Record<string, string> | undefined;
   return async (input, init) => {
     const response = await fetchImpl(input, init);
     if (!response.ok) return response;
-    const url = new URL(input instanceof Request ? input.url : String(input), 'http://x/');
+    const url = new URL(
+      input instanceof Request ? input.url : String(input),
+      globalThis.location?.href ?? 'http://x/',
+    );
     const file = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
     if (file.endsWith('.json')) {
       const json = (await response.clone().json()) as { userDefinedMetadata?: Partial<WeightsIntegrity> };
@@ -39,7 +57,8 @@ export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof f
     if (digest === undefined) throw new Error(`model.json lists no checksum for ${file}`);
     const bytes = await response.arrayBuffer();
     if ((await sha256Hex(bytes)) !== digest) {
-      throw new Error(`${file} is damaged: its SHA-256 is not the one model.json lists`);
+      await evictFromCaches(url.href).catch(() => {});
+      throw new DamagedFileError(file);
     }
     return new Response(bytes, {
       status: response.status,
@@ -47,4 +66,10 @@ export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof f
       headers: response.headers,
     });
   };
+}
+
+/** Deletes `url` (any query string, such as the precache's revision) from every Cache Storage cache. */
+async function evictFromCaches(url: string): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  for (const name of await caches.keys()) await (await caches.open(name)).delete(url, { ignoreSearch: true });
 }

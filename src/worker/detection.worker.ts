@@ -22,6 +22,7 @@ import { FaceDetectorSet } from './face-detector.ts';
 import { MaskClassifier } from './mask-classifier.ts';
 import { allowOnlySameOriginFetch } from './same-origin-fetch.ts';
 import { errorText } from '../shared/error-text.ts';
+import { isDamagedFile } from '../shared/model-integrity.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 allowOnlySameOriginFetch(self);
@@ -63,7 +64,9 @@ async function init(request: InitRequest): Promise<void> {
     post({
       type: 'error',
       fatal: true,
-      message: 'MaskGuard could not load its models.',
+      message: isDamagedFile(error)
+        ? 'A model file on this phone was damaged and has been deleted; it downloads again while the phone is online.'
+        : 'MaskGuard could not load its models.',
       detail: errorText(error),
     });
   }

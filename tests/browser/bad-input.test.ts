@@ -83,11 +83,16 @@ describe('without camera access', () => {
   }, 180_000);
 });
 
+/** The classifier's weight file fails its checksum, whatever the damage; the detector's fails to parse. */
+const DAMAGED =
+  'A model file on this phone was damaged and has been deleted; it downloads again while the phone is online.';
+const NOT_LOADED = 'MaskGuard could not load its models.';
+
 describe.each([
-  ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin', 'cut'],
-  ['the mask classifier, same length', 'models/mask-classifier/group1-shard1of1.bin', 'garbled'],
-  ['the face detector', 'models/face-detector-short-range.tflite', 'cut'],
-] as const)('a corrupt model: %s', (_, file, damage) => {
+  ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin', 'cut', DAMAGED],
+  ['the mask classifier, same length', 'models/mask-classifier/group1-shard1of1.bin', 'garbled', DAMAGED],
+  ['the face detector', 'models/face-detector-short-range.tflite', 'cut', NOT_LOADED],
+] as const)('a corrupt model: %s', (_, file, damage, said) => {
   const root = mkdtempSync(join(tmpdir(), 'maskguard-corrupt-'));
   let app: AppSession | undefined;
   afterAll(async () => {
@@ -110,9 +115,7 @@ describe.each([
     const page = await open(app);
     const text = await page.locator(problem).textContent();
     expect(text).toContain('MaskGuard cannot check faces.');
-    expect(text).toContain(
-      'MaskGuard could not load its models. Tap "Start camera" to try again, or reload the app.',
-    );
+    expect(text).toContain(`${said} Tap "Start camera" to try again, or reload the app.`);
     // The technical cause is there for a support call, folded away from the guard's sentence.
     const details = page.locator(`${problem} details`);
     expect(await details.getAttribute('open')).toBeNull();
@@ -120,6 +123,45 @@ describe.each([
     if (damage === 'garbled') expect(await details.textContent()).toContain('is damaged');
     expect(await page.locator(status).textContent()).toContain('Models failed to load');
   }, 180_000);
+});
+
+describe('a model file damaged in the offline cache', () => {
+  const root = mkdtempSync(join(tmpdir(), 'maskguard-cached-damage-'));
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-cached-damage-video-'));
+  const weights = 'models/mask-classifier/group1-shard1of1.bin';
+  let app: AppSession | undefined;
+  afterAll(async () => {
+    await app?.close();
+    rmSync(root, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is deleted from the cache, so "Start camera" downloads it again instead of failing for ever', async () => {
+    cpSync(DIST_DIR, root, { recursive: true });
+    const good = readFileSync(join(root, weights));
+    const garbled = Buffer.from(good);
+    for (let i = garbled.length >> 1; i < (garbled.length >> 1) + 4096; i++) garbled[i]! ^= 0x5a;
+    writeFileSync(join(root, weights), garbled);
+    const video = join(dir, 'door.y4m');
+    await writeDoorVideo(video, ['15-photo.jpg'], DEFAULT_DOOR_VIDEO);
+    app = await launchApp({ root, fakeCameraY4m: video });
+    // First visit: the service worker stores every file for offline use, the damaged one included.
+    const page = await open(app);
+    await page
+      .locator('mask-guard-app offline-status', { hasText: 'Ready to work offline' })
+      .waitFor({ timeout: 120_000 });
+    // Opened again, the app runs from that cache, and the damaged file is found and deleted from it.
+    await page.reload();
+    await expect
+      .poll(() => page.locator(problem).textContent(), { timeout: 120_000 })
+      .toContain('A model file on this phone was damaged and has been deleted');
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    // The server has the right file (as a deployment does); the retry downloads it.
+    writeFileSync(join(root, weights), good);
+    await page.locator('mask-guard-app guard-controls button', { hasText: 'Start camera' }).click();
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator(problem).count()).toBe(0);
+  }, 300_000);
 });
 
 describe('models that failed to download once', () => {

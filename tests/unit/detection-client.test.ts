@@ -298,6 +298,47 @@ describe('DetectionClient', () => {
     });
   });
 
+  it('gives a start after giving up the full budget of restarts again', async () => {
+    const crashing: Behaviour = (request, reply, worker) =>
+      request.type === 'frame' ? worker.crash('boom') : healthy(request, reply, worker);
+    const { client, workers } = clientWith([crashing], { maxRestarts: 2 });
+    const errors: { fatal: boolean }[] = [];
+    client.addEventListener('error', (e) => errors.push((e as CustomEvent).detail));
+    for (let i = 0; i < 3; i++) await client.submit(fakeBitmap(), i, 'video');
+    expect(errors.filter((e) => e.fatal)).toHaveLength(1);
+    // The guard tries again: two more restarts before the next fatal error, not none.
+    await client.start();
+    for (let i = 0; i < 3; i++) await client.submit(fakeBitmap(), 10 + i, 'video');
+    expect(workers).toHaveLength(6);
+    expect(errors.filter((e) => e.fatal)).toHaveLength(2);
+  });
+
+  it.each([
+    ['stopped', (client: DetectionClient) => client.stop()],
+    ['given up on', (_client: DetectionClient, worker: FakeWorker) => worker.crash('boom')],
+  ])(
+    'rejects a waiting photo, and makes no new worker, when the detector is %s meanwhile',
+    async (_, end) => {
+      let answer: (() => void) | undefined;
+      const slow: Behaviour = (request, reply, worker) => {
+        if (request.type !== 'frame') return healthy(request, reply, worker);
+        answer = () => healthy(request, reply, worker);
+      };
+      const { client, workers } = clientWith([slow], { maxRestarts: 0 });
+      await client.start();
+      const video = client.submit(fakeBitmap(), 1, 'video');
+      await vi.waitFor(() => expect(answer).toBeDefined());
+      const photo = fakeBitmap();
+      const checked = client.submit(photo, 2, 'image');
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the photo is waiting now
+      end(client, workers[0]!);
+      await expect(checked).rejects.toThrow('The detector stopped before the photo was checked.');
+      expect(photo.closed).toBe(1);
+      expect(await video).toBeUndefined();
+      expect(workers).toHaveLength(1);
+    },
+  );
+
   it('replaces a worker whose every frame fails (an error it catches, such as a wasm abort), and goes on', async () => {
     const broken: Behaviour = (request, reply, worker) =>
       request.type === 'frame' ? reply(frameFailed(request.frameId)) : healthy(request, reply, worker);

@@ -92,6 +92,28 @@ describe('the thumbnail opt-in in settings', () => {
   });
 });
 
+describe('turning pictures off while people are counted', () => {
+  it('leaves no picture of a person counted between the deletion and the saved setting', async () => {
+    const settings = new StorageSettings(log);
+    await settings.setKeepThumbnails(true);
+    await log.startShift('North');
+    await log.recordPerson(person('without_mask'));
+    const save = log.setSetting.bind(log);
+    vi.spyOn(log, 'setSetting').mockImplementation(async (key, value) => {
+      // The camera counts an unmasked person while the setting is being saved: the opt-in is still on.
+      await log.recordPerson(person('without_mask'));
+      return save(key, value);
+    });
+    await settings.setKeepThumbnails(false);
+    expect(await log.thumbnailCount()).toBe(0);
+    expect(settings.state).toMatchObject({
+      keepThumbnails: false,
+      storedPictures: 0,
+      message: 'Pictures off: 2 stored pictures deleted.',
+    });
+  });
+});
+
 describe('settings on a full phone', () => {
   /** A phone so full that saving a setting fails while anything of `stillThere` is left on it. */
   function fullWhile(stillThere: () => Promise<boolean>) {
