@@ -7,6 +7,7 @@ import 'fake-indexeddb/auto';
 import { deleteDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Box } from '../../src/shared/geometry.ts';
+import { face } from '../helpers/faces.ts';
 import type { FaceResult } from '../../src/shared/protocol.ts';
 import { ALERT_VISIBLE_MS, DoorCounter, type PersonAlert } from '../../src/pipeline/door-counter.ts';
 import { FRAME_TIMEOUT_MS } from '../../src/pipeline/detection-client.ts';
@@ -50,15 +51,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   log.close();
   await deleteDB(name);
-});
-
-/** A face at horizontal position `x` with P(without_mask) `p`. */
-const face = (x: number, p: number): FaceResult => ({
-  box: { x, y: 100, width: 120, height: 150 },
-  crop: { x, y: 100, width: 120, height: 150 },
-  detScore: 0.9,
-  label: p >= 0.25 ? 'without_mask' : 'with_mask',
-  probs: { with_mask: 1 - p, without_mask: p },
 });
 
 /** `frames` frames at 10 fps, each showing `faces`; returns the last frame's track ids. */

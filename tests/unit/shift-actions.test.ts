@@ -5,7 +5,7 @@
 import 'fake-indexeddb/auto';
 import { deleteDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FaceResult } from '../../src/shared/protocol.ts';
+import { face } from '../helpers/faces.ts';
 import { DoorCounter } from '../../src/pipeline/door-counter.ts';
 import type { GuardController } from '../../src/pipeline/guard-controller.ts';
 import { ShiftActions } from '../../src/pipeline/shift-actions.ts';
@@ -47,14 +47,6 @@ beforeEach(async () => {
 afterEach(async () => {
   log.close();
   await deleteDB(name);
-});
-
-const face = (x: number, p: number): FaceResult => ({
-  box: { x, y: 100, width: 120, height: 150 },
-  crop: { x, y: 100, width: 120, height: 150 },
-  detScore: 0.9,
-  label: p >= 0.25 ? 'without_mask' : 'with_mask',
-  probs: { with_mask: 1 - p, without_mask: p },
 });
 
 describe('ShiftActions', () => {
