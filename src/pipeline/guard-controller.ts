@@ -198,14 +198,19 @@ export class GuardController extends EventTarget {
   /** Loads the models and opens the camera. */
   async boot(): Promise<void> {
     void this.refreshTally();
+    if (await this.loadDetector()) await this.startCamera();
+  }
+
+  /** Loads the models (again); resolves false, with the problem on screen, if they cannot be loaded. */
+  private async loadDetector(): Promise<boolean> {
     try {
       const ready = await this.client.start();
       this.update({ modelsReady: true, status: `Ready (classifier on ${ready.classifierBackend})` });
+      return true;
     } catch (error) {
       this.failedToLoad(error);
-      return;
+      return false;
     }
-    await this.startCamera();
   }
 
   /**
@@ -218,19 +223,7 @@ export class GuardController extends EventTarget {
     if (this.recovering !== undefined) return this.recovering;
     if (this.state.fatal === undefined) return Promise.resolve(true);
     this.update({ fatal: undefined, modelsReady: false, status: 'Loading models…' });
-    this.recovering = this.client
-      .start()
-      .then(
-        (ready) => {
-          this.update({ modelsReady: true, status: `Ready (classifier on ${ready.classifierBackend})` });
-          return true;
-        },
-        (error: unknown) => {
-          this.failedToLoad(error);
-          return false;
-        },
-      )
-      .finally(() => (this.recovering = undefined));
+    this.recovering = this.loadDetector().finally(() => (this.recovering = undefined));
     return this.recovering;
   }
 
