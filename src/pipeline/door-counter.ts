@@ -7,7 +7,7 @@
 import type { Box } from '../shared/geometry.ts';
 import type { FaceResult } from '../shared/protocol.ts';
 import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
-import { DEFAULT_TRACKER_OPTIONS, FaceTracker, type PersonCounted } from '../shared/tracking/index.ts';
+import { FaceTracker, type PersonCounted } from '../shared/tracking/index.ts';
 import type { CountedPerson, PersonEvent, ShiftLog } from '../storage/index.ts';
 import { errorText } from '../shared/error-text.ts';
 
@@ -66,9 +66,6 @@ export class DoorCounter {
   private readonly provisional = new Map<number, Promise<PersonEvent | undefined>>();
   /** The alert on screen, if any (an uncertain one never replaces a fresh unmasked one). */
   private lastAlert: PersonAlert | undefined;
-  /** Tracks after the last frame or pause, and when input paused (counting clock). */
-  private tracked = 0;
-  private pausedAtMs: number | undefined;
   /** Counted people whose record is still on its way to the shift log (a reload would lose them). */
   recordsInFlight = 0;
   /**
@@ -91,9 +88,7 @@ export class DoorCounter {
       timestampMs,
       faces.map((f) => ({ box: f.box, probWithoutMask: f.probs.without_mask, detScore: f.detScore })),
     );
-    this.tracked = update.tracks.length;
     this.paused = false;
-    this.pausedAtMs = undefined;
     const boxOf = (person: PersonCounted) => update.tracks.find((t) => t.id === person.trackId)?.box;
     for (const person of update.counted) void this.count(person, boxOf(person));
     for (const person of update.revised) void this.revise(person, boxOf(person));
@@ -112,7 +107,6 @@ export class DoorCounter {
       this.provisional.set(person.trackId, this.count(person, undefined, false));
     }
     this.paused = true;
-    this.pausedAtMs ??= this.host.now();
   }
 
   /**
@@ -121,9 +115,7 @@ export class DoorCounter {
    * continues; a reload would drop them and count whoever is still at the door again.
    */
   get peopleInView(): number {
-    const expired =
-      this.pausedAtMs !== undefined && this.host.now() - this.pausedAtMs > DEFAULT_TRACKER_OPTIONS.maxBlindMs;
-    return expired ? 0 : this.tracked;
+    return this.tracker.tracksHeldAt(this.host.now());
   }
 
   /** Input stopped (another source, the file ended): every track ends, people seen long enough are counted. */
@@ -132,9 +124,7 @@ export class DoorCounter {
     // Numbers go on from the last tracker's: an alert still naming "#3" must not point at a new person's box.
     this.tracker = new FaceTracker(TRACKER_THRESHOLDS, this.tracker.nextTrackId);
     this.provisional.clear();
-    this.tracked = 0;
     this.paused = false;
-    this.pausedAtMs = undefined;
   }
 
   /** Resolves once every person counted so far is recorded (or failed to be). */

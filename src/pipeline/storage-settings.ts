@@ -131,8 +131,7 @@ export class StorageSettings extends EventTarget {
         await this.log.setSetting('keepThumbnails', false);
       } catch (error) {
         this.update({ storedPictures: await this.countPictures() });
-        const gone =
-          deleted === undefined ? '' : ` ${picturesOffMessage(deleted).replace('Pictures off: ', '')}`;
+        const gone = deleted === undefined ? '' : ` ${picturesDeleted(deleted)}`;
         return `Not saved (${errorText(error)}).${gone}`;
       }
       this.update({ keepThumbnails: false });
@@ -186,6 +185,11 @@ export class StorageSettings extends EventTarget {
 
 /** What the guard reads after turning pictures off, `deleted` being the number of stored pictures deleted. */
 export function picturesOffMessage(deleted: number): string {
-  if (deleted === 0) return 'Pictures off: no pictures were stored.';
-  return `Pictures off: ${deleted} stored picture${deleted === 1 ? '' : 's'} deleted.`;
+  return `Pictures off: ${picturesDeleted(deleted)}`;
+}
+
+/** "3 stored pictures deleted.", or that there were none. */
+function picturesDeleted(deleted: number): string {
+  if (deleted === 0) return 'no pictures were stored.';
+  return `${deleted} stored picture${deleted === 1 ? '' : 's'} deleted.`;
 }

@@ -166,6 +166,22 @@ describe('settings on a full phone', () => {
     expect(settings.state.message).toBe('Not saved (The quota has been exceeded.).');
     expect(log.getSetting('retentionDays')).toBe(90);
   });
+
+  it('says which pictures went when turning them off still cannot be saved', async () => {
+    const settings = new StorageSettings(log);
+    await settings.setKeepThumbnails(true);
+    await log.startShift('North');
+    await log.recordPerson(person('without_mask'));
+    await log.recordPerson(person('without_mask'));
+    fullWhile(async () => true);
+    await settings.setKeepThumbnails(false);
+    expect(settings.state).toMatchObject({
+      keepThumbnails: true,
+      storedPictures: 0,
+      message: 'Not saved (The quota has been exceeded.). 2 stored pictures deleted.',
+    });
+    expect(log.getSetting('keepThumbnails')).toBe(true);
+  });
 });
 
 describe('pictures in the history', () => {

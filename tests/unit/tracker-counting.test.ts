@@ -189,6 +189,27 @@ describe('FaceTracker settle (input paused: page hidden)', () => {
   });
 });
 
+describe('FaceTracker tracksHeldAt (what a reload would cut short)', () => {
+  it('holds every kept track over a pause until the pause outlasts its own blind limit', () => {
+    const tracker = new FaceTracker({ maxBlindMs: 3000 });
+    expect(tracker.tracksHeldAt(0)).toBe(0);
+    for (let i = 0; i < 6; i += 1) tracker.update(i * 100, [face(100, 200, 0.05), face(400, 200, 0.9)]);
+    expect(tracker.tracksHeldAt(500)).toBe(2);
+    tracker.pause(600);
+    tracker.pause(2000); // a second call belongs to the same pause
+    expect(tracker.tracksHeldAt(3600)).toBe(2);
+    expect(tracker.tracksHeldAt(3601)).toBe(0);
+    // Back within the limit: the pause is over, the tracks go on.
+    tracker.update(3500, [face(100, 200, 0.05), face(400, 200, 0.9)]);
+    expect(tracker.tracksHeldAt(60_000)).toBe(2);
+    // Nobody seen for longer than the gap: their tracks end with the next frame.
+    tracker.update(3600, []);
+    tracker.update(3700, []);
+    tracker.update(4700, []);
+    expect(tracker.tracksHeldAt(4700)).toBe(0);
+  });
+});
+
 describe('FaceTracker settle, then seen again (rule 4: a provisional count is decided after all)', () => {
   /** One person seen 6 frames with an undecided average (0.5), settled at 600 ms; back at 2 s. */
   function settledUndecided(): FaceTracker {

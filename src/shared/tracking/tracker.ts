@@ -100,6 +100,17 @@ export class FaceTracker {
   }
 
   /**
+   * How many tracks a frame at `timestampMs` would still continue: every track kept (seen in the last frame,
+   * or missed for less than the gap), also over a pause, until the pause outlasts `maxBlindMs` (then the next
+   * frame ends them all, whoever stands at the door may be new).
+   * @param timestampMs now, on the clock of `update` and `pause`
+   */
+  tracksHeldAt(timestampMs: number): number {
+    if (this.pausedAtMs !== undefined && timestampMs - this.pausedAtMs > this.options.maxBlindMs) return 0;
+    return this.tracks.length;
+  }
+
+  /**
    * Process one frame: end tracks unseen for longer than `maxGapMs`, match `faces` to tracks, start tracks
    * for new faces, and count people who became decidable.
    * @param timestampMs frame time in milliseconds; never less than the previous call's
