@@ -1,6 +1,8 @@
 import { defineConfig } from 'vite';
 import basicSsl from '@vitejs/plugin-basic-ssl';
 import { VitePWA, type VitePWAOptions } from 'vite-plugin-pwa';
+import { join } from 'node:path';
+import { detectorChecksums } from './scripts/face-detector-assets.ts';
 
 /** The page's background; the manifest's theme and splash colours match it so the app opens without a flash. */
 const BACKGROUND = '#0b1d2a';
@@ -95,6 +97,14 @@ const pwa: Partial<VitePWAOptions> = {
 };
 
 export default defineConfig(({ mode }) => ({
+  define: {
+    // The face detector models' SHA-256, checked by the worker on every load (src/worker/face-detector.ts).
+    // In the worker's own chunk, whose name is its content hash, rather than in a file beside the models:
+    // such a file could be damaged in the phone's cache as well, and then every good model would be refused.
+    __DETECTOR_MODEL_SHA256__: JSON.stringify(
+      detectorChecksums(join(import.meta.dirname, 'public'), join(import.meta.dirname, 'node_modules')),
+    ),
+  },
   plugins: [
     // `npm run start:lan` serves over HTTPS with a self-signed certificate, because phone browsers only give
     // the camera to secure origins (localhost is the one exception, and a phone is not on localhost).

@@ -2,6 +2,8 @@
  * The face detector's files as the app serves them: the BlazeFace models from `@mediapipe/face_detection`
  * with normalization metadata added, and the tasks-vision wasm that the detection worker loads.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attachMetadata, buildModelMetadata } from './tflite/add-metadata.ts';
 
@@ -16,7 +18,7 @@ export interface DetectorModelSpec {
   description: string;
 }
 
-/** The two detector models. `target` paths are what `src/shared/asset-paths.ts` names for the app. */
+/** The two detector models. `target` paths are the ones `src/worker/face-detector.ts` requests. */
 export function detectorModels(nodeModules: string): DetectorModelSpec[] {
   const dir = join(nodeModules, '@mediapipe/face_detection');
   return [
@@ -56,4 +58,25 @@ export function withDetectorMetadata(spec: DetectorModelSpec, original: Uint8Arr
     normalization: BLAZEFACE_NORMALIZATION,
   });
   return attachMetadata(original, metadata, spec.source);
+}
+
+/**
+ * SHA-256 (lowercase hex) of each generated detector model under `publicDir`, by its `target` path. The build
+ * puts them into the detection worker (vite.config.ts), which checks the bytes it loads against them.
+ * @throws Error that names `npm run models` when a model has not been generated yet
+ */
+export function detectorChecksums(publicDir: string, nodeModules: string): Record<string, string> {
+  const checksums: Record<string, string> = {};
+  for (const { target } of detectorModels(nodeModules)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(publicDir, target));
+    } catch (error) {
+      throw new Error(`public/${target} is missing; run \`npm run models\` first (${String(error)})`, {
+        cause: error,
+      });
+    }
+    checksums[target] = createHash('sha256').update(bytes).digest('hex');
+  }
+  return checksums;
 }

@@ -1,9 +1,12 @@
 /**
- * Checksums of the mask classifier's weight files. `npm run train` writes the SHA-256 of each weight file
- * into model.json (`userDefinedMetadata.weightsSha256`); the worker checks every file it loads against it,
- * so a file damaged on its way or in the phone's cache (same length, other bytes, which tfjs would load and
- * run without a word, answering NaN or nonsense) fails loading with a clear message instead. Pure: Web
- * Crypto exists in the page, the worker and Node alike.
+ * Checksums of the model files. A file damaged on its way or in the phone's cache (same length, other bytes,
+ * which tfjs or MediaPipe may load and run without a word, answering NaN or nonsense) fails loading with a
+ * clear message instead, and is deleted from the offline cache so that the next load downloads it again.
+ * - The mask classifier: `npm run train` writes the SHA-256 of each weight file into model.json
+ *   (`userDefinedMetadata.weightsSha256`); {@link integrityCheckedFetch} checks them.
+ * - The face detector models: the build puts their SHA-256 into the worker (vite.config.ts); the worker
+ *   checks them with {@link checkFileIntegrity}.
+ * Pure: Web Crypto exists in the page, the worker and Node alike.
  */
 
 /** model.json's `userDefinedMetadata` as MaskGuard writes it. */
@@ -14,8 +17,15 @@ export interface WeightsIntegrity {
 
 /** A model file whose bytes are not the ones its manifest lists (see {@link integrityCheckedFetch}). */
 export class DamagedFileError extends Error {
-  constructor(readonly file: string) {
-    super(`${file} is damaged: its SHA-256 is not the one model.json lists`);
+  /**
+   * @param file the file's name
+   * @param listedIn where its expected SHA-256 comes from, for the message
+   */
+  constructor(
+    readonly file: string,
+    listedIn = 'model.json',
+  ) {
+    super(`${file} is damaged: its SHA-256 is not the one ${listedIn} lists`);
     this.name = 'DamagedFileError';
   }
 }
@@ -53,19 +63,33 @@ export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof f
       expected = json.userDefinedMetadata?.weightsSha256;
       return response;
     }
-    const digest = expected?.[file];
-    if (digest === undefined) throw new Error(`model.json lists no checksum for ${file}`);
     const bytes = await response.arrayBuffer();
-    if ((await sha256Hex(bytes)) !== digest) {
-      await evictFromCaches(url.href).catch(() => {});
-      throw new DamagedFileError(file);
-    }
+    await checkFileIntegrity(url.href, bytes, expected?.[file], 'model.json');
     return new Response(bytes, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
   };
+}
+
+/**
+ * Checks the bytes fetched from `url` against `expectedSha256`. A file without an expected checksum is
+ * refused; a damaged one is deleted from Cache Storage (the service worker's precache), so the next load
+ * downloads it again instead of reading the same bytes, and a {@link DamagedFileError} is thrown.
+ * @param listedIn where `expectedSha256` comes from, for the messages
+ */
+export async function checkFileIntegrity(
+  url: string,
+  bytes: ArrayBuffer | Uint8Array<ArrayBuffer>,
+  expectedSha256: string | undefined,
+  listedIn: string,
+): Promise<void> {
+  const file = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? url);
+  if (expectedSha256 === undefined) throw new Error(`${listedIn} lists no checksum for ${file}`);
+  if ((await sha256Hex(bytes)) === expectedSha256) return;
+  await evictFromCaches(url).catch(() => {});
+  throw new DamagedFileError(file, listedIn);
 }
 
 /** Deletes `url` (any query string, such as the precache's revision) from every Cache Storage cache. */

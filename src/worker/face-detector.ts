@@ -13,7 +13,14 @@ import {
   type Detection,
 } from '../shared/face-crop.ts';
 import type { DetectionRange, FrameMode } from '../shared/protocol.ts';
+import { checkFileIntegrity } from '../shared/model-integrity.ts';
 import { fetchModel, type StageProgress } from './fetch-model.ts';
+
+/**
+ * SHA-256 of each model file, by its path in {@link MODEL_FILES}: put here by the build from the files it
+ * serves (vite.config.ts), so that a model damaged in the phone's cache is refused (and deleted from it).
+ */
+declare const __DETECTOR_MODEL_SHA256__: Readonly<Record<string, string>>;
 
 /** Where the tasks-vision wasm loader and binary are (the package declares the type but does not export it). */
 type WasmFileset = Parameters<typeof FaceDetector.createFromOptions>[0];
@@ -87,6 +94,7 @@ export class FaceDetectorSet {
       const bytes = await fetchModel(url, 'face detector model', (loaded, total) =>
         onProgress(total > 0 ? (i + Math.min(1, loaded / total)) / missing.length : undefined),
       );
+      await checkFileIntegrity(url, bytes, __DETECTOR_MODEL_SHA256__[MODEL_FILES[model]], 'the app build');
       this.models.set(model, bytes);
     }
     // Make the instances now, so that a corrupt model fails at load time, not on the first frame. The first

@@ -10,7 +10,11 @@ export type ByteProgress = (loadedBytes: number, totalBytes: number) => void;
 export type StageProgress = (fraction: number | undefined) => void;
 
 /** Reads `url` fully, reporting progress. Throws a clear error for HTTP errors and empty files. */
-export async function fetchModel(url: string, what: string, onProgress: ByteProgress): Promise<Uint8Array> {
+export async function fetchModel(
+  url: string,
+  what: string,
+  onProgress: ByteProgress,
+): Promise<Uint8Array<ArrayBuffer>> {
   let response: Response;
   try {
     response = await fetch(url);

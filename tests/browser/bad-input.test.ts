@@ -83,15 +83,15 @@ describe('without camera access', () => {
   }, 180_000);
 });
 
-/** The classifier's weight file fails its checksum, whatever the damage; the detector's fails to parse. */
+/** Every model file is checked against its SHA-256, whatever the damage: cut short or the same length. */
 const DAMAGED =
   'A model file on this phone was damaged and has been deleted; it downloads again while the phone is online.';
-const NOT_LOADED = 'MaskGuard could not load its models.';
 
 describe.each([
   ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin', 'cut', DAMAGED],
   ['the mask classifier, same length', 'models/mask-classifier/group1-shard1of1.bin', 'garbled', DAMAGED],
-  ['the face detector', 'models/face-detector-short-range.tflite', 'cut', NOT_LOADED],
+  ['the face detector', 'models/face-detector-short-range.tflite', 'cut', DAMAGED],
+  ['the face detector, same length', 'models/face-detector-short-range.tflite', 'garbled', DAMAGED],
 ] as const)('a corrupt model: %s', (_, file, damage, said) => {
   const root = mkdtempSync(join(tmpdir(), 'maskguard-corrupt-'));
   let app: AppSession | undefined;
@@ -125,10 +125,12 @@ describe.each([
   }, 180_000);
 });
 
-describe('a model file damaged in the offline cache', () => {
+describe.each([
+  ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin'],
+  ['the face detector', 'models/face-detector-short-range.tflite'],
+])('a model file damaged in the offline cache: %s', (_, weights) => {
   const root = mkdtempSync(join(tmpdir(), 'maskguard-cached-damage-'));
   const dir = mkdtempSync(join(tmpdir(), 'maskguard-cached-damage-video-'));
-  const weights = 'models/mask-classifier/group1-shard1of1.bin';
   let app: AppSession | undefined;
   afterAll(async () => {
     await app?.close();

@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   BLAZEFACE_NORMALIZATION,
+  detectorChecksums,
   detectorModels,
   withDetectorMetadata,
 } from '../../scripts/face-detector-assets.ts';
@@ -54,5 +57,27 @@ describe.each(specs)('detector model $target', (spec) => {
   it('refuses to add metadata twice', () => {
     const once = withDetectorMetadata(spec, original);
     expect(() => withDetectorMetadata(spec, once)).toThrow(/already has TFLITE_METADATA/);
+  });
+});
+
+describe('detectorChecksums (built into the worker by vite.config.ts)', () => {
+  it('gives the SHA-256 of each generated model by the path the worker requests', () => {
+    const checksums = detectorChecksums(join(root, 'public'), join(root, 'node_modules'));
+    expect(Object.keys(checksums).sort()).toEqual(specs.map((spec) => spec.target).sort());
+    for (const spec of specs) {
+      const bytes = readFileSync(join(root, 'public', spec.target));
+      expect(checksums[spec.target]).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+
+  it('says to run `npm run models` when the models have not been generated', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'maskguard-no-models-'));
+    try {
+      expect(() => detectorChecksums(empty, join(root, 'node_modules'))).toThrow(
+        /public\/models\/face-detector-short-range\.tflite is missing; run `npm run models` first/,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -1,12 +1,19 @@
 /**
- * The classifier's weight checksums: written into model.json by the training script, checked by the fetch
- * the worker hands tfjs (here with a stand-in fetch), and present for the model the app ships.
+ * Model checksums. The classifier's: written into model.json by the training script, checked by the fetch
+ * the worker hands tfjs (here with a stand-in fetch), and present for the model the app ships. The face
+ * detector's: checked by checkFileIntegrity against the SHA-256 the build puts into the worker.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { integrityCheckedFetch, sha256Hex } from '../../src/shared/model-integrity.ts';
+import {
+  DamagedFileError,
+  checkFileIntegrity,
+  integrityCheckedFetch,
+  isDamagedFile,
+  sha256Hex,
+} from '../../src/shared/model-integrity.ts';
 
 const MODEL_DIR = join(import.meta.dirname, '../../public/models/mask-classifier');
 
@@ -54,6 +61,34 @@ describe('integrityCheckedFetch', () => {
   it('leaves a failed response to tfjs (it reports the HTTP status)', async () => {
     const checked = integrityCheckedFetch(serve({}));
     expect((await checked('http://app/m/model.json')).status).toBe(404);
+  });
+});
+
+describe('checkFileIntegrity', () => {
+  const bytes = new Uint8Array([9, 8, 7, 6]);
+  const url = 'http://app/models/face%20detector.tflite';
+
+  it('accepts the bytes whose SHA-256 is the expected one', async () => {
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    await expect(checkFileIntegrity(url, bytes, expected, 'the app build')).resolves.toBeUndefined();
+  });
+
+  it('refuses other bytes with a DamagedFileError that names the file and where its checksum comes from', async () => {
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    const damaged = bytes.slice();
+    damaged[0] ^= 1;
+    const error = await checkFileIntegrity(url, damaged, expected, 'the app build').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DamagedFileError);
+    expect((error as Error).message).toBe(
+      'face detector.tflite is damaged: its SHA-256 is not the one the app build lists',
+    );
+    expect(isDamagedFile(new Error('loading failed', { cause: error }))).toBe(true);
+  });
+
+  it('refuses a file with no expected checksum (not taken for damaged)', async () => {
+    const error = await checkFileIntegrity(url, bytes, undefined, 'the app build').catch((e: unknown) => e);
+    expect((error as Error).message).toBe('the app build lists no checksum for face detector.tflite');
+    expect(isDamagedFile(error)).toBe(false);
   });
 });
 
