@@ -18,11 +18,15 @@ import type { WeightStorage } from './model-files.ts';
  *   not look the same there), and the mid-level map is less tied to ImageNet's classes; it held up better
  *   under the door-camera shifts of val (see scripts/train.ts).
  */
-export type FeatureLayout = 'paper' | 'rows';
+export type FeatureLayout = 'paper' | 'rows' | 'wide-rows';
 
 /** The backbone, cut where `layout` reads it. */
 export function featureBackbone(tflitePath: string, layout: FeatureLayout) {
-  return importBackbone(tflitePath, { includeTop: false, withoutLastConvolution: layout === 'rows' });
+  return importBackbone(tflitePath, {
+    includeTop: false,
+    withoutLastConvolution: layout !== 'paper',
+    withoutLastProjection: layout === 'wide-rows',
+  });
 }
 
 /** The pooling layers of `layout`: the same in the feature pass of training and in the shipped model. */
