@@ -110,7 +110,7 @@
  *   val 99.84 / 99.84 %, shift mean 98.00 / 97.72 %, cost 87 / 106. No better on the shifts, and its
  *   pictures are all the same light-blue synthetic surgical mask on bright FFHQ faces (and CC BY-NC-SA, which
  *   a shipped model would inherit), so not used.
- * Tried with the full script (`--features wide-rows`, commit after 3ad25ed: block 16's 7×7×960 depthwise
+ * Tried with the full script (`--features wide-rows`, commit fe402dd: block 16's 7×7×960 depthwise
  * map, before its linear projection, each row averaged: 6,720 features, so the head gets the 960 channels
  * the projection mixes down to 320; 5.03 MB), same recipe, seed 42, app crops as shipped:
  *   lr 0.01 diverged (loss stuck at 8.5 from the first epoch: the ReLU6 features are all positive and large);
@@ -205,9 +205,8 @@ if (args.optimizer !== 'sgd' && args.optimizer !== 'adam') fail('--optimizer mus
 if (args.schedule !== 'constant' && args.schedule !== 'cosine') fail('--schedule must be constant or cosine');
 if (!(args.augmentation in AUGMENTATIONS)) fail('--augmentation must be paper or door');
 const augmentationName = args.augmentation as AugmentationName;
-if (!['paper', 'rows', 'wide-rows'].includes(args.features!))
-  fail('--features must be paper, rows or wide-rows');
-const layout = args.features as FeatureLayout;
+if (args.features !== 'paper' && args.features !== 'rows') fail('--features must be paper or rows');
+const layout: FeatureLayout = args.features;
 const headDtype = args['head-dtype'] as WeightStorage;
 if (!['float16', 'uint8', 'float32'].includes(headDtype))
   fail('--head-dtype must be float16, uint8 or float32');

@@ -64,12 +64,6 @@ export interface BackboneOptions {
    * then block 16's 7×7×320 projection, a mid-level map less tied to ImageNet's classes.
    */
   withoutLastConvolution?: boolean;
-  /**
-   * With `withoutLastConvolution`, also leave out block 16's linear 1×1 projection (960 → 320 channels): the
-   * output is then block 16's 7×7×960 depthwise ReLU6 map. The projection is linear, so any average of the
-   * 320-channel map is a linear function of the same average of this one.
-   */
-  withoutLastProjection?: boolean;
 }
 
 const ACTIVATIONS: Record<number, 'linear' | 'relu' | 'relu6'> = {
@@ -177,12 +171,6 @@ export function planBackbone(graph: TfliteGraph, options: BackboneOptions): Back
     cut -= 1;
     if (graph.operators[cut]?.builtinCode !== BuiltinOperator.CONV_2D) {
       throw new TfliteFormatError('no 1×1 convolution right before the average pool to leave out');
-    }
-    if (options.withoutLastProjection) {
-      cut -= 1;
-      if (graph.operators[cut]?.builtinCode !== BuiltinOperator.CONV_2D) {
-        throw new TfliteFormatError('no 1×1 projection before the last convolution to leave out');
-      }
     }
   }
   for (const [index, op] of graph.operators.entries()) {

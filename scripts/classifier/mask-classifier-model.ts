@@ -18,15 +18,11 @@ import type { WeightStorage } from './model-files.ts';
  *   not look the same there), and the mid-level map is less tied to ImageNet's classes; it held up better
  *   under the door-camera shifts of val (see scripts/train.ts).
  */
-export type FeatureLayout = 'paper' | 'rows' | 'wide-rows';
+export type FeatureLayout = 'paper' | 'rows';
 
 /** The backbone, cut where `layout` reads it. */
 export function featureBackbone(tflitePath: string, layout: FeatureLayout) {
-  return importBackbone(tflitePath, {
-    includeTop: false,
-    withoutLastConvolution: layout !== 'paper',
-    withoutLastProjection: layout === 'wide-rows',
-  });
+  return importBackbone(tflitePath, { includeTop: false, withoutLastConvolution: layout === 'rows' });
 }
 
 /** The pooling layers of `layout`: the same in the feature pass of training and in the shipped model. */
