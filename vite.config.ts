@@ -98,10 +98,11 @@ const pwa: Partial<VitePWAOptions> = {
 
 export default defineConfig(({ mode }) => ({
   define: {
-    // The face detector models' SHA-256, checked by the worker on every load (src/worker/face-detector.ts).
+    // The SHA-256 of the face detector's models and runtime, checked by the worker on every load
+    // (src/worker/face-detector.ts).
     // In the worker's own chunk, whose name is its content hash, rather than in a file beside the models:
     // such a file could be damaged in the phone's cache as well, and then every good model would be refused.
-    __DETECTOR_MODEL_SHA256__: JSON.stringify(
+    __DETECTOR_FILE_SHA256__: JSON.stringify(
       detectorChecksums(join(import.meta.dirname, 'public'), join(import.meta.dirname, 'node_modules')),
     ),
   },

@@ -61,13 +61,14 @@ export function withDetectorMetadata(spec: DetectorModelSpec, original: Uint8Arr
 }
 
 /**
- * SHA-256 (lowercase hex) of each generated detector model under `publicDir`, by its `target` path. The build
- * puts them into the detection worker (vite.config.ts), which checks the bytes it loads against them.
- * @throws Error that names `npm run models` when a model has not been generated yet
+ * SHA-256 (lowercase hex) of each face detector file `npm run models` writes under `publicDir` (the models
+ * and the tasks-vision runtime), by its `target` path. The build puts them into the detection worker
+ * (vite.config.ts), which checks the bytes it loads against them.
+ * @throws Error that names `npm run models` when a file has not been generated yet
  */
 export function detectorChecksums(publicDir: string, nodeModules: string): Record<string, string> {
   const checksums: Record<string, string> = {};
-  for (const { target } of detectorModels(nodeModules)) {
+  for (const { target } of [...detectorModels(nodeModules), ...visionWasmFiles(nodeModules)]) {
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(publicDir, target));

@@ -45,14 +45,7 @@ async function init(request: InitRequest): Promise<void> {
   range = request.range;
   try {
     const base = request.baseUrl;
-    detectors = new FaceDetectorSet(
-      base,
-      {
-        wasmLoaderPath: new URL('vendor/mediapipe/vision_wasm_module_internal.js', base).href,
-        wasmBinaryPath: new URL('vendor/mediapipe/vision_wasm_module_internal.wasm', base).href,
-      },
-      request.detectorDelegate ?? 'CPU',
-    );
+    detectors = new FaceDetectorSet(base, request.detectorDelegate ?? 'CPU');
     await detectors.load(range, (fraction) =>
       post({ type: 'progress', stage: 'Loading the face detector', fraction }),
     );

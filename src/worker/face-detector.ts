@@ -17,10 +17,20 @@ import { checkFileIntegrity } from '../shared/model-integrity.ts';
 import { fetchModel, type StageProgress } from './fetch-model.ts';
 
 /**
- * SHA-256 of each model file, by its path in {@link MODEL_FILES}: put here by the build from the files it
- * serves (vite.config.ts), so that a model damaged in the phone's cache is refused (and deleted from it).
+ * SHA-256 of each detector file, by its path in {@link MODEL_FILES} and {@link RUNTIME_FILES}: put here by the
+ * build from the files it serves (vite.config.ts), so that a file damaged in the phone's cache is refused
+ * (and deleted from it) instead of running.
  */
-declare const __DETECTOR_MODEL_SHA256__: Readonly<Record<string, string>>;
+declare const __DETECTOR_FILE_SHA256__: Readonly<Record<string, string>>;
+
+/**
+ * The tasks-vision runtime, copied from `node_modules` to `public/vendor/mediapipe/` by `npm run models`: the
+ * module variant of the loader, because this is a module worker (the classic loader calls `importScripts`).
+ */
+const RUNTIME_FILES = {
+  loader: 'vendor/mediapipe/vision_wasm_module_internal.js',
+  binary: 'vendor/mediapipe/vision_wasm_module_internal.wasm',
+};
 
 /** Where the tasks-vision wasm loader and binary are (the package declares the type but does not export it). */
 type WasmFileset = Parameters<typeof FaceDetector.createFromOptions>[0];
@@ -74,15 +84,21 @@ export class FaceDetectorSet {
   private readonly instances = new Map<string, FaceDetector>();
   private lastVideoTimestamp = -Infinity;
   private moduleFactory: unknown;
+  /** Where the tasks-vision runtime is; its files are checked once, before the first instance is made. */
+  private readonly wasm: WasmFileset;
+  private runtimeChecked = false;
   /** The delegate actually in use; CPU after a GPU failure. */
   delegate: 'GPU' | 'CPU';
 
   constructor(
     private readonly baseUrl: string,
-    private readonly wasm: WasmFileset,
     preferredDelegate: 'GPU' | 'CPU',
   ) {
     this.delegate = preferredDelegate;
+    this.wasm = {
+      wasmLoaderPath: new URL(RUNTIME_FILES.loader, baseUrl).href,
+      wasmBinaryPath: new URL(RUNTIME_FILES.binary, baseUrl).href,
+    };
   }
 
   /** Downloads the model files `range` needs (others stay unloaded until asked for). */
@@ -94,15 +110,32 @@ export class FaceDetectorSet {
       const bytes = await fetchModel(url, 'face detector model', (loaded, total) =>
         onProgress(total > 0 ? (i + Math.min(1, loaded / total)) / missing.length : undefined),
       );
-      await checkFileIntegrity(url, bytes, __DETECTOR_MODEL_SHA256__[MODEL_FILES[model]], 'the app build');
+      await checkFileIntegrity(url, bytes, __DETECTOR_FILE_SHA256__[MODEL_FILES[model]], 'the app build');
       this.models.set(model, bytes);
     }
+    await this.checkRuntime();
     // Make the instances now, so that a corrupt model fails at load time, not on the first frame. The first
     // also downloads MediaPipe's runtime (no byte progress of its own): say that this stage is under way.
     for (const pass of RANGE_PASSES[range]) {
       onProgress(undefined);
       await this.instance(pass, 'video');
     }
+  }
+
+  /**
+   * Checks the tasks-vision loader and wasm against their SHA-256 before MediaPipe runs them. MediaPipe
+   * fetches them itself, by URL, so they are read here once more (from the offline cache, a few tens of
+   * milliseconds): a wasm damaged in the cache may still compile (only its code is validated), and would
+   * then detect wrongly or abort in the middle of a shift.
+   */
+  private async checkRuntime(): Promise<void> {
+    if (this.runtimeChecked) return;
+    for (const path of [RUNTIME_FILES.loader, RUNTIME_FILES.binary]) {
+      const url = new URL(path, this.baseUrl).href;
+      const bytes = await fetchModel(url, 'face detector runtime', () => {});
+      await checkFileIntegrity(url, bytes, __DETECTOR_FILE_SHA256__[path], 'the app build');
+    }
+    this.runtimeChecked = true;
   }
 
   /** Faces in `frame` (forehead-to-chin face boxes, frame pixels), merged over passes, best first. */

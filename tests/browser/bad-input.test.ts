@@ -92,6 +92,12 @@ describe.each([
   ['the mask classifier, same length', 'models/mask-classifier/group1-shard1of1.bin', 'garbled', DAMAGED],
   ['the face detector', 'models/face-detector-short-range.tflite', 'cut', DAMAGED],
   ['the face detector, same length', 'models/face-detector-short-range.tflite', 'garbled', DAMAGED],
+  [
+    'the face detector runtime, same length',
+    'vendor/mediapipe/vision_wasm_module_internal.wasm',
+    'garbled',
+    DAMAGED,
+  ],
 ] as const)('a corrupt model: %s', (_, file, damage, said) => {
   const root = mkdtempSync(join(tmpdir(), 'maskguard-corrupt-'));
   let app: AppSession | undefined;
@@ -128,6 +134,7 @@ describe.each([
 describe.each([
   ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin'],
   ['the face detector', 'models/face-detector-short-range.tflite'],
+  ['the face detector runtime', 'vendor/mediapipe/vision_wasm_module_internal.wasm'],
 ])('a model file damaged in the offline cache: %s', (_, weights) => {
   const root = mkdtempSync(join(tmpdir(), 'maskguard-cached-damage-'));
   const dir = mkdtempSync(join(tmpdir(), 'maskguard-cached-damage-video-'));

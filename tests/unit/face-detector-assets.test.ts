@@ -7,6 +7,7 @@ import {
   BLAZEFACE_NORMALIZATION,
   detectorChecksums,
   detectorModels,
+  visionWasmFiles,
   withDetectorMetadata,
 } from '../../scripts/face-detector-assets.ts';
 import { readModelMetadata } from '../../scripts/tflite/read-metadata.ts';
@@ -61,12 +62,14 @@ describe.each(specs)('detector model $target', (spec) => {
 });
 
 describe('detectorChecksums (built into the worker by vite.config.ts)', () => {
-  it('gives the SHA-256 of each generated model by the path the worker requests', () => {
+  it('gives the SHA-256 of each generated model and runtime file by the path the worker requests', () => {
     const checksums = detectorChecksums(join(root, 'public'), join(root, 'node_modules'));
-    expect(Object.keys(checksums).sort()).toEqual(specs.map((spec) => spec.target).sort());
-    for (const spec of specs) {
-      const bytes = readFileSync(join(root, 'public', spec.target));
-      expect(checksums[spec.target]).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const targets = [...specs, ...visionWasmFiles(join(root, 'node_modules'))].map((file) => file.target);
+    expect(Object.keys(checksums).sort()).toEqual(targets.sort());
+    expect(targets).toContain('vendor/mediapipe/vision_wasm_module_internal.wasm');
+    for (const target of targets) {
+      const bytes = readFileSync(join(root, 'public', target));
+      expect(checksums[target]).toBe(createHash('sha256').update(bytes).digest('hex'));
     }
   });
 
