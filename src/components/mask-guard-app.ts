@@ -195,6 +195,7 @@ export class MaskGuardApp extends LitElement {
             ></history-view>`
           : html`<settings-view
               .state=${v.settings.state}
+              .engine=${s.engine}
               @ask-persistence=${() => void v.settings.askPersistence()}
               @retry-storage=${() => void v.settings.retry()}
               @set-retention=${(e: CustomEvent<number>) => void v.settings.setRetentionDays(e.detail)}

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { GuardState } from '../pipeline/guard-controller.ts';
 import { RETENTION_LIMITS, type SettingsState } from '../pipeline/storage-settings.ts';
 import { formatBytes } from './format.ts';
 import { viewStyles } from './view-styles.ts';
@@ -18,6 +19,8 @@ import { viewStyles } from './view-styles.ts';
 @customElement('settings-view')
 export class SettingsView extends LitElement {
   @property({ attribute: false }) state: SettingsState | undefined;
+  /** Where the models run, once loaded (GuardState.engine): for a support call, in words and in the code's terms. */
+  @property({ attribute: false }) engine: GuardState['engine'];
 
   static override styles = [
     viewStyles,
@@ -84,7 +87,20 @@ export class SettingsView extends LitElement {
         phone with their shift and deleted with it. You see them in History. Turning this off deletes them
         all. Nothing is ever sent anywhere.
       </p>
-      ${s.message === undefined ? nothing : html`<p class="message" role="status">${s.message}</p>`}`;
+      ${s.message === undefined ? nothing : html`<p class="message" role="status">${s.message}</p>`}
+      ${this.renderEngine()}`;
+  }
+
+  /** How this phone checks faces: the detector's MediaPipe delegate and the classifier's tfjs backend. */
+  private renderEngine() {
+    const e = this.engine;
+    if (e === undefined) return nothing;
+    const chip = (gpu: boolean) => (gpu ? 'the graphics chip' : 'the processor');
+    return html`<h3>How this phone checks faces</h3>
+      <p data-engine>
+        Face detector on ${chip(e.detectorDelegate === 'GPU')} (${e.detectorDelegate}); mask classifier on
+        ${chip(e.classifierBackend === 'webgl')} (${e.classifierBackend}). Everything runs on this phone.
+      </p>`;
   }
 
   /** How many pictures are stored: while the opt-in is on, or while some remain after it was turned off. */

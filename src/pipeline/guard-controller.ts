@@ -12,6 +12,7 @@ import type {
   ErrorMessage,
   FaceResult,
   ProgressMessage,
+  ReadyMessage,
   ResultMessage,
   StageTimings,
 } from '../shared/protocol.ts';
@@ -73,6 +74,8 @@ export interface GuardState {
   preferences: Preferences;
   /** A problem with a chosen file; the app keeps working. */
   fileProblem?: string;
+  /** Where the models run on this phone, once they are loaded (for support; Settings shows it). */
+  engine?: { classifierBackend: string; detectorDelegate: 'GPU' | 'CPU' };
 }
 
 /** What the guard can do when the detector cannot run (see GuardController.recoverDetector). */
@@ -176,7 +179,10 @@ export class GuardController extends EventTarget {
     });
     // Back to what the screen said (e.g. "Watching the door") once the new worker has its models, unless
     // something else has been said since.
-    client.addEventListener('ready', () => {
+    client.addEventListener('ready', (event) => {
+      // A worker restarted after a crash on the GPU delegate runs on the CPU: the engine may have changed.
+      const { classifierBackend, detectorDelegate } = (event as CustomEvent<ReadyMessage>).detail;
+      this.update({ engine: { classifierBackend, detectorDelegate } });
       if (this.state.status === RESTARTING) this.update({ status: this.statusBeforeRestart ?? 'Ready' });
     });
     client.addEventListener('error', (event) => this.onDetectorError((event as CustomEvent).detail));
@@ -204,8 +210,8 @@ export class GuardController extends EventTarget {
   /** Loads the models (again); resolves false, with the problem on screen, if they cannot be loaded. */
   private async loadDetector(): Promise<boolean> {
     try {
-      const ready = await this.client.start();
-      this.update({ modelsReady: true, status: `Ready (classifier on ${ready.classifierBackend})` });
+      const { classifierBackend, detectorDelegate } = await this.client.start();
+      this.update({ modelsReady: true, status: 'Ready', engine: { classifierBackend, detectorDelegate } });
       return true;
     } catch (error) {
       this.failedToLoad(error);
