@@ -84,9 +84,11 @@ export class FaceDetectorSet {
   private readonly instances = new Map<string, FaceDetector>();
   private lastVideoTimestamp = -Infinity;
   private moduleFactory: unknown;
-  /** Where the tasks-vision runtime is; its files are checked once, before the first instance is made. */
-  private readonly wasm: WasmFileset;
-  private runtimeChecked = false;
+  /**
+   * The tasks-vision runtime as MediaPipe is given it: object URLs of the checked bytes once
+   * {@link checkRuntime} has run, so that what runs is what was checked, downloaded once.
+   */
+  private wasm: WasmFileset | undefined;
   /** The delegate actually in use; CPU after a GPU failure. */
   delegate: 'GPU' | 'CPU';
 
@@ -95,10 +97,6 @@ export class FaceDetectorSet {
     preferredDelegate: 'GPU' | 'CPU',
   ) {
     this.delegate = preferredDelegate;
-    this.wasm = {
-      wasmLoaderPath: new URL(RUNTIME_FILES.loader, baseUrl).href,
-      wasmBinaryPath: new URL(RUNTIME_FILES.binary, baseUrl).href,
-    };
   }
 
   /** Downloads the model files `range` needs (others stay unloaded until asked for). */
@@ -123,19 +121,29 @@ export class FaceDetectorSet {
   }
 
   /**
-   * Checks the tasks-vision loader and wasm against their SHA-256 before MediaPipe runs them. MediaPipe
-   * fetches them itself, by URL, so they are read here once more (from the offline cache, a few tens of
-   * milliseconds): a wasm damaged in the cache may still compile (only its code is validated), and would
-   * then detect wrongly or abort in the middle of a shift.
+   * Downloads the tasks-vision loader and wasm, checks them against their SHA-256, and hands MediaPipe the
+   * checked bytes as object URLs (MediaPipe fetches its runtime by URL, for every instance). A wasm damaged in
+   * the cache may still compile (only its code is validated), and would then detect wrongly or abort in the
+   * middle of a shift. The object URLs live as long as this set: instances are made on demand.
    */
-  private async checkRuntime(): Promise<void> {
-    if (this.runtimeChecked) return;
-    for (const path of [RUNTIME_FILES.loader, RUNTIME_FILES.binary]) {
+  private async checkRuntime(): Promise<WasmFileset> {
+    if (this.wasm !== undefined) return this.wasm;
+    const checked = async (path: string, type: string) => {
       const url = new URL(path, this.baseUrl).href;
       const bytes = await fetchModel(url, 'face detector runtime', () => {});
       await checkFileIntegrity(url, bytes, __DETECTOR_FILE_SHA256__[path], 'the app build');
+      return URL.createObjectURL(new Blob([bytes], { type }));
+    };
+    const wasmLoaderPath = await checked(RUNTIME_FILES.loader, 'text/javascript');
+    let wasmBinaryPath: string;
+    try {
+      wasmBinaryPath = await checked(RUNTIME_FILES.binary, 'application/wasm');
+    } catch (error) {
+      URL.revokeObjectURL(wasmLoaderPath);
+      throw error;
     }
-    this.runtimeChecked = true;
+    this.wasm = { wasmLoaderPath, wasmBinaryPath };
+    return this.wasm;
   }
 
   /** Faces in `frame` (forehead-to-chin face boxes, frame pixels), merged over passes, best first. */
@@ -185,9 +193,10 @@ export class FaceDetectorSet {
     if (existing !== undefined) return existing;
     const bytes = this.models.get(model);
     if (bytes === undefined) throw new Error(`face detector model ${model} is not loaded`);
-    await this.provideModuleFactory();
+    const wasm = await this.checkRuntime();
+    await this.provideModuleFactory(wasm);
     const create = (delegate: 'GPU' | 'CPU') =>
-      FaceDetector.createFromOptions(this.wasm, {
+      FaceDetector.createFromOptions(wasm, {
         // tasks-vision keeps a reference; give it its own copy so a second instance can use the bytes too.
         baseOptions: { modelAssetBuffer: bytes.slice(), delegate },
         runningMode: mode === 'video' ? 'VIDEO' : 'IMAGE',
@@ -212,17 +221,22 @@ export class FaceDetectorSet {
    * detector instance on nothing would set it again ("ModuleFactory not set"). We import the loader
    * ourselves and put its factory back before every instance is made.
    */
-  private async provideModuleFactory(): Promise<void> {
+  private async provideModuleFactory(wasm: WasmFileset): Promise<void> {
     this.moduleFactory ??= (
-      (await import(/* @vite-ignore */ String(this.wasm.wasmLoaderPath))) as { default: unknown }
+      (await import(/* @vite-ignore */ String(wasm.wasmLoaderPath))) as { default: unknown }
     ).default;
     (self as unknown as { ModuleFactory: unknown }).ModuleFactory = this.moduleFactory;
   }
 
-  /** Frees the MediaPipe graphs. */
+  /** Frees the MediaPipe graphs and the runtime's object URLs. */
   close(): void {
     for (const detector of this.instances.values()) detector.close();
     this.instances.clear();
+    if (this.wasm !== undefined) {
+      URL.revokeObjectURL(String(this.wasm.wasmLoaderPath));
+      URL.revokeObjectURL(String(this.wasm.wasmBinaryPath));
+      this.wasm = undefined;
+    }
   }
 }
 

@@ -73,6 +73,16 @@ describe('offline after one visit (server stopped)', () => {
     await page.getByText('Ready to work offline').waitFor(LONG);
   });
 
+  it('downloaded the 13 MB detector runtime at most twice on that visit (the worker and the precache)', async () => {
+    // The worker checks the runtime's bytes and hands MediaPipe those very bytes, instead of letting
+    // MediaPipe download it once more (face-detector.ts, checkRuntime).
+    const status = page.locator('mask-guard-app header > [role=status]');
+    await expect.poll(() => status.textContent(), LONG).not.toMatch(/Loading|Starting/);
+    const wasm = server.requests.filter((r) => r === '/vendor/mediapipe/vision_wasm_module_internal.wasm');
+    expect(wasm.length).toBeGreaterThanOrEqual(1);
+    expect(wasm.length).toBeLessThanOrEqual(2);
+  });
+
   it('a new page load with the server stopped starts the app from the cache', async () => {
     await server.close();
     serverStopped = true;
