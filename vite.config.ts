@@ -1,7 +1,10 @@
 import { defineConfig } from 'vite';
 import basicSsl from '@vitejs/plugin-basic-ssl';
 import { VitePWA, type VitePWAOptions } from 'vite-plugin-pwa';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Plugin } from 'vite';
 import { detectorChecksums } from './scripts/face-detector-assets.ts';
 
 /** The page's background; the manifest's theme and splash colours match it so the app opens without a flash. */
@@ -96,6 +99,28 @@ const pwa: Partial<VitePWAOptions> = {
   },
 };
 
+/**
+ * `import sha256 from 'FILE?sha256'`: the SHA-256 (lowercase hex) of FILE's bytes at build time. The worker
+ * checks the tfjs wasm binaries it loads against them (src/worker/mask-classifier.ts).
+ */
+function sha256Imports(): Plugin {
+  const suffix = '?sha256';
+  return {
+    name: 'maskguard-sha256-imports',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (!source.endsWith(suffix)) return null;
+      const file = await this.resolve(source.slice(0, -suffix.length), importer, { skipSelf: true });
+      return file === null ? null : `\0${file.id}${suffix}`;
+    },
+    load(id) {
+      if (!id.startsWith('\0') || !id.endsWith(suffix)) return null;
+      const bytes = readFileSync(id.slice(1, -suffix.length));
+      return `export default ${JSON.stringify(createHash('sha256').update(bytes).digest('hex'))};`;
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => ({
   define: {
     // The SHA-256 of the face detector's models and runtime, checked by the worker on every load
@@ -120,6 +145,6 @@ export default defineConfig(({ mode }) => ({
       input: { app: 'index.html', harness: 'harness.html' },
     },
   },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [sha256Imports()] },
   preview: { port: 4173, strictPort: false },
 }));

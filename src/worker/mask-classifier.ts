@@ -5,9 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-// The wasm binaries are bundled as assets of our own origin (precached by the service worker).
+// The wasm binaries are bundled as assets of our own origin (precached by the service worker), with their
+// SHA-256 taken at build time (vite.config.ts, sha256Imports).
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmPlainSha256 from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?sha256';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmSimdSha256 from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?sha256';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { Box } from '../shared/geometry.ts';
 import {
@@ -17,8 +20,8 @@ import {
   WITHOUT_MASK_INDEX,
   toModelInput,
 } from '../shared/mask-classifier-spec.ts';
-import { integrityCheckedFetch } from '../shared/model-integrity.ts';
-import type { StageProgress } from './fetch-model.ts';
+import { checkFileIntegrity, integrityCheckedFetch, isDamagedFile } from '../shared/model-integrity.ts';
+import { fetchModel, type StageProgress } from './fetch-model.ts';
 
 /** P(without_mask) for each crop, in the order given. */
 export type MaskProbabilities = number[];
@@ -38,11 +41,6 @@ export class MaskClassifier {
    * byte progress, and warms it up so the first frame is not slow.
    */
   static async load(baseUrl: string, preferred: 'webgl' | 'wasm', onProgress: StageProgress) {
-    setWasmPaths({
-      'tfjs-backend-wasm.wasm': new URL(wasmPlain, baseUrl).href,
-      'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, baseUrl).href,
-      'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreaded, baseUrl).href,
-    });
     // WebGL on a software renderer (no GPU, or a blocklisted one) ran MobileNetV2 ~15× slower than wasm
     // here (≈900 ms against ≈60 ms per face, headless Chromium on SwiftShader), so it is skipped there.
     const order = preferred === 'wasm' || softwareWebGL() ? ['wasm'] : ['webgl', 'wasm'];
@@ -52,6 +50,7 @@ export class MaskClassifier {
     const failures: string[] = [];
     for (const name of order) {
       try {
+        if (name === 'wasm') await useCheckedWasmBinaries(baseUrl);
         if (await tf.setBackend(name)) {
           await tf.ready();
           backend = name;
@@ -59,6 +58,8 @@ export class MaskClassifier {
         }
         failures.push(`${name}: failed to initialise`);
       } catch (error) {
+        // A damaged file (now deleted from the cache) is its own message, not "no backend could run".
+        if (isDamagedFile(error)) throw error;
         failures.push(`${name}: ${String(error)}`);
       }
     }
@@ -158,4 +159,24 @@ export function softwareWebGL(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Points tfjs at the wasm binaries it may load, the two the service worker keeps (plain and SIMD) as object
+ * URLs of bytes checked against their build-time SHA-256: a binary damaged in the phone's cache is refused,
+ * and deleted from it, instead of being run (its data may still compile). The threaded binary is only used
+ * on a cross-origin-isolated page, which MaskGuard never is, so it is not precached and not checked.
+ */
+async function useCheckedWasmBinaries(baseUrl: string): Promise<void> {
+  const checked = async (path: string, sha256: string) => {
+    const url = new URL(path, baseUrl).href;
+    const bytes = await fetchModel(url, 'mask classifier runtime', () => {});
+    await checkFileIntegrity(url, bytes, sha256, 'the app build');
+    return URL.createObjectURL(new Blob([bytes], { type: 'application/wasm' }));
+  };
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': await checked(wasmPlain, wasmPlainSha256),
+    'tfjs-backend-wasm-simd.wasm': await checked(wasmSimd, wasmSimdSha256),
+    'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreaded, baseUrl).href,
+  });
 }

@@ -3,7 +3,7 @@
  * corrupt model. Each gets a clear message on screen, and what still works keeps working (the photo input
  * without a camera; the app after a bad file).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,9 @@ describe('without camera access', () => {
   }, 180_000);
 });
 
+/** The tfjs SIMD wasm of this build (its name carries Vite's content hash): headless Chromium runs it. */
+const TFJS_SIMD_WASM = `assets/${readdirSync(join(DIST_DIR, 'assets')).find((f) => /^tfjs-backend-wasm-simd-[\w-]+\.wasm$/.test(f))}`;
+
 /** Every model file is checked against its SHA-256, whatever the damage: cut short or the same length. */
 const DAMAGED =
   'A model file on this phone was damaged and has been deleted; it downloads again while the phone is online.';
@@ -98,6 +101,7 @@ describe.each([
     'garbled',
     DAMAGED,
   ],
+  ['the mask classifier runtime, same length', TFJS_SIMD_WASM, 'garbled', DAMAGED],
 ] as const)('a corrupt model: %s', (_, file, damage, said) => {
   const root = mkdtempSync(join(tmpdir(), 'maskguard-corrupt-'));
   let app: AppSession | undefined;
@@ -135,6 +139,7 @@ describe.each([
   ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin'],
   ['the face detector', 'models/face-detector-short-range.tflite'],
   ['the face detector runtime', 'vendor/mediapipe/vision_wasm_module_internal.wasm'],
+  ['the mask classifier runtime', TFJS_SIMD_WASM],
 ])('a model file damaged in the offline cache: %s', (_, weights) => {
   const root = mkdtempSync(join(tmpdir(), 'maskguard-cached-damage-'));
   const dir = mkdtempSync(join(tmpdir(), 'maskguard-cached-damage-video-'));
