@@ -136,6 +136,9 @@ export default defineConfig(({ mode }) => ({
     // the camera to secure origins (localhost is the one exception, and a phone is not on localhost).
     ...(mode === 'lan' ? [basicSsl()] : []),
     VitePWA(pwa),
+    // Here for the dev server, which serves the worker's modules through these plugins; a build bundles the
+    // worker with `worker.plugins` below.
+    sha256Imports(),
   ],
   build: {
     target: 'es2022',

@@ -4,9 +4,12 @@
  * clear message instead, and is deleted from the offline cache so that the next load downloads it again.
  * - The mask classifier: `npm run train` writes the SHA-256 of each weight file into model.json
  *   (`userDefinedMetadata.weightsSha256`); {@link integrityCheckedFetch} checks them.
- * - The face detector models: the build puts their SHA-256 into the worker (vite.config.ts); the worker
- *   checks them with {@link checkFileIntegrity}.
- * Pure: Web Crypto exists in the page, the worker and Node alike.
+ * - The face detector's models and MediaPipe runtime, and tfjs's wasm binaries: the build puts their SHA-256
+ *   into the worker (vite.config.ts); the worker checks them with {@link checkFileIntegrity}.
+ * The service worker's precache does not store again a file it had to fetch from the network, so the good
+ * bytes are put back where the damaged ones were deleted from, once downloaded and checked: the app then
+ * works offline again without waiting for its next update.
+ * Web Crypto and Cache Storage exist in the page and the worker; in Node (tests) there is no Cache Storage.
  */
 
 /** model.json's `userDefinedMetadata` as MaskGuard writes it. */
@@ -50,6 +53,7 @@ export async function sha256Hex(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): P
  */
 export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof fetch {
   let expected: Record<string, string> | undefined;
+  let manifest: { url: string; bytes: ArrayBuffer } | undefined;
   return async (input, init) => {
     const response = await fetchImpl(input, init);
     if (!response.ok) return response;
@@ -59,12 +63,24 @@ export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof f
     );
     const file = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
     if (file.endsWith('.json')) {
-      const json = (await response.clone().json()) as { userDefinedMetadata?: Partial<WeightsIntegrity> };
+      const bytes = await response.clone().arrayBuffer();
+      manifest = { url: url.href, bytes };
+      const json = JSON.parse(new TextDecoder().decode(bytes)) as {
+        userDefinedMetadata?: Partial<WeightsIntegrity>;
+      };
       expected = json.userDefinedMetadata?.weightsSha256;
       return response;
     }
     const bytes = await response.arrayBuffer();
-    await checkFileIntegrity(url.href, bytes, expected?.[file], 'model.json');
+    try {
+      await checkFileIntegrity(url.href, bytes, expected?.[file], 'model.json');
+    } catch (error) {
+      // The checksum itself may be what is damaged: model.json is downloaded again with its weights.
+      if (manifest !== undefined && error instanceof DamagedFileError)
+        await evictFromCaches(manifest.url).catch(() => {});
+      throw error;
+    }
+    if (manifest !== undefined) await restoreEvicted(manifest.url, manifest.bytes).catch(() => {});
     return new Response(bytes, {
       status: response.status,
       statusText: response.statusText,
@@ -87,13 +103,48 @@ export async function checkFileIntegrity(
 ): Promise<void> {
   const file = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? url);
   if (expectedSha256 === undefined) throw new Error(`${listedIn} lists no checksum for ${file}`);
-  if ((await sha256Hex(bytes)) === expectedSha256) return;
+  if ((await sha256Hex(bytes)) === expectedSha256) {
+    await restoreEvicted(url, bytes).catch(() => {});
+    return;
+  }
   await evictFromCaches(url).catch(() => {});
   throw new DamagedFileError(file, listedIn);
 }
 
-/** Deletes `url` (any query string, such as the precache's revision) from every Cache Storage cache. */
+/** Where MaskGuard notes, per URL, the cache and key of a copy it deleted as damaged. */
+const EVICTED_NOTES = 'maskguard-evicted';
+
+/**
+ * Deletes `url` (any query string, such as the precache's revision) from every Cache Storage cache, noting
+ * where it was so that {@link restoreEvicted} can put good bytes back under the same key.
+ */
 async function evictFromCaches(url: string): Promise<void> {
   if (typeof caches === 'undefined') return;
-  for (const name of await caches.keys()) await (await caches.open(name)).delete(url, { ignoreSearch: true });
+  const notes = await caches.open(EVICTED_NOTES);
+  for (const name of await caches.keys()) {
+    if (name === EVICTED_NOTES) continue;
+    const cache = await caches.open(name);
+    for (const request of await cache.keys(url, { ignoreSearch: true })) {
+      await notes.put(url, new Response(JSON.stringify({ cache: name, key: request.url })));
+      await cache.delete(request);
+    }
+  }
+}
+
+/** Puts checked `bytes` of `url` back into the cache a damaged copy was deleted from, if one was. */
+async function restoreEvicted(url: string, bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<void> {
+  if (typeof caches === 'undefined' || !(await caches.has(EVICTED_NOTES))) return;
+  const notes = await caches.open(EVICTED_NOTES);
+  const note = await notes.match(url, { ignoreSearch: true });
+  if (note === undefined) return;
+  const { cache, key } = (await note.json()) as { cache: string; key: string };
+  const type = /\.wasm$/.test(url)
+    ? 'application/wasm'
+    : /\.js$/.test(url)
+      ? 'text/javascript'
+      : /\.json$/.test(url)
+        ? 'application/json'
+        : 'application/octet-stream';
+  await (await caches.open(cache)).put(key, new Response(bytes, { headers: { 'Content-Type': type } }));
+  await notes.delete(url, { ignoreSearch: true });
 }

@@ -41,6 +41,10 @@ let maxFramesHeld = 0;
 let framesProcessed = 0;
 let framesDropped = 0;
 
+/** What the guard reads when a model file failed its checksum (it has been deleted from the offline cache). */
+const DAMAGED_MESSAGE =
+  'A model file on this phone was damaged and has been deleted; it downloads again while the phone is online.';
+
 async function init(request: InitRequest): Promise<void> {
   range = request.range;
   try {
@@ -57,9 +61,7 @@ async function init(request: InitRequest): Promise<void> {
     post({
       type: 'error',
       fatal: true,
-      message: isDamagedFile(error)
-        ? 'A model file on this phone was damaged and has been deleted; it downloads again while the phone is online.'
-        : 'MaskGuard could not load its models.',
+      message: isDamagedFile(error) ? DAMAGED_MESSAGE : 'MaskGuard could not load its models.',
       detail: errorText(error),
     });
   }
@@ -100,10 +102,13 @@ async function processFrame(request: FrameRequest): Promise<void> {
       timings: { detectMs: t1 - t0, cropMs, classifyMs, totalMs: t2 - t0 },
     });
   } catch (error) {
+    // A model loaded on demand (the range changed to one needing another model) can be found damaged here:
+    // that is the guard's message, and no frame will do better until the file is downloaded again.
+    const damaged = isDamagedFile(error);
     post({
       type: 'error',
-      fatal: false,
-      message: 'A frame could not be checked.',
+      fatal: damaged,
+      message: damaged ? DAMAGED_MESSAGE : 'A frame could not be checked.',
       detail: errorText(error),
       frameId: request.frameId,
     });

@@ -111,9 +111,11 @@ export class FaceDetectorSet {
       await checkFileIntegrity(url, bytes, __DETECTOR_FILE_SHA256__[MODEL_FILES[model]], 'the app build');
       this.models.set(model, bytes);
     }
+    // MediaPipe's runtime, downloaded and checked once (13 MB on a first visit; its progress is not added to
+    // the models'): say that this stage is still under way.
+    onProgress(undefined);
     await this.checkRuntime();
-    // Make the instances now, so that a corrupt model fails at load time, not on the first frame. The first
-    // also downloads MediaPipe's runtime (no byte progress of its own): say that this stage is under way.
+    // Make the instances now, so that a corrupt model fails at load time, not on the first frame.
     for (const pass of RANGE_PASSES[range]) {
       onProgress(undefined);
       await this.instance(pass, 'video');

@@ -175,7 +175,55 @@ describe.each([
     await page.locator('mask-guard-app guard-controls button', { hasText: 'Start camera' }).click();
     await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
     expect(await page.locator(problem).count()).toBe(0);
+    // The good file went back into the offline cache: with the server gone, the app starts and watches again
+    // (the service worker's precache alone would not store it again until the app's next update).
+    await app.server.close();
+    await page.reload();
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator(problem).count()).toBe(0);
   }, 300_000);
+});
+
+describe('a damaged model first loaded when the guard changes the range', () => {
+  const root = mkdtempSync(join(tmpdir(), 'maskguard-range-damage-'));
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-range-damage-video-'));
+  let app: AppSession | undefined;
+  afterAll(async () => {
+    await app?.close();
+    rmSync(root, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops with the damaged-file message, not a run of failed frames', async () => {
+    cpSync(DIST_DIR, root, { recursive: true });
+    const file = join(root, 'models/face-detector-full-range.tflite');
+    const bytes = readFileSync(file);
+    for (let i = bytes.length >> 1; i < (bytes.length >> 1) + 4096; i++) bytes[i]! ^= 0x5a;
+    writeFileSync(file, bytes);
+    const video = join(dir, 'door.y4m');
+    await writeDoorVideo(video, ['15-photo.jpg'], DEFAULT_DOOR_VIDEO);
+    app = await launchApp({ root, fakeCameraY4m: video });
+    // The guard left the range on "near" last time: only the short-range model is loaded at start.
+    await app.context.addInitScript(() =>
+      localStorage.setItem('maskguard.preferences', JSON.stringify({ range: 'near' })),
+    );
+    const page = await open(app);
+    expect(await page.locator(problem).count()).toBe(0);
+    // Offline, from the service worker's cache (which holds the damaged file), as at a door with no network:
+    // the message must come from the file, not from a restart that can no longer download anything.
+    await page
+      .locator('mask-guard-app offline-status', { hasText: 'Ready to work offline' })
+      .waitFor({ timeout: 120_000 });
+    await page.reload();
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    await app.server.close();
+    // "Far" needs the full-range model, loaded with the next frame: it is the damaged one.
+    await page
+      .locator('mask-guard-app guard-controls select[aria-label="Detection range"]')
+      .selectOption('far');
+    await expect.poll(() => page.locator(problem).textContent(), { timeout: 60_000 }).toContain(DAMAGED);
+    expect(await page.locator(status).textContent()).toContain('faces are not being checked');
+  }, 180_000);
 });
 
 describe('models that failed to download once', () => {
