@@ -13,8 +13,7 @@ import {
   type Detection,
 } from '../shared/face-crop.ts';
 import type { DetectionRange, FrameMode } from '../shared/protocol.ts';
-import { checkFileIntegrity } from '../shared/model-integrity.ts';
-import { fetchModel, type StageProgress } from './fetch-model.ts';
+import { checkedObjectUrl, fetchChecked, type StageProgress } from './fetch-model.ts';
 
 /**
  * SHA-256 of each detector file, by its path in {@link MODEL_FILES} and {@link RUNTIME_FILES}: put here by the
@@ -105,10 +104,13 @@ export class FaceDetectorSet {
     for (const [i, model] of missing.entries()) {
       const url = new URL(MODEL_FILES[model], this.baseUrl).href;
       // The files of a range as one stage: the second file goes on from half-way, not back from zero.
-      const bytes = await fetchModel(url, 'face detector model', (loaded, total) =>
-        onProgress(total > 0 ? (i + Math.min(1, loaded / total)) / missing.length : undefined),
+      const bytes = await fetchChecked(
+        url,
+        'face detector model',
+        __DETECTOR_FILE_SHA256__[MODEL_FILES[model]],
+        (loaded, total) =>
+          onProgress(total > 0 ? (i + Math.min(1, loaded / total)) / missing.length : undefined),
       );
-      await checkFileIntegrity(url, bytes, __DETECTOR_FILE_SHA256__[MODEL_FILES[model]], 'the app build');
       this.models.set(model, bytes);
     }
     // MediaPipe's runtime, downloaded and checked once (13 MB on a first visit; its progress is not added to
@@ -130,12 +132,13 @@ export class FaceDetectorSet {
    */
   private async checkRuntime(): Promise<WasmFileset> {
     if (this.wasm !== undefined) return this.wasm;
-    const checked = async (path: string, type: string) => {
-      const url = new URL(path, this.baseUrl).href;
-      const bytes = await fetchModel(url, 'face detector runtime', () => {});
-      await checkFileIntegrity(url, bytes, __DETECTOR_FILE_SHA256__[path], 'the app build');
-      return URL.createObjectURL(new Blob([bytes], { type }));
-    };
+    const checked = (path: string, type: string) =>
+      checkedObjectUrl(
+        new URL(path, this.baseUrl).href,
+        'face detector runtime',
+        __DETECTOR_FILE_SHA256__[path],
+        type,
+      );
     const wasmLoaderPath = await checked(RUNTIME_FILES.loader, 'text/javascript');
     let wasmBinaryPath: string;
     try {

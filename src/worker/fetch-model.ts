@@ -2,6 +2,7 @@
  * Fetches a model file with byte progress and errors a guard can act on. The service worker answers these
  * requests from its cache once the app has been opened online.
  */
+import { checkFileIntegrity } from '../shared/model-integrity.ts';
 
 /** Called as bytes arrive; `totalBytes` is 0 when the server does not say. */
 export type ByteProgress = (loadedBytes: number, totalBytes: number) => void;
@@ -43,4 +44,32 @@ export async function fetchModel(
     offset += chunk.length;
   }
   return bytes;
+}
+
+/**
+ * Reads `url` as {@link fetchModel} does and checks its bytes against `sha256`, fixed by the build (see
+ * checkFileIntegrity: a damaged file is deleted from the offline cache and a DamagedFileError thrown).
+ */
+export async function fetchChecked(
+  url: string,
+  what: string,
+  sha256: string | undefined,
+  onProgress: ByteProgress = () => {},
+): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = await fetchModel(url, what, onProgress);
+  await checkFileIntegrity(url, bytes, sha256, 'the app build');
+  return bytes;
+}
+
+/**
+ * An object URL of `url`'s checked bytes (see {@link fetchChecked}), for a library that loads a file by URL
+ * (MediaPipe, tfjs): what it runs is then what was checked, and it is downloaded once.
+ */
+export async function checkedObjectUrl(
+  url: string,
+  what: string,
+  sha256: string | undefined,
+  type: string,
+): Promise<string> {
+  return URL.createObjectURL(new Blob([await fetchChecked(url, what, sha256)], { type }));
 }

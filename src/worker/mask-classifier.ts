@@ -20,8 +20,8 @@ import {
   WITHOUT_MASK_INDEX,
   toModelInput,
 } from '../shared/mask-classifier-spec.ts';
-import { checkFileIntegrity, integrityCheckedFetch, isDamagedFile } from '../shared/model-integrity.ts';
-import { fetchModel, type StageProgress } from './fetch-model.ts';
+import { integrityCheckedFetch, isDamagedFile } from '../shared/model-integrity.ts';
+import { checkedObjectUrl, type StageProgress } from './fetch-model.ts';
 
 /** P(without_mask) for each crop, in the order given. */
 export type MaskProbabilities = number[];
@@ -168,12 +168,8 @@ export function softwareWebGL(): boolean {
  * on a cross-origin-isolated page, which MaskGuard never is, so it is not precached and not checked.
  */
 async function useCheckedWasmBinaries(baseUrl: string): Promise<void> {
-  const checked = async (path: string, sha256: string) => {
-    const url = new URL(path, baseUrl).href;
-    const bytes = await fetchModel(url, 'mask classifier runtime', () => {});
-    await checkFileIntegrity(url, bytes, sha256, 'the app build');
-    return URL.createObjectURL(new Blob([bytes], { type: 'application/wasm' }));
-  };
+  const checked = (path: string, sha256: string) =>
+    checkedObjectUrl(new URL(path, baseUrl).href, 'mask classifier runtime', sha256, 'application/wasm');
   setWasmPaths({
     'tfjs-backend-wasm.wasm': await checked(wasmPlain, wasmPlainSha256),
     'tfjs-backend-wasm-simd.wasm': await checked(wasmSimd, wasmSimdSha256),
