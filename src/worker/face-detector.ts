@@ -1,7 +1,7 @@
 /**
  * The face detector: MediaPipe tasks-vision `FaceDetector` with our BlazeFace models (short range for
- * `near`, full range for `far`, both merged for `auto`). One instance per model and running mode, made on
- * first use. GPU delegate first, CPU when the GPU delegate cannot start.
+ * `near`, full range for `far`, both merged for `auto`). One instance per model (see {@link FaceDetectorSet}),
+ * made on first use. GPU delegate first, CPU when the GPU delegate cannot start.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import {
@@ -74,13 +74,33 @@ const rangeModels = (range: DetectionRange) => [...new Set(RANGE_PASSES[range].m
 /** The faces' minimum detector score: MediaPipe's default and the reference answers' setting. */
 export const MIN_DETECTION_CONFIDENCE = 0.5;
 
+/** One MediaPipe detector, the canvas whose WebGL context it runs on, and its own timestamp clock. */
+interface DetectorInstance {
+  detector: FaceDetector;
+  canvas: OffscreenCanvas;
+  /** The last timestamp it was given (ms); MediaPipe rejects one that does not increase. */
+  lastTimestamp: number;
+}
+
 /**
- * Runs BlazeFace on frames. Video-mode timestamps are forced to increase strictly (MediaPipe rejects a
- * timestamp that does not), which also covers two frames captured in the same millisecond.
+ * Runs BlazeFace on frames: ONE MediaPipe detector per model, in VIDEO mode, for every pass and every picture.
+ *
+ * Why one per model: each MediaPipe task makes its own WebGL context (on an OffscreenCanvas, even with the CPU
+ * delegate: it uploads the picture through it), and Chromium keeps at most 4 live WebGL contexts in a worker;
+ * making a 5th silently loses the oldest (measured: 8 made in a worker, the first 4 lost). A detector whose
+ * context is lost finds nothing and throws nothing. With one instance per pass and running mode (as before),
+ * a photo checked on a phone (classifier on webgl) lost every camera pass: the live screen then found no face
+ * at all until the worker restarted. Two detectors, the classifier's webgl context and its software-renderer
+ * probe make 4.
+ *
+ * Why VIDEO mode for photos too: BlazeFace keeps nothing from frame to frame (the same boxes as IMAGE mode for
+ * the same picture, measured), so a photo is still checked on its own; only the timestamps must increase,
+ * per detector. Each detector has its own clock: the zoomed-out pass runs the short-range detector a second
+ * time in the same frame, 1 ms later on that detector's clock.
  */
 export class FaceDetectorSet {
   private readonly models = new Map<DetectorModel, Uint8Array>();
-  private readonly instances = new Map<string, FaceDetector>();
+  private readonly instances = new Map<DetectorModel, DetectorInstance>();
   private lastVideoTimestamp = -Infinity;
   private moduleFactory: unknown;
   /**
@@ -117,10 +137,10 @@ export class FaceDetectorSet {
     // the models'): say that this stage is still under way.
     onProgress(undefined);
     await this.checkRuntime();
-    // Make the instances now, so that a corrupt model fails at load time, not on the first frame.
-    for (const pass of RANGE_PASSES[range]) {
+    // Make the detectors now, so that a corrupt model fails at load time, not on the first frame.
+    for (const model of rangeModels(range)) {
       onProgress(undefined);
-      await this.instance(pass, 'video');
+      await this.instance(model);
     }
   }
 
@@ -161,13 +181,13 @@ export class FaceDetectorSet {
     const found: Detection[] = [];
     for (const pass of RANGE_PASSES[range]) {
       if (!this.models.has(pass.model)) await this.load(range, () => {});
-      const detector = await this.instance(pass, mode);
+      const instance = await this.instance(pass.model);
       const view = pass.padded
         ? zoomOut(frame, ZOOMED_OUT_PADDING)
         : { image: frame, scale: 1, dx: 0, dy: 0 };
       const image = view.image;
       try {
-        const result = mode === 'video' ? detector.detectForVideo(image, timestamp) : detector.detect(image);
+        const result = detectOn(instance, image, timestamp);
         for (const d of result.detections) {
           const b = d.boundingBox;
           if (b === undefined) continue;
@@ -191,20 +211,21 @@ export class FaceDetectorSet {
     return { faces: mergeDetections(found), timestamp };
   }
 
-  private async instance({ model, padded }: DetectorPass, mode: FrameMode): Promise<FaceDetector> {
-    // Each pass has its own instance in video mode: MediaPipe tracks state between a detector's frames.
-    const key = `${model}/${padded ? 'padded' : 'frame'}/${mode}`;
-    const existing = this.instances.get(key);
+  private async instance(model: DetectorModel): Promise<DetectorInstance> {
+    const existing = this.instances.get(model);
     if (existing !== undefined) return existing;
     const bytes = this.models.get(model);
     if (bytes === undefined) throw new Error(`face detector model ${model} is not loaded`);
     const wasm = await this.checkRuntime();
     await this.provideModuleFactory(wasm);
+    // Our own canvas, so that its WebGL context can be checked before each use (see detectOn).
+    const canvas = new OffscreenCanvas(1, 1);
     const create = (delegate: 'GPU' | 'CPU') =>
       FaceDetector.createFromOptions(wasm, {
-        // tasks-vision keeps a reference; give it its own copy so a second instance can use the bytes too.
+        // tasks-vision keeps a reference; give it its own copy so that the bytes stay ours.
         baseOptions: { modelAssetBuffer: bytes.slice(), delegate },
-        runningMode: mode === 'video' ? 'VIDEO' : 'IMAGE',
+        canvas,
+        runningMode: 'VIDEO',
         minDetectionConfidence: MIN_DETECTION_CONFIDENCE,
       });
     let detector: FaceDetector;
@@ -212,12 +233,16 @@ export class FaceDetectorSet {
       detector = await create(this.delegate);
     } catch (error) {
       if (this.delegate === 'CPU') throw error;
-      // The GPU delegate needs WebGL2 in the worker; without it, the CPU path is the same model.
+      // The GPU delegate needs WebGL2 in the worker; without it, the CPU path is the same model. Same canvas
+      // (a context the failed attempt made there is reused, not a 5th one made); the failed attempt used up
+      // the module factory.
       this.delegate = 'CPU';
+      await this.provideModuleFactory(wasm);
       detector = await create('CPU');
     }
-    this.instances.set(key, detector);
-    return detector;
+    const instance = { detector, canvas, lastTimestamp: -Infinity };
+    this.instances.set(model, instance);
+    return instance;
   }
 
   /**
@@ -235,7 +260,7 @@ export class FaceDetectorSet {
 
   /** Frees the MediaPipe graphs and the runtime's object URLs. */
   close(): void {
-    for (const detector of this.instances.values()) detector.close();
+    for (const { detector } of this.instances.values()) detector.close();
     this.instances.clear();
     if (this.wasm !== undefined) {
       URL.revokeObjectURL(String(this.wasm.wasmLoaderPath));
@@ -243,6 +268,28 @@ export class FaceDetectorSet {
       this.wasm = undefined;
     }
   }
+}
+
+/**
+ * Runs `instance` on `image` at `timestampMs`, or 1 ms after its last timestamp when that is not later. Throws
+ * when the detector's WebGL context has been lost (the browser can drop it at any time: too many contexts,
+ * a GPU reset): MediaPipe would then silently find nothing in every frame, and the guard would see an empty
+ * doorway. The failed frames make the page restart the worker, which starts with fresh contexts.
+ */
+function detectOn(instance: DetectorInstance, image: ImageBitmap, timestampMs: number) {
+  // Before its first picture, MediaPipe may not have made its context yet: asking would make one.
+  if (instance.lastTimestamp > -Infinity && contextLost(instance.canvas))
+    throw new Error('the face detector lost its WebGL context');
+  const timestamp = Math.max(timestampMs, instance.lastTimestamp + 1);
+  instance.lastTimestamp = timestamp;
+  return instance.detector.detectForVideo(image, timestamp);
+}
+
+/** Whether the WebGL context MediaPipe made on `canvas` is lost. */
+function contextLost(canvas: OffscreenCanvas): boolean {
+  // getContext returns the context already made on the canvas (null for another context type).
+  const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+  return gl !== null && gl.isContextLost();
 }
 
 /**
