@@ -86,8 +86,11 @@ export interface Detection {
  * Merges the faces of several detector passes: boxes that overlap by more than `maxOverlap` IoU are one
  * face, placed at the score-weighted mean of their boxes (weighted box fusion: several passes locate a face
  * better than the single best one) and scored by the best of them. Coarse boxes (see
- * {@link Detection.coarse}) count in the mean only when the face has no other box. Result sorted by score,
- * best first.
+ * {@link Detection.coarse}) count in the mean only when the face has no other box. A face whose centre lies
+ * inside a better-scored face's box is dropped: one face's box does not sit inside another's, but BlazeFace
+ * sometimes puts a second box round part of a face (the eyes above a mask) or round the whole head, whose
+ * IoU with the face's box is too small to merge them. On the live screen such a box would be a second person.
+ * Result sorted by score, best first.
  */
 export function mergeDetections(detections: readonly Detection[], maxOverlap = 0.3): Detection[] {
   const sorted = [...detections].sort((a, b) => b.score - a.score);
@@ -97,7 +100,7 @@ export function mergeDetections(detections: readonly Detection[], maxOverlap = 0
     if (cluster === undefined) clusters.push([candidate]);
     else cluster.push(candidate);
   }
-  return clusters.map((cluster) => {
+  const faces = clusters.map((cluster) => {
     const fine = cluster.filter((d) => d.coarse !== true);
     const members = fine.length > 0 ? fine : cluster;
     const weight = members.reduce((sum, d) => sum + d.score, 0);
@@ -113,11 +116,26 @@ export function mergeDetections(detections: readonly Detection[], maxOverlap = 0
       score: cluster[0]!.score,
     };
   });
+  // Clusters were made best first, so a face is only ever dropped for a better one.
+  const kept: Detection[] = [];
+  for (const face of faces) {
+    const cx = face.box.x + face.box.width / 2;
+    const cy = face.box.y + face.box.height / 2;
+    const inside = (b: Box) => cx > b.x && cx < b.x + b.width && cy > b.y && cy < b.y + b.height;
+    if (!kept.some((k) => inside(k.box))) kept.push(face);
+  }
+  return kept;
 }
 
 /**
- * Padding, as a fraction of the frame's longer side on each side, of the auto range's "zoomed-out" pass.
- * BlazeFace misses faces that fill the frame or are cut by its edge; on a padded copy they are smaller and
- * whole. With the others, it raised face recall on the door photos from 86% to 92% (see the issue note).
+ * Paddings, as a fraction of the frame's longer side on each side, of the auto range's "zoomed-out" passes
+ * (the frame shrunk to 1/2 and to 1/3). BlazeFace misses faces that fill the frame or are cut by its edge; on
+ * a padded copy they are smaller and whole. The first (0.5) raised face recall on the door photos from 86% to
+ * 92% (see the issue note). The second (1) was chosen on the door photos as a fourth pass beside 0.15, 0.25 and
+ * 0.35 (`npm run eval:e2e`; the door photos are the only pictures here with face boxes): recall 93.7 -> 95.2 %
+ * (the others 93.7 % or less). Checked on pictures that played no part in the choice, mask-crops train + val
+ * (3,264, one face each; test not used), the fourth pass found a face in 15 of the 41 pictures where the
+ * three passes found none (3,223 -> 3,238), and put a second box in 31 more pictures, most of them nested
+ * inside the face's box or round it, which {@link mergeDetections} now drops.
  */
-export const ZOOMED_OUT_PADDING = 0.5;
+export const ZOOMED_OUT_PADDINGS: readonly number[] = [0.5, 1];

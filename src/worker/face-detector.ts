@@ -7,7 +7,7 @@ import { FaceDetector } from '@mediapipe/tasks-vision';
 import {
   FACE_BOX_CALIBRATION,
   FULL_RANGE_CALIBRATION,
-  ZOOMED_OUT_PADDING,
+  ZOOMED_OUT_PADDINGS,
   faceBoxFromDetector,
   mergeDetections,
   type Detection,
@@ -45,26 +45,28 @@ const MODEL_FILES: Record<DetectorModel, string> = {
 /** One detector pass: a model, on the frame itself or on a padded ("zoomed-out") copy of it. */
 interface DetectorPass {
   model: DetectorModel;
-  padded: boolean;
+  /** 0 for the frame itself, else the zoomed-out copy's padding (see zoomOut). */
+  padding: number;
 }
 
 /**
- * Passes per range. Auto runs both models, plus the short-range model on a padded copy of the frame, which
- * finds faces too close to the camera for either model (see ZOOMED_OUT_PADDING).
+ * Passes per range. Auto runs both models, plus the short-range model on two padded copies of the frame,
+ * which find faces too close to the camera for either model (see ZOOMED_OUT_PADDINGS). The passes share the
+ * two detectors (see FaceDetectorSet): a pass costs time (one short-range run, 5–10 ms here), not memory.
  *
- * Tried as a fourth auto pass and left out (door photos, `npm run eval:e2e`): the short-range model on a
+ * Tried as a fourth auto pass, before the second padded copy, and left out (door photos, `npm run eval:e2e`): the short-range model on a
  * mirrored frame, on a brightened frame (luma 1st–99th percentile stretched, then a gamma to mean 0.45), and
  * the full-range model on the padded copy. None found any of the four faces the three passes miss (a face in
  * near darkness, two black masks with a hand or hair across them, a masked face cut by the picture's edge);
  * the brightened pass lost one it had.
  */
 const RANGE_PASSES: Record<DetectionRange, DetectorPass[]> = {
-  near: [{ model: 'short', padded: false }],
-  far: [{ model: 'full', padded: false }],
+  near: [{ model: 'short', padding: 0 }],
+  far: [{ model: 'full', padding: 0 }],
   auto: [
-    { model: 'short', padded: false },
-    { model: 'full', padded: false },
-    { model: 'short', padded: true },
+    { model: 'short', padding: 0 },
+    { model: 'full', padding: 0 },
+    ...ZOOMED_OUT_PADDINGS.map((padding) => ({ model: 'short' as const, padding })),
   ],
 };
 
@@ -182,9 +184,7 @@ export class FaceDetectorSet {
     for (const pass of RANGE_PASSES[range]) {
       if (!this.models.has(pass.model)) await this.load(range, () => {});
       const instance = await this.instance(pass.model);
-      const view = pass.padded
-        ? zoomOut(frame, ZOOMED_OUT_PADDING)
-        : { image: frame, scale: 1, dx: 0, dy: 0 };
+      const view = pass.padding > 0 ? zoomOut(frame, pass.padding) : { image: frame, scale: 1, dx: 0, dy: 0 };
       const image = view.image;
       try {
         const result = detectOn(instance, image, timestamp);
@@ -201,7 +201,7 @@ export class FaceDetectorSet {
           found.push({
             box: faceBoxFromDetector(box, calibration),
             score: d.categories[0]?.score ?? 0,
-            coarse: pass.padded,
+            coarse: pass.padding > 0,
           });
         }
       } finally {

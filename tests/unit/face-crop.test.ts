@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { faceBoxFromDetector, faceCrop, mergeDetections } from '../../src/shared/face-crop.ts';
+import type { Box } from '../../src/shared/geometry.ts';
 
 describe('faceBoxFromDetector', () => {
   it('turns the square BlazeFace box into a taller, narrower forehead-to-chin box about the same centre', () => {
@@ -75,5 +76,21 @@ describe('mergeDetections', () => {
     expect(merged[0]!).toEqual({ box: { x: 0, y: 0, width: 100, height: 100 }, score: 0.95 });
     // A face only the coarse pass found is kept as it is.
     expect(merged[1]!.box).toEqual({ x: 300, y: 0, width: 80, height: 80 });
+  });
+
+  it('drops a box whose centre lies inside a better face box, and keeps faces side by side', () => {
+    const face = { box: { x: 100, y: 100, width: 100, height: 140 }, score: 0.9 };
+    // Round the eyes above a mask (IoU 0.1 with the face's box), and round the whole head (IoU 0.2).
+    const eyes = { box: { x: 130, y: 120, width: 40, height: 35 }, score: 0.6 };
+    const head = { box: { x: 50, y: 40, width: 200, height: 280 }, score: 0.55 };
+    // Another person's face beside it, touching the box's edge, with a lower score.
+    const neighbour = { box: { x: 195, y: 110, width: 90, height: 120 }, score: 0.7 };
+    const rounded = (detections: { box: Box }[]) =>
+      detections.map(({ box }) =>
+        [box.x, box.y, box.width, box.height].map((v) => Math.round(v * 1e6) / 1e6),
+      );
+    expect(rounded(mergeDetections([eyes, head, face, neighbour]))).toEqual(rounded([face, neighbour]));
+    // Only for a better face: the eyes' box alone is a face.
+    expect(mergeDetections([eyes])).toEqual([eyes]);
   });
 });
