@@ -77,7 +77,7 @@ const rangeModels = (range: DetectionRange) => [...new Set(RANGE_PASSES[range].m
 export const MIN_DETECTION_CONFIDENCE = 0.5;
 
 /** One MediaPipe detector, the canvas whose WebGL context it runs on, and its own timestamp clock. */
-interface DetectorInstance {
+export interface DetectorInstance {
   detector: FaceDetector;
   canvas: OffscreenCanvas;
   /** The last timestamp it was given (ms); MediaPipe rejects one that does not increase. */
@@ -276,7 +276,7 @@ export class FaceDetectorSet {
  * a GPU reset): MediaPipe would then silently find nothing in every frame, and the guard would see an empty
  * doorway. The failed frames make the page restart the worker, which starts with fresh contexts.
  */
-function detectOn(instance: DetectorInstance, image: ImageBitmap, timestampMs: number) {
+export function detectOn(instance: DetectorInstance, image: ImageBitmap, timestampMs: number) {
   // Before its first picture, MediaPipe may not have made its context yet: asking would make one.
   if (instance.lastTimestamp > -Infinity && contextLost(instance.canvas))
     throw new Error('the face detector lost its WebGL context');
