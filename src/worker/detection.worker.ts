@@ -53,8 +53,11 @@ async function init(request: InitRequest): Promise<void> {
     await detectors.load(range, (fraction) =>
       post({ type: 'progress', stage: 'Loading the face detector', fraction }),
     );
-    classifier = await MaskClassifier.load(base, request.classifierBackend ?? 'webgl', (fraction) =>
-      post({ type: 'progress', stage: 'Loading the mask classifier', fraction }),
+    classifier = await MaskClassifier.load(
+      base,
+      request.classifierBackend ?? 'webgl',
+      (fraction) => post({ type: 'progress', stage: 'Loading the mask classifier', fraction }),
+      detectors.webglRenderer(),
     );
     post({ type: 'ready', classifierBackend: classifier.backend, detectorDelegate: detectors.delegate });
   } catch (error) {

@@ -14,6 +14,7 @@ import {
 } from '../shared/face-crop.ts';
 import type { DetectionRange, FrameMode } from '../shared/protocol.ts';
 import { checkedObjectUrl, fetchChecked, type StageProgress } from './fetch-model.ts';
+import { webglRendererOf } from './webgl.ts';
 
 /**
  * SHA-256 of each detector file, by its path in {@link MODEL_FILES} and {@link RUNTIME_FILES}: put here by the
@@ -256,6 +257,18 @@ export class FaceDetectorSet {
       (await import(/* @vite-ignore */ String(wasm.wasmLoaderPath))) as { default: unknown }
     ).default;
     (self as unknown as { ModuleFactory: unknown }).ModuleFactory = this.moduleFactory;
+  }
+
+  /**
+   * The renderer of the WebGL context the detectors run on, for the classifier's choice of backend without a
+   * context of its own (see softwareWebGL); undefined when no detector has a WebGL context.
+   */
+  webglRenderer(): string | undefined {
+    for (const { canvas } of this.instances.values()) {
+      const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+      if (gl !== null && !gl.isContextLost()) return webglRendererOf(gl);
+    }
+    return undefined;
   }
 
   /** Frees the MediaPipe graphs and the runtime's object URLs. */

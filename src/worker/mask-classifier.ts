@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { webglRendererOf } from './webgl.ts';
 // The wasm binaries are bundled as assets of our own origin (precached by the service worker), with their
 // SHA-256 taken at build time (vite.config.ts, sha256Imports).
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -40,10 +41,15 @@ export class MaskClassifier {
    * Picks a backend (webgl unless `preferred` says wasm; wasm when webgl fails), loads the model with
    * byte progress, and warms it up so the first frame is not slow.
    */
-  static async load(baseUrl: string, preferred: 'webgl' | 'wasm', onProgress: StageProgress) {
+  static async load(
+    baseUrl: string,
+    preferred: 'webgl' | 'wasm',
+    onProgress: StageProgress,
+    webglRenderer?: string,
+  ) {
     // WebGL on a software renderer (no GPU, or a blocklisted one) ran MobileNetV2 ~15× slower than wasm
     // here (≈900 ms against ≈60 ms per face, headless Chromium on SwiftShader), so it is skipped there.
-    const order = preferred === 'wasm' || softwareWebGL() ? ['wasm'] : ['webgl', 'wasm'];
+    const order = preferred === 'wasm' || softwareWebGL(webglRenderer) ? ['wasm'] : ['webgl', 'wasm'];
     let backend: string | undefined;
     // Why each backend failed, for the guard's error detail (a missing or evicted wasm file is not the same
     // problem as a browser without WebAssembly).
@@ -147,17 +153,26 @@ export class MaskClassifier {
   }
 }
 
-/** True when WebGL exists but renders in software (SwiftShader, llvmpipe): no use for a neural network. */
-export function softwareWebGL(): boolean {
+/**
+ * True when WebGL exists but renders in software (SwiftShader, llvmpipe): no use for a neural network.
+ * `renderer` is the renderer of a context the worker already has (the face detector's, see
+ * FaceDetectorSet.webglRenderer); without it, a context is made to ask, which costs one of the 4 WebGL
+ * contexts a worker keeps (losing it does not give its place back).
+ */
+export function softwareWebGL(renderer = probeWebGLRenderer()): boolean {
+  return renderer !== undefined && /swiftshader|llvmpipe|software/i.test(renderer);
+}
+
+/** The renderer of a WebGL context made for the purpose (undefined without WebGL). */
+function probeWebGLRenderer(): string | undefined {
   try {
     const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-    if (gl === null) return false;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(gl.getParameter(info === null ? gl.RENDERER : info.UNMASKED_RENDERER_WEBGL));
+    if (gl === null) return undefined;
+    const renderer = webglRendererOf(gl);
     gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return /swiftshader|llvmpipe|software/i.test(renderer);
+    return renderer;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
