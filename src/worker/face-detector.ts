@@ -1,7 +1,7 @@
 /**
  * The face detector: MediaPipe tasks-vision `FaceDetector` with our BlazeFace models (short range for
  * `near`, full range for `far`, both merged for `auto`). One instance per model (see {@link FaceDetectorSet}),
- * made on first use. GPU delegate first, CPU when the GPU delegate cannot start.
+ * made when a range needing it is loaded. GPU delegate first, CPU when the GPU delegate cannot start.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import {
@@ -55,11 +55,13 @@ interface DetectorPass {
  * which find faces too close to the camera for either model (see ZOOMED_OUT_PADDINGS). The passes share the
  * two detectors (see FaceDetectorSet): a pass costs time (one short-range run, 5–10 ms here), not memory.
  *
- * Tried as a fourth auto pass, before the second padded copy, and left out (door photos, `npm run eval:e2e`): the short-range model on a
- * mirrored frame, on a brightened frame (luma 1st–99th percentile stretched, then a gamma to mean 0.45), and
- * the full-range model on the padded copy. None found any of the four faces the three passes miss (a face in
- * near darkness, two black masks with a hand or hair across them, a masked face cut by the picture's edge);
- * the brightened pass lost one it had.
+ * Tried as a fourth auto pass, before the second padded copy, and left out (door photos, `npm run eval:e2e`):
+ * the short-range model on a mirrored frame, on a brightened frame (luma 1st–99th percentile stretched, then
+ * a gamma to mean 0.45), and the full-range model on the padded copy. None found any of the four faces the
+ * three passes miss (a face in near darkness, two black masks with a hand or hair across them, a masked face
+ * cut by the picture's edge); the brightened pass lost one it had. Also left out: a second look at each face
+ * only the zoomed-out pass found (the short-range model again, on a window 1.6, 2, 2.5 or 3 × the face's
+ * box round it), meant to tighten the coarse box; recall fell to 92.1–93.7 % (the dark face's box got worse).
  */
 const RANGE_PASSES: Record<DetectionRange, DetectorPass[]> = {
   near: [{ model: 'short', padding: 0 }],
@@ -93,13 +95,12 @@ export interface DetectorInstance {
  * making a 5th silently loses the oldest (measured: 8 made in a worker, the first 4 lost). A detector whose
  * context is lost finds nothing and throws nothing. With one instance per pass and running mode (as before),
  * a photo checked on a phone (classifier on webgl) lost every camera pass: the live screen then found no face
- * at all until the worker restarted. Two detectors, the classifier's webgl context and its software-renderer
- * probe make 4.
+ * at all until the worker restarted. Now the worker holds 3: the two detectors' and the classifier's (webgl).
  *
  * Why VIDEO mode for photos too: BlazeFace keeps nothing from frame to frame (the same boxes as IMAGE mode for
  * the same picture, measured), so a photo is still checked on its own; only the timestamps must increase,
- * per detector. Each detector has its own clock: the zoomed-out pass runs the short-range detector a second
- * time in the same frame, 1 ms later on that detector's clock.
+ * per detector. Each detector has its own clock: the zoomed-out passes run the short-range detector again in
+ * the same frame, each 1 ms later on that detector's clock.
  */
 export class FaceDetectorSet {
   private readonly models = new Map<DetectorModel, Uint8Array>();
@@ -229,9 +230,26 @@ export class FaceDetectorSet {
         runningMode: 'VIDEO',
         minDetectionConfidence: MIN_DETECTION_CONFIDENCE,
       });
+    // Made and run once on a blank picture: MediaPipe has then surely made its WebGL context on the canvas
+    // (so that checking it never makes one), and a model that cannot run fails now, not on the first frame.
+    const make = async (delegate: 'GPU' | 'CPU') => {
+      const detector = await create(delegate);
+      const blankCanvas = new OffscreenCanvas(16, 16);
+      blankCanvas.getContext('2d')?.fillRect(0, 0, 16, 16);
+      const blank = blankCanvas.transferToImageBitmap();
+      try {
+        detector.detectForVideo(blank, 0);
+      } catch (error) {
+        detector.close();
+        throw error;
+      } finally {
+        blank.close();
+      }
+      return detector;
+    };
     let detector: FaceDetector;
     try {
-      detector = await create(this.delegate);
+      detector = await make(this.delegate);
     } catch (error) {
       if (this.delegate === 'CPU') throw error;
       // The GPU delegate needs WebGL2 in the worker; without it, the CPU path is the same model. Same canvas
@@ -239,9 +257,9 @@ export class FaceDetectorSet {
       // the module factory.
       this.delegate = 'CPU';
       await this.provideModuleFactory(wasm);
-      detector = await create('CPU');
+      detector = await make('CPU');
     }
-    const instance = { detector, canvas, lastTimestamp: -Infinity };
+    const instance = { detector, canvas, lastTimestamp: 0 };
     this.instances.set(model, instance);
     return instance;
   }
@@ -271,7 +289,10 @@ export class FaceDetectorSet {
     return undefined;
   }
 
-  /** Frees the MediaPipe graphs and the runtime's object URLs. */
+  /**
+   * Frees the MediaPipe graphs and the runtime's object URLs. The detectors' WebGL contexts keep their places
+   * until their canvases are garbage-collected (MediaPipe's close does not release them).
+   */
   close(): void {
     for (const { detector } of this.instances.values()) detector.close();
     this.instances.clear();
@@ -290,15 +311,13 @@ export class FaceDetectorSet {
  * doorway. The failed frames make the page restart the worker, which starts with fresh contexts.
  */
 export function detectOn(instance: DetectorInstance, image: ImageBitmap, timestampMs: number) {
-  // Before its first picture, MediaPipe may not have made its context yet: asking would make one.
-  if (instance.lastTimestamp > -Infinity && contextLost(instance.canvas))
-    throw new Error('the face detector lost its WebGL context');
+  if (contextLost(instance.canvas)) throw new Error('the face detector lost its WebGL context');
   const timestamp = Math.max(timestampMs, instance.lastTimestamp + 1);
   instance.lastTimestamp = timestamp;
   return instance.detector.detectForVideo(image, timestamp);
 }
 
-/** Whether the WebGL context MediaPipe made on `canvas` is lost. */
+/** Whether the WebGL context MediaPipe made on `canvas` (when the detector was made) is lost. */
 function contextLost(canvas: OffscreenCanvas): boolean {
   // getContext returns the context already made on the canvas (null for another context type).
   const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');

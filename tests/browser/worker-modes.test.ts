@@ -1,5 +1,5 @@
 /**
- * Photos and camera frames through one worker, in any order, auto range (three detector passes): a photo
+ * Photos and camera frames through one worker, in any order, auto range (four detector passes on two detectors): a photo
  * checked between camera frames must leave the camera's detection as it was. It did not: every MediaPipe
  * detector holds a WebGL context, a worker keeps at most 4, and the photo's detectors made the browser drop
  * the camera's, which then found nothing, silently.
@@ -45,7 +45,7 @@ describe('photos and camera frames in one worker', () => {
   });
 
   it('finds the same faces in camera frames before and after a photo is checked', async () => {
-    // Close faces that the unzoomed passes find too: their boxes are the mean of three passes' boxes.
+    // Close faces that the unzoomed passes find too: their boxes are the mean of those passes' boxes.
     const photos = ['2-photo.jpg', '21-photo.jpg'];
     let t = 1000;
     const before: Boxes[] = [];

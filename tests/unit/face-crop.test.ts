@@ -78,7 +78,7 @@ describe('mergeDetections', () => {
     expect(merged[1]!.box).toEqual({ x: 300, y: 0, width: 80, height: 80 });
   });
 
-  it('drops a box whose centre lies inside a better face box, and keeps faces side by side', () => {
+  it('keeps one of two boxes where one centre lies inside the other, and keeps faces side by side', () => {
     const face = { box: { x: 100, y: 100, width: 100, height: 140 }, score: 0.9 };
     // Round the eyes above a mask (IoU 0.1 with the face's box), and round the whole head (IoU 0.2).
     const eyes = { box: { x: 130, y: 120, width: 40, height: 35 }, score: 0.6 };
@@ -90,7 +90,13 @@ describe('mergeDetections', () => {
         [box.x, box.y, box.width, box.height].map((v) => Math.round(v * 1e6) / 1e6),
       );
     expect(rounded(mergeDetections([eyes, head, face, neighbour]))).toEqual(rounded([face, neighbour]));
-    // Only for a better face: the eyes' box alone is a face.
+    // The eyes' box alone is a face.
     expect(mergeDetections([eyes])).toEqual([eyes]);
+    // Nested either way round, one is kept: the better-scored.
+    const sharpEyes = { ...eyes, score: 0.95 };
+    expect(rounded(mergeDetections([face, sharpEyes]))).toEqual(rounded([sharpEyes]));
+    // A box found at full resolution wins over a better-scored one only the zoomed-out passes found.
+    const coarseHead = { ...head, score: 0.99, coarse: true };
+    expect(rounded(mergeDetections([coarseHead, face]))).toEqual(rounded([face]));
   });
 });
