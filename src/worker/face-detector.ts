@@ -283,7 +283,7 @@ export class FaceDetectorSet {
    */
   webglRenderer(): string | undefined {
     for (const { canvas } of this.instances.values()) {
-      const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+      const gl = contextOf(canvas);
       if (gl !== null && !gl.isContextLost()) return webglRendererOf(gl);
     }
     return undefined;
@@ -319,9 +319,16 @@ export function detectOn(instance: DetectorInstance, image: ImageBitmap, timesta
 
 /** Whether the WebGL context MediaPipe made on `canvas` (when the detector was made) is lost. */
 function contextLost(canvas: OffscreenCanvas): boolean {
-  // getContext returns the context already made on the canvas (null for another context type).
-  const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+  const gl = contextOf(canvas);
   return gl !== null && gl.isContextLost();
+}
+
+/**
+ * The WebGL context MediaPipe made on a detector's canvas (WebGL2, or WebGL1 where that is all there is).
+ * getContext returns the context already made on a canvas, and null for another context type.
+ */
+function contextOf(canvas: OffscreenCanvas): WebGL2RenderingContext | WebGLRenderingContext | null {
+  return canvas.getContext('webgl2') ?? canvas.getContext('webgl');
 }
 
 /**
