@@ -116,35 +116,46 @@ const EVICTED_NOTES = 'maskguard-evicted';
 
 /**
  * Deletes `url` (any query string, such as the precache's revision) from every Cache Storage cache, noting
- * where it was so that {@link restoreEvicted} can put good bytes back under the same key.
+ * where it was and its Content-Type, so that {@link restoreEvicted} can put good bytes back under the same
+ * key as the same kind of file (a `.wasm` must stay `application/wasm` to be compiled while it streams).
  */
 async function evictFromCaches(url: string): Promise<void> {
   if (typeof caches === 'undefined') return;
-  const notes = await caches.open(EVICTED_NOTES);
   for (const name of await caches.keys()) {
     if (name === EVICTED_NOTES) continue;
     const cache = await caches.open(name);
     for (const request of await cache.keys(url, { ignoreSearch: true })) {
-      await notes.put(url, new Response(JSON.stringify({ cache: name, key: request.url })));
+      const type = (await cache.match(request))?.headers.get('Content-Type') ?? undefined;
+      const note: EvictedNote = { cache: name, key: request.url, type };
+      await (await caches.open(EVICTED_NOTES)).put(url, new Response(JSON.stringify(note)));
       await cache.delete(request);
     }
   }
+}
+
+/** Where a deleted damaged copy was kept, and its Content-Type (absent in notes from before 2026-11-29). */
+interface EvictedNote {
+  cache: string;
+  key: string;
+  type?: string;
 }
 
 /** Puts checked `bytes` of `url` back into the cache a damaged copy was deleted from, if one was. */
 async function restoreEvicted(url: string, bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<void> {
   if (typeof caches === 'undefined' || !(await caches.has(EVICTED_NOTES))) return;
   const notes = await caches.open(EVICTED_NOTES);
-  const note = await notes.match(url, { ignoreSearch: true });
-  if (note === undefined) return;
-  const { cache, key } = (await note.json()) as { cache: string; key: string };
-  const type = /\.wasm$/.test(url)
-    ? 'application/wasm'
-    : /\.js$/.test(url)
-      ? 'text/javascript'
-      : /\.json$/.test(url)
-        ? 'application/json'
-        : 'application/octet-stream';
-  await (await caches.open(cache)).put(key, new Response(bytes, { headers: { 'Content-Type': type } }));
+  const found = await notes.match(url, { ignoreSearch: true });
+  if (found === undefined) return;
+  const { cache, key, type } = (await found.json()) as EvictedNote;
+  const headers = { 'Content-Type': type ?? typeFromName(url) };
+  await (await caches.open(cache)).put(key, new Response(bytes, { headers }));
   await notes.delete(url, { ignoreSearch: true });
+}
+
+/** The Content-Type a file's name implies, for notes written before they kept the deleted copy's own. */
+function typeFromName(url: string): string {
+  if (/\.wasm$/.test(url)) return 'application/wasm';
+  if (/\.js$/.test(url)) return 'text/javascript';
+  if (/\.json$/.test(url)) return 'application/json';
+  return 'application/octet-stream';
 }

@@ -135,6 +135,19 @@ describe.each([
   }, 180_000);
 });
 
+/** The Content-Type of `file`'s copy in the app's Cache Storage (not the eviction notes), or null. */
+function cachedContentType(page: Page, file: string): Promise<string | null> {
+  return page.evaluate(async (file) => {
+    const url = new URL(file, location.href).href;
+    for (const name of await caches.keys()) {
+      if (name === 'maskguard-evicted') continue;
+      const copy = await (await caches.open(name)).match(url, { ignoreSearch: true });
+      if (copy !== undefined) return copy.headers.get('Content-Type');
+    }
+    return null;
+  }, file);
+}
+
 describe.each([
   ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin'],
   ['the face detector', 'models/face-detector-short-range.tflite'],
@@ -175,6 +188,10 @@ describe.each([
     await page.locator('mask-guard-app guard-controls button', { hasText: 'Start camera' }).click();
     await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
     expect(await page.locator(problem).count()).toBe(0);
+    // ... as the same kind of file the server sent (a runtime's .wasm must stay application/wasm).
+    const served = (await fetch(app.server.url + weights)).headers.get('Content-Type');
+    expect(served).toBeTruthy();
+    expect(await cachedContentType(page, weights)).toBe(served);
     // The good file went back into the offline cache: with the server gone, the app starts and watches again
     // (the service worker's precache alone would not store it again until the app's next update).
     await app.server.close();
