@@ -64,6 +64,11 @@ export interface BackboneOptions {
    * then block 16's 7×7×320 projection, a mid-level map less tied to ImageNet's classes.
    */
   withoutLastConvolution?: boolean;
+  /**
+   * With `withoutLastConvolution`, also leave out block 16 (expand, depthwise, project): the output is block
+   * 15's 7×7×160 map, the input of the block that fine-tuning trains.
+   */
+  withoutLastBlock?: boolean;
 }
 
 const ACTIVATIONS: Record<number, 'linear' | 'relu' | 'relu6'> = {
@@ -171,6 +176,13 @@ export function planBackbone(graph: TfliteGraph, options: BackboneOptions): Back
     cut -= 1;
     if (graph.operators[cut]?.builtinCode !== BuiltinOperator.CONV_2D) {
       throw new TfliteFormatError('no 1×1 convolution right before the average pool to leave out');
+    }
+    if (options.withoutLastBlock) {
+      const block = [BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D, BuiltinOperator.CONV_2D];
+      if (block.some((code, k) => graph.operators[cut - 3 + k]?.builtinCode !== code)) {
+        throw new TfliteFormatError('no expand, depthwise, project block right before the last convolution');
+      }
+      cut -= 3;
     }
   }
   for (const [index, op] of graph.operators.entries()) {

@@ -18,11 +18,15 @@ import type { WeightStorage } from './model-files.ts';
  *   not look the same there), and the mid-level map is less tied to ImageNet's classes; it held up better
  *   under the door-camera shifts of val (see scripts/train.ts).
  */
-export type FeatureLayout = 'paper' | 'rows';
+export type FeatureLayout = 'paper' | 'rows' | 'block15';
 
 /** The backbone, cut where `layout` reads it. */
 export function featureBackbone(tflitePath: string, layout: FeatureLayout) {
-  return importBackbone(tflitePath, { includeTop: false, withoutLastConvolution: layout === 'rows' });
+  return importBackbone(tflitePath, {
+    includeTop: false,
+    withoutLastConvolution: layout !== 'paper',
+    withoutLastBlock: layout === 'block15',
+  });
 }
 
 /** The pooling layers of `layout`: the same in the feature pass of training and in the shipped model. */
@@ -30,6 +34,7 @@ export function poolFeatures(map: tf.SymbolicTensor, layout: FeatureLayout): tf.
   if (layout === 'paper') {
     return tf.layers.globalAveragePooling2d({ name: 'features' }).apply(map) as tf.SymbolicTensor;
   }
+  if (layout === 'block15') return tf.layers.flatten({ name: 'features' }).apply(map) as tf.SymbolicTensor;
   const [, , width] = map.shape;
   const rows = tf.layers
     .averagePooling2d({ name: 'features_rows', poolSize: [1, width!], strides: [1, width!] })
@@ -60,11 +65,16 @@ export function assembleClassifier(
 /**
  * How each weight of the shipped model is stored. Backbone kernels keep their original uint8 bytes
  * (lossless: they are the TFLite weights); biases stay float32 (they were int32 in the file and are
- * few); the head's kernels are float16, or uint8 when `headStorage` says so.
+ * few); the head's kernels are float16, or uint8 when `headStorage` says so, and so are the kernels of
+ * `trainedLayers` (backbone layers that fine-tuning changed, whose TFLite bytes no longer apply).
  */
-export function storagePolicy(headStorage: WeightStorage): (name: string) => WeightStorage {
+export function storagePolicy(
+  headStorage: WeightStorage,
+  trainedLayers: readonly string[] = [],
+): (name: string) => WeightStorage {
   return (name) => {
-    if (name.startsWith('mask_head_')) return name.endsWith('/kernel') ? headStorage : 'float32';
+    const trained = trainedLayers.some((layer) => name.startsWith(`${layer}/`));
+    if (trained || name.startsWith('mask_head_')) return name.endsWith('kernel') ? headStorage : 'float32';
     return name.endsWith('/kernel') || name.endsWith('/depthwise_kernel') ? 'uint8' : 'float32';
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ClassificationReport } from '../../src/shared/classification-metrics.ts';
 import { INPUT_SIZE, WITHOUT_MASK_THRESHOLD } from '../../src/shared/mask-classifier-spec.ts';
 import type { AugmentationRanges } from './augment.ts';
+import type { FineTuneConfig, FineTuneEpoch } from './fine-tune.ts';
 import type { EpochRecord, HeadConfig } from './head.ts';
 import type { FeatureLayout } from './mask-classifier-model.ts';
 import { formatDuration } from './progress.ts';
@@ -18,6 +19,8 @@ export interface ModelCardFacts {
   headStorage: string;
   /** Which backbone map the head reads and how it is pooled. */
   features: FeatureLayout;
+  /** With `--fine-tune`: block 16 and the head trained together after the head (fine-tune.ts). */
+  fineTune?: FineTuneConfig & { history: FineTuneEpoch[] };
   history: EpochRecord[];
   validation: ClassificationReport;
   /** Validation with the plain arg-max (threshold 0.5), for comparison. */
@@ -75,7 +78,8 @@ export function writeModelCard(dir: string, facts: ModelCardFacts): void {
   const card = {
     model: 'mask-classifier',
     architecture:
-      'MobileNetV2 1.0/224 (ImageNet, imported from mobilenet_v2_1.0_224_quant.tflite, frozen) + ' +
+      'MobileNetV2 1.0/224 (ImageNet, imported from mobilenet_v2_1.0_224_quant.tflite, ' +
+      (facts.fineTune === undefined ? 'frozen) + ' : 'frozen up to block 15, block 16 fine-tuned) + ') +
       (facts.features === 'rows'
         ? "block 16's 7×7×320 map (Conv_1 left out), each row averaged (2,240 features)"
         : 'global average pool (1280 features)') +
@@ -104,7 +108,11 @@ export function writeModelCard(dir: string, facts: ModelCardFacts): void {
         .join('; '),
     `- **Command**: \`${facts.command}\``,
     `- **Training**: ${c.optimizer.toUpperCase()} lr ${c.learningRate} (${c.schedule})${c.optimizer === 'sgd' ? ` momentum ${c.momentum}` : ''}, ` +
-      `batch ${c.batchSize}, ${c.epochs} epochs, label smoothing ${c.labelSmoothing}, seed ${c.seed}; backbone frozen; ` +
+      `batch ${c.batchSize}, ${c.epochs} epochs, label smoothing ${c.labelSmoothing}, seed ${c.seed}; backbone frozen` +
+      (facts.fineTune === undefined
+        ? '; '
+        : `, then block 16 and the head together: SGD lr ${facts.fineTune.learningRate} (cosine) momentum ` +
+          `${facts.fineTune.momentum}, ${facts.fineTune.epochs} epochs, from the ImageNet block and the trained head; `) +
       `${facts.augmentation.copies} augmented copies of the train split (epoch e uses copy e mod copies)` +
       (facts.appCrops === undefined
         ? ': '
@@ -121,7 +129,8 @@ export function writeModelCard(dir: string, facts: ModelCardFacts): void {
           `low resolution p=${facts.augmentation.photometric.lowResProbability}, JPEG p=${facts.augmentation.photometric.jpegProbability}; ` +
           'see scripts/classifier/photometric.ts).'),
     `- **Storage**: backbone kernels uint8 (the TFLite bytes, lossless), biases float32, head kernels ` +
-      `${facts.headStorage}; ${(facts.sizeBytes / 1e6).toFixed(2)} MB.`,
+      `${facts.headStorage}${facts.fineTune === undefined ? '' : ` (and block 16's, fine-tuned)`}; ` +
+      `${(facts.sizeBytes / 1e6).toFixed(2)} MB.`,
     `- **Training time**: ${card.trainingTime} on ${facts.workers} worker processes ` +
       `(${facts.usedCache ? 'feature cache allowed' : 'from scratch, no cache'}), tfjs ${facts.tfjsVersion} wasm.`,
     '',
@@ -134,9 +143,19 @@ export function writeModelCard(dir: string, facts: ModelCardFacts): void {
         `| ${h.epoch} | ${h.trainLoss.toFixed(4)} | ${pct(h.trainAccuracy)} | ${h.valLoss.toFixed(4)} | ${pct(h.valAccuracy)} |`,
     ),
     '',
+    ...(facts.fineTune === undefined
+      ? []
+      : [
+          'Then block 16 and the head together (train loss, dropout on):',
+          '',
+          '| epoch | train loss |',
+          '|---|---|',
+          ...facts.fineTune.history.map((h) => `| ${h.epoch} | ${h.trainLoss.toFixed(4)} |`),
+          '',
+        ]),
     '![training curves](training-curves.png)',
     '',
-    `## Validation (float head, threshold ${WITHOUT_MASK_THRESHOLD})`,
+    `## Validation (float weights, threshold ${WITHOUT_MASK_THRESHOLD})`,
     '',
     ...metricsTable(facts.validation),
     '',
@@ -144,7 +163,7 @@ export function writeModelCard(dir: string, facts: ModelCardFacts): void {
     '',
     ...metricsTable(facts.validationAtHalf),
     '',
-    `## Validation under fixed door-camera shifts (float head, threshold ${WITHOUT_MASK_THRESHOLD})`,
+    `## Validation under fixed door-camera shifts (float weights, threshold ${WITHOUT_MASK_THRESHOLD})`,
     '',
     'Each shift is one fixed transform of every val picture (scripts/classifier/domain-shifts.ts).',
     '',

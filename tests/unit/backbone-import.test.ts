@@ -74,6 +74,27 @@ describe('MobileNetV2 import from TFLite', () => {
     cut.dispose();
   });
 
+  it("can also leave out block 16, giving block 15's 7×7×160 map (the input fine-tuning trains on)", async () => {
+    const { model: full } = importBackbone(TFLITE, { includeTop: false });
+    const { model: cut } = importBackbone(TFLITE, {
+      includeTop: false,
+      withoutLastConvolution: true,
+      withoutLastBlock: true,
+    });
+    expect(cut.outputs[0].shape).toEqual([null, 7, 7, 160]);
+    expect(cut.layers.map((l) => l.name).filter((n) => n.startsWith('expanded_conv_16'))).toEqual([]);
+    const blockInput = tf.model({
+      inputs: full.inputs,
+      outputs: full.getLayer('expanded_conv_16_expand').input as tf.SymbolicTensor,
+    });
+    const image = tf.randomUniform([1, 224, 224, 3], -1, 1, 'float32', 7);
+    const [a, b] = [cut.predict(image), blockInput.predict(image)] as tf.Tensor[];
+    expect(tf.max(tf.abs(tf.sub(a!, b!))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([image, a!, b!]);
+    full.dispose();
+    cut.dispose();
+  });
+
   it('refuses a truncated file with a clear error', () => {
     const bytes = readFileSync(TFLITE);
     // Cuts inside the flatbuffer. (The file's last ~20 KB are a ZIP of the label file appended as TFLite
