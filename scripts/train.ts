@@ -263,7 +263,13 @@ const fineTuneConfig: FineTuneConfig = {
   dropout: config.dropout,
   seed: config.seed,
 };
+if (!Number.isInteger(fineTuneConfig.epochs) || fineTuneConfig.epochs < 0)
+  fail('--fine-tune must be a whole number of epochs (0: no fine-tuning)');
 if (fineTuneConfig.epochs > 0 && layout !== 'rows') fail('--fine-tune needs --features rows');
+if (fineTuneConfig.epochs > 0 && (config.optimizer !== 'sgd' || config.labelSmoothing !== 0))
+  fail(
+    '--fine-tune trains with SGD and no label smoothing; leave out --optimizer adam and --label-smoothing',
+  );
 const workers = numberArg('workers');
 const started = performance.now();
 
@@ -434,12 +440,20 @@ if (fineTuneConfig.epochs > 0) {
   });
   await useWasmBackend();
   const maps = new Map(sets.map((set, i) => [set.name, computedMaps[i]]));
+  // The maps' and the features' rows must be the same pictures: both passes skip the unreadable ones.
+  for (const set of sets) {
+    const a = [...maps.get(set.name)!.failed.keys()].sort((x, y) => x - y).join();
+    const b = [...featuresOf(set.name).failed.keys()].sort((x, y) => x - y).join();
+    if (a !== b) fail(`${set.name}: the block-15 maps and the features failed on different pictures`);
+  }
   const mapRows = (name: string, split: MaskPicture[]): MapRows => {
     const set = maps.get(name)!;
     const rows = split.map((_, i) => i).filter((i) => !set.failed.has(i));
     return { maps: set.features, rows, labels: rows.map((i) => split[i].label) };
   };
-  const model = LastBlockClassifier.from(featureBackbone(args.backbone, layout).model, head);
+  const backbone = featureBackbone(args.backbone, layout).model;
+  const model = LastBlockClassifier.from(backbone, head);
+  backbone.dispose();
   const history = await model.train(
     Array.from({ length: copies }, (_, k) => [
       mapRows(`train-aug${k}`, train),
@@ -495,7 +509,7 @@ process.stdout.write(`\nvalidation (float weights, threshold 0.5)\n${formatRepor
 process.stdout.write(
   `\nvalidation (float weights, threshold ${WITHOUT_MASK_THRESHOLD})\n${formatReport(valReport)}\n`,
 );
-// Robustness: the same head on the fixed door-camera shifts of val, at the app's threshold.
+// Robustness: the same model on the fixed door-camera shifts of val, at the app's threshold.
 const shiftReportsOf = (shifted: typeof shiftedVal) =>
   shifted.map(({ shift, ...rows }) => {
     const report = headReport(rows);

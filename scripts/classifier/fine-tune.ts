@@ -78,7 +78,9 @@ export class LastBlockClassifier {
     const [hk, hb] = weights(head, HEAD_LAYERS.dense);
     const [ok, ob] = weights(head, HEAD_LAYERS.output);
     const v = (t: tf.Tensor, name: string) => tf.variable(t, true, `fine_tune_${name}_${nextId++}`);
-    return new LastBlockClassifier({
+    // tidy frees the reshaped handles; the variables keep their values. (getWeights returns the models'
+    // own variables, so those are not disposed here.)
+    const vars = tf.tidy(() => ({
       ek: v(ek!.reshape([BLOCK_INPUT.channels, EXPANDED]), 'ek'),
       eb: v(eb!, 'eb'),
       dk: v(dk!.reshape([3, 3, EXPANDED]), 'dk'),
@@ -89,7 +91,8 @@ export class LastBlockClassifier {
       hb: v(hb!, 'hb'),
       ok: v(ok!, 'ok'),
       ob: v(ob!, 'ob'),
-    });
+    }));
+    return new LastBlockClassifier(vars);
   }
 
   /**
@@ -97,7 +100,18 @@ export class LastBlockClassifier {
    * with a mask drawn from `seed`.
    */
   logits(x: tf.Tensor4D, dropout = 0, seed?: number): tf.Tensor2D {
-    const { ek, eb, dk, db, pk, pb, hk, hb, ok, ob } = this.vars as Record<string, tf.Tensor>;
+    const { hk, hb, ok, ob } = this.vars as Record<string, tf.Tensor>;
+    let hidden = tf.relu(tf.add(matMul(this.features(x), hk as tf.Tensor2D), hb!)) as tf.Tensor2D;
+    if (dropout > 0) hidden = tf.dropout(hidden, dropout, undefined, seed) as tf.Tensor2D;
+    return tf.add(matMul(hidden, ok as tf.Tensor2D), ob!) as tf.Tensor2D;
+  }
+
+  /**
+   * The head's input for block-15 maps `x`: block 16's 7×7×320 map, each row averaged (2,240 features), as
+   * the shipped model's `features` layer computes them (mask-classifier-model.ts poolFeatures).
+   */
+  features(x: tf.Tensor4D): tf.Tensor2D {
+    const { ek, eb, dk, db, pk, pb } = this.vars as Record<string, tf.Tensor>;
     const batch = x.shape[0];
     const n = BLOCK_INPUT.size;
     const flat = (t: tf.Tensor, width: number) => t.reshape([batch * n * n, width]) as tf.Tensor2D;
@@ -121,11 +135,7 @@ export class LastBlockClassifier {
     const projected = tf
       .add(matMul(flat(tf.clipByValue(depthwise, 0, 6), EXPANDED), pk as tf.Tensor2D), pb!)
       .reshape([batch, n, n, PROJECTED]);
-    // The 'rows' features: each of the 7 rows averaged (mask-classifier-model.ts poolFeatures).
-    const rows = tf.mean(projected, 2).reshape([batch, n * PROJECTED]) as tf.Tensor2D;
-    let hidden = tf.relu(tf.add(matMul(rows, hk as tf.Tensor2D), hb!)) as tf.Tensor2D;
-    if (dropout > 0) hidden = tf.dropout(hidden, dropout, undefined, seed) as tf.Tensor2D;
-    return tf.add(matMul(hidden, ok as tf.Tensor2D), ob!) as tf.Tensor2D;
+    return tf.mean(projected, 2).reshape([batch, n * PROJECTED]) as tf.Tensor2D;
   }
 
   /** P(class) rows (flat, 2 per picture) for `rows` of `maps`. */
@@ -159,6 +169,12 @@ export class LastBlockClassifier {
       );
       const sets = copies[epoch % copies.length]!;
       const order = sets.flatMap((set, s) => set.rows.map((_, i) => [s, i] as const));
+      // Whole batches only (the last partial one is left out, as in every run recorded in train.ts).
+      if (order.length < config.batchSize) {
+        throw new Error(
+          `fine-tuning needs at least one batch of ${config.batchSize} pictures, got ${order.length}`,
+        );
+      }
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
         [order[i], order[j]] = [order[j]!, order[i]!];

@@ -53,7 +53,7 @@ export async function sha256Hex(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): P
  */
 export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof fetch {
   let expected: Record<string, string> | undefined;
-  let manifest: { url: string; bytes: ArrayBuffer } | undefined;
+  let manifest: { url: string; bytes: ArrayBuffer; contentType: string | null } | undefined;
   return async (input, init) => {
     const response = await fetchImpl(input, init);
     if (!response.ok) return response;
@@ -64,7 +64,7 @@ export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof f
     const file = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
     if (file.endsWith('.json')) {
       const bytes = await response.clone().arrayBuffer();
-      manifest = { url: url.href, bytes };
+      manifest = { url: url.href, bytes, contentType: response.headers.get('content-type') };
       const json = JSON.parse(new TextDecoder().decode(bytes)) as {
         userDefinedMetadata?: Partial<WeightsIntegrity>;
       };
@@ -73,14 +73,22 @@ export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof f
     }
     const bytes = await response.arrayBuffer();
     try {
-      await checkFileIntegrity(url.href, bytes, expected?.[file], 'model.json');
+      await checkFileIntegrity(
+        url.href,
+        bytes,
+        expected?.[file],
+        'model.json',
+        response.headers.get('content-type'),
+      );
     } catch (error) {
       // The checksum itself may be what is damaged: model.json is downloaded again with its weights.
       if (manifest !== undefined && error instanceof DamagedFileError)
         await evictFromCaches(manifest.url).catch(() => {});
       throw error;
     }
-    if (manifest !== undefined) await restoreEvicted(manifest.url, manifest.bytes).catch(() => {});
+    if (manifest !== undefined) {
+      await restoreEvicted(manifest.url, manifest.bytes, manifest.contentType).catch(() => {});
+    }
     return new Response(bytes, {
       status: response.status,
       statusText: response.statusText,
@@ -94,17 +102,19 @@ export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof f
  * refused; a damaged one is deleted from Cache Storage (the service worker's precache), so the next load
  * downloads it again instead of reading the same bytes, and a {@link DamagedFileError} is thrown.
  * @param listedIn where `expectedSha256` comes from, for the messages
+ * @param contentType the Content-Type `bytes` were served with, kept if they go back into the cache
  */
 export async function checkFileIntegrity(
   url: string,
   bytes: ArrayBuffer | Uint8Array<ArrayBuffer>,
   expectedSha256: string | undefined,
   listedIn: string,
+  contentType: string | null = null,
 ): Promise<void> {
   const file = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? url);
   if (expectedSha256 === undefined) throw new Error(`${listedIn} lists no checksum for ${file}`);
   if ((await sha256Hex(bytes)) === expectedSha256) {
-    await restoreEvicted(url, bytes).catch(() => {});
+    await restoreEvicted(url, bytes, contentType).catch(() => {});
     return;
   }
   await evictFromCaches(url).catch(() => {});
@@ -116,8 +126,7 @@ const EVICTED_NOTES = 'maskguard-evicted';
 
 /**
  * Deletes `url` (any query string, such as the precache's revision) from every Cache Storage cache, noting
- * where it was and its Content-Type, so that {@link restoreEvicted} can put good bytes back under the same
- * key as the same kind of file (a `.wasm` must stay `application/wasm` to be compiled while it streams).
+ * where it was so that {@link restoreEvicted} can put good bytes back under the same key.
  */
 async function evictFromCaches(url: string): Promise<void> {
   if (typeof caches === 'undefined') return;
@@ -125,34 +134,37 @@ async function evictFromCaches(url: string): Promise<void> {
     if (name === EVICTED_NOTES) continue;
     const cache = await caches.open(name);
     for (const request of await cache.keys(url, { ignoreSearch: true })) {
-      const type = (await cache.match(request))?.headers.get('Content-Type') ?? undefined;
-      const note: EvictedNote = { cache: name, key: request.url, type };
+      const note = { cache: name, key: request.url };
       await (await caches.open(EVICTED_NOTES)).put(url, new Response(JSON.stringify(note)));
       await cache.delete(request);
     }
   }
 }
 
-/** Where a deleted damaged copy was kept, and its Content-Type (absent in notes from before 2026-11-29). */
-interface EvictedNote {
-  cache: string;
-  key: string;
-  type?: string;
-}
-
-/** Puts checked `bytes` of `url` back into the cache a damaged copy was deleted from, if one was. */
-async function restoreEvicted(url: string, bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<void> {
+/**
+ * Puts checked `bytes` of `url` back into the cache a damaged copy was deleted from, if one was and that
+ * cache still exists (an app update may have replaced it). They keep the Content-Type they were just
+ * served with, not the damaged copy's (which may be anything, such as an HTML error page); a `.wasm`
+ * must stay `application/wasm` to be compiled while it streams. Without one, the name decides.
+ */
+async function restoreEvicted(
+  url: string,
+  bytes: ArrayBuffer | Uint8Array<ArrayBuffer>,
+  contentType: string | null,
+): Promise<void> {
   if (typeof caches === 'undefined' || !(await caches.has(EVICTED_NOTES))) return;
   const notes = await caches.open(EVICTED_NOTES);
   const found = await notes.match(url, { ignoreSearch: true });
   if (found === undefined) return;
-  const { cache, key, type } = (await found.json()) as EvictedNote;
-  const headers = { 'Content-Type': type ?? typeFromName(url) };
-  await (await caches.open(cache)).put(key, new Response(bytes, { headers }));
+  const { cache, key } = (await found.json()) as { cache: string; key: string };
+  if (await caches.has(cache)) {
+    const headers = { 'Content-Type': contentType || typeFromName(url) };
+    await (await caches.open(cache)).put(key, new Response(bytes, { headers }));
+  }
   await notes.delete(url, { ignoreSearch: true });
 }
 
-/** The Content-Type a file's name implies, for notes written before they kept the deleted copy's own. */
+/** The Content-Type a file's name implies, for bytes served without one. */
 function typeFromName(url: string): string {
   if (/\.wasm$/.test(url)) return 'application/wasm';
   if (/\.js$/.test(url)) return 'text/javascript';

@@ -10,12 +10,15 @@ export type ByteProgress = (loadedBytes: number, totalBytes: number) => void;
 /** How far a loading stage is, 0 to 1, or undefined when it cannot be known. */
 export type StageProgress = (fraction: number | undefined) => void;
 
-/** Reads `url` fully, reporting progress. Throws a clear error for HTTP errors and empty files. */
+/**
+ * Reads `url` fully, reporting progress, with the Content-Type it was served with. Throws a clear error for
+ * HTTP errors and empty files.
+ */
 export async function fetchModel(
   url: string,
   what: string,
   onProgress: ByteProgress,
-): Promise<Uint8Array<ArrayBuffer>> {
+): Promise<{ bytes: Uint8Array<ArrayBuffer>; contentType: string | null }> {
   let response: Response;
   try {
     response = await fetch(url);
@@ -25,8 +28,9 @@ export async function fetchModel(
   if (!response.ok)
     throw new Error(`Could not download the ${what}: ${url} answered HTTP ${response.status}`);
   const total = Number(response.headers.get('content-length') ?? 0);
+  const contentType = response.headers.get('content-type');
   const reader = response.body?.getReader();
-  if (reader === undefined) return new Uint8Array(await response.arrayBuffer());
+  if (reader === undefined) return { bytes: new Uint8Array(await response.arrayBuffer()), contentType };
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   for (;;) {
@@ -43,7 +47,7 @@ export async function fetchModel(
     bytes.set(chunk, offset);
     offset += chunk.length;
   }
-  return bytes;
+  return { bytes, contentType };
 }
 
 /**
@@ -56,8 +60,8 @@ export async function fetchChecked(
   sha256: string | undefined,
   onProgress: ByteProgress = () => {},
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const bytes = await fetchModel(url, what, onProgress);
-  await checkFileIntegrity(url, bytes, sha256, 'the app build');
+  const { bytes, contentType } = await fetchModel(url, what, onProgress);
+  await checkFileIntegrity(url, bytes, sha256, 'the app build', contentType);
   return bytes;
 }
 

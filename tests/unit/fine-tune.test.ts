@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_SIZE, toModelInput } from '../../src/shared/mask-classifier-spec.ts';
 import { loadRgb } from '../../scripts/classifier/face-image.ts';
-import { LAST_BLOCK_LAYERS, LastBlockClassifier } from '../../scripts/classifier/fine-tune.ts';
+import { LAST_BLOCK_LAYERS, LastBlockClassifier, gatherMaps } from '../../scripts/classifier/fine-tune.ts';
 import { featureBackbone, storagePolicy } from '../../scripts/classifier/mask-classifier-model.ts';
 import { pictures, readMaskDataset } from '../../scripts/classifier/mask-dataset.ts';
 import { loadLayersModelFromDir, saveLayersModel } from '../../scripts/classifier/model-files.ts';
@@ -61,10 +61,31 @@ describe('fine-tuning block 16 with the head', () => {
     };
     const maxDifference = (a: Float32Array, b: Float32Array) =>
       a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
+    // Block 16's output, row-pooled: the shipped model's `features` layer, and the fine-tuned form's.
+    const layerFeatures = tf.model({
+      inputs: shipped.inputs,
+      outputs: shipped.getLayer('features').output as tf.SymbolicTensor,
+    });
+    const featuresOf = async () => {
+      const [a, b] = [
+        layerFeatures.predict(images) as tf.Tensor,
+        tf.tidy(() => tuned.features(gatherMaps(maps, rows))),
+      ];
+      const values = [(await a.data()) as Float32Array, (await b.data()) as Float32Array] as const;
+      tf.dispose([a, b]);
+      return values;
+    };
+    const kernel = async (layer: string) =>
+      (await shipped.getLayer(layer).getWeights()[0]!.data()) as Float32Array;
 
-    // Untrained: the matrix-product form of block 16 and the head gives the shipped model's answers.
+    // Untrained: the matrix-product form of block 16 gives the shipped model's features (compared before
+    // the softmax, which hides small errors in sure answers), and with the head its answers.
+    const [shippedFeatures, tunedFeatures] = await featuresOf();
+    expect(shippedFeatures).toHaveLength(labels.length * 2240);
+    expect(maxDifference(tunedFeatures, shippedFeatures)).toBeLessThan(1e-3);
     const before = await probabilities(shipped);
     expect(maxDifference(await tuned.predict(maps, rows), before)).toBeLessThan(1e-4);
+    const kernelsBefore = await Promise.all(Object.values(LAST_BLOCK_LAYERS).map(kernel));
 
     // Trained a little: the answers change, and the layers model
     // given the trained weights answers as the fine-tuned form does.
@@ -77,6 +98,12 @@ describe('fine-tuning block 16 with the head', () => {
     expect(maxDifference(after, before)).toBeGreaterThan(1e-3);
     tuned.copyInto(shipped);
     expect(maxDifference(await probabilities(shipped), after)).toBeLessThan(1e-4);
+    // Training reached block 16 itself, not only the head: each of its kernels moved, and so did its features.
+    const kernelsAfter = await Promise.all(Object.values(LAST_BLOCK_LAYERS).map(kernel));
+    kernelsAfter.forEach((k, i) => expect(maxDifference(k, kernelsBefore[i]!)).toBeGreaterThan(1e-4));
+    const [shippedTrained, tunedTrained] = await featuresOf();
+    expect(maxDifference(shippedTrained, shippedFeatures)).toBeGreaterThan(1e-2);
+    expect(maxDifference(tunedTrained, shippedTrained)).toBeLessThan(1e-3);
 
     // Saved as train.ts saves it: block 16's kernels as float16, not on the TFLite's uint8 grid.
     const { grids } = featureBackbone(TFLITE, 'rows');
