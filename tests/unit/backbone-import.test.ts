@@ -56,26 +56,32 @@ describe('MobileNetV2 import from TFLite', () => {
     model.dispose();
   });
 
-  it("can also leave out the last 1×1 convolution, giving block 16's 7×7×320 map", async () => {
+  /**
+   * Expects `cut` to be the full backbone (no top) up to `layer`'s input: the same values there for a random
+   * image. Disposes `cut`.
+   */
+  function expectCutBefore(cut: tf.LayersModel, layer: string): void {
     const { model: full } = importBackbone(TFLITE, { includeTop: false });
-    const { model: cut } = importBackbone(TFLITE, { includeTop: false, withoutLastConvolution: true });
-    expect(cut.outputs[0].shape).toEqual([null, 7, 7, 320]);
-    expect(cut.layers.map((l) => l.name)).not.toContain('Conv_1');
-    // The cut model is the full one up to Conv_1's input: same values there.
-    const conv1Input = tf.model({
+    const layerInput = tf.model({
       inputs: full.inputs,
-      outputs: full.getLayer('Conv_1').input as tf.SymbolicTensor,
+      outputs: full.getLayer(layer).input as tf.SymbolicTensor,
     });
     const image = tf.randomUniform([1, 224, 224, 3], -1, 1, 'float32', 7);
-    const [a, b] = [cut.predict(image), conv1Input.predict(image)] as tf.Tensor[];
+    const [a, b] = [cut.predict(image), layerInput.predict(image)] as tf.Tensor[];
     expect(tf.max(tf.abs(tf.sub(a!, b!))).dataSync()[0]).toBeLessThan(1e-5);
     tf.dispose([image, a!, b!]);
     full.dispose();
     cut.dispose();
+  }
+
+  it("can also leave out the last 1×1 convolution, giving block 16's 7×7×320 map", () => {
+    const { model: cut } = importBackbone(TFLITE, { includeTop: false, withoutLastConvolution: true });
+    expect(cut.outputs[0].shape).toEqual([null, 7, 7, 320]);
+    expect(cut.layers.map((l) => l.name)).not.toContain('Conv_1');
+    expectCutBefore(cut, 'Conv_1');
   });
 
-  it("can also leave out block 16, giving block 15's 7×7×160 map (the input fine-tuning trains on)", async () => {
-    const { model: full } = importBackbone(TFLITE, { includeTop: false });
+  it("can also leave out block 16, giving block 15's 7×7×160 map (the input fine-tuning trains on)", () => {
     const { model: cut } = importBackbone(TFLITE, {
       includeTop: false,
       withoutLastConvolution: true,
@@ -83,16 +89,7 @@ describe('MobileNetV2 import from TFLite', () => {
     });
     expect(cut.outputs[0].shape).toEqual([null, 7, 7, 160]);
     expect(cut.layers.map((l) => l.name).filter((n) => n.startsWith('expanded_conv_16'))).toEqual([]);
-    const blockInput = tf.model({
-      inputs: full.inputs,
-      outputs: full.getLayer('expanded_conv_16_expand').input as tf.SymbolicTensor,
-    });
-    const image = tf.randomUniform([1, 224, 224, 3], -1, 1, 'float32', 7);
-    const [a, b] = [cut.predict(image), blockInput.predict(image)] as tf.Tensor[];
-    expect(tf.max(tf.abs(tf.sub(a!, b!))).dataSync()[0]).toBeLessThan(1e-5);
-    tf.dispose([image, a!, b!]);
-    full.dispose();
-    cut.dispose();
+    expectCutBefore(cut, 'expanded_conv_16_expand');
   });
 
   it('refuses a truncated file with a clear error', () => {
