@@ -131,11 +131,12 @@
  *                                 mean 98.74 / 98.57 / 98.65 %, cost 59 / 69 / 61; val crops 99.84 / 99.84 /
  *                                 99.67 %, crops shift mean 98.45 / 98.57 / 98.53 %, crops cost 52 / 49 / 50.
  * Better on every shift in every run, plain val one or two pictures worse: by val alone it would ship. But on
- * the door photos (npm run eval:e2e, the acceptance set, so this veto is a choice made on it) it is worse in
- * all three runs measured: 54 / 55 / 54 of 59 right (shipped 55), mAP 86.5 / 85.5 / 85.8 % (88.5), and its
- * errors are surer (7-photo, the dim bearded man, P(without_mask) 0.002 against 0.072, so the live screen
- * would count him masked, not uncertain). The synthetic shifts reward what the real door pictures do not;
- * until there are door-camera training pictures, the frozen backbone stays.
+ * the door photos (npm run eval:e2e, the acceptance set, so this veto is a choice made on it) it is no better
+ * in any of the three runs measured, 54 / 55 / 54 of 59 right (shipped 55), and lower in mAP in all three,
+ * 86.5 / 85.5 / 85.8 % (88.5); its errors are surer (7-photo, the dim bearded man, P(without_mask) 0.002
+ * against 0.072: the live screen, not run with it, would likely count him masked instead of uncertain). The
+ * synthetic shifts reward what the real door pictures do not; until there are door-camera training pictures,
+ * the frozen backbone stays.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
