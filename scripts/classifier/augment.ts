@@ -86,6 +86,15 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Shuffles `items` in place (Fisher–Yates) with `random`, so a seed gives the same order every run. */
+export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
 /** A stable 32-bit seed for copy `copy` of the picture at `path`. */
 export function augmentationSeed(path: string, copy: number): number {
   let h = 2166136261 ^ copy;

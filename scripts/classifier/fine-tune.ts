@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom } from './augment.ts';
-import { HEAD_LAYERS } from './head.ts';
+import { seededRandom, shuffleInPlace } from './augment.ts';
+import { HEAD_LAYERS, cosineRate } from './head.ts';
 
 /**
  * Fine-tuning of the backbone's last block together with the head (`npm run train -- --fine-tune N`).
@@ -164,9 +164,7 @@ export class LastBlockClassifier {
     const variables = Object.values(this.vars);
     const history: FineTuneEpoch[] = [];
     for (let epoch = 0; epoch < config.epochs; epoch++) {
-      optimizer.setLearningRate(
-        config.learningRate * 0.5 * (1 + Math.cos((Math.PI * epoch) / config.epochs)),
-      );
+      optimizer.setLearningRate(cosineRate(config.learningRate, epoch, config.epochs));
       const sets = copies[epoch % copies.length]!;
       const order = sets.flatMap((set, s) => set.rows.map((_, i) => [s, i] as const));
       // Whole batches only (the last partial one is left out, as in every run recorded in train.ts).
@@ -175,10 +173,7 @@ export class LastBlockClassifier {
           `fine-tuning needs at least one batch of ${config.batchSize} pictures, got ${order.length}`,
         );
       }
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
+      shuffleInPlace(order, random);
       let lossSum = 0;
       let batches = 0;
       for (let start = 0; start + config.batchSize <= order.length; start += config.batchSize) {

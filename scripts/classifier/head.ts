@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { CLASS_NAMES } from '../../src/shared/mask-classifier-spec.ts';
-import { seededRandom } from './augment.ts';
+import { seededRandom, shuffleInPlace } from './augment.ts';
 
 /**
  * The classification head of the paper (section II.B): pooled backbone features → dense (ReLU) →
@@ -28,7 +28,12 @@ export interface HeadConfig {
 /** Learning rate of epoch `epoch` (from 0) under `config.schedule`. */
 export function learningRateAt(config: HeadConfig, epoch: number): number {
   if (config.schedule === 'constant') return config.learningRate;
-  return config.learningRate * 0.5 * (1 + Math.cos((Math.PI * epoch) / config.epochs));
+  return cosineRate(config.learningRate, epoch, config.epochs);
+}
+
+/** `rate` annealed by a half cosine towards 0 over `epochs` epochs: the rate of epoch `epoch` (from 0). */
+export function cosineRate(rate: number, epoch: number, epochs: number): number {
+  return rate * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs));
 }
 
 /** Loss and accuracy of one epoch, on the (augmented, dropout on) train copy and on clean val. */
@@ -116,11 +121,10 @@ export async function trainHead(
   const history: EpochRecord[] = [];
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     sgd.setLearningRate(learningRateAt(config, epoch));
-    const order = trainLabels.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const order = shuffleInPlace(
+      trainLabels.map((_, i) => i),
+      random,
+    );
     const x = gather(trainCopies[epoch % trainCopies.length], featureSize, order);
     const y = targets(
       order.map((i) => trainLabels[i]),
