@@ -95,8 +95,19 @@ describe('mergeDetections', () => {
     // Nested either way round, one is kept: the better-scored.
     const sharpEyes = { ...eyes, score: 0.95 };
     expect(rounded(mergeDetections([face, sharpEyes]))).toEqual(rounded([sharpEyes]));
-    // A box found at full resolution wins over a better-scored one only the zoomed-out passes found.
-    const coarseHead = { ...head, score: 0.99, coarse: true };
-    expect(rounded(mergeDetections([coarseHead, face]))).toEqual(rounded([face]));
+    // Where it was found does not matter: a better-scored box only the zoomed-out passes found wins over a
+    // box found at full resolution, and a worse-scored one loses to it.
+    const coarseFace = { ...face, score: 0.95, coarse: true };
+    expect(rounded(mergeDetections([eyes, coarseFace]))).toEqual(rounded([coarseFace]));
+    expect(rounded(mergeDetections([sharpEyes, { ...coarseFace, score: 0.9 }]))).toEqual(
+      rounded([sharpEyes]),
+    );
+    // A face split in two boxes side by side (a hand across it), neither centre inside the other, and a
+    // better-scored coarse box round both: one face, not two.
+    const left = { box: { x: 61, y: 68, width: 53, height: 76 }, score: 0.69 };
+    const right = { box: { x: 118, y: 62, width: 60, height: 80 }, score: 0.53 };
+    const whole = { box: { x: 66, y: 56, width: 93, height: 131 }, score: 0.76, coarse: true };
+    expect(rounded(mergeDetections([left, right]))).toEqual(rounded([left, right]));
+    expect(rounded(mergeDetections([left, right, whole]))).toEqual(rounded([whole]));
   });
 });
