@@ -235,7 +235,10 @@ export class GuardController extends EventTarget {
 
   /** The models could not be loaded: nothing is checked, so no source may look as if it were watched. */
   private failedToLoad(error: unknown): void {
-    this.stopSource();
+    // The person at the door is still there when the guard taps "Start camera" and the models load: keep
+    // the camera's tracks (paused; the tracker's blind limit ends them if the wait is long), or the same
+    // person would be counted again.
+    this.stopSource(this.state.source === 'camera' || this.counter.paused);
     this.update({
       source: 'none',
       frame: undefined,
@@ -488,7 +491,8 @@ export class GuardController extends EventTarget {
   private onDetectorError(error: ErrorMessage): void {
     if (error.fatal) {
       if (!this.state.modelsReady) return;
-      this.stopSource();
+      // Paused, not ended, as in failedToLoad: "Start camera" brings the same people back, not new ones.
+      this.stopSource(this.state.source === 'camera' || this.counter.paused);
       this.update({
         source: 'none',
         fatal: { advice: `${error.message} ${TRY_AGAIN}`, detail: error.detail },

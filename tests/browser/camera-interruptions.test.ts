@@ -1,14 +1,14 @@
 /**
  * What interrupts the camera at a door, in the real app with a fake camera: the guard switching away for a
  * few seconds while a person stands there, the camera stopping by itself (a call or another app takes it),
- * an unreadable file chosen while the camera watches, and a detector that keeps crashing. Each time the
- * screen says what is going on, and nobody is counted twice or lost.
+ * an unreadable file chosen while the camera watches, and a detector that keeps crashing (also while a person
+ * stands at the door). Each time the screen says what is going on, and nobody is counted twice or lost.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page, Worker } from 'playwright-core';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total, type Counts } from '../helpers/tally.ts';
@@ -25,6 +25,28 @@ async function watchTally(page: Page, ms: number): Promise<Counts[]> {
     await page.waitForTimeout(200);
   }
   return seen;
+}
+
+/**
+ * Makes every detection worker of `page`, the one running and each replacement, die of an uncaught error in
+ * its global scope (what a crash of the wasm runtime looks like to the page). Returns a function that stops
+ * it: workers made after that call run.
+ */
+function crashEveryWorker(page: Page): () => void {
+  let crashing = true;
+  const crash = (worker: Worker) => {
+    if (!crashing || !worker.url().includes('detection.worker')) return;
+    worker
+      .evaluate(() => {
+        setTimeout(() => {
+          throw new Error('test: the detection worker crashed');
+        });
+      })
+      .catch(() => {}); // the worker may be gone before the evaluation returns
+  };
+  page.on('worker', crash);
+  for (const worker of page.workers()) crash(worker);
+  return () => (crashing = false);
 }
 
 describe('the camera interrupted while one person stands at the door', () => {
@@ -142,23 +164,47 @@ describe('a detection worker that keeps crashing', () => {
     await page.goto(app.server.url);
     // No camera here: the models load, then the camera fails to open.
     await expect.poll(() => page.locator(status).textContent(), { timeout: 120_000 }).toContain('Camera off');
-    // Every detection worker, the first and each replacement, dies of an uncaught error in its global scope.
-    const crash = async (worker: { url(): string; evaluate(f: () => void): Promise<unknown> }) => {
-      if (!worker.url().includes('detection.worker')) return;
-      await worker
-        .evaluate(() => {
-          setTimeout(() => {
-            throw new Error('test: the detection worker crashed');
-          });
-        })
-        .catch(() => {}); // the worker may be gone before the evaluation returns
-    };
-    page.on('worker', (worker) => void crash(worker));
-    for (const worker of page.workers()) await crash(worker);
+    crashEveryWorker(page);
     await expect
       .poll(() => page.locator(problem).textContent(), { timeout: 120_000 })
       .toContain('The detector keeps crashing. Tap "Start camera" to try again, or reload the app.');
     expect(await page.locator(problem).textContent()).toContain('MaskGuard cannot check faces.');
     expect(await page.locator(status).textContent()).toContain('Stopped: faces are not being checked');
   }, 180_000);
+});
+
+describe('a detection worker that keeps crashing while one person stands at the door', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-gave-up-'));
+  let app: AppSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    // One masked person in view from the first frame for 40 s: whenever the camera (re)opens, they are there.
+    ({ app, page } = await watchOnePerson(dir, { showSeconds: 40, leadSeconds: 0, gapSeconds: 1 }));
+    for (const end = Date.now() + 20_000; total(await tallyOf(page)) === 0 && Date.now() < end;)
+      await page.waitForTimeout(200);
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops, and after "Start camera" does not count the person again', async () => {
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    const stopCrashing = crashEveryWorker(page);
+    await expect
+      .poll(() => page.locator(problem).textContent(), { timeout: 60_000 })
+      .toContain('The detector keeps crashing.');
+    expect(await page.locator(status).textContent()).toContain('Stopped: faces are not being checked');
+    // The guard taps "Start camera" at once, and the new worker works.
+    stopCrashing();
+    await page.getByRole('button', { name: 'Start camera' }).click();
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 30_000 });
+    // The same person is in view again; before, their track had ended and they were counted again.
+    const seen = await watchTally(page, 8000);
+    expect(seen.map(total)).not.toContain(2);
+    expect(seen.at(-1)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    expect(app.foreignRequests).toEqual([]);
+  }, 120_000);
 });
