@@ -24,9 +24,10 @@ async function main(): Promise<void> {
     return;
   }
   const controller = new GuardController(new DetectionClient(), log);
-  // Counted people kept only in memory (the phone is full) are lost if the page goes: ask before it does.
+  // Counted people kept only in memory (the phone is full), or whose record is still on its way to the log
+  // (behind a slow write), are lost if the page goes: ask before it does.
   window.addEventListener('beforeunload', (event) => {
-    if (log.status.state !== 'pending') return;
+    if (log.status.state !== 'pending' && controller.counter.recordsInFlight === 0) return;
     event.preventDefault();
     event.returnValue = ''; // older browsers ask only when this is set
   });

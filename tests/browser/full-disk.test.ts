@@ -83,3 +83,53 @@ describe('the phone runs out of storage while a person is counted', () => {
     expect(app.foreignRequests).toEqual([]);
   }, 60_000);
 });
+
+describe('a slow disk: a person is counted while an earlier write has not finished', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-slow-'));
+  let app: AppSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    // One masked person, in view from 4 s after the camera starts.
+    ({ app, page } = await watchOnePerson(dir, { leadSeconds: 4, showSeconds: 60, gapSeconds: 1 }));
+    // Another connection holds a write transaction on the person records, renewing it until told to stop:
+    // the app's own write waits behind it, as behind a slow or stalled disk.
+    await page.evaluate(
+      (name) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const store = open.result.transaction('events', 'readwrite').objectStore('events');
+            const held = window as unknown as { holdDisk: boolean };
+            held.holdDisk = true;
+            const renew = () => {
+              if (held.holdDisk) store.count().onsuccess = renew;
+            };
+            renew();
+            resolve();
+          };
+        }),
+      DB_NAME,
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks before the page is closed or reloaded while the person is not yet on disk', async () => {
+    // Counted: the alert state and the tracker have decided, but the record waits for the disk.
+    await expect.poll(() => leavingIsQuestioned(page), { timeout: 30_000 }).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { holdDisk: boolean }).holdDisk)).toBe(true);
+  }, 60_000);
+
+  it('writes the person once the disk is free, and then lets the page go', async () => {
+    await page.evaluate(() => ((window as unknown as { holdDisk: boolean }).holdDisk = false));
+    await expect.poll(() => eventsOnDisk(page), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => leavingIsQuestioned(page), { timeout: 5_000 }).toBe(false);
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    expect(app.foreignRequests).toEqual([]);
+  }, 60_000);
+});
