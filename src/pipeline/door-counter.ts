@@ -44,14 +44,21 @@ export interface DoorCounterHost {
   /** The door name a shift started by the first count is recorded with. */
   door(): string;
   /**
-   * A small picture of `box` in the picture on screen now, for an opt-in thumbnail of an unmasked person;
-   * undefined when none can be made.
+   * A small picture of `box` in `frame`, the picture the person was counted in, for an opt-in thumbnail of an
+   * unmasked person; undefined when none can be made. Called during {@link DoorCounter.observe}: `frame` may
+   * be closed once that returns, so the picture must be drawn before the first await.
    */
-  snapshot(box: Box): Promise<Blob | undefined>;
+  snapshot(box: Box, frame: ImageBitmap): Promise<Blob | undefined>;
   /** A person's record was written, or failed other than by a full disk (the shift log keeps those). */
   recorded(problem?: string): void;
   /** Milliseconds on the same clock as the frames' timestamps. */
   now(): number;
+}
+
+/** Where a counted person's face is: their box in the frame they were counted in. */
+interface Picture {
+  box: Box;
+  frame: ImageBitmap;
 }
 
 /** See the module comment. */
@@ -81,17 +88,22 @@ export class DoorCounter {
 
   /**
    * One processed frame's faces. Returns the track of each face (same index) and counts whoever the tracker
-   * decided on.
+   * decided on. `frame` is the picture the faces were found in, given only when the guard keeps pictures of
+   * unmasked people (see {@link DoorCounterHost.snapshot}); without it no picture is taken.
    */
-  observe(timestampMs: number, faces: readonly FaceResult[]): (number | undefined)[] {
+  observe(timestampMs: number, faces: readonly FaceResult[], frame?: ImageBitmap): (number | undefined)[] {
     const update = this.tracker.update(
       timestampMs,
       faces.map((f) => ({ box: f.box, probWithoutMask: f.probs.without_mask, detScore: f.detScore })),
     );
     this.paused = false;
     const boxOf = (person: PersonCounted) => update.tracks.find((t) => t.id === person.trackId)?.box;
-    for (const person of update.counted) void this.count(person, boxOf(person));
-    for (const person of update.revised) void this.revise(person, boxOf(person));
+    const pictureOf = (person: PersonCounted) => {
+      const box = boxOf(person);
+      return box === undefined || frame === undefined ? undefined : { box, frame };
+    };
+    for (const person of update.counted) void this.count(person, pictureOf(person));
+    for (const person of update.revised) void this.revise(person, pictureOf(person));
     return faces.map((_, i) => update.tracks.find((t) => t.observationIndex === i)?.id);
   }
 
@@ -137,8 +149,8 @@ export class DoorCounter {
    * are chained: two people counted in the same frame with no shift running must not both try to start one
    * (the second start would throw and lose a person).
    */
-  private count(person: PersonCounted, box?: Box, alert = true): Promise<PersonEvent | undefined> {
-    return this.write(person, box, (counted) => this.record(counted), alert);
+  private count(person: PersonCounted, picture?: Picture, alert = true): Promise<PersonEvent | undefined> {
+    return this.write(person, picture, (counted) => this.record(counted), alert);
   }
 
   private async record(counted: CountedPerson): Promise<PersonEvent> {
@@ -147,10 +159,10 @@ export class DoorCounter {
   }
 
   /** A person counted `uncertain` on a pause and decided when seen again: alert, and revise their record. */
-  private revise(person: PersonCounted, box?: Box): Promise<PersonEvent | undefined> {
+  private revise(person: PersonCounted, picture?: Picture): Promise<PersonEvent | undefined> {
     const recorded = this.provisional.get(person.trackId);
     this.provisional.delete(person.trackId);
-    return this.write(person, box, async (counted) => {
+    return this.write(person, picture, async (counted) => {
       const event = await recorded;
       return event === undefined ? undefined : this.log.revisePerson(event, counted);
     });
@@ -159,16 +171,18 @@ export class DoorCounter {
   /** Alerts for `person` (unless `alert` is false), then runs `store` on their record after every record before it. */
   private write(
     person: PersonCounted,
-    box: Box | undefined,
+    picture: Picture | undefined,
     store: (counted: CountedPerson) => Promise<PersonEvent | undefined>,
     alert = true,
   ): Promise<PersonEvent | undefined> {
     if (alert) this.alertFor(person);
     // Only an unmasked person's face, only when the guard opted in (off by default: no face image is stored);
-    // taken now, from the picture the person was counted in. ShiftLog enforces the size caps.
+    // taken now, from the picture the person was counted in (not the one on screen by the time the result
+    // came back: someone walking has moved, and the box could hold another face). ShiftLog enforces the size
+    // caps.
     const thumbnail =
-      box !== undefined && person.decision === 'without_mask' && this.log.getSetting('keepThumbnails')
-        ? this.host.snapshot(box).catch(() => undefined)
+      picture !== undefined && person.decision === 'without_mask' && this.log.getSetting('keepThumbnails')
+        ? this.host.snapshot(picture.box, picture.frame).catch(() => undefined)
         : undefined;
     this.recordsInFlight += 1;
     const written = this.recording.then(async () => {

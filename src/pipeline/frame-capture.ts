@@ -19,13 +19,19 @@ export class FrameCapture {
 
   /**
    * @param onResult called with each frame's result while the loop that sent the frame still runs; what
-   *   it throws is passed to `onRefused` (a result that cannot be used must never pass in silence)
+   *   it throws is passed to `onRefused` (a result that cannot be used must never pass in silence). With
+   *   it comes a copy of the frame the result is for, when `keepFrame` asked for one; the copy is closed
+   *   when onResult returns.
+   * @param keepFrame whether to keep a copy of each frame sent (the worker gets the frame itself), asked
+   *   per frame: only while the guard keeps pictures of unmasked people, which must show the face the
+   *   result found, not the picture on screen by the time it came back.
    */
   constructor(
     private readonly video: HTMLVideoElement,
     private readonly client: DetectionClient,
-    private readonly onResult: (result: ResultMessage) => void,
+    private readonly onResult: (result: ResultMessage, frame?: ImageBitmap) => void,
     private readonly onRefused: (error: unknown) => void,
+    private readonly keepFrame: () => boolean = () => false,
   ) {}
 
   /** Starts reading frames (ending any loop before it). */
@@ -44,10 +50,19 @@ export class FrameCapture {
       next();
       if (pending || !this.client.idle || this.video.readyState < 2 || this.video.videoWidth === 0) return;
       pending = true;
+      let copy: ImageBitmap | undefined;
       try {
         let result: FrameOutcome;
         try {
           const bitmap = await createImageBitmap(this.video);
+          if (this.keepFrame()) {
+            try {
+              copy = await createImageBitmap(bitmap);
+            } catch (error) {
+              bitmap.close();
+              throw error;
+            }
+          }
           result = await this.client.submit(bitmap, this.clock(), 'video');
         } catch {
           // A frame that cannot be grabbed (the source just stopped) is skipped.
@@ -55,11 +70,12 @@ export class FrameCapture {
         }
         if (result === undefined || !current()) return;
         try {
-          this.onResult(result);
+          this.onResult(result, copy);
         } catch (error) {
           this.onRefused(error);
         }
       } finally {
+        copy?.close();
         pending = false;
       }
     };

@@ -132,7 +132,7 @@ export class GuardController extends EventTarget {
     this.capture = new FrameCapture(
       this.video,
       client,
-      (result) => this.onResult(result),
+      (result, frame) => this.onResult(result, frame),
       // A result the tracker refuses (a malformed box or probability) is a failed frame, never silence.
       (error) =>
         this.onDetectorError({
@@ -141,13 +141,15 @@ export class GuardController extends EventTarget {
           message: 'A frame could not be counted.',
           detail: errorText(error),
         }),
+      // A copy of each frame only while pictures of unmasked people are kept (see DoorCounter.observe).
+      () => log.getSetting('keepThumbnails'),
     );
     this.counter = new DoorCounter(log, {
       ring: () => this.alarm.ring(),
       // The counter's times are on the counting clock; the screen times its alerts on the page's.
       alert: (alert) => this.update({ alert: { ...alert, atMs: performance.now() } }),
       door: () => this.state.preferences.door,
-      snapshot: (box) => this.snapshot(box),
+      snapshot: (box, frame) => this.snapshot(box, frame),
       recorded: (problem) => {
         if (problem !== undefined) this.update({ status: `Could not record a person: ${problem}` });
         void this.refreshTally();
@@ -414,8 +416,8 @@ export class GuardController extends EventTarget {
     if (this.state.source === 'photo' && this.state.photoUrl === photoUrl) this.update(outcome);
   }
 
-  private onResult(result: ResultMessage): void {
-    const trackIds = this.counter.observe(result.timestampMs, result.faces);
+  private onResult(result: ResultMessage, frame?: ImageBitmap): void {
+    const trackIds = this.counter.observe(result.timestampMs, result.faces, frame);
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;
     this.update({
@@ -424,13 +426,16 @@ export class GuardController extends EventTarget {
     });
   }
 
-  /** A 96-pixel-wide JPEG of `box` in the picture on screen now (an opt-in thumbnail). */
-  private async snapshot(box: Box): Promise<Blob | undefined> {
+  /**
+   * A 96-pixel-wide JPEG of `box` in `frame`, the picture the person was counted in (an opt-in thumbnail).
+   * Drawn before the first await: the frame is closed once the counter has seen it.
+   */
+  private async snapshot(box: Box, frame: ImageBitmap): Promise<Blob | undefined> {
     const side = 96;
     const canvas = new OffscreenCanvas(side, Math.round((side * box.height) / Math.max(1, box.width)));
     canvas
       .getContext('2d')
-      ?.drawImage(this.video, box.x, box.y, box.width, box.height, 0, 0, canvas.width, canvas.height);
+      ?.drawImage(frame, box.x, box.y, box.width, box.height, 0, 0, canvas.width, canvas.height);
     return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.7 }).catch(() => undefined);
   }
 

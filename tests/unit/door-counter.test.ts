@@ -21,6 +21,10 @@ let clock: number;
 let rings: number;
 let alerts: PersonAlert[];
 let snapshots: Box[];
+/** The frame each picture was taken from, and the frame being observed when it was asked for. */
+let snapshotFrames: { frame: ImageBitmap; observing: ImageBitmap | undefined }[];
+/** The frame passed to the observe() call running now. */
+let observing: ImageBitmap | undefined;
 let problems: string[];
 let counter: DoorCounter;
 
@@ -31,13 +35,15 @@ beforeEach(async () => {
   rings = 0;
   alerts = [];
   snapshots = [];
+  snapshotFrames = [];
   problems = [];
   counter = new DoorCounter(log, {
     ring: () => void (rings += 1),
     alert: (alert) => void alerts.push(alert),
     door: () => 'Side door',
-    snapshot: async (box) => {
+    snapshot: async (box, frame) => {
       snapshots.push(box);
+      snapshotFrames.push({ frame, observing: observing });
       return jpeg(500);
     },
     recorded: (problem) => {
@@ -54,11 +60,16 @@ afterEach(async () => {
 });
 
 /** `frames` frames at 10 fps, each showing `faces`; returns the last frame's track ids. */
+/** A stand-in for the frame a result is for (the counter only hands it on to the host). */
+const frameAt = (ms: number) => ({ ms }) as unknown as ImageBitmap;
+
 function watch(frames: number, ...faces: FaceResult[]): (number | undefined)[] {
   let ids: (number | undefined)[] = [];
   for (let i = 0; i < frames; i += 1) {
     clock += 100;
-    ids = counter.observe(clock, faces);
+    observing = frameAt(clock);
+    ids = counter.observe(clock, faces, observing);
+    observing = undefined;
   }
   return ids;
 }
@@ -128,6 +139,23 @@ describe('DoorCounter', () => {
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0]).toMatchObject({ x: 50 });
     expect(await log.thumbnailCount()).toBe(1);
+  });
+
+  it('takes the picture from the frame the person was counted in, while that frame is observed', async () => {
+    await log.setSetting('keepThumbnails', true);
+    watch(8, face(50, 0.95));
+    await counter.settled();
+    expect(snapshotFrames).toHaveLength(1);
+    expect(snapshotFrames[0]!.frame).toBe(snapshotFrames[0]!.observing);
+    // Without the frame (none kept), no picture: never one of whatever is on screen later.
+    counter.end();
+    for (let i = 0; i < 8; i += 1) {
+      clock += 100;
+      counter.observe(clock, [face(400, 0.95)]);
+    }
+    await counter.settled();
+    expect(snapshotFrames).toHaveLength(1);
+    expect(await log.events(log.currentShift()!.id)).toHaveLength(2);
   });
 
   it('keeps people over a pause (no second count) and counts the undecided when input stops', async () => {
