@@ -49,22 +49,33 @@ function crashEveryWorker(page: Page): () => void {
   return () => (crashing = false);
 }
 
+/**
+ * The hooks of a describe about one masked person in view from the first frame for 40 s (whenever the camera
+ * (re)opens, they are there): the app watches them until they are counted. The session is filled in before
+ * the describe's own hooks run.
+ */
+function onePersonInView(prefix: string): { app: AppSession; page: Page } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const session = {} as { app: AppSession; page: Page };
+  beforeAll(async () => {
+    Object.assign(session, await watchOnePerson(dir, { showSeconds: 40, leadSeconds: 0, gapSeconds: 1 }));
+    // Counted once seen in enough frames (expect.poll is for tests, not hooks).
+    for (const end = Date.now() + 20_000; total(await tallyOf(session.page)) === 0 && Date.now() < end;)
+      await session.page.waitForTimeout(200);
+  }, 180_000);
+  afterAll(async () => {
+    await session.app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return session;
+}
+
 describe('the camera interrupted while one person stands at the door', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'maskguard-interrupt-'));
   let app: AppSession;
   let page: Page;
-
-  beforeAll(async () => {
-    // One masked person in view from the first frame for 40 s: whenever the camera (re)opens, they are there.
-    ({ app, page } = await watchOnePerson(dir, { showSeconds: 40, leadSeconds: 0, gapSeconds: 1 }));
-    // Counted once seen in enough frames (expect.poll is for tests, not hooks).
-    for (const end = Date.now() + 20_000; total(await tallyOf(page)) === 0 && Date.now() < end;)
-      await page.waitForTimeout(200);
-  }, 180_000);
-
-  afterAll(async () => {
-    await app?.close();
-    rmSync(dir, { recursive: true, force: true });
+  const session = onePersonInView('maskguard-interrupt-');
+  beforeAll(() => {
+    ({ app, page } = session);
   });
 
   it('does not count the person again after the guard switched away for 3 s', async () => {
@@ -174,20 +185,11 @@ describe('a detection worker that keeps crashing', () => {
 });
 
 describe('a detection worker that keeps crashing while one person stands at the door', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'maskguard-gave-up-'));
   let app: AppSession;
   let page: Page;
-
-  beforeAll(async () => {
-    // One masked person in view from the first frame for 40 s: whenever the camera (re)opens, they are there.
-    ({ app, page } = await watchOnePerson(dir, { showSeconds: 40, leadSeconds: 0, gapSeconds: 1 }));
-    for (const end = Date.now() + 20_000; total(await tallyOf(page)) === 0 && Date.now() < end;)
-      await page.waitForTimeout(200);
-  }, 180_000);
-
-  afterAll(async () => {
-    await app?.close();
-    rmSync(dir, { recursive: true, force: true });
+  const session = onePersonInView('maskguard-gave-up-');
+  beforeAll(() => {
+    ({ app, page } = session);
   });
 
   it('stops, and after "Start camera" does not count the person again', async () => {
