@@ -76,8 +76,10 @@ export class DoorCounter {
   /** Counted people whose record is still on its way to the shift log (a reload would lose them). */
   recordsInFlight = 0;
   /**
-   * Input paused with its tracks kept (page hidden, camera lost, or it made way for a photo or a video that
-   * would not play): the next camera start continues them, and the tracker ends those unseen for too long.
+   * Input paused with its tracks kept (page hidden, camera lost, the detector restarting or given up, or the
+   * camera made way for a photo or a video that would not play): the input that resumes continues them, and
+   * the tracker ends those unseen for too long. Whose tracks they are (the camera's or a video file's) is the
+   * guard controller's to know.
    */
   paused = false;
 

@@ -235,12 +235,22 @@ export class GuardController extends EventTarget {
     return this.recovering;
   }
 
+  /**
+   * Whether the counter's tracks are the camera's people, to be kept (paused) when the source stops: the
+   * camera is on, or its people were paused (camera lost, page hidden, a photo checked, the detector given
+   * up) and no video file has run since. A video file's tracks, paused while its detector restarts, are not:
+   * they must never meet the camera's faces (a real person would continue a person in the clip).
+   */
+  private holdsCameraPeople(): boolean {
+    return this.state.source === 'camera' || (this.counter.paused && this.state.source !== 'video-file');
+  }
+
   /** The models could not be loaded: nothing is checked, so no source may look as if it were watched. */
   private failedToLoad(error: unknown): void {
     // The person at the door is still there when the guard taps "Start camera" and the models load: keep
     // the camera's tracks (paused; the tracker's blind limit ends them if the wait is long), or the same
     // person would be counted again.
-    this.stopSource(this.state.source === 'camera' || this.counter.paused);
+    this.stopSource(this.holdsCameraPeople());
     this.update({
       source: 'none',
       frame: undefined,
@@ -258,7 +268,7 @@ export class GuardController extends EventTarget {
    * as blind time, so someone standing at the door is not counted again.
    */
   async startCamera(): Promise<void> {
-    await this.openCameraSource(this.state.source === 'camera' || this.counter.paused);
+    await this.openCameraSource(this.holdsCameraPeople());
   }
 
   /** Switches between the rear and the front camera (another view: the people in the old one are done). */
@@ -364,7 +374,7 @@ export class GuardController extends EventTarget {
     if (file.type.startsWith('video/')) {
       const cameraWasOn = this.state.source === 'camera';
       // The camera's people stay paused until the video plays: if it cannot, the camera comes back to them.
-      this.stopSource(cameraWasOn || this.counter.paused);
+      this.stopSource(this.holdsCameraPeople());
       this.update({ source: 'none', status: `Opening ${file.name}…` });
       this.video.src = URL.createObjectURL(file);
       let fileProblem: string | undefined;
@@ -405,7 +415,7 @@ export class GuardController extends EventTarget {
       return;
     }
     // Photos are not tracked: the camera's people stay paused for when the camera comes back.
-    this.stopSource(this.state.source === 'camera' || this.counter.paused);
+    this.stopSource(this.holdsCameraPeople());
     const photoUrl = URL.createObjectURL(file);
     this.update({ source: 'photo', photoUrl, frame: undefined, status: `Checking ${file.name}` });
     // Set by onDetectorError if the worker answers this photo with an error.
@@ -496,8 +506,9 @@ export class GuardController extends EventTarget {
   private onDetectorError(error: ErrorMessage): void {
     if (error.fatal) {
       if (!this.state.modelsReady) return;
-      // Paused, not ended, as in failedToLoad: "Start camera" brings the same people back, not new ones.
-      this.stopSource(this.state.source === 'camera' || this.counter.paused);
+      // The camera's people paused, not ended, as in failedToLoad: "Start camera" brings the same people
+      // back, not new ones. A video file's end here.
+      this.stopSource(this.holdsCameraPeople());
       this.update({
         source: 'none',
         fatal: { advice: `${error.message} ${TRY_AGAIN}`, detail: error.detail },

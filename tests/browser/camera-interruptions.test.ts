@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { recordDoorVideo } from '../helpers/door-webm.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total, type Counts } from '../helpers/tally.ts';
 import { setHidden } from '../helpers/visibility.ts';
@@ -25,6 +26,15 @@ async function watchTally(page: Page, ms: number): Promise<Counts[]> {
     await page.waitForTimeout(200);
   }
   return seen;
+}
+
+/** The person number on the first face box on screen ("… · #3"), if a box is there. */
+async function personOnScreen(page: Page): Promise<number | undefined> {
+  const texts = await page
+    .locator('mask-guard-app face-overlay [data-face]')
+    .evaluateAll((elements) => elements.map((e) => e.textContent ?? ''));
+  const match = /#(\d+)/.exec(texts[0] ?? '');
+  return match === null ? undefined : Number(match[1]);
 }
 
 /**
@@ -194,6 +204,8 @@ describe('a detection worker that keeps crashing while one person stands at the 
 
   it('stops, and after "Start camera" does not count the person again', async () => {
     expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    const person = await personOnScreen(page);
+    expect(person).toBeDefined();
     const stopCrashing = crashEveryWorker(page);
     await expect
       .poll(() => page.locator(problem).textContent(), { timeout: 60_000 })
@@ -203,10 +215,43 @@ describe('a detection worker that keeps crashing while one person stands at the 
     stopCrashing();
     await page.getByRole('button', { name: 'Start camera' }).click();
     await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 30_000 });
-    // The same person is in view again; before, their track had ended and they were counted again.
-    const seen = await watchTally(page, 8000);
+    // Frames are checked again, and the face on screen is the same person (their track continued); before,
+    // their track had ended, and they became a new person and were counted again.
+    await expect.poll(() => personOnScreen(page), { timeout: 20_000 }).toBe(person);
+    const seen = await watchTally(page, 5000);
     expect(seen.map(total)).not.toContain(2);
     expect(seen.at(-1)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
     expect(app.foreignRequests).toEqual([]);
   }, 120_000);
+});
+
+describe('a detection worker that keeps crashing while a video file plays', () => {
+  let app: AppSession;
+  let page: Page;
+  const session = onePersonInView('maskguard-file-crash-');
+  beforeAll(() => {
+    ({ app, page } = session);
+  });
+
+  it('does not let the camera continue the file’s people after "Start camera"', async () => {
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    // A tester's recording of the same kind of person, where the camera shows one.
+    const video = await recordDoorVideo(page, 8);
+    await page
+      .locator('mask-guard-app input[type=file][name=photo]')
+      .setInputFiles({ name: 'door.webm', mimeType: 'video/webm', buffer: video });
+    await page.locator(status, { hasText: 'Checking door.webm' }).waitFor({ timeout: 20_000 });
+    await expect.poll(async () => total(await tallyOf(page)), { timeout: 20_000 }).toBe(2);
+    // The detector keeps crashing while the file's person is in view, until the page gives up.
+    const stopCrashing = crashEveryWorker(page);
+    await expect
+      .poll(() => page.locator(problem).textContent(), { timeout: 60_000 })
+      .toContain('The detector keeps crashing.');
+    stopCrashing();
+    await page.getByRole('button', { name: 'Start camera' }).click();
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 30_000 });
+    // The person at the camera is someone else than the one in the file: counted, not taken for them.
+    await expect.poll(async () => total(await tallyOf(page)), { timeout: 20_000 }).toBe(3);
+    expect(app.foreignRequests).toEqual([]);
+  }, 150_000);
 });

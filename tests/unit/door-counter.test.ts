@@ -59,10 +59,10 @@ afterEach(async () => {
   await deleteDB(name);
 });
 
-/** `frames` frames at 10 fps, each showing `faces`; returns the last frame's track ids. */
 /** A stand-in for the frame a result is for (the counter only hands it on to the host). */
 const frameAt = (ms: number) => ({ ms }) as unknown as ImageBitmap;
 
+/** `frames` frames at 10 fps, each showing `faces`; returns the last frame's track ids. */
 function watch(frames: number, ...faces: FaceResult[]): (number | undefined)[] {
   let ids: (number | undefined)[] = [];
   for (let i = 0; i < frames; i += 1) {
