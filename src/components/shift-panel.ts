@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ShiftPanelState } from '../pipeline/shift-actions.ts';
-import type { Decision } from '../storage/index.ts';
+import { IDLE_SHIFT_END_MS, type Decision } from '../storage/index.ts';
 import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
 import { DECISION_TEXT, formatDay, formatTime, formatTimeSeconds } from './format.ts';
 import { viewStyles } from './view-styles.ts';
@@ -104,7 +104,17 @@ export class ShiftPanel extends LitElement {
   }
 
   private renderIdle(s: ShiftPanelState) {
-    return html`<p>No shift is running. The camera starts one with the first person it counts.</p>
+    const idle = s.endedIdle;
+    return html`${
+        idle === undefined
+          ? nothing
+          : html`<p class="ended-idle" data-shift=${idle.id}>
+              The shift at <b>${idle.door}</b> since ${formatTime(idle.start)} (${formatDay(idle.start)}) was
+              ended at its last count, ${formatTime(idle.end!)} (${formatDay(idle.end!)}): nobody had been
+              counted for ${IDLE_SHIFT_END_MS / 3_600_000} hours. Its people are in History.
+            </p>`
+      }
+      <p>No shift is running. The camera starts one with the first person it counts.</p>
       <div class="row door">
         <label
           >Door

@@ -156,6 +156,8 @@ export class DoorCounter {
   }
 
   private async record(counted: CountedPerson): Promise<PersonEvent> {
+    // A shift nobody was counted in for 12 hours was left running by mistake: this person starts a new one.
+    await this.log.endIdleShift();
     if (this.log.currentShift() === undefined) await this.log.startShift(this.host.door());
     return this.log.recordPerson(counted);
   }

@@ -21,6 +21,8 @@ export interface ShiftPanelState {
   busy: boolean;
   /** One line for the guard after an action went wrong (or needs a second look); undefined otherwise. */
   message: string | undefined;
+  /** The last shift, if the app ended it because nobody was counted in it for 12 hours (ShiftLog.endIdleShift). */
+  endedIdle: Shift | undefined;
 }
 
 /** See the module comment. */
@@ -30,6 +32,7 @@ export class ShiftActions extends EventTarget {
     lastPerson: undefined,
     busy: false,
     message: undefined,
+    endedIdle: undefined,
   };
   private seenTally: unknown;
 
@@ -38,7 +41,7 @@ export class ShiftActions extends EventTarget {
     private readonly controller: GuardController,
   ) {
     super();
-    this.current = { ...this.current, running: log.currentShift() };
+    this.current = { ...this.current, running: log.currentShift(), endedIdle: log.endedIdle };
     // The controller replaces its tally object whenever a person is counted (or storage status changes);
     // frames do not, so this re-reads the log once per count rather than once per frame.
     controller.addEventListener('change', () => {
@@ -105,9 +108,13 @@ export class ShiftActions extends EventTarget {
     const running = this.log.currentShift();
     try {
       const lastPerson = running === undefined ? undefined : (await this.log.events(running.id)).at(-1);
-      this.update({ running, lastPerson });
+      this.update({ running, lastPerson, endedIdle: this.log.endedIdle });
     } catch (error) {
-      this.update({ running, message: `The shift could not be read (${errorText(error)}).` });
+      this.update({
+        running,
+        endedIdle: this.log.endedIdle,
+        message: `The shift could not be read (${errorText(error)}).`,
+      });
     }
   }
 

@@ -45,6 +45,15 @@ export interface CountedPerson {
   thumbnail?: Blob;
 }
 
+/**
+ * A running shift in which nobody has been counted for this long (and that started at least this long ago)
+ * is over: the guard who ran it forgot to end it. It is ended at its last count, when the app opens or when
+ * the next person is counted, so that a new day's people do not go into yesterday's tally, and so that the
+ * retention setting, which deletes ended shifts only, also applies to it and its pictures. 12 hours: longer
+ * than any quiet spell inside one guard's shift at a door.
+ */
+export const IDLE_SHIFT_END_MS = 12 * 3_600_000;
+
 /** Which events a tally or a chart covers: one shift, or the local day containing `day` (epoch ms). */
 export type TallyScope = { shiftId: string } | { day: number };
 
@@ -61,6 +70,10 @@ export type TallyScope = { shiftId: string } | { day: number };
 export class ShiftLog extends EventTarget {
   private readonly queue: WriteQueue;
   private running: Shift | undefined;
+  /** When the running shift last saw a person counted (or started): see {@link IDLE_SHIFT_END_MS}. */
+  private lastActivity = 0;
+  /** The shift this log ended because nobody was counted in it for too long, if it did (see endIdleShift). */
+  endedIdle: Shift | undefined;
   /** Bytes of stored thumbnails; undefined after anything that may have deleted some (recounted lazily). */
   private storedThumbnailBytes: number | undefined;
 
@@ -99,6 +112,13 @@ export class ShiftLog extends EventTarget {
     const log = new ShiftLog(db, settings, options.now ?? Date.now, options.retryMs ?? 15_000);
     const latest = await db.getAllFromIndex('shifts', 'byStart');
     log.running = latest.reverse().find((shift) => shift.end === undefined);
+    if (log.running !== undefined) {
+      const times = (await db.getAllFromIndex('events', 'byShift', log.running.id)).map(
+        (event) => event.time,
+      );
+      log.lastActivity = Math.max(log.running.start, ...times);
+      await log.endIdleShift();
+    }
     // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
     if (options.pruneOnOpen ?? true) await log.prune().catch(() => 0);
     // With the opt-in off no picture may stay: one can if the page closed between turning it off and the
@@ -124,10 +144,25 @@ export class ShiftLog extends EventTarget {
     return this.running;
   }
 
+  /**
+   * Ends the running shift at its last count if nobody has been counted in it for {@link IDLE_SHIFT_END_MS}
+   * (see there); resolves to that shift, kept in {@link endedIdle} for the guard to be told, or undefined.
+   */
+  async endIdleShift(): Promise<Shift | undefined> {
+    if (!this.running || this.now() - this.lastActivity < IDLE_SHIFT_END_MS) return undefined;
+    const shift: Shift = { ...this.running, end: this.lastActivity };
+    this.running = undefined;
+    this.endedIdle = shift;
+    await this.queue.save({ kind: 'shift', shift });
+    return shift;
+  }
+
   /** Starts a shift at `door`. Throws if one is running: the guard ends it first (with confirmation). */
   async startShift(door: string): Promise<Shift> {
     if (this.running) throw new Error('A shift is already running');
     this.running = { id: newId(), start: this.now(), door: door.trim() };
+    this.lastActivity = this.running.start;
+    this.endedIdle = undefined;
     await this.queue.save({ kind: 'shift', shift: this.running });
     return this.running;
   }
@@ -137,6 +172,7 @@ export class ShiftLog extends EventTarget {
     if (!this.running) return undefined;
     const shift: Shift = { ...this.running, end: this.now() };
     this.running = undefined;
+    this.endedIdle = undefined;
     await this.queue.save({ kind: 'shift', shift });
     return shift;
   }
@@ -157,6 +193,7 @@ export class ShiftLog extends EventTarget {
       timeInViewMs: person.timeInViewMs,
       source: 'auto',
     };
+    this.lastActivity = Math.max(this.lastActivity, event.time);
     const accepted = await this.acceptThumbnail(event.decision, person.thumbnail);
     await this.saveWithPicture(event, accepted);
     return event;
@@ -203,6 +240,7 @@ export class ShiftLog extends EventTarget {
       timeInViewMs: 0,
       source: 'manual',
     };
+    this.lastActivity = Math.max(this.lastActivity, event.time);
     await this.queue.save({ kind: 'event', event });
     return event;
   }

@@ -226,3 +226,42 @@ describe('shift panel, history and settings', () => {
     expect(app.foreignRequests).toEqual([]);
   });
 });
+
+describe('a shift left running overnight', () => {
+  let app: AppSession;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('is ended at its last count when the app opens 13 hours later, and the shift panel says so', async () => {
+    app = await launchApp({ grantCamera: false });
+    const panel = 'mask-guard-app shift-panel';
+    const openShiftPanel = async () => {
+      const page = await app.context.newPage();
+      await page.goto(app.server.url);
+      await page.locator('mask-guard-app view-tabs').waitFor({ timeout: 60_000 });
+      await showTab(page, 'shift');
+      return page;
+    };
+    let page = await openShiftPanel();
+    await page.locator(`${panel} button[name=start]`).click();
+    await page.locator(`${panel} button[name=add-with_mask]`).click();
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    expect(await page.locator(`${panel} .ended-idle`).count()).toBe(0);
+    await page.close();
+    // The guard forgot to end it; the app is opened again 13 hours later.
+    await app.context.addInitScript(() => {
+      const real = Date.now;
+      Date.now = () => real() + 13 * 3_600_000;
+    });
+    page = await openShiftPanel();
+    // As the guard reads it (the markup's line breaks are spaces on screen).
+    const notice = async () =>
+      ((await page.locator(`${panel} .ended-idle`).textContent()) ?? '').replace(/\s+/g, ' ');
+    await expect.poll(notice).toContain('was ended at its last count');
+    expect(await notice()).toContain('nobody had been counted for 12 hours. Its people are in History.');
+    expect(await page.locator(`${panel} p`, { hasText: 'No shift is running' }).count()).toBe(1);
+    expect(await tallyOf(page, panel)).toEqual({ masked: 0, unmasked: 0, uncertain: 0 });
+    expect(app.foreignRequests).toEqual([]);
+  }, 120_000);
+});

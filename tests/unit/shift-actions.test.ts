@@ -57,7 +57,8 @@ describe('ShiftActions', () => {
     // An unmasked and a masked person counted; the first record waits for its picture, the second behind it.
     for (let i = 0; i < 8; i += 1) {
       clock += 100;
-      counter.observe(clock, [face(50, 0.99), face(600, 0.01)]);
+      // With the frame, as while pictures are kept (the counter only hands it to the host's snapshot).
+      counter.observe(clock, [face(50, 0.99), face(600, 0.01)], {} as ImageBitmap);
     }
     expect(counter.recordsInFlight).toBe(2);
     const ended = actions.endShift();

@@ -57,6 +57,47 @@ describe('shifts', () => {
   });
 });
 
+describe('a shift left running', () => {
+  it('is ended at its last count when the app opens 12 hours after it, not before', async () => {
+    const shift = await log.startShift('North');
+    clock = at(9);
+    await log.recordPerson(person('with_mask'));
+    log.close();
+    // 11 h 59 min after the last count: the same shift goes on.
+    clock = at(20, 59);
+    log = await open();
+    expect(log.currentShift()).toEqual(shift);
+    expect(log.endedIdle).toBeUndefined();
+    log.close();
+    // The next morning: ended at 09:00, its person kept; the guard is told which shift it was.
+    clock = at(7, 0, 4);
+    log = await open();
+    expect(log.currentShift()).toBeUndefined();
+    expect(log.endedIdle).toEqual({ ...shift, end: at(9) });
+    expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toEqual({ ...shift, end: at(9) });
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 1, total: 1 });
+    // The notice goes with the next shift.
+    await log.startShift('North');
+    expect(log.endedIdle).toBeUndefined();
+  });
+
+  it('is ended when the next person comes 12 hours after its last count, also without a reload', async () => {
+    const shift = await log.startShift('North');
+    expect(await log.endIdleShift()).toBeUndefined();
+    // A shift that started 12 hours ago with nobody counted since is over too.
+    clock = at(20);
+    expect(await log.endIdleShift()).toEqual({ ...shift, end: at(8) });
+    expect(log.currentShift()).toBeUndefined();
+    // Counting by hand keeps a shift going: 12 hours from the last person, not from the start.
+    const second = await log.startShift('North');
+    clock = at(7, 0, 4);
+    await log.addManual('without_mask');
+    clock = at(18, 59, 4);
+    expect(await log.endIdleShift()).toBeUndefined();
+    expect(log.currentShift()).toEqual(second);
+  });
+});
+
 describe('counts derived from events', () => {
   it('tallies a shift from its events and follows the events when they change on disk', async () => {
     const shift = await log.startShift('North');
