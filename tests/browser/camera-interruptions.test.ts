@@ -60,6 +60,19 @@ function crashEveryWorker(page: Page): () => void {
 }
 
 /**
+ * Every detection worker crashes until the page gives up and says so; then the guard taps "Start camera" at
+ * once, and the new worker works. Resolves when the screen says it watches the door again.
+ */
+async function crashUntilGivenUpThenStartCamera(page: Page): Promise<void> {
+  const stopCrashing = crashEveryWorker(page);
+  await page.locator(problem, { hasText: 'The detector keeps crashing.' }).waitFor({ timeout: 60_000 });
+  expect(await page.locator(status).textContent()).toContain('Stopped: faces are not being checked');
+  stopCrashing();
+  await page.getByRole('button', { name: 'Start camera' }).click();
+  await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 30_000 });
+}
+
+/**
  * The hooks of a describe about one masked person in view from the first frame for 40 s (whenever the camera
  * (re)opens, they are there): the app watches them until they are counted. The session is filled in before
  * the describe's own hooks run.
@@ -194,7 +207,7 @@ describe('a detection worker that keeps crashing', () => {
   }, 180_000);
 });
 
-describe('a detection worker that keeps crashing while one person stands at the door', () => {
+describe('a detection worker that keeps crashing while a person is in view', () => {
   let app: AppSession;
   let page: Page;
   const session = onePersonInView('maskguard-gave-up-');
@@ -206,34 +219,17 @@ describe('a detection worker that keeps crashing while one person stands at the 
     expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
     const person = await personOnScreen(page);
     expect(person).toBeDefined();
-    const stopCrashing = crashEveryWorker(page);
-    await expect
-      .poll(() => page.locator(problem).textContent(), { timeout: 60_000 })
-      .toContain('The detector keeps crashing.');
-    expect(await page.locator(status).textContent()).toContain('Stopped: faces are not being checked');
-    // The guard taps "Start camera" at once, and the new worker works.
-    stopCrashing();
-    await page.getByRole('button', { name: 'Start camera' }).click();
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 30_000 });
+    await crashUntilGivenUpThenStartCamera(page);
     // Frames are checked again, and the face on screen is the same person (their track continued); before,
     // their track had ended, and they became a new person and were counted again.
     await expect.poll(() => personOnScreen(page), { timeout: 20_000 }).toBe(person);
     const seen = await watchTally(page, 5000);
     expect(seen.map(total)).not.toContain(2);
     expect(seen.at(-1)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
-    expect(app.foreignRequests).toEqual([]);
   }, 120_000);
-});
 
-describe('a detection worker that keeps crashing while a video file plays', () => {
-  let app: AppSession;
-  let page: Page;
-  const session = onePersonInView('maskguard-file-crash-');
-  beforeAll(() => {
-    ({ app, page } = session);
-  });
-
-  it('does not let the camera continue the file’s people after "Start camera"', async () => {
+  it('does not let the camera continue a video file’s people after "Start camera"', async () => {
+    // The same person is in front of the camera, counted once (the test before).
     expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
     // A tester's recording of the same kind of person, where the camera shows one.
     const video = await recordDoorVideo(page, 8);
@@ -242,14 +238,8 @@ describe('a detection worker that keeps crashing while a video file plays', () =
       .setInputFiles({ name: 'door.webm', mimeType: 'video/webm', buffer: video });
     await page.locator(status, { hasText: 'Checking door.webm' }).waitFor({ timeout: 20_000 });
     await expect.poll(async () => total(await tallyOf(page)), { timeout: 20_000 }).toBe(2);
-    // The detector keeps crashing while the file's person is in view, until the page gives up.
-    const stopCrashing = crashEveryWorker(page);
-    await expect
-      .poll(() => page.locator(problem).textContent(), { timeout: 60_000 })
-      .toContain('The detector keeps crashing.');
-    stopCrashing();
-    await page.getByRole('button', { name: 'Start camera' }).click();
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 30_000 });
+    // The detector keeps crashing while the file's person is in view.
+    await crashUntilGivenUpThenStartCamera(page);
     // The person at the camera is someone else than the one in the file: counted, not taken for them.
     await expect.poll(async () => total(await tallyOf(page)), { timeout: 20_000 }).toBe(3);
     expect(app.foreignRequests).toEqual([]);
