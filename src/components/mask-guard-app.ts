@@ -180,7 +180,7 @@ export class MaskGuardApp extends LitElement {
             door=${s.preferences.door}
             @set-door=${(e: CustomEvent<string>) => v.shift.setDoor(e.detail)}
             @start-shift=${() => void v.shift.startShift()}
-            @end-shift=${() => void v.shift.endShift()}
+            @end-shift=${(e: CustomEvent<string | undefined>) => void v.shift.endShift(e.detail)}
             @correct-last=${(e: CustomEvent<{ id: string; decision: Decision }>) =>
               void v.shift.correctLast(e.detail.id, e.detail.decision)}
             @add-manual=${(e: CustomEvent<Decision>) => void v.shift.addManual(e.detail)}

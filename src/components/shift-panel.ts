@@ -30,6 +30,8 @@ export class ShiftPanel extends LitElement {
   @property({ type: String }) door = '';
   /** The end-of-shift question is open (screen state only). */
   @state() private confirming = false;
+  /** The shift the end-of-shift question is about: the question closes if another one is running. */
+  private confirmingFor: string | undefined;
   /**
    * Where focus goes once the end-of-shift question has opened or closed: the button focused before is
    * removed from the page, which drops focus to the body, and a keyboard or switch user would start over
@@ -61,7 +63,7 @@ export class ShiftPanel extends LitElement {
 
   override willUpdate(): void {
     // A question about a shift that has since ended (or was replaced) must not be answered for the next one.
-    if (this.state?.running === undefined && this.confirming) this.setConfirming(false);
+    if (this.confirming && this.state?.running?.id !== this.confirmingFor) this.setConfirming(false);
   }
 
   /** Moves focus where {@link focusAfter} says, once the button is there and can take it. */
@@ -104,16 +106,7 @@ export class ShiftPanel extends LitElement {
   }
 
   private renderIdle(s: ShiftPanelState) {
-    const idle = s.endedIdle;
-    return html`${
-        idle === undefined
-          ? nothing
-          : html`<p class="ended-idle" data-shift=${idle.id}>
-              The shift at <b>${idle.door}</b> since ${formatTime(idle.start)} (${formatDay(idle.start)}) was
-              ended at its last count, ${formatTime(idle.end!)} (${formatDay(idle.end!)}): nobody had been
-              counted for ${IDLE_SHIFT_END_MS / 3_600_000} hours. Its people are in History.
-            </p>`
-      }
+    return html`${this.renderEndedIdle(s)}
       <p>No shift is running. The camera starts one with the first person it counts.</p>
       <div class="row door">
         <label
@@ -131,13 +124,24 @@ export class ShiftPanel extends LitElement {
       </div>`;
   }
 
+  /** The notice that the app ended a shift nobody was counted in for 12 hours (see ShiftLog.endIdleShift). */
+  private renderEndedIdle(s: ShiftPanelState) {
+    const idle = s.endedIdle;
+    if (idle === undefined) return nothing;
+    return html`<p class="ended-idle" data-ended-shift=${idle.id}>
+      The shift at <b>${idle.door}</b> since ${formatTime(idle.start)} (${formatDay(idle.start)}) was ended at
+      ${formatTime(idle.end!)} (${formatDay(idle.end!)}): nobody was counted in it after that for
+      ${IDLE_SHIFT_END_MS / 3_600_000} hours. Its people are in History.
+    </p>`;
+  }
+
   private renderRunning(s: ShiftPanelState) {
     const shift = s.running!;
     const line = html`<p data-shift=${shift.id}>
       Running at <b>${shift.door}</b> since ${formatTime(shift.start)} (${formatDay(shift.start)})
     </p>`;
     if (!this.confirming) {
-      return html`${line}
+      return html`${this.renderEndedIdle(s)}${line}
         <button class="danger" name="end" ?disabled=${s.busy} @click=${() => this.setConfirming(true)}>
           End shift…
         </button>`;
@@ -205,8 +209,9 @@ export class ShiftPanel extends LitElement {
   }
 
   private confirmEnd(): void {
+    const id = this.confirmingFor;
     this.setConfirming(false, true);
-    this.fire('end-shift');
+    this.fire('end-shift', id);
   }
 
   /**
@@ -215,6 +220,7 @@ export class ShiftPanel extends LitElement {
    */
   private setConfirming(open: boolean, awaitingAction = false): void {
     this.confirming = open;
+    this.confirmingFor = open ? this.state?.running?.id : undefined;
     this.focusAfter = { to: open ? 'question' : 'end', awaitingAction };
   }
 

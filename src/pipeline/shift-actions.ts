@@ -74,11 +74,18 @@ export class ShiftActions extends EventTarget {
    * Ends the running shift (the panel has asked the guard to confirm). A waiting app update is applied now,
    * the one moment when reloading the page loses nothing (see src/offline/service-worker.ts).
    */
-  async endShift(): Promise<void> {
+  async endShift(expectedId?: string): Promise<void> {
     await this.act(async () => {
       // People the camera counted before the guard confirmed belong to this shift: their records may still
       // wait behind earlier writes, and one that found no running shift would start a new one.
       await this.controller.counter.settled();
+      // Meanwhile the shift the guard confirmed may have been ended as idle and a new one started by the
+      // camera's next person: that one is not the shift they meant.
+      const running = this.log.currentShift();
+      if (expectedId !== undefined && running?.id !== expectedId)
+        return running === undefined
+          ? undefined
+          : 'That shift had already ended; a new one has started since. End it too if you mean to.';
       await this.log.endShift();
     });
     offline.applyUpdateIfAllowed();
@@ -98,6 +105,8 @@ export class ShiftActions extends EventTarget {
   /** Adds a person the camera missed to the running shift, marked as added by hand. */
   async addManual(decision: Decision): Promise<void> {
     await this.act(async () => {
+      // Not into a shift left running overnight (the panel then says it was ended).
+      await this.log.endIdleShift();
       if (this.log.currentShift() === undefined) return 'Start a shift first.';
       await this.log.addManual(decision);
     });
@@ -105,8 +114,10 @@ export class ShiftActions extends EventTarget {
 
   /** Re-reads the running shift and its latest person from the log. */
   async refresh(): Promise<void> {
-    const running = this.log.currentShift();
+    let running = this.log.currentShift();
     try {
+      // The panel never shows a shift left running overnight as running (the app stayed open, camera off).
+      if (running !== undefined && (await this.log.endIdleShift()) !== undefined) running = undefined;
       const lastPerson = running === undefined ? undefined : (await this.log.events(running.id)).at(-1);
       this.update({ running, lastPerson, endedIdle: this.log.endedIdle });
     } catch (error) {

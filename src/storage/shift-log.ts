@@ -72,7 +72,11 @@ export class ShiftLog extends EventTarget {
   private running: Shift | undefined;
   /** When the running shift last saw a person counted (or started): see {@link IDLE_SHIFT_END_MS}. */
   private lastActivity = 0;
-  /** The shift this log ended because nobody was counted in it for too long, if it did (see endIdleShift). */
+  /**
+   * The shift this log ended because nobody was counted in it for too long, if it did (see endIdleShift): for
+   * the guard to be told, also once the next person has started a new shift. Cleared when the guard ends a
+   * shift.
+   */
   endedIdle: Shift | undefined;
   /** Bytes of stored thumbnails; undefined after anything that may have deleted some (recounted lazily). */
   private storedThumbnailBytes: number | undefined;
@@ -113,10 +117,11 @@ export class ShiftLog extends EventTarget {
     const latest = await db.getAllFromIndex('shifts', 'byStart');
     log.running = latest.reverse().find((shift) => shift.end === undefined);
     if (log.running !== undefined) {
-      const times = (await db.getAllFromIndex('events', 'byShift', log.running.id)).map(
-        (event) => event.time,
-      );
-      log.lastActivity = Math.max(log.running.start, ...times);
+      // The latest event, read one by one (a shift never ended may hold a great many people).
+      log.lastActivity = log.running.start;
+      let cursor = await db.transaction('events').store.index('byShift').openCursor(log.running.id);
+      for (; cursor; cursor = await cursor.continue())
+        log.lastActivity = Math.max(log.lastActivity, cursor.value.time);
       await log.endIdleShift();
     }
     // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
@@ -162,7 +167,6 @@ export class ShiftLog extends EventTarget {
     if (this.running) throw new Error('A shift is already running');
     this.running = { id: newId(), start: this.now(), door: door.trim() };
     this.lastActivity = this.running.start;
-    this.endedIdle = undefined;
     await this.queue.save({ kind: 'shift', shift: this.running });
     return this.running;
   }

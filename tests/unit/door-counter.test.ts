@@ -12,12 +12,14 @@ import type { FaceResult } from '../../src/shared/protocol.ts';
 import { ALERT_VISIBLE_MS, DoorCounter, type PersonAlert } from '../../src/pipeline/door-counter.ts';
 import { FRAME_TIMEOUT_MS } from '../../src/pipeline/detection-client.ts';
 import { DEFAULT_TRACKER_OPTIONS } from '../../src/shared/tracking/index.ts';
-import { ShiftLog } from '../../src/storage/index.ts';
+import { IDLE_SHIFT_END_MS, ShiftLog } from '../../src/storage/index.ts';
 import { failEventWrites, jpeg } from '../helpers/shift-log-fixtures.ts';
 
 let name: string;
 let log: ShiftLog;
 let clock: number;
+/** The shift log's wall clock (epoch ms), apart from the counting clock. */
+let wall: number;
 let rings: number;
 let alerts: PersonAlert[];
 let snapshots: Box[];
@@ -30,7 +32,8 @@ let counter: DoorCounter;
 
 beforeEach(async () => {
   name = `door-counter-${crypto.randomUUID()}`;
-  log = await ShiftLog.open({ name });
+  wall = Date.now();
+  log = await ShiftLog.open({ name, now: () => wall });
   clock = 1000;
   rings = 0;
   alerts = [];
@@ -139,6 +142,22 @@ describe('DoorCounter', () => {
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0]).toMatchObject({ x: 50 });
     expect(await log.thumbnailCount()).toBe(1);
+  });
+
+  it('starts a new shift for a person counted 12 hours after the last one, and keeps the notice', async () => {
+    watch(8, face(50, 0.01));
+    await counter.settled();
+    const first = log.currentShift()!;
+    const firstCount = (await log.events(first.id))[0]!.time;
+    counter.end();
+    wall += IDLE_SHIFT_END_MS + 60_000;
+    watch(8, face(50, 0.01));
+    await counter.settled();
+    const second = log.currentShift()!;
+    expect(second.id).not.toBe(first.id);
+    expect(log.endedIdle).toEqual({ ...first, end: firstCount });
+    expect(await log.events(first.id)).toHaveLength(1);
+    expect(await log.events(second.id)).toHaveLength(1);
   });
 
   it('takes the picture from the frame the person was counted in, while that frame is observed', async () => {

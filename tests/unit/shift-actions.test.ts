@@ -9,7 +9,7 @@ import { face } from '../helpers/faces.ts';
 import { DoorCounter } from '../../src/pipeline/door-counter.ts';
 import type { GuardController } from '../../src/pipeline/guard-controller.ts';
 import { ShiftActions } from '../../src/pipeline/shift-actions.ts';
-import { ShiftLog } from '../../src/storage/index.ts';
+import { IDLE_SHIFT_END_MS, ShiftLog } from '../../src/storage/index.ts';
 import { jpeg } from '../helpers/shift-log-fixtures.ts';
 
 // The service worker side (workbox-window) has no place in Node; ending a shift only asks it to update.
@@ -18,6 +18,8 @@ vi.mock('../../src/offline/index.ts', () => ({ offline: { applyUpdateIfAllowed: 
 let name: string;
 let log: ShiftLog;
 let clock: number;
+/** The shift log's wall clock (epoch ms). */
+let wall: number;
 let counter: DoorCounter;
 let actions: ShiftActions;
 /** The opt-in picture of an unmasked person, held back until the test lets it go. */
@@ -25,7 +27,8 @@ let releasePicture: (() => void) | undefined;
 
 beforeEach(async () => {
   name = `shift-actions-${crypto.randomUUID()}`;
-  log = await ShiftLog.open({ name });
+  wall = Date.now();
+  log = await ShiftLog.open({ name, now: () => wall });
   clock = 1000;
   counter = new DoorCounter(log, {
     ring: () => {},
@@ -71,5 +74,34 @@ describe('ShiftActions', () => {
     expect(shifts.map((s) => s.id)).toEqual([shift.id]);
     expect(shifts[0]!.end).toBeDefined();
     expect((await log.events(shift.id)).map((e) => e.decision).sort()).toEqual(['with_mask', 'without_mask']);
+  });
+
+  it('does not add a hand count to a shift left running overnight: it is ended and the guard told', async () => {
+    await actions.startShift();
+    const shift = log.currentShift()!;
+    await actions.addManual('with_mask');
+    wall += IDLE_SHIFT_END_MS + 60_000;
+    await actions.addManual('with_mask');
+    expect(actions.state.message).toBe('Start a shift first.');
+    expect(actions.state.running).toBeUndefined();
+    expect(actions.state.endedIdle?.id).toBe(shift.id);
+    expect(await log.events(shift.id)).toHaveLength(1);
+  });
+
+  it('does not end a new shift the camera started after the confirmed one was ended as idle', async () => {
+    await actions.startShift();
+    const confirmed = log.currentShift()!;
+    wall += IDLE_SHIFT_END_MS + 60_000;
+    // The camera counts a person (the idle shift ends, a new one starts) while the guard confirms the end.
+    for (let i = 0; i < 8; i += 1) {
+      clock += 100;
+      counter.observe(clock, [face(600, 0.01)]);
+    }
+    await actions.endShift(confirmed.id);
+    const running = log.currentShift();
+    expect(running).toBeDefined();
+    expect(running!.id).not.toBe(confirmed.id);
+    expect(actions.state.message).toContain('That shift had already ended');
+    expect(await log.events(running!.id)).toHaveLength(1);
   });
 });

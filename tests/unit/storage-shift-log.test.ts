@@ -76,8 +76,10 @@ describe('a shift left running', () => {
     expect(log.endedIdle).toEqual({ ...shift, end: at(9) });
     expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toEqual({ ...shift, end: at(9) });
     expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 1, total: 1 });
-    // The notice goes with the next shift.
+    // The notice stays while the next shift runs, and goes once the guard ends a shift.
     await log.startShift('North');
+    expect(log.endedIdle).toEqual({ ...shift, end: at(9) });
+    await log.endShift();
     expect(log.endedIdle).toBeUndefined();
   });
 
