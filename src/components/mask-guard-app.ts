@@ -25,6 +25,9 @@ const ALERT_TEXT = {
   uncertain: (person: number) => `? Could not tell if person #${person} wore a mask: please check`,
 } as const;
 
+/** A person's record still not on disk after this long (ms) is worth telling the guard about. */
+const SLOW_SAVE_MS = 3000;
+
 /**
  * The guard's screen: the camera picture with a box per face, the shift's tally, an alert for each newly
  * counted unmasked person (and a prompt to check one counted uncertain), and the controls. It renders the controller's state and forwards the guard's
@@ -260,7 +263,12 @@ export class MaskGuardApp extends LitElement {
       ${live ? this.renderLive(c) : ''}`;
   }
 
-  /** The live screen's tally and buttons (the stage above is always in the page). */
+  /**
+   * The live screen's tally and buttons (the stage above is always in the page). The storage warning also
+   * covers a write that has not failed but has not finished either (a stalled disk): the person is counted
+   * and alerted for, but not yet in the tally, which is read from the log. Checked at each render, which
+   * every processed frame brings.
+   */
   private renderLive(c: GuardController) {
     const s = c.state;
     // Counting goes on from memory when the phone cannot save (full storage): the guard must know, not only
@@ -276,7 +284,14 @@ export class MaskGuardApp extends LitElement {
                 : 'Counting goes on; keep MaskGuard open until this goes away.'
             }
           </p>`
-        : '';
+        : c.counter.recordWaitMs() > SLOW_SAVE_MS
+          ? html`<p class="storage-warning" role="alert">
+              Saving is slow:
+              ${c.counter.recordsInFlight === 1 ? '1 person is' : `${c.counter.recordsInFlight} people are`}
+              not on the phone's storage yet and not in the tally. Counting goes on; keep MaskGuard open until
+              this goes away.
+            </p>`
+          : '';
     return html`${storageWarning}<tally-board .tally=${s.tally}></tally-board>
       <guard-controls
         .preferences=${s.preferences}

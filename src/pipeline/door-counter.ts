@@ -73,8 +73,11 @@ export class DoorCounter {
   private readonly provisional = new Map<number, Promise<PersonEvent | undefined>>();
   /** The alert on screen, if any (an uncertain one never replaces a fresh unmasked one). */
   private lastAlert: PersonAlert | undefined;
-  /** Counted people whose record is still on its way to the shift log (a reload would lose them). */
-  recordsInFlight = 0;
+  /**
+   * When each counted person whose record is still on its way to the shift log was counted (the counting
+   * clock), oldest first: records are written in counting order, one after another.
+   */
+  private readonly inFlightSince: number[] = [];
   /**
    * Input paused with its tracks kept (page hidden, camera lost, the detector restarting or given up, or the
    * camera made way for a photo or a video that would not play): the input that resumes continues them, and
@@ -141,6 +144,17 @@ export class DoorCounter {
     this.paused = false;
   }
 
+  /** Counted people whose record is still on its way to the shift log (a reload would lose them). */
+  get recordsInFlight(): number {
+    return this.inFlightSince.length;
+  }
+
+  /** How long the oldest record still on its way has waited (ms), 0 when none waits: a stalled disk. */
+  recordWaitMs(): number {
+    const oldest = this.inFlightSince[0];
+    return oldest === undefined ? 0 : this.host.now() - oldest;
+  }
+
   /** Resolves once every person counted so far is recorded (or failed to be). */
   settled(): Promise<void> {
     return this.recording;
@@ -188,7 +202,7 @@ export class DoorCounter {
       picture !== undefined && person.decision === 'without_mask' && this.log.getSetting('keepThumbnails')
         ? this.host.snapshot(picture.box, picture.frame).catch(() => undefined)
         : undefined;
-    this.recordsInFlight += 1;
+    this.inFlightSince.push(this.host.now());
     const written = this.recording.then(async () => {
       let problem: string | undefined;
       let event: PersonEvent | undefined;
@@ -204,7 +218,7 @@ export class DoorCounter {
         // recordPerson keeps the person queued in memory on a storage failure; this is anything else.
         problem = errorText(error);
       } finally {
-        this.recordsInFlight -= 1;
+        this.inFlightSince.shift();
       }
       this.host.recorded(problem);
       return event;

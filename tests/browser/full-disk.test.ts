@@ -119,9 +119,13 @@ describe('a slow disk: a person is counted while an earlier write has not finish
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('asks before the page is closed or reloaded while the person is not yet on disk', async () => {
+  it('asks before the page is closed or reloaded while the person is not yet on disk, and says why', async () => {
     // Counted: the alert state and the tracker have decided, but the record waits for the disk.
     await expect.poll(() => leavingIsQuestioned(page), { timeout: 30_000 }).toBe(true);
+    // After 3 s of waiting the live screen says so (the tally, read from the log, does not have them yet).
+    const said = async () => ((await page.locator(warning).textContent()) ?? '').replace(/\s+/g, ' ');
+    await expect.poll(said, { timeout: 15_000 }).toContain('Saving is slow: 1 person is not on the phone');
+    expect(await said()).toContain('keep MaskGuard open until this goes away');
     expect(await page.evaluate(() => (window as unknown as { holdDisk: boolean }).holdDisk)).toBe(true);
   }, 60_000);
 
@@ -129,6 +133,7 @@ describe('a slow disk: a person is counted while an earlier write has not finish
     await page.evaluate(() => ((window as unknown as { holdDisk: boolean }).holdDisk = false));
     await expect.poll(() => eventsOnDisk(page), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => leavingIsQuestioned(page), { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => page.locator(warning).count(), { timeout: 5_000 }).toBe(0);
     expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
     expect(app.foreignRequests).toEqual([]);
   }, 60_000);
