@@ -117,7 +117,7 @@ export class ShiftActions extends EventTarget {
     let running = this.log.currentShift();
     try {
       // The panel never shows a shift left running overnight as running (the app stayed open, camera off).
-      if (running !== undefined && (await this.log.endIdleShift()) !== undefined) running = undefined;
+      if ((await this.log.endIdleShift()) !== undefined) running = undefined;
       const lastPerson = running === undefined ? undefined : (await this.log.events(running.id)).at(-1);
       this.update({ running, lastPerson, endedIdle: this.log.endedIdle });
     } catch (error) {

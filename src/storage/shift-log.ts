@@ -47,8 +47,9 @@ export interface CountedPerson {
 
 /**
  * A running shift in which nobody has been counted for this long (and that started at least this long ago)
- * is over: the guard who ran it forgot to end it. It is ended at its last count, when the app opens or when
- * the next person is counted, so that a new day's people do not go into yesterday's tally, and so that the
+ * is over: the guard who ran it forgot to end it. It is ended at its last count (see endIdleShift: when the
+ * app opens, when the next person is counted by the camera or by hand, and when the shift panel is read), so
+ * that a new day's people do not go into yesterday's tally, and so that the
  * retention setting, which deletes ended shifts only, also applies to it and its pictures. 12 hours: longer
  * than any quiet spell inside one guard's shift at a door.
  */
