@@ -137,6 +137,15 @@
  * against 0.072: the live screen, not run with it, would likely count him masked instead of uncertain). The
  * synthetic shifts reward what the real door pictures do not; until there are door-camera training pictures,
  * the frozen backbone stays.
+ * Tried on the shipped model, not shipped: averaging P(without_mask) over the crop and its mirror image (test-time
+ * flip; scratch, the inference worker given a mirror flag), at the app's threshold 0.25, against the crop alone:
+ *   original val 99.35 % (99.84), shift mean 98.45 % (98.33), cost 66 (81); val crops 99.67 % (99.84), crops
+ *   shift mean 98.16 % (98.12), crops cost 51 (60). The mirror alone scores about the same as the average.
+ * Cheaper on the shifts, worse on plain val in both, for twice the classifier's time per face (the classifier
+ * is already 86 % of a frame's time), so not shipped. The door crops (report only, the app's boxes cut in Node)
+ * give 4 errors of 60 averaged against 5 alone, within the noise of one face; the confident errors stay
+ * confident (8-photo 0.020 → 0.012, 7-photo 0.017 → 0.067) and 3-photo, the dim bearded man read right, falls
+ * from 0.47 to 0.27 (mirror 0.07), one step from a miss.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
