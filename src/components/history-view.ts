@@ -2,17 +2,21 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { HistoryState } from '../pipeline/shift-history.ts';
 import type { CsvDialect } from '../shared/csv.ts';
-import type { Shift } from '../storage/index.ts';
+import { IDLE_SHIFT_END_MS, type Shift } from '../storage/index.ts';
 import { dateInputValue, formatDay, formatTime } from './format.ts';
 import { viewStyles } from './view-styles.ts';
 import './tally-board.ts';
 import './hourly-chart.ts';
 import './event-list.ts';
 
-/** One line naming a shift: door, day, hours (or "running"). */
+/** One line naming a shift: door, day, hours (or "running"), and whether the app ended it as idle. */
 function shiftLabel(shift: Shift): string {
   const until = shift.end === undefined ? 'running' : formatTime(shift.end);
-  return `${shift.door} · ${formatDay(shift.start)} ${formatTime(shift.start)}–${until}`;
+  const idle =
+    shift.endReason === 'idle'
+      ? ` · ended by the app: ${IDLE_SHIFT_END_MS / 3_600_000} h with nobody counted`
+      : '';
+  return `${shift.door} · ${formatDay(shift.start)} ${formatTime(shift.start)}–${until}${idle}`;
 }
 
 /**

@@ -31,6 +31,16 @@ const SEPARATOR: Record<CsvDialect, string> = { comma: ',', semicolon: ';' };
 export interface CsvShift {
   id: string;
   door: string;
+  /** Epoch milliseconds; absent while the shift runs. */
+  end?: number;
+  /** `idle` when the app ended the shift because nobody was counted in it for hours; absent otherwise. */
+  endReason?: 'idle';
+}
+
+/** How a shift ended, as the `shift_ended_by` column says it: empty while it runs (or is unknown). */
+function endedBy(shift: CsvShift | undefined): string {
+  if (shift?.end === undefined) return '';
+  return shift.endReason === 'idle' ? 'app_idle' : 'guard';
 }
 
 /** The event fields the export needs (structurally, a storage `PersonEvent` fits). */
@@ -61,6 +71,7 @@ export const CSV_COLUMNS = [
   'time_in_view_s',
   'source',
   'corrected_from',
+  'shift_ended_by',
 ] as const;
 
 /** RFC 4180 line break. */
@@ -97,14 +108,14 @@ export function localTime(time: number): string {
 }
 
 /** One row's fields, unescaped, in {@link CSV_COLUMNS} order. */
-function fields(event: CsvEvent, door: string, dialect: CsvDialect): string[] {
+function fields(event: CsvEvent, shift: CsvShift | undefined, dialect: CsvDialect): string[] {
   const decimal = (value: number, digits: number) => {
     const text = value.toFixed(digits);
     return dialect === 'semicolon' ? text.replace('.', ',') : text;
   };
   return [
     event.shiftId,
-    defuseFormula(door),
+    defuseFormula(shift?.door ?? ''),
     event.id,
     new Date(event.time).toISOString(),
     localTime(event.time),
@@ -114,24 +125,26 @@ function fields(event: CsvEvent, door: string, dialect: CsvDialect): string[] {
     decimal(event.timeInViewMs / 1000, 1),
     event.source,
     event.corrected?.from ?? '',
+    endedBy(shift),
   ];
 }
 
 /**
  * The CSV text for `events`, in the order given, with a header row and CRLF after every row (the last
- * included). `shifts` supplies the door names; an event whose shift is missing gets an empty door.
+ * included). `shifts` supplies the door names and how each shift ended; an event whose shift is missing gets
+ * an empty door and end.
  */
 export function toCsv(
   shifts: readonly CsvShift[],
   events: readonly CsvEvent[],
   dialect: CsvDialect = 'comma',
 ): string {
-  const doors = new Map(shifts.map((shift) => [shift.id, shift.door]));
+  const byId = new Map(shifts.map((shift) => [shift.id, shift]));
   const separator = SEPARATOR[dialect];
   const rows = [CSV_COLUMNS.join(separator)];
   for (const event of events)
     rows.push(
-      fields(event, doors.get(event.shiftId) ?? '', dialect)
+      fields(event, byId.get(event.shiftId), dialect)
         .map((field) => escapeField(field, separator))
         .join(separator),
     );

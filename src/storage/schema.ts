@@ -8,6 +8,8 @@
  *   (`thumbnails` store, `thumbnailId` on the event), settings (`settings` store, for retention and the
  *   thumbnail opt-in), and the `byTime` index on events that day views and retention need. v1 events are
  *   back-filled with `source: 'auto'`, which is what every v1 event was.
+ *   Later, without a new version (an optional field, no index, nothing to back-fill): `endReason` on a shift the
+ *   app ended as idle. A shift ended before it has none, which reads as ended by the guard.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Decision } from '../shared/tracking/options.js';
@@ -25,6 +27,11 @@ export interface Shift {
   end?: number;
   /** Free text typed by the guard, e.g. "North entrance". */
   door: string;
+  /**
+   * Why an ended shift ended: `idle` when the app ended it because nobody was counted in it for
+   * IDLE_SHIFT_END_MS (shift-log.ts). Absent when the guard ended it, and while it runs.
+   */
+  endReason?: 'idle';
 }
 
 /** How an event came to exist. */

@@ -74,9 +74,9 @@ export class ShiftLog extends EventTarget {
   /** When the running shift last saw a person counted (or started): see {@link IDLE_SHIFT_END_MS}. */
   private lastActivity = 0;
   /**
-   * The shift this log ended because nobody was counted in it for too long, if it did (see endIdleShift): for
-   * the guard to be told, also once the next person has started a new shift. Cleared when the guard ends a
-   * shift.
+   * The last shift ended, if the app ended it because nobody was counted in it for too long (see endIdleShift):
+   * for the guard to be told, also once the next person has started a new shift, and after a reload (it is read
+   * back from the shifts on open). Cleared when the guard ends a shift.
    */
   endedIdle: Shift | undefined;
   /** Bytes of stored thumbnails; undefined after anything that may have deleted some (recounted lazily). */
@@ -115,8 +115,11 @@ export class ShiftLog extends EventTarget {
     });
     const settings = await readSettings(db);
     const log = new ShiftLog(db, settings, options.now ?? Date.now, options.retryMs ?? 15_000);
-    const latest = await db.getAllFromIndex('shifts', 'byStart');
-    log.running = latest.reverse().find((shift) => shift.end === undefined);
+    const latest = (await db.getAllFromIndex('shifts', 'byStart')).reverse();
+    log.running = latest.find((shift) => shift.end === undefined);
+    // Shifts follow one another, so the latest-started ended shift is the last one ended.
+    const lastEnded = latest.find((shift) => shift.end !== undefined);
+    if (lastEnded?.endReason === 'idle') log.endedIdle = lastEnded;
     if (log.running !== undefined) {
       // The latest event, read one by one (a shift never ended may hold a great many people).
       log.lastActivity = log.running.start;
@@ -127,6 +130,11 @@ export class ShiftLog extends EventTarget {
     }
     // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
     if (options.pruneOnOpen ?? true) await log.prune().catch(() => 0);
+    // A shift retention just deleted is no news: its people are gone from History too.
+    if (log.endedIdle !== undefined) {
+      const kept = await db.get('shifts', log.endedIdle.id).then(Boolean, () => true);
+      if (!kept) log.endedIdle = undefined;
+    }
     // With the opt-in off no picture may stay: one can if the page closed between turning it off and the
     // deletion, or the deletion failed. Same reasoning as the prune: a failure must not stop the counting.
     if (!settings.keepThumbnails && (await db.count('thumbnails').catch(() => 0)) > 0) {
@@ -156,7 +164,7 @@ export class ShiftLog extends EventTarget {
    */
   async endIdleShift(): Promise<Shift | undefined> {
     if (!this.running || this.now() - this.lastActivity < IDLE_SHIFT_END_MS) return undefined;
-    const shift: Shift = { ...this.running, end: this.lastActivity };
+    const shift: Shift = { ...this.running, end: this.lastActivity, endReason: 'idle' };
     this.running = undefined;
     this.endedIdle = shift;
     await this.queue.save({ kind: 'shift', shift });

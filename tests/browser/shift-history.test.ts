@@ -264,6 +264,17 @@ describe('a shift left running overnight', () => {
     );
     expect(await page.locator(`${panel} p`, { hasText: 'No shift is running' }).count()).toBe(1);
     expect(await tallyOf(page, panel)).toEqual({ masked: 0, unmasked: 0, uncertain: 0 });
+    // The notice is kept on the phone, not in the page: after a reload (an app update, say) it is still there.
+    await page.reload();
+    await page.locator('mask-guard-app view-tabs').waitFor({ timeout: 60_000 });
+    await showTab(page, 'shift');
+    await expect.poll(notice).toContain('was ended at');
+    // History names the shift as one the app ended.
+    await showTab(page, 'history');
+    const option = page.locator('mask-guard-app history-view select[name=shift] option', {
+      hasText: 'ended by the app: 12 h with nobody counted',
+    });
+    await expect.poll(() => option.count()).toBe(1);
     expect(app.foreignRequests).toEqual([]);
   }, 120_000);
 });

@@ -42,12 +42,27 @@ describe('toCsv', () => {
   it('writes the documented header and one row per person, every row ending in CRLF', () => {
     const text = toCsv([{ id: 's1', door: 'North' }], [auto, manual]);
     expect(text.split('\r\n')).toEqual([
-      'shift_id,door,event_id,time_iso,local_time,decision,average_confidence,frames_seen,time_in_view_s,source,corrected_from',
-      `s1,North,e1,2024-06-01T07:15:02.345Z,${localOf(time)},without_mask,0.912,42,3.4,auto,`,
-      `s1,North,e2,2024-06-01T07:16:02.345Z,${localOf(time + 60_000)},with_mask,,0,0.0,manual,uncertain`,
+      'shift_id,door,event_id,time_iso,local_time,decision,average_confidence,frames_seen,time_in_view_s,source,corrected_from,shift_ended_by',
+      `s1,North,e1,2024-06-01T07:15:02.345Z,${localOf(time)},without_mask,0.912,42,3.4,auto,,`,
+      `s1,North,e2,2024-06-01T07:16:02.345Z,${localOf(time + 60_000)},with_mask,,0,0.0,manual,uncertain,`,
       '',
     ]);
-    expect(CSV_COLUMNS).toHaveLength(11);
+    expect(CSV_COLUMNS).toHaveLength(12);
+  });
+
+  it('says how each shift ended: by the guard, by the app after hours with nobody, or not yet', () => {
+    const shifts = [
+      { id: 's1', door: 'North', end: time + 1 },
+      { id: 's2', door: 'North', end: time + 2, endReason: 'idle' as const },
+      { id: 's3', door: 'North' },
+    ];
+    const events = ['s1', 's2', 's3', 'gone'].map((shiftId, i) => ({ ...auto, id: `e${i}`, shiftId }));
+    const column = CSV_COLUMNS.indexOf('shift_ended_by');
+    expect(
+      parseCsv(toCsv(shifts, events))
+        .slice(1)
+        .map((row) => row[column]),
+    ).toEqual(['guard', 'app_idle', '', '']);
   });
 
   it('writes only the header for no events', () => {
@@ -92,8 +107,8 @@ describe('toCsv, semicolon dialect (spreadsheets that write 1,5)', () => {
     const text = toCsv(shifts, [auto, manual], 'semicolon');
     expect(text.split('\r\n')).toEqual([
       CSV_COLUMNS.join(';'),
-      `s1;North;e1;2024-06-01T07:15:02.345Z;${localOf(time)};without_mask;0,912;42;3,4;auto;`,
-      `s1;North;e2;2024-06-01T07:16:02.345Z;${localOf(time + 60_000)};with_mask;;0;0,0;manual;uncertain`,
+      `s1;North;e1;2024-06-01T07:15:02.345Z;${localOf(time)};without_mask;0,912;42;3,4;auto;;`,
+      `s1;North;e2;2024-06-01T07:16:02.345Z;${localOf(time + 60_000)};with_mask;;0;0,0;manual;uncertain;`,
       '',
     ]);
     const decimalsAsPoints = parseCsv(text, ';').map((row) =>

@@ -155,7 +155,7 @@ describe('DoorCounter', () => {
     await counter.settled();
     const second = log.currentShift()!;
     expect(second.id).not.toBe(first.id);
-    expect(log.endedIdle).toEqual({ ...first, end: firstCount });
+    expect(log.endedIdle).toEqual({ ...first, end: firstCount, endReason: 'idle' });
     expect(await log.events(first.id)).toHaveLength(1);
     expect(await log.events(second.id)).toHaveLength(1);
   });

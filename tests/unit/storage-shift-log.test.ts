@@ -72,14 +72,38 @@ describe('a shift left running', () => {
     // The next morning: ended at 09:00, its person kept; the guard is told which shift it was.
     clock = at(7, 0, 4);
     log = await open();
+    const ended = { ...shift, end: at(9), endReason: 'idle' };
     expect(log.currentShift()).toBeUndefined();
-    expect(log.endedIdle).toEqual({ ...shift, end: at(9) });
-    expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toEqual({ ...shift, end: at(9) });
+    expect(log.endedIdle).toEqual(ended);
+    expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toEqual(ended);
     expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 1, total: 1 });
-    // The notice stays while the next shift runs, and goes once the guard ends a shift.
-    await log.startShift('North');
-    expect(log.endedIdle).toEqual({ ...shift, end: at(9) });
+    // The notice stays while the next shift runs, also over a reload, and goes once the guard ends a shift.
+    const next = await log.startShift('North');
+    expect(log.endedIdle).toEqual(ended);
+    log.close();
+    log = await open();
+    expect(log.currentShift()).toEqual(next);
+    expect(log.endedIdle).toEqual(ended);
     await log.endShift();
+    expect(log.endedIdle).toBeUndefined();
+    expect((await onDisk(name, (db) => db.get('shifts', next.id)))?.endReason).toBeUndefined();
+    log.close();
+    log = await open();
+    expect(log.endedIdle).toBeUndefined();
+  });
+
+  it('is no news once retention has deleted it', async () => {
+    await log.setSetting('retentionDays', 30);
+    const shift = await log.startShift('North');
+    log.close();
+    clock = at(8, 0, 3) + 13 * 3_600_000;
+    log = await open();
+    expect(log.endedIdle?.id).toBe(shift.id);
+    log.close();
+    // 31 days later: the shift (ended at 08:00 on the 3rd) is deleted on open, and with it the notice.
+    clock = at(9, 0, 3) + 31 * DAY;
+    log = await open();
+    expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toBeUndefined();
     expect(log.endedIdle).toBeUndefined();
   });
 
@@ -88,7 +112,7 @@ describe('a shift left running', () => {
     expect(await log.endIdleShift()).toBeUndefined();
     // A shift that started 12 hours ago with nobody counted since is over too.
     clock = at(20);
-    expect(await log.endIdleShift()).toEqual({ ...shift, end: at(8) });
+    expect(await log.endIdleShift()).toEqual({ ...shift, end: at(8), endReason: 'idle' });
     expect(log.currentShift()).toBeUndefined();
     // Counting by hand keeps a shift going: 12 hours from the last person, not from the start.
     const second = await log.startShift('North');
