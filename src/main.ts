@@ -25,9 +25,9 @@ async function main(): Promise<void> {
   }
   const controller = new GuardController(new DetectionClient(), log);
   // Counted people kept only in memory (the phone is full), or whose record is still on its way to the log
-  // (behind a slow write), are lost if the page goes: ask before it does.
+  // (behind a slow write; a hand count or a shift's end too), are lost if the page goes: ask before it does.
   window.addEventListener('beforeunload', (event) => {
-    if (log.status.state !== 'pending' && controller.counter.recordsInFlight === 0) return;
+    if (!log.hasUnsaved && controller.counter.recordsInFlight === 0) return;
     event.preventDefault();
     event.returnValue = ''; // older browsers ask only when this is set
   });
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   offline.whyNotReloadNow = () => {
     if (log.status.state === 'pending')
       return `Not updated yet: ${log.status.message}. Tap again once every count is saved.`;
+    if (log.hasUnsaved) return 'Not updated yet: a count is still being saved. Tap again in a few seconds.';
     if (controller.counter.peopleInView > 0 || controller.counter.recordsInFlight > 0)
       return 'Not updated yet: someone is at the door, or was when the camera paused. Tap again in a few seconds, with the doorway empty.';
     return undefined;

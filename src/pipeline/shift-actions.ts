@@ -79,6 +79,8 @@ export class ShiftActions extends EventTarget {
       // People the camera counted before the guard confirmed belong to this shift: their records may still
       // wait behind earlier writes, and one that found no running shift would start a new one.
       await this.controller.counter.settled();
+      // A shift nobody was counted in for 12 hours ends at its last count, as when the app opens, not now.
+      await this.log.endIdleShift();
       // Meanwhile the shift the guard confirmed may have been ended as idle and a new one started by the
       // camera's next person: that one is not the shift they meant.
       const running = this.log.currentShift();
@@ -117,7 +119,11 @@ export class ShiftActions extends EventTarget {
     let running = this.log.currentShift();
     try {
       // The panel never shows a shift left running overnight as running (the app stayed open, camera off).
-      if ((await this.log.endIdleShift()) !== undefined) running = undefined;
+      if ((await this.log.endIdleShift()) !== undefined) {
+        running = undefined;
+        // The live screen and this panel's tally still show the ended shift.
+        await this.controller.reloadTally();
+      }
       const lastPerson = running === undefined ? undefined : (await this.log.events(running.id)).at(-1);
       this.update({ running, lastPerson, endedIdle: this.log.endedIdle });
     } catch (error) {

@@ -9,14 +9,17 @@ export const DAY_MS = 86_400_000;
 
 /**
  * Deletes every shift that ended before `cutoff` (epoch ms), with its events and thumbnails, in one
- * transaction so that no event outlives its shift. A running shift (no `end`) is never deleted, however old.
- * Resolves to the ids of the deleted shifts.
+ * transaction so that no event outlives its shift. A running shift (no `end`) is never deleted, however old;
+ * one the app ended as idle counts from when it did so (`endedByAppAt`). Resolves to the ids of the deleted
+ * shifts.
  */
 export async function pruneEndedBefore(db: IDBPDatabase<MaskGuardDB>, cutoff: number): Promise<string[]> {
   const tx = db.transaction(['shifts', 'events', 'thumbnails'], 'readwrite');
   // A shift that started after the cutoff cannot have ended before it, so the index bounds the scan.
   const candidates = await tx.objectStore('shifts').index('byStart').getAll(IDBKeyRange.upperBound(cutoff));
-  const old = candidates.filter((shift) => shift.end !== undefined && shift.end < cutoff);
+  const old = candidates.filter(
+    (shift) => shift.end !== undefined && Math.max(shift.end, shift.endedByAppAt ?? 0) < cutoff,
+  );
   for (const shift of old) {
     for (const key of await tx.objectStore('events').index('byShift').getAllKeys(shift.id)) {
       await tx.objectStore('events').delete(key);

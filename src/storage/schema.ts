@@ -8,8 +8,9 @@
  *   (`thumbnails` store, `thumbnailId` on the event), settings (`settings` store, for retention and the
  *   thumbnail opt-in), and the `byTime` index on events that day views and retention need. v1 events are
  *   back-filled with `source: 'auto'`, which is what every v1 event was.
- *   Later, without a new version (an optional field, no index, nothing to back-fill): `endReason` on a shift the
- *   app ended as idle. A shift ended before it has none, which reads as ended by the guard.
+ *   Later, without a new version (optional fields, no index, nothing to back-fill): `endReason` and
+ *   `endedByAppAt` on a shift the app ended as idle. A shift ended before them has neither, which reads as ended
+ *   by the guard.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Decision } from '../shared/tracking/options.js';
@@ -32,6 +33,12 @@ export interface Shift {
    * IDLE_SHIFT_END_MS (shift-log.ts). Absent when the guard ended it, and while it runs.
    */
   endReason?: 'idle';
+  /**
+   * With `endReason` `idle`: when the app ended the shift (epoch ms), hours after its `end`. Retention counts
+   * from here, because the guard learns of that shift only now; counted from `end`, a short retention could
+   * delete it the moment it was ended.
+   */
+  endedByAppAt?: number;
 }
 
 /** How an event came to exist. */

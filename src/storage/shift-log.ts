@@ -130,11 +130,6 @@ export class ShiftLog extends EventTarget {
     }
     // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
     if (options.pruneOnOpen ?? true) await log.prune().catch(() => 0);
-    // A shift retention just deleted is no news: its people are gone from History too.
-    if (log.endedIdle !== undefined) {
-      const kept = await db.get('shifts', log.endedIdle.id).then(Boolean, () => true);
-      if (!kept) log.endedIdle = undefined;
-    }
     // With the opt-in off no picture may stay: one can if the page closed between turning it off and the
     // deletion, or the deletion failed. Same reasoning as the prune: a failure must not stop the counting.
     if (!settings.keepThumbnails && (await db.count('thumbnails').catch(() => 0)) > 0) {
@@ -153,6 +148,14 @@ export class ShiftLog extends EventTarget {
     return this.queue.pendingPeople;
   }
 
+  /**
+   * Whether any record (a person, a correction, a shift's start or end) is not on disk yet: failed and kept
+   * in memory, or still waiting behind the write in progress. A reload now would lose it.
+   */
+  get hasUnsaved(): boolean {
+    return this.queue.pending.first() !== undefined;
+  }
+
   /** The running shift, if any. */
   currentShift(): Shift | undefined {
     return this.running;
@@ -164,7 +167,12 @@ export class ShiftLog extends EventTarget {
    */
   async endIdleShift(): Promise<Shift | undefined> {
     if (!this.running || this.now() - this.lastActivity < IDLE_SHIFT_END_MS) return undefined;
-    const shift: Shift = { ...this.running, end: this.lastActivity, endReason: 'idle' };
+    const shift: Shift = {
+      ...this.running,
+      end: this.lastActivity,
+      endReason: 'idle',
+      endedByAppAt: this.now(),
+    };
     this.running = undefined;
     this.endedIdle = shift;
     await this.queue.save({ kind: 'shift', shift });
@@ -378,6 +386,8 @@ export class ShiftLog extends EventTarget {
     const pruned = await this.queue.serial(() => pruneEndedBefore(this.db, now - retentionDays * DAY_MS));
     this.queue.pending.forgetShifts(new Set(pruned));
     if (pruned.length > 0) this.storedThumbnailBytes = undefined;
+    // A shift retention deleted is no news: its people are gone from History too.
+    if (this.endedIdle !== undefined && pruned.includes(this.endedIdle.id)) this.endedIdle = undefined;
     return pruned.length;
   }
 

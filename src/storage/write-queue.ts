@@ -113,7 +113,9 @@ export class WriteQueue {
   private async drain(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const write of this.pending.list()) {
+    // Until the queue is empty, records queued while this drain runs included (so that they are never shown as
+    // failed when nothing failed), or until a write fails.
+    for (let write = this.pending.first(); write !== undefined; write = this.pending.first()) {
       try {
         await writeOne(this.db, write);
         this.pending.settle(write);
@@ -128,9 +130,9 @@ export class WriteQueue {
         break;
       }
     }
-    if (this.pending.list().length > 0 && !this.closed) {
-      this.timer = setTimeout(() => void this.flush(), this.retryMs);
-    }
+    // Left in the queue only behind a failed write; once it has emptied, the last failure is over.
+    if (this.pending.first() === undefined) this.lastCause = undefined;
+    else if (!this.closed) this.timer = setTimeout(() => void this.flush(), this.retryMs);
     const people = this.pendingPeople;
     const next = describeStatus(people, this.pending.list().length - people, this.lastCause);
     if (next.message === this.current.message) return;

@@ -42,6 +42,11 @@ export class PendingWrites {
     if (this.items.get(key) === write) this.items.delete(key);
   }
 
+  /** The oldest queued write, if any. */
+  first(): PendingWrite | undefined {
+    return this.items.values().next().value;
+  }
+
   /** A snapshot of the queue, oldest first. */
   list(): PendingWrite[] {
     return [...this.items.values()];

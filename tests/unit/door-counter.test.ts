@@ -155,7 +155,8 @@ describe('DoorCounter', () => {
     await counter.settled();
     const second = log.currentShift()!;
     expect(second.id).not.toBe(first.id);
-    expect(log.endedIdle).toEqual({ ...first, end: firstCount, endReason: 'idle' });
+    expect(log.endedIdle).toMatchObject({ ...first, end: firstCount, endReason: 'idle' });
+    expect(log.endedIdle?.endedByAppAt).toBeGreaterThanOrEqual(firstCount + IDLE_SHIFT_END_MS);
     expect(await log.events(first.id)).toHaveLength(1);
     expect(await log.events(second.id)).toHaveLength(1);
   });

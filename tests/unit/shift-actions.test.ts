@@ -24,12 +24,15 @@ let counter: DoorCounter;
 let actions: ShiftActions;
 /** The opt-in picture of an unmasked person, held back until the test lets it go. */
 let releasePicture: (() => void) | undefined;
+/** Times the live tally was re-read from the log. */
+let tallyReloads: number;
 
 beforeEach(async () => {
   name = `shift-actions-${crypto.randomUUID()}`;
   wall = Date.now();
   log = await ShiftLog.open({ name, now: () => wall });
   clock = 1000;
+  tallyReloads = 0;
   counter = new DoorCounter(log, {
     ring: () => {},
     alert: () => {},
@@ -42,7 +45,9 @@ beforeEach(async () => {
     state: { tally: undefined, preferences: { door: 'Side door' } },
     counter,
     setDoor: () => {},
-    reloadTally: async () => {},
+    reloadTally: async () => {
+      tallyReloads += 1;
+    },
   });
   actions = new ShiftActions(log, controller as unknown as GuardController);
 });
@@ -103,5 +108,28 @@ describe('ShiftActions', () => {
     expect(running!.id).not.toBe(confirmed.id);
     expect(actions.state.message).toContain('That shift had already ended');
     expect(await log.events(running!.id)).toHaveLength(1);
+  });
+
+  it('ends a shift left idle at its last count, as idle, when the guard ends it hours later', async () => {
+    await actions.startShift();
+    const shift = log.currentShift()!;
+    await actions.addManual('without_mask');
+    const lastCount = (await log.events(shift.id))[0]!.time;
+    wall += IDLE_SHIFT_END_MS + 3_600_000;
+    await actions.endShift(shift.id);
+    expect(actions.state.message).toBeUndefined();
+    const [ended] = await log.shifts();
+    expect(ended).toMatchObject({ id: shift.id, end: lastCount, endReason: 'idle' });
+  });
+
+  it('re-reads the live tally when the panel ends a shift left idle (the app stayed open)', async () => {
+    await actions.startShift();
+    await actions.addManual('without_mask');
+    await actions.refresh();
+    const before = tallyReloads;
+    wall += IDLE_SHIFT_END_MS + 60_000;
+    await actions.refresh();
+    expect(actions.state.running).toBeUndefined();
+    expect(tallyReloads).toBe(before + 1);
   });
 });

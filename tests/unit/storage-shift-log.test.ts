@@ -3,7 +3,7 @@
  * settings and retention. Each test opens a fresh database and deletes it afterwards.
  */
 import 'fake-indexeddb/auto';
-import { deleteDB } from 'idb';
+import { deleteDB, openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ShiftLog,
@@ -12,6 +12,7 @@ import {
   type Decision,
   type PersonEvent,
 } from '../../src/storage/index.ts';
+import type { MaskGuardDB } from '../../src/storage/schema.ts';
 import { jpeg, onDisk, person } from '../helpers/shift-log-fixtures.ts';
 
 const DAY = 86_400_000;
@@ -57,6 +58,35 @@ describe('shifts', () => {
   });
 });
 
+describe('the save status', () => {
+  it('never says a count failed when nothing failed: a person queued behind a write in progress', async () => {
+    await log.startShift('North');
+    const seen: string[] = [];
+    log.addEventListener('status', () => seen.push(`${log.status.state}: ${log.status.message}`));
+    // The second person is queued while the first is being written: another connection holds the events
+    // store, so the first write waits until the second person is queued too.
+    const other = await openDB<MaskGuardDB>(name);
+    const held = other.transaction('events', 'readwrite');
+    let holding = true;
+    const hold = (async () => {
+      while (holding) await held.store.count();
+    })();
+    const first = log.recordPerson(person('with_mask'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(log.hasUnsaved).toBe(true);
+    const second = log.addManual('without_mask');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    holding = false;
+    await hold;
+    await held.done;
+    other.close();
+    await Promise.all([first, second]);
+    expect(seen.filter((line) => !line.startsWith('saved'))).toEqual([]);
+    expect(log.status.state).toBe('saved');
+    expect(log.hasUnsaved).toBe(false);
+  });
+});
+
 describe('a shift left running', () => {
   it('is ended at its last count when the app opens 12 hours after it, not before', async () => {
     const shift = await log.startShift('North');
@@ -72,7 +102,7 @@ describe('a shift left running', () => {
     // The next morning: ended at 09:00, its person kept; the guard is told which shift it was.
     clock = at(7, 0, 4);
     log = await open();
-    const ended = { ...shift, end: at(9), endReason: 'idle' };
+    const ended = { ...shift, end: at(9), endReason: 'idle', endedByAppAt: at(7, 0, 4) };
     expect(log.currentShift()).toBeUndefined();
     expect(log.endedIdle).toEqual(ended);
     expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toEqual(ended);
@@ -92,18 +122,35 @@ describe('a shift left running', () => {
     expect(log.endedIdle).toBeUndefined();
   });
 
-  it('is no news once retention has deleted it', async () => {
-    await log.setSetting('retentionDays', 30);
+  it('is kept for the retention days from when the app ended it, then goes with its notice', async () => {
+    // Kept for 1 day. Counted on Friday evening; nobody ends the shift; the app is opened on Monday.
+    await log.setSetting('retentionDays', 1);
     const shift = await log.startShift('North');
+    clock = at(18, 0, 7);
+    await log.recordPerson(person('without_mask'));
     log.close();
-    clock = at(8, 0, 3) + 13 * 3_600_000;
+    clock = at(8, 0, 10);
     log = await open();
-    expect(log.endedIdle?.id).toBe(shift.id);
+    // Ended at Friday's count, days before the cutoff, yet kept, with its person, for the guard to see.
+    const ended = { ...shift, end: at(18, 0, 7), endReason: 'idle', endedByAppAt: at(8, 0, 10) };
+    expect(log.endedIdle).toEqual(ended);
+    expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toEqual(ended);
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ unmasked: 1 });
     log.close();
-    // 31 days later: the shift (ended at 08:00 on the 3rd) is deleted on open, and with it the notice.
-    clock = at(9, 0, 3) + 31 * DAY;
+    // Over a day after that: deleted on open, and the notice with it.
+    clock = at(9, 0, 11);
     log = await open();
     expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toBeUndefined();
+    expect(log.endedIdle).toBeUndefined();
+  });
+
+  it('has no notice once retention set in Settings deletes it', async () => {
+    const shift = await log.startShift('North');
+    clock = at(21);
+    await log.endIdleShift();
+    expect(log.endedIdle?.id).toBe(shift.id);
+    clock = at(9, 0, 5);
+    expect(await log.prune(clock, 1)).toBe(1);
     expect(log.endedIdle).toBeUndefined();
   });
 
@@ -112,7 +159,12 @@ describe('a shift left running', () => {
     expect(await log.endIdleShift()).toBeUndefined();
     // A shift that started 12 hours ago with nobody counted since is over too.
     clock = at(20);
-    expect(await log.endIdleShift()).toEqual({ ...shift, end: at(8), endReason: 'idle' });
+    expect(await log.endIdleShift()).toEqual({
+      ...shift,
+      end: at(8),
+      endReason: 'idle',
+      endedByAppAt: at(20),
+    });
     expect(log.currentShift()).toBeUndefined();
     // Counting by hand keeps a shift going: 12 hours from the last person, not from the start.
     const second = await log.startShift('North');
