@@ -50,8 +50,14 @@ export async function sha256Hex(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): P
  * fetched before it (tfjs fetches model.json first, then its weight files). A weight file without a listed
  * checksum, or with another one, rejects the load. A damaged file is also deleted from Cache Storage (the
  * service worker's precache), so the next load downloads it again instead of reading the same bytes.
+ * @param manifestSha256 the SHA-256 model.json itself must have (the build puts it into the worker): a
+ *   damaged model.json is then a {@link DamagedFileError} too, deleted and downloaded again, not a JSON
+ *   error that every retry would read again from the cache
  */
-export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof fetch {
+export function integrityCheckedFetch(
+  fetchImpl: typeof fetch = fetch,
+  manifestSha256?: string,
+): typeof fetch {
   let expected: Record<string, string> | undefined;
   let manifest: { url: string; bytes: ArrayBuffer; contentType: string | null } | undefined;
   return async (input, init) => {
@@ -64,7 +70,10 @@ export function integrityCheckedFetch(fetchImpl: typeof fetch = fetch): typeof f
     const file = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
     if (file.endsWith('.json')) {
       const bytes = await response.clone().arrayBuffer();
-      manifest = { url: url.href, bytes, contentType: response.headers.get('content-type') };
+      const contentType = response.headers.get('content-type');
+      if (manifestSha256 !== undefined)
+        await checkFileIntegrity(url.href, bytes, manifestSha256, 'this version of the app', contentType);
+      manifest = { url: url.href, bytes, contentType };
       const json = JSON.parse(new TextDecoder().decode(bytes)) as {
         userDefinedMetadata?: Partial<WeightsIntegrity>;
       };

@@ -13,6 +13,8 @@ import wasmPlainSha256 from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmSimdSha256 from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?sha256';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+// model.json's own SHA-256, from the build: the weights' checksums are in it, so it needs one from elsewhere.
+import modelJsonSha256 from '../../public/models/mask-classifier/model.json?sha256';
 import type { Box } from '../shared/geometry.ts';
 import {
   CLASS_NAMES,
@@ -77,7 +79,7 @@ export class MaskClassifier {
       model = await tf.loadLayersModel(url, {
         onProgress: (fraction) => onProgress(fraction),
         // Each weight file is checked against model.json's SHA-256 (a damaged file would load and answer NaN).
-        fetchFunc: integrityCheckedFetch(),
+        fetchFunc: integrityCheckedFetch(fetch, modelJsonSha256),
       });
     } catch (error) {
       throw new Error(`Could not load the mask classifier (${url}): ${String(error)}`, { cause: error });

@@ -93,6 +93,7 @@ const DAMAGED =
 describe.each([
   ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin', 'cut', DAMAGED],
   ['the mask classifier, same length', 'models/mask-classifier/group1-shard1of1.bin', 'garbled', DAMAGED],
+  ['the mask classifier manifest, same length', 'models/mask-classifier/model.json', 'garbled', DAMAGED],
   ['the face detector', 'models/face-detector-short-range.tflite', 'cut', DAMAGED],
   ['the face detector, same length', 'models/face-detector-short-range.tflite', 'garbled', DAMAGED],
   [
@@ -150,6 +151,7 @@ function cachedContentType(page: Page, file: string): Promise<string | null> {
 
 describe.each([
   ['the mask classifier', 'models/mask-classifier/group1-shard1of1.bin'],
+  ['the mask classifier manifest', 'models/mask-classifier/model.json'],
   ['the face detector', 'models/face-detector-short-range.tflite'],
   ['the face detector runtime', 'vendor/mediapipe/vision_wasm_module_internal.wasm'],
   ['the mask classifier runtime', TFJS_SIMD_WASM],

@@ -58,6 +58,18 @@ describe('integrityCheckedFetch', () => {
     await expect(checked('http://app/m/w.bin')).rejects.toThrow('lists no checksum for w.bin');
   });
 
+  it('checks model.json itself against the SHA-256 it is given: a damaged one is a damaged file', async () => {
+    const good = await manifest(await sha256Hex(weights));
+    const damaged = good.replace('w.bin', 'w.bim');
+    const digest = await sha256Hex(new TextEncoder().encode(good));
+    const intact = integrityCheckedFetch(serve({ 'model.json': good }), digest);
+    expect((await (await intact('http://app/m/model.json')).json()).weightsManifest).toHaveLength(1);
+    const checked = integrityCheckedFetch(serve({ 'model.json': damaged }), digest);
+    const failure = await checked('http://app/m/model.json').catch((error: unknown) => error);
+    expect(isDamagedFile(failure)).toBe(true);
+    expect(String(failure)).toContain('model.json is damaged');
+  });
+
   it('leaves a failed response to tfjs (it reports the HTTP status)', async () => {
     const checked = integrityCheckedFetch(serve({}));
     expect((await checked('http://app/m/model.json')).status).toBe(404);
