@@ -3,7 +3,7 @@
  * models with metadata, and the tasks-vision wasm. Runs before dev, build and test. Deterministic:
  * a file is rewritten only when its bytes change.
  */
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { detectorModels, visionWasmFiles, withDetectorMetadata } from './face-detector-assets.ts';
 
@@ -28,13 +28,10 @@ async function main(): Promise<void> {
     const changed = await writeIfChanged(join(publicDir, spec.target), bytes);
     console.log(`${changed ? 'wrote' : 'up to date'} public/${spec.target} (${bytes.length} bytes)`);
   }
+  // Compared byte for byte, not by size: a loader and its wasm from two tasks-vision versions must never ship.
   for (const file of visionWasmFiles(nodeModules)) {
-    const target = join(publicDir, file.target);
-    const [from, to] = await Promise.all([stat(file.source), stat(target).catch(() => undefined)]);
-    if (to?.size === from.size) continue;
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(file.source, target);
-    console.log(`copied public/${file.target}`);
+    if (await writeIfChanged(join(publicDir, file.target), await readFile(file.source)))
+      console.log(`copied public/${file.target}`);
   }
 }
 

@@ -142,6 +142,8 @@ export class MaskClassifier {
     const context = this.context!;
     context.imageSmoothingEnabled = true;
     context.imageSmoothingQuality = 'high';
+    // Cleared first: a transparent picture (a PNG chosen as a photo) must not show the previous crop through.
+    context.clearRect(0, 0, INPUT_SIZE, height);
     crops.forEach((c, i) =>
       context.drawImage(frame, c.x, c.y, c.width, c.height, 0, i * INPUT_SIZE, INPUT_SIZE, INPUT_SIZE),
     );
