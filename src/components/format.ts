@@ -8,6 +8,22 @@ export const DECISION_TEXT: Record<Decision, string> = {
   uncertain: 'Uncertain',
 };
 
+/**
+ * Compliance as the tally shows it, a whole percentage: `–` before anyone is decided. Rounded, except that it
+ * never reads 100 % while someone was unmasked, nor 0 % while someone was masked (249 of 250 is 99 %, not 100).
+ */
+export function formatCompliance(tally: {
+  masked: number;
+  unmasked: number;
+  compliancePercent: number | null;
+}) {
+  if (tally.compliancePercent === null) return '–';
+  let percent = Math.round(tally.compliancePercent);
+  if (tally.unmasked > 0) percent = Math.min(percent, 99);
+  if (tally.masked > 0) percent = Math.max(percent, 1);
+  return `${percent}%`;
+}
+
 /** `09:05` in the phone's locale and time zone. */
 export function formatTime(time: number): string {
   return new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });

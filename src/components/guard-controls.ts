@@ -75,12 +75,13 @@ export class GuardControls extends LitElement {
       </button>
       ${
         this.torchAvailable
-          ? html`<button aria-pressed=${this.torchOn} @click=${() => this.fire('toggle-torch')}>
-              Torch ${this.torchOn ? 'off' : 'on'}
+          ? html`<button @click=${() => this.fire('toggle-torch')}>
+              ${this.torchOn ? 'Torch on (tap for off)' : 'Torch off (tap for on)'}
             </button>`
           : ''
       }
-      <button aria-pressed=${p.muted} @click=${() => this.fire('set-muted', !p.muted)}>
+      <!-- The text says the state and what a tap does; no aria-pressed, which would contradict it. -->
+      <button @click=${() => this.fire('set-muted', !p.muted)}>
         ${p.muted ? 'Sound off (tap for on)' : 'Sound on (tap to mute)'}
       </button>
       <select

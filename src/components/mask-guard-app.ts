@@ -43,9 +43,10 @@ export class MaskGuardApp extends LitElement {
   @property({ attribute: false }) views: ShiftViews | undefined;
   /** The screen shown. The live stage stays in the page under the others, so counting goes on. */
   @state() private view: AppView = 'live';
-  @state() private now = performance.now();
   @state() private offlineState: OfflineState = offline.state;
   private readonly onOffline = () => (this.offlineState = offline.state);
+  /** The timer that takes the alert shown (raised at `atMs`) off the screen. */
+  private alertTimer: { atMs: number; id: ReturnType<typeof setTimeout> } | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -56,11 +57,10 @@ export class MaskGuardApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     offline.removeEventListener('change', this.onOffline);
+    clearTimeout(this.alertTimer?.id);
+    this.alertTimer = undefined;
   }
-  private readonly onChange = () => {
-    this.now = performance.now();
-    this.requestUpdate();
-  };
+  private readonly onChange = () => this.requestUpdate();
 
   static override styles = css`
     :host {
@@ -219,8 +219,15 @@ export class MaskGuardApp extends LitElement {
       ></offline-status>
     </header>`;
     if (c === undefined || s === undefined) return header;
-    const alert = s.alert !== undefined && this.now - s.alert.atMs < ALERT_VISIBLE_MS ? s.alert : undefined;
-    if (alert) setTimeout(this.onChange, ALERT_VISIBLE_MS);
+    // Alerts are stamped on the counting clock, which stands still while a video file waits in the background.
+    const now = c.countingClock();
+    const alert = s.alert !== undefined && now - s.alert.atMs < ALERT_VISIBLE_MS ? s.alert : undefined;
+    // One timer per alert (not per render: frames re-render many times a second), to take it off the screen.
+    if (alert && this.alertTimer?.atMs !== alert.atMs) {
+      clearTimeout(this.alertTimer?.id);
+      const id = setTimeout(this.onChange, Math.max(0, alert.atMs + ALERT_VISIBLE_MS - now) + 50);
+      this.alertTimer = { atMs: alert.atMs, id };
+    }
     const problem: { title: string; advice: string; detail?: string } | undefined = s.fatal
       ? { title: 'MaskGuard cannot check faces.', ...s.fatal }
       : s.fileProblem

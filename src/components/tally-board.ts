@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
+import { formatCompliance } from './format.ts';
 
 /**
  * The shift's tally in large type: masked, unmasked, uncertain people and compliance. The numbers are also
@@ -38,7 +39,7 @@ export class TallyBoard extends LitElement {
 
   override render() {
     const t = this.tally;
-    const compliance = t.compliancePercent === null ? '–' : `${Math.round(t.compliancePercent)}%`;
+    const compliance = formatCompliance(t);
     return html`<div
         class="masked"
         data-masked=${t.masked}

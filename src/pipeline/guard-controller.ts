@@ -109,6 +109,8 @@ export class GuardController extends EventTarget {
   private resumeCameraOnShow = false;
   /** A video file was playing when the page was hidden, and plays on when it is shown. */
   private resumeVideoOnShow = false;
+  /** Sources asked for so far (camera or file), so that the boot's camera does not replace one (see boot). */
+  private sourceChoices = 0;
   /** The people at the door: tracking, alerts and their records in the shift log. */
   readonly counter: DoorCounter;
   /** Frames that failed in a row, and what the status line said before they did. */
@@ -203,10 +205,19 @@ export class GuardController extends EventTarget {
     document.addEventListener('pointerdown', () => this.alarm.unlock(), { capture: true });
   }
 
-  /** Loads the models and opens the camera. */
+  /** The counting clock (ms) that frames, people and alerts are stamped with (see FrameCapture.clock). */
+  countingClock(): number {
+    return this.capture.clock();
+  }
+
+  /**
+   * Loads the models and opens the camera, unless the guard chose a source meanwhile (a file, or the camera
+   * by a tap): the loaded models then serve that choice, which the camera must not replace.
+   */
   async boot(): Promise<void> {
     void this.refreshTally();
-    if (await this.loadDetector()) await this.startCamera();
+    const choices = this.sourceChoices;
+    if ((await this.loadDetector()) && this.sourceChoices === choices) await this.startCamera();
   }
 
   /** Loads the models (again); resolves false, with the problem on screen, if they cannot be loaded. */
@@ -283,6 +294,7 @@ export class GuardController extends EventTarget {
    * the boot's permission prompt is open): only the newest start keeps its camera (see DoorCamera).
    */
   private async openCameraSource(keepTracks: boolean): Promise<void> {
+    this.sourceChoices += 1;
     this.alarm.unlock();
     if (!(await this.recoverDetector())) return;
     this.stopSource(keepTracks);
@@ -319,6 +331,8 @@ export class GuardController extends EventTarget {
     this.update({
       source: 'camera',
       photoUrl: undefined,
+      // No boxes from before (another picture, or this door minutes ago) until this camera's first result.
+      frame: undefined,
       fileProblem: undefined,
       camera: { torchAvailable: torchSupported(stream), torchOn: false },
       status: 'Watching the door',
@@ -369,6 +383,7 @@ export class GuardController extends EventTarget {
 
   /** Runs the pipeline on a chosen photo (single-image mode) or video file instead of the camera. */
   async openFile(file: File): Promise<void> {
+    this.sourceChoices += 1;
     this.update({ fileProblem: undefined });
     if (!(await this.recoverDetector())) return;
     if (file.type.startsWith('video/')) {
@@ -398,7 +413,12 @@ export class GuardController extends EventTarget {
       }
       // The file's faces must not meet the camera's tracks.
       this.counter.end();
-      this.update({ source: 'video-file', photoUrl: undefined, status: `Checking ${file.name}` });
+      this.update({
+        source: 'video-file',
+        photoUrl: undefined,
+        frame: undefined,
+        status: `Checking ${file.name}`,
+      });
       this.video.onended = () => {
         // No more frames, and a result still on its way must not start a person after the file's end.
         this.capture.stop();
@@ -486,9 +506,11 @@ export class GuardController extends EventTarget {
       }
     } else if (this.state.source === 'video-file') {
       this.capture.runClock();
-      // The file paused with the page goes on where it stopped.
-      if (this.resumeVideoOnShow) await this.video.play().catch(() => {});
+      // The file paused with the page goes on where it stopped. The flag is taken before waiting: hidden again
+      // meanwhile, the page sets it anew for the next show.
+      const resume = this.resumeVideoOnShow;
       this.resumeVideoOnShow = false;
+      if (resume) await this.video.play().catch(() => {});
     } else if (this.resumeCameraOnShow) {
       this.resumeCameraOnShow = false;
       this.update({ status: 'Starting the camera…' });

@@ -99,3 +99,38 @@ describe('a video file instead of the camera', () => {
     expect(app.foreignRequests).toEqual([]);
   });
 });
+
+describe('a video file chosen while the models are still loading', () => {
+  let app: AppSession | undefined;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('is checked to its end: the camera the app opens after loading does not replace it', async () => {
+    // A camera is there (Chromium's test pattern): after loading, the app would open it by itself.
+    app = await launchApp({ grantCamera: true, extraArgs: ['--use-fake-device-for-media-stream'] });
+    const recorder = await app.context.newPage();
+    await recorder.goto(`${app.server.url}__fixtures/`).catch(() => {});
+    const video = await recordDoorVideo(recorder, 4);
+    await recorder.close();
+    // The classifier's weights wait until the file is chosen, as on a slow first visit.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await app.context.route('**/models/mask-classifier/*.bin', async (route) => {
+      await released;
+      await route.continue();
+    });
+    const page = await app.context.newPage();
+    await page.goto(app.server.url);
+    await page.locator(status, { hasText: 'Loading models' }).waitFor({ timeout: 60_000 });
+    await page
+      .locator('mask-guard-app input[type=file][name=photo]')
+      .setInputFiles({ name: 'door.webm', mimeType: 'video/webm', buffer: video });
+    release();
+    await page.locator(status, { hasText: 'Finished door.webm' }).waitFor({ timeout: 90_000 });
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    // And the camera was not opened over it since.
+    await page.waitForTimeout(1000);
+    expect(await page.locator(status).textContent()).toContain('Finished door.webm');
+  }, 180_000);
+});

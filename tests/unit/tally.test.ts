@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/shared/tracking/options';
 import { EMPTY_TALLY, addToTally, tallyDecisions } from '../../src/shared/tracking/tally';
+import { formatCompliance } from '../../src/components/format';
 
 const events = (...decisions: Decision[]) => decisions.map((decision) => ({ decision }));
 
@@ -45,5 +46,27 @@ describe('tally', () => {
 
   it('rejects a decision it does not know instead of dropping the person', () => {
     expect(() => tallyDecisions([{ decision: 'mask_below_nose' as Decision }])).toThrow(RangeError);
+  });
+});
+
+describe('compliance as the tally board shows it', () => {
+  const shown = (masked: number, unmasked: number) =>
+    formatCompliance({
+      masked,
+      unmasked,
+      compliancePercent: masked + unmasked === 0 ? null : (100 * masked) / (masked + unmasked),
+    });
+
+  it('is a rounded whole percentage, "–" before anyone is decided', () => {
+    expect(shown(0, 0)).toBe('–');
+    expect(shown(2, 1)).toBe('67%');
+    expect(shown(1, 1)).toBe('50%');
+    expect(shown(5, 0)).toBe('100%');
+    expect(shown(0, 5)).toBe('0%');
+  });
+
+  it('never reads 100 % with someone unmasked, nor 0 % with someone masked', () => {
+    expect(shown(249, 1)).toBe('99%');
+    expect(shown(1, 249)).toBe('1%');
   });
 });
