@@ -68,7 +68,8 @@ export class MaskGuardApp extends LitElement {
       flex-direction: column;
       height: 100%;
     }
-    .storage-warning {
+    .storage-warning,
+    .alarm-hint {
       margin: 0;
       padding: 6px 12px;
       background: #5a3d00;
@@ -299,7 +300,14 @@ export class MaskGuardApp extends LitElement {
               this goes away.
             </p>`
           : '';
-    return html`${storageWarning}<tally-board .tally=${s.tally}></tally-board>
+    // The browser keeps the alarm silent until the page is touched (the camera may have started by itself).
+    const alarmHint =
+      (s.source === 'camera' || s.source === 'video-file') && !s.preferences.muted && !s.alarmArmed
+        ? html`<p class="alarm-hint" role="status">
+            The alarm sound is off until you touch the screen: tap anywhere once.
+          </p>`
+        : '';
+    return html`${storageWarning}${alarmHint}<tally-board .tally=${s.tally}></tally-board>
       <guard-controls
         .preferences=${s.preferences}
         ?cameraOn=${s.source === 'camera'}

@@ -16,15 +16,32 @@ export class UnmaskedAlarm {
   /** When true, no sound and no vibration (the visual alert stays). */
   muted = false;
 
+  /** Called when {@link armed} may have changed. */
+  onArmedChange: () => void = () => {};
+
   constructor(private readonly options: AlarmOptions = { cooldownMs: 3000 }) {}
+
+  /**
+   * Whether the sound can play now. Browsers start audio only after the guard touched the page (and may
+   * suspend it again, e.g. iOS during a phone call); until then an alarm would be silent.
+   */
+  get armed(): boolean {
+    return this.audio?.state === 'running';
+  }
 
   /**
    * Browsers start audio only after a user gesture; call this from one (e.g. the Start button) so that
    * later alarms can sound.
    */
   unlock(): void {
-    this.audio ??= new AudioContext();
-    void this.audio.resume();
+    if (this.audio === undefined) {
+      this.audio = new AudioContext();
+      this.audio.addEventListener('statechange', () => this.onArmedChange());
+    }
+    void this.audio.resume().then(
+      () => this.onArmedChange(),
+      () => {},
+    );
   }
 
   /** Sounds and vibrates unless muted or within the cooldown. Returns whether it did. */

@@ -76,6 +76,8 @@ export interface GuardState {
   fileProblem?: string;
   /** Where the models run on this phone, once they are loaded (for support; Settings shows it). */
   engine?: { classifierBackend: string; detectorDelegate: 'GPU' | 'CPU' };
+  /** Whether the alarm sound can play (the browser allows audio only once the page was touched). */
+  alarmArmed: boolean;
 }
 
 /** What the guard can do when the detector cannot run (see GuardController.recoverDetector). */
@@ -165,6 +167,7 @@ export class GuardController extends EventTarget {
       camera: { torchAvailable: false, torchOn: false },
       tally: EMPTY_TALLY,
       storage: log.status,
+      alarmArmed: false,
       preferences,
     };
     client.setRange(preferences.range);
@@ -190,6 +193,9 @@ export class GuardController extends EventTarget {
       if (this.state.status === RESTARTING) this.update({ status: this.statusBeforeRestart ?? 'Ready' });
     });
     client.addEventListener('error', (event) => this.onDetectorError((event as CustomEvent).detail));
+    this.alarm.onArmedChange = () => {
+      if (this.alarm.armed !== this.state.alarmArmed) this.update({ alarmArmed: this.alarm.armed });
+    };
     log.addEventListener('status', () => {
       this.update({ storage: log.status });
       void this.refreshTally();
