@@ -1,4 +1,5 @@
 import { LitElement, css, html } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ALERT_VISIBLE_MS, type GuardController } from '../pipeline/guard-controller.ts';
 import './face-overlay.ts';
@@ -101,7 +102,7 @@ export class MaskGuardApp extends LitElement {
       height: 100%;
       object-fit: contain;
     }
-    .alert {
+    .alerts {
       position: absolute;
       top: 12px;
       left: 50%;
@@ -109,6 +110,12 @@ export class MaskGuardApp extends LitElement {
       /* As wide as its words allow, not half the stage (left: 50% would shrink it to fit). */
       width: max-content;
       max-width: calc(100% - 24px);
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      gap: 6px;
+    }
+    .alert {
       text-align: center;
       background: #c62828;
       color: #fff;
@@ -220,14 +227,15 @@ export class MaskGuardApp extends LitElement {
       ></offline-status>
     </header>`;
     if (c === undefined || s === undefined) return header;
-    // Alerts are stamped on the counting clock, which stands still while a video file waits in the background.
-    const now = c.countingClock();
-    const alert = s.alert !== undefined && now - s.alert.atMs < ALERT_VISIBLE_MS ? s.alert : undefined;
-    // One timer per alert (not per render: frames re-render many times a second), to take it off the screen.
-    if (alert && this.alertTimer?.atMs !== alert.atMs) {
+    // Newest first; each for ALERT_VISIBLE_MS on the page's clock (GuardController stamps them with it).
+    const now = performance.now();
+    const alerts = s.alerts.filter((a) => now - a.atMs < ALERT_VISIBLE_MS).reverse();
+    // One timer for the first alert to go (not one per render: frames re-render many times a second).
+    const due = alerts.at(-1);
+    if (due && this.alertTimer?.atMs !== due.atMs) {
       clearTimeout(this.alertTimer?.id);
-      const id = setTimeout(this.onChange, Math.max(0, alert.atMs + ALERT_VISIBLE_MS - now) + 50);
-      this.alertTimer = { atMs: alert.atMs, id };
+      const id = setTimeout(this.onChange, Math.max(0, due.atMs + ALERT_VISIBLE_MS - now) + 50);
+      this.alertTimer = { atMs: due.atMs, id };
     }
     const problem: { title: string; advice: string; detail?: string } | undefined = s.fatal
       ? { title: 'MaskGuard cannot check faces.', ...s.fatal }
@@ -245,9 +253,16 @@ export class MaskGuardApp extends LitElement {
         <face-overlay .frame=${s.source === 'none' ? undefined : s.frame}></face-overlay>
         ${v !== undefined && !live ? this.renderSheet(c, v) : ''}
         ${
-          alert
-            ? html`<div class="alert" role="alert" data-decision=${alert.decision}>
-                ${ALERT_TEXT[alert.decision](alert.trackId)}
+          alerts.length > 0
+            ? html`<div class="alerts">
+                ${repeat(
+                  alerts,
+                  (a) => `${a.atMs}:${a.trackId}`,
+                  (a) =>
+                    html`<div class="alert" role="alert" data-decision=${a.decision}>
+                      ${ALERT_TEXT[a.decision](a.trackId)}
+                    </div>`,
+                )}
               </div>`
             : ''
         }

@@ -25,7 +25,7 @@ export const TRACKER_THRESHOLDS = {
 export const ALERT_VISIBLE_MS = 4000;
 
 /**
- * The most recent person the guard should look at, for the visual alert: an unmasked person (with sound and
+ * A person the guard should look at, for the visual alert: an unmasked person (with sound and
  * vibration), or one the app could not decide on (`uncertain`: on screen only, so that a doubtful face does
  * not sound like an unmasked one, but the guard still knows to look while the person is at the door).
  */
@@ -71,8 +71,6 @@ export class DoorCounter {
    * them when they are seen again, and their record is then revised, not added to.
    */
   private readonly provisional = new Map<number, Promise<PersonEvent | undefined>>();
-  /** The alert on screen, if any (an uncertain one never replaces a fresh unmasked one). */
-  private lastAlert: PersonAlert | undefined;
   /**
    * When each counted person whose record is still on its way to the shift log was counted (the counting
    * clock), oldest first: records are written in counting order, one after another.
@@ -227,17 +225,10 @@ export class DoorCounter {
     return written;
   }
 
+  /** Every unmasked or doubtful person gets an alert (the screen shows those of the last seconds together). */
   private alertFor(person: PersonCounted): void {
     if (person.decision === 'with_mask') return;
-    const now = this.host.now();
-    if (person.decision === 'uncertain') {
-      // Never hide an unmasked alert that is still on screen behind a doubtful one.
-      const shown = this.lastAlert;
-      if (shown?.decision === 'without_mask' && now - shown.atMs < ALERT_VISIBLE_MS) return;
-    } else {
-      this.host.ring();
-    }
-    this.lastAlert = { trackId: person.trackId, atMs: now, decision: person.decision };
-    this.host.alert(this.lastAlert);
+    if (person.decision === 'without_mask') this.host.ring();
+    this.host.alert({ trackId: person.trackId, atMs: this.host.now(), decision: person.decision });
   }
 }

@@ -27,7 +27,7 @@ import {
 } from './camera.ts';
 import { DetectorError, type DetectionClient } from './detection-client.ts';
 import { FrameCapture } from './frame-capture.ts';
-import { DoorCounter, type PersonAlert } from './door-counter.ts';
+import { ALERT_VISIBLE_MS, DoorCounter, type PersonAlert } from './door-counter.ts';
 import { checkPhoto, decodePhoto } from './photo-check.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
 import { errorText } from '../shared/error-text.ts';
@@ -53,6 +53,9 @@ export const FAILED_FRAMES_BEFORE_WARNING = 3;
 
 export { ALERT_VISIBLE_MS, type PersonAlert } from './door-counter.ts';
 
+/** The most alerts on screen at once (the newest; more would cover the picture). */
+export const MAX_ALERTS = 3;
+
 /** Everything the screen shows. */
 export interface GuardState {
   /** One line saying what the app is doing. */
@@ -70,7 +73,11 @@ export interface GuardState {
   tally: Tally;
   /** Whether every counted person is on disk; when not (e.g. the phone is full), the live screen says so. */
   storage: StorageStatus;
-  alert?: PersonAlert;
+  /**
+   * The alerts raised in the last ALERT_VISIBLE_MS (at most {@link MAX_ALERTS}, oldest first), on the page's
+   * clock: people counted close together (two walking in side by side) each keep theirs.
+   */
+  alerts: readonly PersonAlert[];
   preferences: Preferences;
   /** A problem with a chosen file; the app keeps working. */
   fileProblem?: string;
@@ -151,7 +158,11 @@ export class GuardController extends EventTarget {
     this.counter = new DoorCounter(log, {
       ring: () => this.alarm.ring(),
       // The counter's times are on the counting clock; the screen times its alerts on the page's.
-      alert: (alert) => this.update({ alert: { ...alert, atMs: performance.now() } }),
+      alert: (alert) => {
+        const now = performance.now();
+        const shown = this.state.alerts.filter((a) => now - a.atMs < ALERT_VISIBLE_MS);
+        this.update({ alerts: [...shown, { ...alert, atMs: now }].slice(-MAX_ALERTS) });
+      },
       door: () => this.state.preferences.door,
       snapshot: (box, frame) => this.snapshot(box, frame),
       recorded: (problem) => {
@@ -168,6 +179,7 @@ export class GuardController extends EventTarget {
       tally: EMPTY_TALLY,
       storage: log.status,
       alarmArmed: false,
+      alerts: [],
       preferences,
     };
     client.setRange(preferences.range);
@@ -209,11 +221,6 @@ export class GuardController extends EventTarget {
     // camera may have started by itself at boot, and the alarm must sound all the same). Not on key events:
     // starting audio from a keydown or keyup kept Chromium from opening the file chooser on Enter.
     document.addEventListener('pointerdown', () => this.alarm.unlock(), { capture: true });
-  }
-
-  /** The counting clock (ms) that frames, people and alerts are stamped with (see FrameCapture.clock). */
-  countingClock(): number {
-    return this.capture.clock();
   }
 
   /**

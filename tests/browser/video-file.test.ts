@@ -68,6 +68,20 @@ describe('a video file instead of the camera', () => {
     expect(await tallyOf(page)).toEqual({ masked: 2, unmasked: 0, uncertain: 0 });
   }, 120_000);
 
+  it('alerts for each of two unmasked people who come in together, both on screen at once', async () => {
+    // 60-photo: two people side by side, neither masked.
+    const pair = await recordDoorVideo(page, 4, '60-photo.jpg');
+    const before = await tallyOf(page);
+    await choose('pair.webm', pair);
+    await page.locator(status, { hasText: 'Checking pair.webm' }).waitFor({ timeout: 20_000 });
+    const alerts = page.locator('mask-guard-app .stage .alert[data-decision=without_mask]');
+    await expect.poll(() => alerts.count(), { timeout: 30_000 }).toBe(2);
+    const people = (await alerts.allTextContents()).map((text) => /#(\d+)/.exec(text)?.[1]);
+    expect(new Set(people).size).toBe(2);
+    await page.locator(status, { hasText: 'Finished pair.webm' }).waitFor({ timeout: 60_000 });
+    expect(await tallyOf(page)).toEqual({ ...before, unmasked: before.unmasked + 2 });
+  }, 120_000);
+
   it('says so when a video file has no picture (only sound), instead of checking nothing', async () => {
     // A WebM with an audio track only, recorded in the page: it plays, but shows nothing to check.
     const base64 = await page.evaluate(async () => {

@@ -1,19 +1,24 @@
 /**
- * A door video recorded at test time in the page itself (canvas + MediaRecorder, WebM), from a door photo of
- * one masked person, so no encoder is needed: for the tests that choose a video file instead of the camera.
+ * A door video recorded at test time in the page itself (canvas + MediaRecorder, WebM), from a door photo (by
+ * default one masked person), so no encoder is needed: for the tests that choose a video file instead of the
+ * camera.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { SHARED_DIR } from './browser.ts';
 
-const PHOTO = join(SHARED_DIR, 'data/door-photos/images/15-photo.jpg');
+const PHOTOS = join(SHARED_DIR, 'data/door-photos/images');
 
 /**
  * Records, in `page`, a 640×480 WebM: 1 s of grey, the photo for `showSeconds` (drifting slowly, as a person
  * does), 1 s of grey. Resolves to the file's bytes.
  */
-export async function recordDoorVideo(page: Page, showSeconds: number): Promise<Buffer> {
+export async function recordDoorVideo(
+  page: Page,
+  showSeconds: number,
+  photo = '15-photo.jpg',
+): Promise<Buffer> {
   const base64 = await page.evaluate(
     async ({ jpeg, showSeconds }) => {
       const bytes = Uint8Array.from(atob(jpeg), (c) => c.charCodeAt(0));
@@ -57,7 +62,7 @@ export async function recordDoorVideo(page: Page, showSeconds: number): Promise<
         binary += String.fromCharCode(...buffer.subarray(i, i + 0x8000));
       return btoa(binary);
     },
-    { jpeg: readFileSync(PHOTO).toString('base64'), showSeconds },
+    { jpeg: readFileSync(join(PHOTOS, photo)).toString('base64'), showSeconds },
   );
   return Buffer.from(base64, 'base64');
 }
