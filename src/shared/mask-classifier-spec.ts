@@ -61,3 +61,26 @@ export function decideMaskClass(
 ): MaskClass {
   return probabilities[WITHOUT_MASK_INDEX] >= threshold ? 'without_mask' : 'with_mask';
 }
+
+/** P(without_mask) for each face, in the order given. */
+export type MaskProbabilities = number[];
+
+/**
+ * P(without_mask) of each of `count` rows of softmax output, after checking that every row is a probability
+ * distribution: a backend that lost its GPU context can read back zeros or NaN, which would call every face
+ * masked without a word. Throws instead, so that the frame fails visibly.
+ */
+export function checkedProbabilities(values: ArrayLike<number>, count: number): MaskProbabilities {
+  const classes = CLASS_NAMES.length;
+  if (values.length !== count * classes)
+    throw new Error(`The mask classifier gave ${values.length} numbers for ${count} faces`);
+  const probabilities: MaskProbabilities = [];
+  for (let i = 0; i < count; i++) {
+    const row = Array.from({ length: classes }, (_, c) => values[i * classes + c]!);
+    const sum = row.reduce((a, b) => a + b, 0);
+    if (row.some((p) => !Number.isFinite(p) || p < 0 || p > 1) || Math.abs(sum - 1) > 1e-3)
+      throw new Error(`The mask classifier gave no probabilities (${row.join(', ')})`);
+    probabilities.push(row[WITHOUT_MASK_INDEX]!);
+  }
+  return probabilities;
+}

@@ -17,17 +17,14 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import modelJsonSha256 from '../../public/models/mask-classifier/model.json?sha256';
 import type { Box } from '../shared/geometry.ts';
 import {
-  CLASS_NAMES,
   INPUT_SIZE,
   MODEL_URL_PATH,
-  WITHOUT_MASK_INDEX,
+  checkedProbabilities,
   toModelInput,
+  type MaskProbabilities,
 } from '../shared/mask-classifier-spec.ts';
 import { integrityCheckedFetch, isDamagedFile } from '../shared/model-integrity.ts';
 import { checkedObjectUrl, type StageProgress } from './fetch-model.ts';
-
-/** P(without_mask) for each crop, in the order given. */
-export type MaskProbabilities = number[];
 
 /** Loads and runs the shipped mask classifier. */
 export class MaskClassifier {
@@ -40,8 +37,9 @@ export class MaskClassifier {
   ) {}
 
   /**
-   * Picks a backend (webgl unless `preferred` says wasm; wasm when webgl fails), loads the model with
-   * byte progress, and warms it up so the first frame is not slow.
+   * Picks a backend (webgl unless `preferred` says wasm; wasm when webgl fails to start, or to run the
+   * model), loads the model with byte progress, and warms it up (so the first frame is not slow), checking
+   * its answer.
    */
   static async load(
     baseUrl: string,
@@ -52,44 +50,53 @@ export class MaskClassifier {
     // WebGL on a software renderer (no GPU, or a blocklisted one) ran MobileNetV2 ~15× slower than wasm
     // here (≈900 ms against ≈60 ms per face, headless Chromium on SwiftShader), so it is skipped there.
     const order = preferred === 'wasm' || softwareWebGL(webglRenderer) ? ['wasm'] : ['webgl', 'wasm'];
-    let backend: string | undefined;
     // Why each backend failed, for the guard's error detail (a missing or evicted wasm file is not the same
     // problem as a browser without WebAssembly).
     const failures: string[] = [];
+    const url = new URL(MODEL_URL_PATH, baseUrl).href;
     for (const name of order) {
+      let model: tf.LayersModel;
       try {
         if (name === 'wasm') await useCheckedWasmBinaries(baseUrl);
-        if (await tf.setBackend(name)) {
-          await tf.ready();
-          backend = name;
-          break;
+        if (!(await tf.setBackend(name))) {
+          failures.push(`${name}: failed to initialise`);
+          continue;
         }
-        failures.push(`${name}: failed to initialise`);
+        await tf.ready();
       } catch (error) {
         // A damaged file (now deleted from the cache) is its own message, not "no backend could run".
         if (isDamagedFile(error)) throw error;
         failures.push(`${name}: ${String(error)}`);
+        continue;
+      }
+      // Files that cannot be fetched or are damaged fail the same on every backend: said as they are.
+      try {
+        model = await tf.loadLayersModel(url, {
+          onProgress: (fraction) => onProgress(fraction),
+          // Each weight file is checked against model.json's SHA-256 (a damaged file would load and answer NaN).
+          fetchFunc: integrityCheckedFetch(fetch, modelJsonSha256),
+        });
+      } catch (error) {
+        throw new Error(`Could not load the mask classifier (${url}): ${String(error)}`, { cause: error });
+      }
+      // Run once (so the first frame is not slow), and checked: a backend that starts but cannot run the
+      // network (a mobile GPU's shader that fails to compile, a context lost meanwhile) falls back like one
+      // that cannot start.
+      try {
+        const loaded = model;
+        const warm = tf.tidy(() => loaded.predict(tf.zeros([1, INPUT_SIZE, INPUT_SIZE, 3])) as tf.Tensor);
+        try {
+          checkedProbabilities(await warm.data(), 1);
+        } finally {
+          warm.dispose();
+        }
+        return new MaskClassifier(model, name);
+      } catch (error) {
+        model.dispose();
+        failures.push(`${name}: ${String(error)}`);
       }
     }
-    if (backend === undefined)
-      throw new Error(`No backend could run the classifier (${failures.join('; ')})`);
-    const url = new URL(MODEL_URL_PATH, baseUrl).href;
-    let model: tf.LayersModel;
-    try {
-      model = await tf.loadLayersModel(url, {
-        onProgress: (fraction) => onProgress(fraction),
-        // Each weight file is checked against model.json's SHA-256 (a damaged file would load and answer NaN).
-        fetchFunc: integrityCheckedFetch(fetch, modelJsonSha256),
-      });
-    } catch (error) {
-      throw new Error(`Could not load the mask classifier (${url}): ${String(error)}`, { cause: error });
-    }
-    const classifier = new MaskClassifier(model, backend);
-    tf.tidy(() => {
-      const warm = model.predict(tf.zeros([1, INPUT_SIZE, INPUT_SIZE, 3])) as tf.Tensor;
-      warm.dataSync();
-    });
-    return classifier;
+    throw new Error(`No backend could run the classifier (${failures.join('; ')})`);
   }
 
   /**
@@ -121,7 +128,7 @@ export class MaskClassifier {
       output.dispose();
     }
     const t2 = performance.now();
-    const probabilities = crops.map((_, i) => values[i * CLASS_NAMES.length + WITHOUT_MASK_INDEX]!);
+    const probabilities = checkedProbabilities(values, crops.length);
     return { probabilities, cropMs: t1 - t0, classifyMs: t2 - t1 };
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkedProbabilities,
   CLASS_NAMES,
   INPUT_SIZE,
   MODEL_URL_PATH,
@@ -32,5 +33,21 @@ describe('mask classifier spec', () => {
     expect(decideMaskClass([0.7, 0.3], 0.25)).toBe('without_mask');
     expect(decideMaskClass([0.8, 0.2])).toBe('with_mask');
     expect(decideMaskClass([0.7, 0.3])).toBe('without_mask');
+  });
+});
+
+describe('checkedProbabilities', () => {
+  it('gives P(without_mask) of each row of softmax output', () => {
+    expect(checkedProbabilities(new Float32Array([0.9, 0.1, 0.25, 0.75]), 2)).toEqual([
+      expect.closeTo(0.1, 6),
+      expect.closeTo(0.75, 6),
+    ]);
+  });
+
+  it('refuses what a backend that lost its GPU context reads back, instead of calling everyone masked', () => {
+    expect(() => checkedProbabilities(new Float32Array(4), 2)).toThrow('gave no probabilities');
+    expect(() => checkedProbabilities([NaN, NaN], 1)).toThrow('gave no probabilities');
+    expect(() => checkedProbabilities([1.5, -0.5], 1)).toThrow('gave no probabilities');
+    expect(() => checkedProbabilities([0.5, 0.5], 2)).toThrow('gave 2 numbers for 2 faces');
   });
 });
