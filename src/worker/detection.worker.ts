@@ -45,6 +45,21 @@ let framesDropped = 0;
 const DAMAGED_MESSAGE =
   'A model file on this phone was damaged and has been deleted; it downloads again while the phone is online.';
 
+const OFFLINE_MESSAGE =
+  'A model file is not on this phone and could not be downloaded: the phone seems to be offline. Connect to the internet once.';
+
+/**
+ * Whether loading failed for want of a network: the phone says it is offline, or a download failed as `fetch`
+ * fails when it cannot reach the server (Chromium "Failed to fetch", Firefox "NetworkError…", Safari "Load
+ * failed"; tfjs may pass it on as text inside its own error). An HTTP error status is not this.
+ */
+function isOffline(error: unknown): boolean {
+  if (navigator.onLine === false) return true;
+  for (let e = error; e instanceof Error; e = e.cause)
+    if (/Failed to fetch|NetworkError|Load failed/i.test(e.message)) return true;
+  return false;
+}
+
 async function init(request: InitRequest): Promise<void> {
   range = request.range;
   try {
@@ -64,7 +79,11 @@ async function init(request: InitRequest): Promise<void> {
     post({
       type: 'error',
       fatal: true,
-      message: isDamagedFile(error) ? DAMAGED_MESSAGE : 'MaskGuard could not load its models.',
+      message: isDamagedFile(error)
+        ? DAMAGED_MESSAGE
+        : isOffline(error)
+          ? OFFLINE_MESSAGE
+          : 'MaskGuard could not load its models.',
       detail: errorText(error),
     });
   }

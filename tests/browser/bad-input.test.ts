@@ -264,6 +264,10 @@ describe('models that failed to download once', () => {
     );
     const page = await open(app);
     await expect.poll(() => page.locator(problem).textContent()).toContain('Tap "Start camera" to try again');
+    // Said as what it is, with what to do: not a bare "could not load its models".
+    expect(await page.locator(problem).textContent()).toContain(
+      'could not be downloaded: the phone seems to be offline. Connect to the internet once.',
+    );
     failing = false;
     await page.locator('mask-guard-app guard-controls button', { hasText: 'Start camera' }).click();
     await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
