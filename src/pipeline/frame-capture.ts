@@ -63,6 +63,12 @@ export class FrameCapture {
               throw error;
             }
           }
+          // Stopped while the picture was grabbed (the detector given up, another source chosen): sending it
+          // would start a worker the screen says is stopped.
+          if (!current()) {
+            bitmap.close();
+            return;
+          }
           result = await this.client.submit(bitmap, this.clock(), 'video');
         } catch {
           // A frame that cannot be grabbed (the source just stopped) is skipped.

@@ -93,6 +93,9 @@ const TRY_AGAIN = 'Tap "Start camera" to try again, or reload the app.';
 /** Whether the page is hidden now (a function: the answer changes across awaits). */
 const pageHidden = () => document.visibilityState === 'hidden';
 
+/** The status line while the camera gives no picture (muted by the phone). */
+const NO_PICTURE = 'No picture from the camera (paused by the phone)…';
+
 /** See the module comment. */
 export class GuardController extends EventTarget {
   /** The element frames are read from; the screen shows this very element. */
@@ -103,11 +106,11 @@ export class GuardController extends EventTarget {
     lost: () => this.onCameraLost(),
     // No frame comes while muted, so the screen must not look as if it watched.
     muted: () => {
-      if (this.state.source === 'camera')
-        this.update({ frame: undefined, status: 'No picture from the camera (paused by the phone)…' });
+      if (this.state.source === 'camera') this.update({ frame: undefined, status: NO_PICTURE });
     },
     unmuted: () => {
-      if (this.state.source === 'camera') this.update({ status: 'Watching the door' });
+      if (this.state.source === 'camera' && this.state.status === NO_PICTURE)
+        this.update({ status: 'Watching the door' });
     },
   });
   /** The status line when the detection worker last restarted, to put back when it is ready again. */
@@ -309,6 +312,8 @@ export class GuardController extends EventTarget {
   private async openCameraSource(keepTracks: boolean): Promise<void> {
     this.sourceChoices += 1;
     this.alarm.unlock();
+    // The same door seen again (back from the background, a restart): the torch the guard had on comes back.
+    const torchWanted = keepTracks && this.state.camera.torchOn;
     if (!(await this.recoverDetector())) return;
     this.stopSource(keepTracks);
     let stream: MediaStream | undefined;
@@ -352,6 +357,8 @@ export class GuardController extends EventTarget {
     });
     void this.camera.keepScreenOn();
     this.capture.start();
+    if (torchWanted && this.state.camera.torchAvailable && (await this.camera.setTorch(true)))
+      this.update({ camera: { ...this.state.camera, torchOn: true } });
   }
 
   /**
@@ -554,16 +561,24 @@ export class GuardController extends EventTarget {
     }
     this.lastFrameError = `${error.message}${error.detail ? ` (${error.detail})` : ''}`;
     this.failedFrames += 1;
-    if (this.failedFrames === FAILED_FRAMES_BEFORE_WARNING) {
-      this.statusBeforeFailures = this.state.status;
-      this.update({ frame: undefined, status: `${error.message} Faces are not being checked right now.` });
+    const warning = `${error.message} Faces are not being checked right now.`;
+    // Said again if something else took the status line meanwhile (the camera unmuted, a worker restarted)
+    // while the frames still fail.
+    if (this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING && this.state.status !== warning) {
+      if (this.failedFrames === FAILED_FRAMES_BEFORE_WARNING) this.statusBeforeFailures = this.state.status;
+      this.update({ frame: undefined, status: warning });
     }
   }
 
+  /** Re-reads the tally from the log. Never rejects: a failed read is said on the status line. */
   private async refreshTally(): Promise<void> {
-    const shift = this.log.currentShift();
-    const tally = shift === undefined ? EMPTY_TALLY : await this.log.tally({ shiftId: shift.id });
-    this.update({ tally });
+    try {
+      const shift = this.log.currentShift();
+      const tally = shift === undefined ? EMPTY_TALLY : await this.log.tally({ shiftId: shift.id });
+      this.update({ tally });
+    } catch (error) {
+      this.update({ status: `The tally could not be read (${errorText(error)}); counting goes on.` });
+    }
   }
 
   private setPreferences(change: Partial<Preferences>): void {
