@@ -162,7 +162,9 @@ export class OfflineController extends EventTarget {
       clearTimeout(this.activationTimer);
       this.activationTimer = undefined;
       saveParkedUpdate(undefined);
-      if (controlled) this.reloadWhenSafe();
+      // Also a page that had no controller (opened by a hard reload) but applied an update: it too runs the
+      // old code, and would otherwise say "Updating…" for ever.
+      if (controlled || this.current.updating) this.reloadWhenSafe();
       controlled = true;
     });
     let registration: ServiceWorkerRegistration | undefined;

@@ -103,3 +103,44 @@ describe('update prompt', () => {
     expect(app.foreignRequests).toEqual([]);
   });
 });
+
+describe('an update on a page the service worker does not control (opened by a hard reload)', () => {
+  let server: StaticServer;
+  let app: AppSession;
+  let nextVersion: Deployment;
+
+  beforeAll(async () => {
+    nextVersion = deployCopy();
+    server = await startStaticServer({ '/': DIST_DIR });
+    app = await launchApp({ server });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await server?.close();
+    nextVersion?.remove();
+  });
+
+  it('reloads onto the new version instead of saying "Updating…" for ever', async () => {
+    const page = await app.context.newPage();
+    await page.goto(server.url);
+    await waitForServiceWorkerControl(page);
+    await page.getByText('Ready to work offline').waitFor(LONG);
+    // Shift+reload: the page loads from the network and no service worker controls it.
+    const cdp = await app.context.newCDPSession(page);
+    await cdp.send('Page.reload', { ignoreCache: true });
+    await page.waitForLoadState('load');
+    await page.locator('mask-guard-app h1').waitFor(LONG);
+    expect((await serviceWorkerState(page)).controlled).toBe(false);
+    // A new version is deployed and found; no shift runs, so the app applies it by itself.
+    await server.close();
+    server = await startStaticServer({ '/': nextVersion.dir }, server.port);
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), LONG)
+      .toBe(undefined);
+    await page.locator('mask-guard-app h1').waitFor(LONG);
+    expect(await serviceWorkerState(page)).toEqual({ controlled: true, waiting: false });
+    expect(app.foreignRequests).toEqual([]);
+  }, 240_000);
+});
