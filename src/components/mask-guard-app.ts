@@ -322,7 +322,10 @@ export class MaskGuardApp extends LitElement {
             The alarm sound is off until you touch the screen: tap anywhere once.
           </p>`
         : '';
-    return html`${storageWarning}${alarmHint}<tally-board .tally=${s.tally}></tally-board>
+    const tallyWarning = s.tallyProblem
+      ? html`<p class="storage-warning" role="alert">${s.tallyProblem}</p>`
+      : '';
+    return html`${storageWarning}${tallyWarning}${alarmHint}<tally-board .tally=${s.tally}></tally-board>
       <guard-controls
         .preferences=${s.preferences}
         ?cameraOn=${s.source === 'camera'}

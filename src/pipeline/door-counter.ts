@@ -35,6 +35,24 @@ export interface PersonAlert {
   decision: 'without_mask' | 'uncertain';
 }
 
+/**
+ * The alerts to show once `alert` is raised (oldest first): those of `shown` still within ALERT_VISIBLE_MS of
+ * it, then it, at most `max`. Over the limit the oldest doubtful alert makes way first, so that doubtful people
+ * never push an unmasked person's alert off the screen.
+ */
+export function alertsOnScreen(
+  shown: readonly PersonAlert[],
+  alert: PersonAlert,
+  max: number,
+): PersonAlert[] {
+  const alerts = [...shown.filter((a) => alert.atMs - a.atMs < ALERT_VISIBLE_MS), alert];
+  while (alerts.length > max) {
+    const doubtful = alerts.findIndex((a) => a.decision === 'uncertain');
+    alerts.splice(doubtful === -1 ? 0 : doubtful, 1);
+  }
+  return alerts;
+}
+
 /** What the counter needs from the page around it. */
 export interface DoorCounterHost {
   /** Sound and vibration for a newly counted unmasked person (the alarm keeps its own cooldown and mute). */

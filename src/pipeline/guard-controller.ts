@@ -27,7 +27,7 @@ import {
 } from './camera.ts';
 import { DetectorError, type DetectionClient } from './detection-client.ts';
 import { FrameCapture } from './frame-capture.ts';
-import { ALERT_VISIBLE_MS, DoorCounter, type PersonAlert } from './door-counter.ts';
+import { DoorCounter, alertsOnScreen, type PersonAlert } from './door-counter.ts';
 import { checkPhoto, decodePhoto } from './photo-check.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
 import { errorText } from '../shared/error-text.ts';
@@ -85,6 +85,8 @@ export interface GuardState {
   engine?: { classifierBackend: string; detectorDelegate: 'GPU' | 'CPU' };
   /** Whether the alarm sound can play (the browser allows audio only once the page was touched). */
   alarmArmed: boolean;
+  /** The last reading of the tally from the log failed: what to tell the guard until one succeeds. */
+  tallyProblem?: string;
 }
 
 /** What the guard can do when the detector cannot run (see GuardController.recoverDetector). */
@@ -163,8 +165,7 @@ export class GuardController extends EventTarget {
       // The counter's times are on the counting clock; the screen times its alerts on the page's.
       alert: (alert) => {
         const now = performance.now();
-        const shown = this.state.alerts.filter((a) => now - a.atMs < ALERT_VISIBLE_MS);
-        this.update({ alerts: [...shown, { ...alert, atMs: now }].slice(-MAX_ALERTS) });
+        this.update({ alerts: alertsOnScreen(this.state.alerts, { ...alert, atMs: now }, MAX_ALERTS) });
       },
       door: () => this.state.preferences.door,
       snapshot: (box, frame) => this.snapshot(box, frame),
@@ -233,7 +234,9 @@ export class GuardController extends EventTarget {
   async boot(): Promise<void> {
     void this.refreshTally();
     const choices = this.sourceChoices;
-    if ((await this.loadDetector()) && this.sourceChoices === choices) await this.startCamera();
+    // A file that could not be opened leaves nothing to replace: the camera then starts as usual.
+    if ((await this.loadDetector()) && (this.sourceChoices === choices || this.state.source === 'none'))
+      await this.startCamera();
   }
 
   /** Loads the models (again); resolves false, with the problem on screen, if they cannot be loaded. */
@@ -576,8 +579,11 @@ export class GuardController extends EventTarget {
       const shift = this.log.currentShift();
       const tally = shift === undefined ? EMPTY_TALLY : await this.log.tally({ shiftId: shift.id });
       this.update({ tally });
+      if (this.state.tallyProblem !== undefined) this.update({ tallyProblem: undefined });
     } catch (error) {
-      this.update({ status: `The tally could not be read (${errorText(error)}); counting goes on.` });
+      this.update({
+        tallyProblem: `The tally could not be read (${errorText(error)}); it may be out of date.`,
+      });
     }
   }
 

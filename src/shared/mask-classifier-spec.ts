@@ -78,7 +78,7 @@ export function checkedProbabilities(values: ArrayLike<number>, count: number): 
   for (let i = 0; i < count; i++) {
     const row = Array.from({ length: classes }, (_, c) => values[i * classes + c]!);
     const sum = row.reduce((a, b) => a + b, 0);
-    if (row.some((p) => !Number.isFinite(p) || p < 0 || p > 1) || Math.abs(sum - 1) > 1e-3)
+    if (row.some((p) => !Number.isFinite(p) || p < 0 || p > 1) || Math.abs(sum - 1) > 1e-2)
       throw new Error(`The mask classifier gave no probabilities (${row.join(', ')})`);
     probabilities.push(row[WITHOUT_MASK_INDEX]!);
   }

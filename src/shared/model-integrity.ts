@@ -90,8 +90,9 @@ export function integrityCheckedFetch(
         response.headers.get('content-type'),
       );
     } catch (error) {
-      // The checksum itself may be what is damaged: model.json is downloaded again with its weights.
-      if (manifest !== undefined && error instanceof DamagedFileError)
+      // Unless model.json was checked itself, the checksum may be what is damaged: it is downloaded again
+      // with its weights.
+      if (manifest !== undefined && manifestSha256 === undefined && error instanceof DamagedFileError)
         await evictFromCaches(manifest.url).catch(() => {});
       throw error;
     }

@@ -113,14 +113,15 @@ export class WriteQueue {
   private async drain(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    // Until the queue is empty, records queued while this drain runs included (so that they are never shown as
-    // failed when nothing failed), or until a write fails.
-    for (let write = this.pending.first(); write !== undefined; write = this.pending.first()) {
+    let failed = false;
+    // The records queued when this drain began; each one queued since has its own drain behind this one.
+    for (const write of this.pending.list()) {
       try {
         await writeOne(this.db, write);
         this.pending.settle(write);
         this.onWritten(write);
       } catch (error) {
+        failed = true;
         this.lastCause = isQuotaError(error) ? 'quota' : 'error';
         if (this.lastCause === 'quota') this.pending.dropThumbnails();
         // Any other failure of a person with a picture: the next try goes without it, so a picture the
@@ -130,8 +131,10 @@ export class WriteQueue {
         break;
       }
     }
-    // Left in the queue only behind a failed write; once it has emptied, the last failure is over.
     if (this.pending.first() === undefined) this.lastCause = undefined;
+    // Nothing failed, but records came in meanwhile: their own drains follow. Saying "could not save" now
+    // would be false.
+    else if (!failed) return;
     else if (!this.closed) this.timer = setTimeout(() => void this.flush(), this.retryMs);
     const people = this.pendingPeople;
     const next = describeStatus(people, this.pending.list().length - people, this.lastCause);

@@ -49,12 +49,12 @@ const OFFLINE_MESSAGE =
   'A model file is not on this phone and could not be downloaded: the phone seems to be offline. Connect to the internet once.';
 
 /**
- * Whether loading failed for want of a network: the phone says it is offline, or a download failed as `fetch`
- * fails when it cannot reach the server (Chromium "Failed to fetch", Firefox "NetworkError…", Safari "Load
- * failed"; tfjs may pass it on as text inside its own error). An HTTP error status is not this.
+ * Whether loading failed for want of a network: a download failed as `fetch` fails when it cannot reach the
+ * server (Chromium "Failed to fetch", Firefox "NetworkError…", Safari "Load failed"; tfjs may pass it on as
+ * text inside its own error). Decided from the error alone: the app normally runs offline, from its cache, so
+ * `navigator.onLine` says nothing about why a load failed. An HTTP error status is not this.
  */
 function isOffline(error: unknown): boolean {
-  if (navigator.onLine === false) return true;
   for (let e = error; e instanceof Error; e = e.cause)
     if (/Failed to fetch|NetworkError|Load failed/i.test(e.message)) return true;
   return false;

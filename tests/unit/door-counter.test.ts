@@ -9,7 +9,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Box } from '../../src/shared/geometry.ts';
 import { face } from '../helpers/faces.ts';
 import type { FaceResult } from '../../src/shared/protocol.ts';
-import { DoorCounter, type PersonAlert } from '../../src/pipeline/door-counter.ts';
+import {
+  ALERT_VISIBLE_MS,
+  DoorCounter,
+  alertsOnScreen,
+  type PersonAlert,
+} from '../../src/pipeline/door-counter.ts';
 import { FRAME_TIMEOUT_MS } from '../../src/pipeline/detection-client.ts';
 import { DEFAULT_TRACKER_OPTIONS } from '../../src/shared/tracking/index.ts';
 import { IDLE_SHIFT_END_MS, ShiftLog } from '../../src/storage/index.ts';
@@ -117,7 +122,7 @@ describe('DoorCounter', () => {
     expect(alerts.map((a) => a.decision)).toEqual(['without_mask', 'without_mask']);
   });
 
-  it('alerts for a doubtful person beside a fresh unmasked one (the screen shows both), ringing for neither', async () => {
+  it('alerts for a doubtful person beside a fresh unmasked one (the screen shows both), ringing for the unmasked one only', async () => {
     watch(6, face(50, 0.95));
     // A second person whose average stays in the uncertain band until the tracker gives up on deciding.
     watch(40, face(50, 0.95), face(400, 0.3));
@@ -284,5 +289,34 @@ describe('DoorCounter', () => {
     expect(counter.recordsInFlight).toBe(0);
     expect(log.status.state).toBe('pending');
     expect(await log.tally({ shiftId: log.currentShift()!.id })).toMatchObject({ masked: 1, unmasked: 1 });
+  });
+});
+
+describe('alertsOnScreen', () => {
+  const at = (trackId: number, atMs: number, decision: PersonAlert['decision']): PersonAlert => ({
+    trackId,
+    atMs,
+    decision,
+  });
+
+  it('keeps the alerts still within their time beside the new one, oldest first', () => {
+    const shown = [at(1, 0, 'without_mask'), at(2, 1000, 'without_mask')];
+    expect(
+      alertsOnScreen(shown, at(3, ALERT_VISIBLE_MS + 500, 'uncertain'), 3).map((a) => a.trackId),
+    ).toEqual([2, 3]);
+  });
+
+  it('lets doubtful alerts make way before an unmasked one when there are too many', () => {
+    let shown: PersonAlert[] = [at(1, 0, 'without_mask')];
+    for (const [id, t] of [
+      [2, 100],
+      [3, 200],
+      [4, 300],
+    ])
+      shown = alertsOnScreen(shown, at(id!, t!, 'uncertain'), 3);
+    expect(shown.map((a) => a.trackId)).toEqual([1, 3, 4]);
+    // With only unmasked ones, the oldest goes.
+    shown = [at(1, 0, 'without_mask'), at(2, 10, 'without_mask'), at(3, 20, 'without_mask')];
+    expect(alertsOnScreen(shown, at(4, 30, 'without_mask'), 3).map((a) => a.trackId)).toEqual([2, 3, 4]);
   });
 });
