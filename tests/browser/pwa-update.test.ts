@@ -24,26 +24,39 @@ function serviceWorkerState(page: Page) {
   });
 }
 
-describe('update prompt', () => {
-  let server: StaticServer;
-  let app: AppSession;
-  let page: Page;
-  let nextVersion: Deployment;
-
+/**
+ * For one describe: the current build served on a port, a browser on it, and the next version ready to deploy
+ * on the same port ({@link deploy}).
+ */
+function withNextVersion() {
+  const site = {} as { server: StaticServer; app: AppSession; nextVersion: Deployment };
   beforeAll(async () => {
-    nextVersion = deployCopy();
-    server = await startStaticServer({ '/': DIST_DIR });
-    app = await launchApp({ server });
+    site.nextVersion = deployCopy();
+    site.server = await startStaticServer({ '/': DIST_DIR });
+    site.app = await launchApp({ server: site.server });
   });
   afterAll(async () => {
-    await app?.close();
-    await server?.close();
-    nextVersion?.remove();
+    await site.app?.close();
+    await site.server?.close();
+    site.nextVersion?.remove();
   });
+  return {
+    site,
+    /** Deploys: the same origin (same port) now serves the next version. */
+    async deploy(): Promise<void> {
+      await site.server.close();
+      site.server = await startStaticServer({ '/': site.nextVersion.dir }, site.server.port);
+    },
+  };
+}
+
+describe('update prompt', () => {
+  const { site, deploy } = withNextVersion();
+  let page: Page;
 
   it('first visit: the app is installed and offline-ready', async () => {
-    page = await app.context.newPage();
-    await page.goto(server.url);
+    page = await site.app.context.newPage();
+    await page.goto(site.server.url);
     await waitForServiceWorkerControl(page);
     await page.getByText('Ready to work offline').waitFor(LONG);
     // A shift is running: the app must not apply an update by itself (with no shift it may, by design).
@@ -53,9 +66,7 @@ describe('update prompt', () => {
   });
 
   it('a deployed update waits behind a banner; the page is not reloaded', async () => {
-    // Deploy: the same origin (same port) now serves the next version.
-    await server.close();
-    server = await startStaticServer({ '/': nextVersion.dir }, server.port);
+    await deploy();
     // A mark that a reload would wipe out.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
@@ -100,40 +111,26 @@ describe('update prompt', () => {
   });
 
   it('contacted no other host', () => {
-    expect(app.foreignRequests).toEqual([]);
+    expect(site.app.foreignRequests).toEqual([]);
   });
 });
 
 describe('an update on a page the service worker does not control (opened by a hard reload)', () => {
-  let server: StaticServer;
-  let app: AppSession;
-  let nextVersion: Deployment;
-
-  beforeAll(async () => {
-    nextVersion = deployCopy();
-    server = await startStaticServer({ '/': DIST_DIR });
-    app = await launchApp({ server });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await server?.close();
-    nextVersion?.remove();
-  });
+  const { site, deploy } = withNextVersion();
 
   it('reloads onto the new version instead of saying "Updating…" for ever', async () => {
-    const page = await app.context.newPage();
-    await page.goto(server.url);
+    const page = await site.app.context.newPage();
+    await page.goto(site.server.url);
     await waitForServiceWorkerControl(page);
     await page.getByText('Ready to work offline').waitFor(LONG);
     // Shift+reload: the page loads from the network and no service worker controls it.
-    const cdp = await app.context.newCDPSession(page);
+    const cdp = await site.app.context.newCDPSession(page);
     await cdp.send('Page.reload', { ignoreCache: true });
     await page.waitForLoadState('load');
     await page.locator('mask-guard-app h1').waitFor(LONG);
     expect((await serviceWorkerState(page)).controlled).toBe(false);
     // A new version is deployed and found; no shift runs, so the app applies it by itself.
-    await server.close();
-    server = await startStaticServer({ '/': nextVersion.dir }, server.port);
+    await deploy();
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
     await expect
@@ -141,6 +138,6 @@ describe('an update on a page the service worker does not control (opened by a h
       .toBe(undefined);
     await page.locator('mask-guard-app h1').waitFor(LONG);
     expect(await serviceWorkerState(page)).toEqual({ controlled: true, waiting: false });
-    expect(app.foreignRequests).toEqual([]);
+    expect(site.app.foreignRequests).toEqual([]);
   }, 240_000);
 });
