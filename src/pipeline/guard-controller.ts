@@ -111,8 +111,11 @@ export class GuardController extends EventTarget {
       if (this.state.source === 'camera') this.update({ frame: undefined, status: NO_PICTURE });
     },
     unmuted: () => {
-      if (this.state.source === 'camera' && this.state.status === NO_PICTURE)
-        this.update({ status: 'Watching the door' });
+      if (this.state.source !== 'camera') return;
+      if (this.state.status === NO_PICTURE) this.update({ status: 'Watching the door' });
+      // Also the line to come back once a worker restart or a run of failed frames is over.
+      if (this.statusBeforeRestart === NO_PICTURE) this.statusBeforeRestart = 'Watching the door';
+      if (this.statusBeforeFailures === NO_PICTURE) this.statusBeforeFailures = 'Watching the door';
     },
   });
   /** The status line when the detection worker last restarted, to put back when it is ready again. */

@@ -146,6 +146,22 @@ describe('the camera interrupted while one person stands at the door', () => {
     await expect.poll(() => page.locator(status).textContent()).toContain('Watching the door');
   }, 60_000);
 
+  it('watches again after the picture came back while the detector restarted', async () => {
+    const dispatch = (type: string) =>
+      page.locator('mask-guard-app .stage > video').evaluate((video: HTMLVideoElement, event) => {
+        (video.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event(event));
+      }, type);
+    await dispatch('mute');
+    await expect.poll(() => page.locator(status).textContent()).toContain('No picture from the camera');
+    // The running worker crashes once (its replacement runs); the picture comes back during the restart.
+    crashEveryWorker(page)();
+    await expect.poll(() => page.locator(status).textContent()).toContain('The detector restarted');
+    await dispatch('unmute');
+    await expect
+      .poll(() => page.locator(status).textContent(), { timeout: 30_000 })
+      .toContain('Watching the door');
+  }, 60_000);
+
   it('keeps watching when the guard chooses a file that is not a photo', async () => {
     await page.locator('mask-guard-app input[type=file][name=photo]').setInputFiles({
       name: 'broken.jpg',
