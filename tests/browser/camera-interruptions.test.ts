@@ -37,6 +37,13 @@ async function personOnScreen(page: Page): Promise<number | undefined> {
   return match === null ? undefined : Number(match[1]);
 }
 
+/** Fires `type` ('mute', 'unmute') on the camera's video track, as the phone does when it holds the picture back. */
+function dispatchTrackEvent(page: Page, type: string): Promise<void> {
+  return page.locator('mask-guard-app .stage > video').evaluate((video: HTMLVideoElement, event) => {
+    (video.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event(event));
+  }, type);
+}
+
 /**
  * Makes every detection worker of `page`, the one running and each replacement, die of an uncaught error in
  * its global scope (what a crash of the wasm runtime looks like to the page). Returns a function that stops
@@ -136,27 +143,19 @@ describe('the camera interrupted while one person stands at the door', () => {
   }, 60_000);
 
   it("says so while the phone holds the camera's picture back (track muted), and watches again after", async () => {
-    const dispatch = (type: string) =>
-      page.locator('mask-guard-app .stage > video').evaluate((video: HTMLVideoElement, event) => {
-        (video.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event(event));
-      }, type);
-    await dispatch('mute');
+    await dispatchTrackEvent(page, 'mute');
     await expect.poll(() => page.locator(status).textContent()).toContain('No picture from the camera');
-    await dispatch('unmute');
+    await dispatchTrackEvent(page, 'unmute');
     await expect.poll(() => page.locator(status).textContent()).toContain('Watching the door');
   }, 60_000);
 
   it('watches again after the picture came back while the detector restarted', async () => {
-    const dispatch = (type: string) =>
-      page.locator('mask-guard-app .stage > video').evaluate((video: HTMLVideoElement, event) => {
-        (video.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event(event));
-      }, type);
-    await dispatch('mute');
+    await dispatchTrackEvent(page, 'mute');
     await expect.poll(() => page.locator(status).textContent()).toContain('No picture from the camera');
     // The running worker crashes once (its replacement runs); the picture comes back during the restart.
     crashEveryWorker(page)();
     await expect.poll(() => page.locator(status).textContent()).toContain('The detector restarted');
-    await dispatch('unmute');
+    await dispatchTrackEvent(page, 'unmute');
     await expect
       .poll(() => page.locator(status).textContent(), { timeout: 30_000 })
       .toContain('Watching the door');
