@@ -3,8 +3,13 @@
  * camera starts by itself when the app opens. Until the guard touches the screen, the live screen says that
  * the alarm would be silent, instead of a "Sound on" button that cannot keep its word.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
+import { tallyOf } from '../helpers/tally.ts';
 
 const status = 'mask-guard-app header > [role=status]';
 const hint = 'mask-guard-app .alarm-hint';
@@ -48,4 +53,74 @@ describe('the alarm sound before the first touch', () => {
     await expect.poll(() => page.locator(hint).count(), { timeout: 10_000 }).toBe(0);
     expect(app.foreignRequests).toEqual([]);
   }, 180_000);
+});
+
+describe('the alarm at the door', () => {
+  let app: AppSession | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-alarm-'));
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sounds and vibrates once for each unmasked person counted, and not at all when muted', async () => {
+    // Two unmasked people, 4 s apart (longer than the 3 s cooldown, which the unit test covers).
+    const video = join(dir, 'door.y4m');
+    await writeDoorVideo(video, ['2-photo.jpg', '12-photo.jpg'], { ...DEFAULT_DOOR_VIDEO, gapSeconds: 4 });
+    app = await launchApp({ fakeCameraY4m: video });
+    // What the page plays and vibrates: each tone started, each vibration asked for.
+    await app.context.addInitScript(() => {
+      const heard = { tones: 0, vibrations: 0 };
+      (window as unknown as { heard: typeof heard }).heard = heard;
+      const start = OscillatorNode.prototype.start;
+      OscillatorNode.prototype.start = function (...args: Parameters<typeof start>) {
+        heard.tones += 1;
+        return start.apply(this, args);
+      };
+      Object.defineProperty(navigator, 'vibrate', {
+        value: () => {
+          heard.vibrations += 1;
+          return true;
+        },
+      });
+    });
+    const page = await app.context.newPage();
+    const heardAndCounted = async () => ({
+      ...(await page.evaluate(() => ({
+        ...(window as unknown as { heard: { tones: number; vibrations: number } }).heard,
+      }))),
+      unmasked: (await tallyOf(page)).unmasked,
+    });
+    await page.goto(app.server.url);
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    await page.locator('mask-guard-app tally-board').click(); // the guard's first touch allows audio
+
+    // Both people of a pass counted unmasked, each with one ring: two tones and one vibration.
+    await expect
+      .poll(heardAndCounted, { timeout: 60_000 })
+      .toMatchObject({ unmasked: expect.toSatisfy((n: number) => n >= 2) });
+    await expect
+      .poll(
+        async () => {
+          const now = await heardAndCounted();
+          return now.vibrations === now.unmasked && now.tones === 2 * now.unmasked;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+
+    // Muted: the next unmasked people (the next pass) are counted without a sound or a vibration.
+    await page.getByRole('button', { name: 'Sound on (tap to mute)' }).click();
+    await page.getByRole('button', { name: 'Sound off (tap for on)' }).waitFor();
+    const muted = await heardAndCounted();
+    await expect
+      .poll(async () => (await tallyOf(page)).unmasked, { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(muted.unmasked + 2);
+    const after = await heardAndCounted();
+    expect({ tones: after.tones, vibrations: after.vibrations }).toEqual({
+      tones: muted.tones,
+      vibrations: muted.vibrations,
+    });
+    expect(app.foreignRequests).toEqual([]);
+  }, 240_000);
 });

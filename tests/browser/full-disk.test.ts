@@ -126,7 +126,6 @@ describe('a slow disk: a person is counted while an earlier write has not finish
     const said = async () => ((await page.locator(warning).textContent()) ?? '').replace(/\s+/g, ' ');
     await expect.poll(said, { timeout: 15_000 }).toContain('Saving is slow: 1 person is not on the phone');
     expect(await said()).toContain('keep MaskGuard open until this goes away');
-    expect(await page.evaluate(() => (window as unknown as { holdDisk: boolean }).holdDisk)).toBe(true);
   }, 60_000);
 
   it('writes the person once the disk is free, and then lets the page go', async () => {
