@@ -20,7 +20,7 @@ import {
   wilsonInterval,
 } from '../src/shared/detection-metrics.ts';
 import { DETECTION_RANGES, type DetectionRange, type ResultMessage } from '../src/shared/protocol.ts';
-import { parseVoc } from '../src/shared/voc.ts';
+import { annotationScale, parseVoc } from '../src/shared/voc.ts';
 import { openHarness } from './lib/harness-session.ts';
 
 /** One image's predictions in the `--out` file. */
@@ -78,14 +78,21 @@ export async function evaluateVoc(
   try {
     for (const [i, file] of files.entries()) {
       options.onProgress?.(i, files.length);
-      let truth;
+      let voc;
       try {
-        const xml = await readFile(join(annotationsDir, file.replace(/\.[^.]+$/, '.xml')), 'utf8');
-        truth = parseVoc(xml).objects.map((o) => ({ box: o.box, name: o.name }));
+        voc = parseVoc(await readFile(join(annotationsDir, file.replace(/\.[^.]+$/, '.xml')), 'utf8'));
       } catch (error) {
         skipped.push({
           file,
           reason: `annotation: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        continue;
+      }
+      // A face the parser could not read would make its correct detection a false positive: skip the image.
+      if (voc.skipped > 0) {
+        skipped.push({
+          file,
+          reason: `annotation: ${voc.skipped} object(s) without a class name or a complete box`,
         });
         continue;
       }
@@ -100,6 +107,23 @@ export async function evaluateVoc(
         skipped.push({ file, reason: 'the detector skipped the image' });
         continue;
       }
+      // The annotation's boxes are in the pixels of the picture it was drawn on: a resized copy is scaled to
+      // the image, anything else (a rotated picture, the wrong file) would misplace every box.
+      const scale = annotationScale(voc, result);
+      if (typeof scale === 'string') {
+        skipped.push({ file, reason: `annotation: ${scale}` });
+        continue;
+      }
+      const truth = voc.objects.map((o) => ({
+        box: {
+          x: o.box.x * scale,
+          y: o.box.y * scale,
+          width: o.box.width * scale,
+          height: o.box.height * scale,
+        },
+        name: o.name,
+        difficult: o.difficult,
+      }));
       const faces = result.faces.map((f) => ({
         box: f.box,
         detScore: f.detScore,
@@ -189,6 +213,13 @@ export function formatReport(report: E2EReport): string {
   return lines.join('\n');
 }
 
+function positiveInteger(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${option} must be a whole number of at least 1, not "${text}"`);
+  return n;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -204,7 +235,7 @@ async function main(): Promise<void> {
     throw new Error(`--range must be one of ${DETECTION_RANGES.join(', ')}`);
   const report = await evaluateVoc(resolve(values.voc), {
     range: values.range as DetectionRange,
-    limit: values.limit === undefined ? undefined : Number(values.limit),
+    limit: values.limit === undefined ? undefined : positiveInteger(values.limit, '--limit'),
     onProgress: (done, total) => process.stderr.write(`\r${done}/${total} images`),
   });
   process.stderr.write('\n');

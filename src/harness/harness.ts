@@ -24,19 +24,30 @@ export interface MaskGuardHarness {
 }
 
 let client: DetectionClient | undefined;
+/** The worker's error reports (frames it could not check) during the current detectUrl, for its message. */
+const frameErrors: { message?: string; detail?: string }[] = [];
 const harness: MaskGuardHarness = {
   progress: [],
   start(options = {}) {
     client?.stop();
     client = new DetectionClient(options);
     client.addEventListener('progress', (e) => harness.progress.push((e as CustomEvent).detail));
+    client.addEventListener('error', (e) =>
+      frameErrors.push((e as CustomEvent).detail as (typeof frameErrors)[number]),
+    );
     return client.start();
   },
   async detectUrl(url, mode, timestampMs = performance.now()) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     const bitmap = await createImageBitmap(await response.blob());
-    return harness.detectBitmap(bitmap, mode, timestampMs);
+    frameErrors.length = 0;
+    const result = await harness.detectBitmap(bitmap, mode, timestampMs);
+    // A photo is never skipped for being busy, so no result means the worker failed on it: say why.
+    const failure = frameErrors.at(-1);
+    if (result === undefined && mode === 'image' && failure !== undefined)
+      throw new Error(`the detector failed on it: ${failure.message ?? ''} ${failure.detail ?? ''}`.trim());
+    return result;
   },
   detectBitmap(bitmap, mode, timestampMs, detectOnly = false) {
     if (client === undefined) throw new Error('call start() first');

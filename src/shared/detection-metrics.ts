@@ -14,6 +14,8 @@ export const SCORED_CLASSES: readonly ScoredClass[] = ['with_mask', 'without_mas
 export interface TruthFace {
   box: Box;
   name: string;
+  /** VOC's `difficult`: ignored like a face below `minHeight` (neither a miss nor a false positive). */
+  difficult?: boolean;
 }
 
 /** A face the pipeline found. */
@@ -54,13 +56,15 @@ export interface E2EMetrics {
 
 /**
  * Greedy VOC matching: predictions in descending `score` order take the unmatched truth box of highest
- * IoU ≥ threshold. Returns, per prediction, the index of its truth box or -1.
+ * IoU ≥ threshold, a counted one before an `ignored` one (as COCO does: a prediction on a counted face is not
+ * lost to a small or difficult face beside it). Returns, per prediction, the index of its truth box or -1.
  */
 export function matchFaces(
   truth: readonly Box[],
   predicted: readonly Box[],
   scores: readonly number[],
   threshold: number,
+  ignored: readonly boolean[] = [],
 ) {
   const order = predicted.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   const taken = new Set<number>();
@@ -68,11 +72,16 @@ export function matchFaces(
   for (const p of order) {
     let best = -1;
     let bestIou = threshold;
+    let bestIgnored = true;
     truth.forEach((t, ti) => {
+      if (taken.has(ti)) return;
       const overlap = iou(predicted[p]!, t);
-      if (!taken.has(ti) && overlap >= bestIou) {
+      const isIgnored = ignored[ti] === true;
+      if (overlap < threshold) return;
+      if (best < 0 || (bestIgnored && !isIgnored) || (bestIgnored === isIgnored && overlap >= bestIou)) {
         best = ti;
         bestIou = overlap;
+        bestIgnored = isIgnored;
       }
     });
     if (best >= 0) {
@@ -82,6 +91,13 @@ export function matchFaces(
   }
   return match;
 }
+
+/** Whether a face is left out of the figures: difficult, or smaller than `minHeight`. */
+function isIgnored(face: TruthFace, options: MetricOptions): boolean {
+  return face.difficult === true || face.box.height < options.minHeight;
+}
+
+const isScored = (name: string): name is ScoredClass => (SCORED_CLASSES as readonly string[]).includes(name);
 
 /** VOC all-point interpolated AP from detections sorted by descending score (true/false positive flags). */
 export function averagePrecision(truePositives: readonly boolean[], positives: number): number {
@@ -104,7 +120,14 @@ export function averagePrecision(truePositives: readonly boolean[], positives: n
   return ap;
 }
 
-/** Computes {@link E2EMetrics} over `images`. */
+/**
+ * Computes {@link E2EMetrics} over `images`. Recall, precision and accuracy match faces to predictions once,
+ * whatever their class (by detector score). AP is VOC's, per class: each predicted face is a detection of
+ * every class, scored detScore × P(class) as a softmax detector's outputs are, ranked by that score and
+ * matched against that class's faces only; a detection matched to an ignored face, or unmatched but on a face
+ * of a class the model does not score (e.g. `mask_weared_incorrect`) or smaller than `minHeight`, counts
+ * neither way.
+ */
 export function e2eMetrics(images: readonly ImageFaces[], options: MetricOptions): E2EMetrics {
   let faces = 0;
   let predictions = 0;
@@ -114,38 +137,53 @@ export function e2eMetrics(images: readonly ImageFaces[], options: MetricOptions
   const perClass = new Map<ScoredClass, { score: number; tp: boolean }[]>(SCORED_CLASSES.map((c) => [c, []]));
   const positives = new Map<ScoredClass, number>(SCORED_CLASSES.map((c) => [c, 0]));
   for (const image of images) {
-    const ignoredTruth = image.truth.map((t) => t.box.height < options.minHeight);
+    const ignoredTruth = image.truth.map((t) => isIgnored(t, options));
     const match = matchFaces(
       image.truth.map((t) => t.box),
       image.predicted.map((p) => p.box),
       image.predicted.map((p) => p.detScore),
       options.iouThreshold,
+      ignoredTruth,
     );
     faces += ignoredTruth.filter((ignored) => !ignored).length;
-    for (const t of image.truth) {
-      if (t.box.height >= options.minHeight && positives.has(t.name as ScoredClass)) {
-        positives.set(t.name as ScoredClass, positives.get(t.name as ScoredClass)! + 1);
-      }
-    }
     image.predicted.forEach((p, i) => {
       const ti = match[i]!;
       const truth = ti >= 0 ? image.truth[ti] : undefined;
       // A prediction on an ignored face, or a small unmatched one, counts neither way.
       if (truth !== undefined ? ignoredTruth[ti] : p.box.height < options.minHeight) return;
       predictions++;
-      if (truth !== undefined) matched++;
-      const scored = truth === undefined || positives.has(truth.name as ScoredClass);
-      if (truth !== undefined && scored) {
+      if (truth === undefined) return;
+      matched++;
+      if (isScored(truth.name)) {
         classified++;
         if (truth.name === p.label) correct++;
       }
-      if (!scored) return; // e.g. mask_weared_incorrect: not scored by a two-class model
-      // Each face is a detection of every class, scored detScore × P(class), as a softmax detector's
-      // outputs are; it is a true positive for the class of the face it matched.
-      for (const c of SCORED_CLASSES) {
-        perClass.get(c)!.push({ score: p.detScore * p.probs[c], tp: truth?.name === c });
-      }
     });
+    for (const c of SCORED_CLASSES) {
+      const ofClass = image.truth.flatMap((t, ti) => (t.name === c ? [ti] : []));
+      positives.set(c, positives.get(c)! + ofClass.filter((ti) => !ignoredTruth[ti]).length);
+      const scores = image.predicted.map((p) => p.detScore * p.probs[c]);
+      const classMatch = matchFaces(
+        ofClass.map((ti) => image.truth[ti]!.box),
+        image.predicted.map((p) => p.box),
+        scores,
+        options.iouThreshold,
+        ofClass.map((ti) => ignoredTruth[ti]!),
+      );
+      image.predicted.forEach((p, i) => {
+        const ci = classMatch[i]!;
+        if (ci >= 0) {
+          if (!ignoredTruth[ofClass[ci]!]) perClass.get(c)!.push({ score: scores[i]!, tp: true });
+          return;
+        }
+        // Unmatched for this class: a false positive, unless it sits on a face nobody scores it against.
+        const onUnscoredOrIgnored = image.truth.some(
+          (t, ti) => (!isScored(t.name) || ignoredTruth[ti]) && iou(p.box, t.box) >= options.iouThreshold,
+        );
+        if (onUnscoredOrIgnored || p.box.height < options.minHeight) return;
+        perClass.get(c)!.push({ score: scores[i]!, tp: false });
+      });
+    }
   }
   const ap = Object.fromEntries(
     SCORED_CLASSES.map((c) => {
@@ -200,22 +238,21 @@ export function e2eFailures(
   const missed: MissedFace[] = [];
   const misclassified: MisclassifiedFace[] = [];
   images.forEach((image, imageIndex) => {
+    const ignoredTruth = image.truth.map((t) => isIgnored(t, options));
     const match = matchFaces(
       image.truth.map((t) => t.box),
       image.predicted.map((p) => p.box),
       image.predicted.map((p) => p.detScore),
       options.iouThreshold,
+      ignoredTruth,
     );
     image.truth.forEach((truth, ti) => {
-      if (truth.box.height < options.minHeight) return;
+      if (ignoredTruth[ti]) return;
       const p = match.indexOf(ti);
       if (p < 0) {
         const bestIou = Math.max(0, ...image.predicted.map((q) => iou(q.box, truth.box)));
         missed.push({ image: imageIndex, truth, bestIou });
-      } else if (
-        SCORED_CLASSES.includes(truth.name as ScoredClass) &&
-        image.predicted[p]!.label !== truth.name
-      ) {
+      } else if (isScored(truth.name) && image.predicted[p]!.label !== truth.name) {
         misclassified.push({ image: imageIndex, truth, predicted: image.predicted[p]! });
       }
     });

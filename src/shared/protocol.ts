@@ -81,7 +81,10 @@ export interface ReadyMessage {
 
 /** One face in a frame. */
 export interface FaceResult {
-  /** Forehead-to-chin face box in frame pixels (the detector's box, calibrated: see face-crop.ts). */
+  /**
+   * Forehead-to-chin face box in frame pixels (the detector's box, calibrated: see face-crop.ts), clipped to
+   * the frame: a face cut by the frame's edge is the part that shows.
+   */
   box: Box;
   /** The region that was cropped and classified (the face box with its margin, clamped to the frame), frame pixels. */
   crop: Box;

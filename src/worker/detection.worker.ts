@@ -114,7 +114,9 @@ async function processFrame(request: FrameRequest): Promise<void> {
             const pWithout = probabilities[i]!;
             const probs = { with_mask: 1 - pWithout, without_mask: pWithout };
             return {
-              box: face.box,
+              // The face as seen: the part of its box inside the frame (a face cut by the frame's edge is
+              // drawn and matched by what shows). The crop is cut from the whole box, as in training.
+              box: faceCrop(face.box, bitmap.width, bitmap.height),
               crop: crops[i]!,
               detScore: face.score,
               label: decideMaskClass([probs.with_mask, probs.without_mask]),

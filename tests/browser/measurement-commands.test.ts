@@ -2,6 +2,8 @@
  * `npm run eval:e2e` and `npm run bench` on a tiny input: the form of their output, not their speed
  * (speed is the benchmark's business, on a quiet machine).
  */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateVoc, formatReport } from '../../scripts/eval-e2e.ts';
@@ -40,6 +42,56 @@ describe('npm run eval:e2e', () => {
       expect(table).toContain(`misclassified ${m.file}: ${m.label} taken for ${m.predicted}`);
     }
     for (const m of report.failures.missed) expect(table).toContain(`missed        ${m.file}: ${m.label}`);
+  }, 300_000);
+
+  it('reports and skips unreadable images and annotations, and scores the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maskguard-voc-'));
+    try {
+      const door = join(SHARED_DIR, 'data/door-photos');
+      mkdirSync(join(dir, 'images'));
+      mkdirSync(join(dir, 'annotations'));
+      const annotation = (photo: string) => readFileSync(join(door, 'annotations', `${photo}.xml`), 'utf8');
+      const copy = (photo: string, as = photo) =>
+        copyFileSync(join(door, 'images', `${photo}.jpg`), join(dir, 'images', `${as}.jpg`));
+      // Good: scored.
+      copy('2-photo');
+      writeFileSync(join(dir, 'annotations/2-photo.xml'), annotation('2-photo'));
+      // Not a picture.
+      writeFileSync(join(dir, 'images/broken.jpg'), 'not a JPEG');
+      writeFileSync(join(dir, 'annotations/broken.xml'), annotation('2-photo'));
+      // No annotation file.
+      copy('4-photo', 'unannotated');
+      // An object without a box.
+      copy('6-photo', 'boxless');
+      writeFileSync(
+        join(dir, 'annotations/boxless.xml'),
+        annotation('6-photo').replace(/<ymax>[^<]*<\/ymax>/, ''),
+      );
+      // Annotated on a picture of another shape (e.g. before an EXIF rotation).
+      copy('9-photo', 'rotated');
+      writeFileSync(
+        join(dir, 'annotations/rotated.xml'),
+        annotation('9-photo').replace(/<height>[^<]*<\/height>/, '<height>120</height>'),
+      );
+      const report = await evaluateVoc(dir);
+      expect(report.images).toBe(1);
+      expect(report.all.faces).toBe(1);
+      const reasons = Object.fromEntries(report.skipped.map((s) => [s.file, s.reason]));
+      expect(Object.keys(reasons).sort()).toEqual([
+        'boxless.jpg',
+        'broken.jpg',
+        'rotated.jpg',
+        'unannotated.jpg',
+      ]);
+      expect(reasons['broken.jpg']).toMatch(/^image: /);
+      expect(reasons['unannotated.jpg']).toMatch(/^annotation: .*ENOENT/);
+      expect(reasons['boxless.jpg']).toMatch(/without a class name or a complete box/);
+      expect(reasons['rotated.jpg']).toMatch(/drawn on a 240×120 picture, but the image is 240×240/);
+      const table = formatReport(report);
+      for (const file of Object.keys(reasons)) expect(table).toContain(`skipped ${file}: `);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 300_000);
 
   it('fails clearly on a folder that is not a VOC folder', async () => {

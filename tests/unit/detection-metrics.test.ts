@@ -33,6 +33,13 @@ describe('matchFaces', () => {
   it('does not match below the IoU threshold', () => {
     expect(matchFaces([box(0, 0)], [box(30, 30)], [1], 0.5)).toEqual([-1]);
   });
+  it('prefers a counted face to an ignored one it overlaps more', () => {
+    // The prediction sits on the ignored face (IoU 1) and overlaps the counted one enough (IoU 0.6).
+    const ignoredFace = box(0, 0);
+    const countedFace = box(5, 0);
+    expect(matchFaces([ignoredFace, countedFace], [box(0, 0)], [1], 0.5, [true, false])).toEqual([1]);
+    expect(matchFaces([ignoredFace, countedFace], [box(0, 0)], [1], 0.5)).toEqual([0]);
+  });
 });
 
 describe('averagePrecision', () => {
@@ -90,6 +97,48 @@ describe('e2eMetrics', () => {
 });
 
 describe('e2eFailures', () => {
+  it('computes AP per class as VOC does: each class ranked by its own score, matched to its own faces', () => {
+    // One masked face, two boxes on it: the first has the higher detector score but doubts the mask,
+    // the second is sure of it. For with_mask the sure one ranks first and takes the face: AP 1 (a
+    // class-blind match by detector score would give the face to the doubtful one, rank the sure one first
+    // as a false positive, and give AP 0.5).
+    const m = e2eMetrics(
+      [
+        {
+          truth: [{ box: box(0, 0), name: 'with_mask' }],
+          predicted: [predicted(0, 0, 'without_mask', 0.6, 0.9), predicted(2, 0, 'with_mask', 0.99, 0.8)],
+        },
+      ],
+      OPTIONS,
+    );
+    expect(m.ap.with_mask).toBe(1);
+    // Class-blind for recall, precision and accuracy: the higher detector score takes the face.
+    expect([m.matched, m.predictions, m.correct, m.classified]).toEqual([1, 2, 0, 1]);
+  });
+
+  it('ignores difficult faces like small ones, and boxes on unscored faces in AP', () => {
+    const m = e2eMetrics(
+      [
+        {
+          truth: [
+            { box: box(0, 0), name: 'with_mask', difficult: true },
+            { box: box(100, 0), name: 'mask_weared_incorrect' },
+            { box: box(200, 0), name: 'without_mask' },
+          ],
+          predicted: [
+            predicted(0, 0, 'with_mask', 0.9),
+            predicted(100, 0, 'with_mask', 0.9),
+            predicted(200, 0, 'without_mask', 0.9),
+          ],
+        },
+      ],
+      OPTIONS,
+    );
+    // The difficult face counts neither way; the incorrectly worn mask is a face, not a scored class.
+    expect([m.faces, m.matched, m.predictions, m.classified, m.correct]).toEqual([2, 2, 2, 1, 1]);
+    expect(m.ap).toEqual({ with_mask: Number.NaN, without_mask: 1 });
+  });
+
   it('lists exactly the faces that recall and accuracy count against, with the nearest miss', () => {
     const images = [
       {
