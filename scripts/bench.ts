@@ -4,9 +4,12 @@
  * Builds and serves the production app, drives headless Chromium through the real detection worker
  * (dist/harness.html) and prints: model load time cold and warm (service worker cache), time from page
  * open to the first result, per-frame latency (median, p95) per stage for 0/1/3/6 faces at 640×480 and
- * 1280×720 with the near and far detectors (and auto), sustained frames per second with one frame in flight,
- * the ratio of total to detector-only time, the backend, live tensors and heap after many frames, and bytes
- * precached. Frames are door photos composed onto frames of the tested size, in the page.
+ * 1280×720 with the near and far detectors (and auto), with the faces actually found, sustained frames per
+ * second with one frame in flight, the ratio of total to detector-only time (detector-only frames alternated
+ * with the full ones), the backend, live tensors and the worker's JS heap after 100 and N frames of one fresh
+ * worker (`--frames`, default 3,000; 300 with `--quick`), and bytes precached; it checks that the warm load
+ * fetched no model or runtime file from the server. Frames are door photos composed onto frames of the tested
+ * size, in the page.
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +26,8 @@ import { workerHeapBytes } from './lib/worker-heap.ts';
 
 /** Single-face door photos used to compose frames. */
 const PHOTOS = ['1-photo.jpg', '15-photo.jpg', '2-photo.jpg', '17-photo.jpg', '3-photo.jpg', '21-photo.jpg'];
+/** Frames composeAndRun runs before measuring (bench-page.ts). */
+const WARM_UP_FRAMES = 3;
 
 /** One latency row. */
 export interface LatencyRow extends FrameRunResult {
@@ -46,15 +51,22 @@ export interface BenchReport {
   latency: LatencyRow[];
   sustainedFps: { size: string; range: DetectionRange; fps: number };
   memory: {
+    /** Frames the worker had processed (since it started) when each reading was taken. */
     framesA: number;
     framesB: number;
     tensorsA: number;
     tensorsB: number;
-    /** The worker's used JS heap after a garbage collection (read through CDP: workers lack performance.memory). */
+    /**
+     * The worker's used JS heap after a garbage collection (read through CDP: workers lack performance.memory).
+     * JS objects only: WebAssembly memory (MediaPipe, tfjs-wasm) is not in it; the live tensor count covers
+     * tfjs's memory.
+     */
     heapA: number | null;
     heapB: number | null;
   };
   precache: { totalBytes: number; assets: { url: string; bytes: number }[] };
+  /** Model and runtime files the warm load fetched from the server instead of the service worker (must be none). */
+  warmLoadFetched: string[];
   /** Requests to any other origin during the run (must be none). */
   foreignRequests: string[];
 }
@@ -116,13 +128,17 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       json: { type: 'string' },
-      frames: { type: 'string', default: '3000' },
+      frames: { type: 'string' },
       quick: { type: 'boolean', default: false },
     },
   });
+  const frames = values.frames ?? (values.quick ? '300' : '3000');
+  const memoryFrames = Number(frames);
+  if (!Number.isInteger(memoryFrames) || memoryFrames < 200)
+    throw new Error(`--frames must be a whole number of at least 200, not "${frames}"`);
   const report = await runBench({
     framesPerConfig: values.quick ? 5 : 30,
-    memoryFrames: Number(values.frames),
+    memoryFrames,
     sustainedSeconds: values.quick ? 2 : 10,
   });
   console.log(formatBench(report));
@@ -159,7 +175,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         }
       }
     }
-    log('sustained fps (auto, 640×480, 1 face, 10 s)…');
+    log(`sustained fps (auto, 640×480, 1 face, ${options.sustainedSeconds} s)…`);
     await cold.page.evaluate(() => window.maskGuardHarness.start({ range: 'auto' }));
     const sustained = await composeAndRun(cold.page, {
       width: 640,
@@ -168,31 +184,44 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       frames: Number.MAX_SAFE_INTEGER,
       seconds: options.sustainedSeconds,
     });
-    log(`memory: ${memoryFrames} frames…`);
-    const statsA = await (async () => {
-      await composeAndRun(cold.page, { width: 640, height: 480, photos: PHOTOS.slice(0, 1), frames: 100 });
-      const stats = await cold.page.evaluate(() => window.maskGuardHarness.stats());
-      return { ...stats, heapBytes: await heapOf(cold.page) };
-    })();
-    await composeAndRun(cold.page, {
-      width: 640,
-      height: 480,
-      photos: PHOTOS.slice(0, 1),
-      frames: memoryFrames - 100,
-      onProgress: true,
-    });
-    const statsB = {
+    // A fresh worker, so that its frame count starts at 0 and the readings are after 100 and N frames.
+    log(`memory: ${memoryFrames} frames on a fresh worker…`);
+    await cold.page.evaluate(() => window.maskGuardHarness.start({ range: 'auto' }));
+    const reading = async () => ({
       ...(await cold.page.evaluate(() => window.maskGuardHarness.stats())),
       heapBytes: await heapOf(cold.page),
-    };
+    });
+    const memoryRun = (frames: number) =>
+      composeAndRun(cold.page, {
+        width: 640,
+        height: 480,
+        photos: PHOTOS.slice(0, 1),
+        frames,
+        paired: false,
+      });
+    await memoryRun(100 - WARM_UP_FRAMES);
+    const statsA = await reading();
+    for (let done = statsA.framesProcessed; done < memoryFrames;) {
+      await memoryRun(Math.max(1, Math.min(500, memoryFrames - done) - WARM_UP_FRAMES));
+      done = (await cold.page.evaluate(() => window.maskGuardHarness.stats())).framesProcessed;
+      log(`  ${done} / ${memoryFrames} frames`);
+    }
+    const statsB = await reading();
     const foreignRequests = [...cold.app.foreignRequests];
     await cold.app.close();
 
     log('warm load (from the service worker cache)…');
     let warm: { loadMs: number; firstResultMs: number } | null = null;
+    const warmLoadFetched: string[] = [];
     try {
       const w = await openHarness(server, true);
+      const before = server.requests.length;
       warm = await measureLoad(w.page, 'auto');
+      warmLoadFetched.push(
+        ...server.requests.slice(before).filter((path) => /\/(models|vendor)\/|\.wasm$/.test(path)),
+      );
+      if (warmLoadFetched.length > 0)
+        log(`warning: the warm load fetched ${warmLoadFetched.join(', ')} from the server`);
       foreignRequests.push(...w.app.foreignRequests);
       await w.app.close();
     } catch (error) {
@@ -225,14 +254,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       latency,
       sustainedFps: { size: '640x480', range: 'auto', fps: sustained.fps },
       memory: {
-        framesA: 100,
-        framesB: memoryFrames,
+        framesA: statsA.framesProcessed,
+        framesB: statsB.framesProcessed,
         tensorsA: statsA.liveTensors,
         tensorsB: statsB.liveTensors,
         heapA: statsA.heapBytes,
         heapB: statsB.heapBytes,
       },
       precache,
+      warmLoadFetched,
       foreignRequests,
     };
     return report;
@@ -248,7 +278,7 @@ const mb = (v: number | null) => (v === null ? 'n/a' : `${(v / 1e6).toFixed(1)} 
 export function formatBench(r: BenchReport): string {
   const rows = r.latency.map(
     (l) =>
-      `| ${l.range} | ${l.size} | ${l.faces} | ${l.frames} | ${ms(l.detect.median)} / ${ms(l.detect.p95)} | ${ms(l.crop.median)} / ${ms(l.crop.p95)} | ${ms(l.classify.median)} / ${ms(l.classify.p95)} | ${ms(l.total.median)} / ${ms(l.total.p95)} | ${ms(l.detectOnly.median)} | ${(l.total.median / l.detectOnly.median).toFixed(2)} |`,
+      `| ${l.range} | ${l.size} | ${l.faces} | ${l.facesFound} | ${l.frames} | ${ms(l.detect.median)} / ${ms(l.detect.p95)} | ${ms(l.crop.median)} / ${ms(l.crop.p95)} | ${ms(l.classify.median)} / ${ms(l.classify.p95)} | ${ms(l.total.median)} / ${ms(l.total.p95)} | ${ms(l.detectOnly.median)} | ${(l.total.median / l.detectOnly.median).toFixed(2)} |`,
   );
   return [
     `Machine: ${r.machine}; ${r.date}`,
@@ -261,12 +291,13 @@ export function formatBench(r: BenchReport): string {
     `| page open → first result, cold | ${ms(r.load.firstResultColdMs)} |`,
     `| page open → first result, warm | ${ms(r.load.firstResultWarmMs)} |`,
     '',
-    '| range | frame | faces | n | detect ms (median / p95) | crop | classify | total | detector-only total (median) | total ÷ detector-only |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| range | frame | faces shown | found | n | detect ms (median / p95) | crop | classify | total | detector-only total (median) | total ÷ detector-only |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     `Sustained: ${r.sustainedFps.fps.toFixed(1)} processed frames/s (${r.sustainedFps.range}, ${r.sustainedFps.size}, 1 face, one frame in flight)`,
-    `Memory: live tensors ${r.memory.tensorsA} after ${r.memory.framesA} frames, ${r.memory.tensorsB} after ${r.memory.framesB}; worker heap ${mb(r.memory.heapA)} → ${mb(r.memory.heapB)}`,
+    `Memory (one worker): live tensors ${r.memory.tensorsA} after ${r.memory.framesA} frames, ${r.memory.tensorsB} after ${r.memory.framesB}; worker JS heap ${mb(r.memory.heapA)} → ${mb(r.memory.heapB)}`,
+    `Warm load fetched from the server: ${r.warmLoadFetched.length === 0 ? 'nothing (all from the service worker cache)' : r.warmLoadFetched.join(', ')}`,
     '',
     `Precached: ${mb(r.precache.totalBytes)} in ${r.precache.assets.length} files`,
     ...r.precache.assets.map((a) => `- ${a.url}: ${(a.bytes / 1024).toFixed(0)} KiB`),

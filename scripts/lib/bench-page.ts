@@ -8,16 +8,21 @@ export interface StageStats {
   p95: number;
 }
 
-/** One run's figures. */
+/** One run's figures. Times are spent in the worker (decode, transfer and messaging not included). */
 export interface FrameRunResult {
   frames: number;
+  /** Faces the pipeline found per frame (median): the faces composed in may not all be found. */
+  facesFound: number;
   detect: StageStats;
   crop: StageStats;
   classify: StageStats;
   total: StageStats;
-  /** The same frames with the classifier skipped: the detector alone, our floor. */
+  /**
+   * The same frame with the classifier skipped, alternated with the full frames (one detector-only frame
+   * after each), so that both see the same moments of a noisy machine: the detector alone, our floor.
+   */
   detectOnly: StageStats;
-  /** Processed frames per second, one frame in flight. */
+  /** Processed frames per second, one frame in flight, from submitting a frame to its result (full frames). */
   fps: number;
 }
 
@@ -28,7 +33,8 @@ export interface FrameRun {
   photos: string[];
   frames: number;
   seconds?: number;
-  onProgress?: boolean;
+  /** Whether each frame is followed by a detector-only one (for detectOnly); default: when not timed. */
+  paired?: boolean;
 }
 
 /** Composes a frame from door photos (side by side, on a grey doorway) and runs it `frames` times. */
@@ -49,36 +55,55 @@ export async function composeAndRun(page: Page, run: FrameRun): Promise<FrameRun
       image.close();
     }
     const template = canvas.transferToImageBitmap();
+    // Median (the mean of the middle two for an even count) and nearest-rank 95th percentile.
     const stats = (values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b);
-      const at = (q: number) =>
-        sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-      return { median: at(0.5), p95: at(0.95) };
+      const n = sorted.length;
+      if (n === 0) return { median: Number.NaN, p95: Number.NaN };
+      const median = n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+      return { median, p95: sorted[Math.min(n - 1, Math.ceil(0.95 * n) - 1)]! };
     };
+    type Timings = { detectMs: number; cropMs: number; classifyMs: number; totalMs: number };
     let timestamp = performance.now();
-    const go = async (detectOnly: boolean, count: number, seconds?: number) => {
-      const timings: { detectMs: number; cropMs: number; classifyMs: number; totalMs: number }[] = [];
+    const frame = async (detectOnly: boolean) => {
+      const bitmap = await createImageBitmap(template);
+      timestamp += 33;
+      return window.maskGuardHarness.detectBitmap(bitmap, 'video', timestamp, detectOnly);
+    };
+    /** Full frames (each followed by a detector-only one when `paired`), for `count` frames or `seconds`. */
+    const go = async (count: number, paired: boolean, seconds?: number) => {
+      const full: Timings[] = [];
+      const floor: Timings[] = [];
+      const facesFound: number[] = [];
+      let busyMs = 0;
       const start = performance.now();
       for (let i = 0; i < count; i++) {
         if (seconds !== undefined && performance.now() - start > seconds * 1000) break;
-        const frame = await createImageBitmap(template);
-        timestamp += 33;
-        const result = await window.maskGuardHarness.detectBitmap(frame, 'video', timestamp, detectOnly);
-        if (result !== undefined) timings.push(result.timings);
+        const t0 = performance.now();
+        const result = await frame(false);
+        busyMs += performance.now() - t0;
+        if (result !== undefined) {
+          full.push(result.timings);
+          facesFound.push(result.faces.length);
+        }
+        if (paired) {
+          const alone = await frame(true);
+          if (alone !== undefined) floor.push(alone.timings);
+        }
       }
-      return { timings, elapsed: performance.now() - start };
+      return { full, floor, facesFound, fps: (1000 * full.length) / busyMs };
     };
-    await go(false, 3); // warm-up: first frames pay for shader compilation and allocation
-    const full = await go(false, run.frames, run.seconds);
-    const floor = run.seconds === undefined ? await go(true, Math.min(run.frames, 30)) : { timings: [] };
+    await go(3, false); // warm-up: first frames pay for shader compilation and allocation
+    const run_ = await go(run.frames, run.paired ?? run.seconds === undefined, run.seconds);
     return {
-      frames: full.timings.length,
-      detect: stats(full.timings.map((t) => t.detectMs)),
-      crop: stats(full.timings.map((t) => t.cropMs)),
-      classify: stats(full.timings.map((t) => t.classifyMs)),
-      total: stats(full.timings.map((t) => t.totalMs)),
-      detectOnly: stats(floor.timings.map((t) => t.totalMs)),
-      fps: (1000 * full.timings.length) / full.elapsed,
+      frames: run_.full.length,
+      facesFound: stats(run_.facesFound).median,
+      detect: stats(run_.full.map((t) => t.detectMs)),
+      crop: stats(run_.full.map((t) => t.cropMs)),
+      classify: stats(run_.full.map((t) => t.classifyMs)),
+      total: stats(run_.full.map((t) => t.totalMs)),
+      detectOnly: stats(run_.floor.map((t) => t.totalMs)),
+      fps: run_.fps,
     };
   }, run);
 }

@@ -113,8 +113,11 @@ describe('npm run bench', () => {
       expect(row.detectOnly.median).toBeGreaterThan(0);
     }
     expect(report.latency[1]!.classify.median).toBeGreaterThan(0);
+    // The faces the pipeline found, not only those composed in.
+    expect(report.latency.map((l) => l.facesFound)).toEqual([0, 1]);
     expect(report.sustainedFps.fps).toBeGreaterThan(0);
-    expect(report.memory.framesB).toBe(150);
+    // Counted by the worker itself, which starts fresh for the memory readings.
+    expect([report.memory.framesA, report.memory.framesB]).toEqual([100, 150]);
     expect(report.memory.tensorsB).toBe(report.memory.tensorsA);
     // The worker's heap, read through CDP: a few MB, and present both times.
     expect(report.memory.heapA).toBeGreaterThan(1_000_000);
@@ -122,6 +125,8 @@ describe('npm run bench', () => {
     expect(report.precache.totalBytes).toBeGreaterThan(10_000_000);
     expect(['webgl', 'wasm']).toContain(report.backend);
     expect(report.foreignRequests).toEqual([]);
+    expect(report.load.warmMs).toBeGreaterThan(0);
+    expect(report.warmLoadFetched).toEqual([]);
     expect(formatBench(report)).toMatch(/Sustained: .* processed frames\/s/);
   }, 600_000);
 });
