@@ -68,6 +68,10 @@ export class MaskGuardApp extends LitElement {
       display: flex;
       flex-direction: column;
       height: 100%;
+      /* Installed full screen (viewport-fit=cover): keep clear of the notch and the home indicator. */
+      box-sizing: border-box;
+      padding: env(safe-area-inset-top, 0) env(safe-area-inset-right, 0) env(safe-area-inset-bottom, 0)
+        env(safe-area-inset-left, 0);
     }
     .storage-warning,
     .alarm-hint {
@@ -80,8 +84,13 @@ export class MaskGuardApp extends LitElement {
     header {
       padding: 8px 12px;
       display: flex;
+      flex-wrap: wrap;
       align-items: baseline;
-      gap: 12px;
+      gap: 4px 12px;
+    }
+    /* A long status line takes a row of its own on a narrow phone instead of a tall narrow column. */
+    header > [role='status'] {
+      flex: 1 1 16em;
     }
     h1 {
       margin: 0;
@@ -114,6 +123,8 @@ export class MaskGuardApp extends LitElement {
       flex-direction: column;
       align-items: center;
       gap: 6px;
+      /* Over the Shift, History and Settings sheets too: taps go through to their controls. */
+      pointer-events: none;
     }
     .alert {
       text-align: center;
@@ -129,6 +140,24 @@ export class MaskGuardApp extends LitElement {
       background: #ffb300;
       color: #000;
       font-size: 1.2rem;
+    }
+    /* Faces are not being checked while the picture may still move: said over the picture, which is dimmed. */
+    .not-checking {
+      position: absolute;
+      inset: 50% 12px auto 12px;
+      transform: translateY(-50%);
+      text-align: center;
+      background: #263238;
+      color: #fff;
+      font-size: 1.3rem;
+      font-weight: bold;
+      padding: 14px;
+      border-radius: 10px;
+      border: 3px solid #ffb300;
+      pointer-events: none;
+    }
+    .stage.dimmed > video {
+      opacity: 0.35;
     }
     .problem {
       position: absolute;
@@ -210,6 +239,8 @@ export class MaskGuardApp extends LitElement {
               @ask-persistence=${() => void v.settings.askPersistence()}
               @retry-storage=${() => void v.settings.retry()}
               @set-retention=${(e: CustomEvent<number>) => void v.settings.setRetentionDays(e.detail)}
+              @confirm-retention=${(e: CustomEvent<number>) => void v.settings.setRetentionDays(e.detail, true)}
+              @cancel-retention=${() => v.settings.cancelRetention()}
               @set-thumbnails=${(e: CustomEvent<boolean>) => void v.settings.setKeepThumbnails(e.detail)}
             ></settings-view>`;
     return html`<div class="sheet">${sheet}</div>`;
@@ -246,9 +277,10 @@ export class MaskGuardApp extends LitElement {
           : undefined;
     const v = this.views;
     const live = this.view === 'live' || v === undefined;
+    const notChecking = c.notChecking;
     return html`${header}
       ${v ? html`<view-tabs .view=${this.view} @view-change=${this.onViewChange}></view-tabs>` : ''}
-      <div class="stage">
+      <div class="stage ${notChecking !== undefined && live ? 'dimmed' : ''}">
         ${s.source === 'photo' && s.photoUrl ? html`<img src=${s.photoUrl} alt="Chosen photo" />` : c.video}
         <face-overlay .frame=${s.source === 'none' ? undefined : s.frame}></face-overlay>
         ${v !== undefined && !live ? this.renderSheet(c, v) : ''}
@@ -264,6 +296,11 @@ export class MaskGuardApp extends LitElement {
                     </div>`,
                 )}
               </div>`
+            : ''
+        }
+        ${
+          notChecking !== undefined && live
+            ? html`<div class="not-checking">Not checking faces. ${notChecking}</div>`
             : ''
         }
         ${
@@ -316,12 +353,19 @@ export class MaskGuardApp extends LitElement {
             </p>`
           : '';
     // The browser keeps the alarm silent until the page is touched (the camera may have started by itself).
-    const alarmHint =
-      (s.source === 'camera' || s.source === 'video-file') && !s.preferences.muted && !s.alarmArmed
+    // Muted stays on after a reload and for later shifts: said for as long as it lasts, not only on a button.
+    const watching = s.source === 'camera' || s.source === 'video-file';
+    const alarmHint = !watching
+      ? ''
+      : s.preferences.muted
         ? html`<p class="alarm-hint" role="status">
-            The alarm sound is off until you touch the screen: tap anywhere once.
+            Alarm muted: no sound and no vibration for unmasked people, only the alert on screen.
           </p>`
-        : '';
+        : !s.alarmArmed
+          ? html`<p class="alarm-hint" role="status">
+              The alarm sound is off until you touch the screen: tap anywhere once.
+            </p>`
+          : '';
     const tallyWarning = s.tallyProblem
       ? html`<p class="storage-warning" role="alert">${s.tallyProblem}</p>`
       : '';

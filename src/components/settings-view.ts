@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type { GuardState } from '../pipeline/guard-controller.ts';
 import { RETENTION_LIMITS, type SettingsState } from '../pipeline/storage-settings.ts';
 import { formatBytes } from './format.ts';
@@ -14,6 +15,8 @@ import { viewStyles } from './view-styles.ts';
  * @fires ask-persistence - Event
  * @fires retry-storage - Event
  * @fires set-retention - CustomEvent<number> (days, as typed; validated by the receiver)
+ * @fires confirm-retention - CustomEvent<number> (days: delete the shifts a shorter retention drops)
+ * @fires cancel-retention - Event
  * @fires set-thumbnails - CustomEvent<boolean>
  */
 @customElement('settings-view')
@@ -64,11 +67,12 @@ export class SettingsView extends LitElement {
             min=${RETENTION_LIMITS.min}
             max=${RETENTION_LIMITS.max}
             step="1"
-            .value=${String(s.retentionDays)}
+            .value=${live(String(s.retentionToConfirm?.days ?? s.retentionDays))}
             ?disabled=${s.busy}
             @change=${(e: Event) => this.fire('set-retention', Number((e.target as HTMLInputElement).value))}
         /></label>
       </div>
+      ${this.renderRetentionConfirmation(s)}
       <p class="hint">Older shifts are deleted with their people, now and each time MaskGuard starts.</p>
       <h3>Pictures</h3>
       <label class="check">
@@ -89,6 +93,36 @@ export class SettingsView extends LitElement {
       </p>
       ${s.message === undefined ? nothing : html`<p class="message" role="status">${s.message}</p>`}
       ${this.renderEngine()}`;
+  }
+
+  /** A shorter retention that would delete shifts: said, with the choice to delete them or keep them. */
+  private renderRetentionConfirmation(s: SettingsState) {
+    const c = s.retentionToConfirm;
+    if (c === undefined) return nothing;
+    const shifts = Number.isNaN(c.shifts)
+      ? 'older shifts'
+      : c.shifts === 1
+        ? '1 older shift'
+        : `${c.shifts} older shifts`;
+    return html`<div class="confirm" role="alertdialog" aria-label="Delete older shifts?">
+      <p>
+        Keeping shifts for ${c.days} day${c.days === 1 ? '' : 's'} deletes ${shifts} now, with their people.
+        Export them from History first if you need them.
+      </p>
+      <div class="row">
+        <button
+          class="danger"
+          name="confirm-retention"
+          ?disabled=${s.busy}
+          @click=${() => this.fire('confirm-retention', c.days)}
+        >
+          Delete ${shifts}
+        </button>
+        <button name="cancel-retention" ?disabled=${s.busy} @click=${() => this.fire('cancel-retention')}>
+          Cancel
+        </button>
+      </div>
+    </div>`;
   }
 
   /** How this phone checks faces: the detector's MediaPipe delegate and the classifier's tfjs backend. */

@@ -4,8 +4,9 @@ import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
 import { formatCompliance } from './format.ts';
 
 /**
- * The shift's tally in large type: masked, unmasked, uncertain people and compliance. The numbers are also
- * data attributes, for tests and assistive tools.
+ * The shift's tally in large type: masked, unmasked, uncertain people and compliance (of the people decided:
+ * uncertain ones are left out, and the label says so when there are any). The numbers are also data
+ * attributes, for tests and assistive tools.
  */
 @customElement('tally-board')
 export class TallyBoard extends LitElement {
@@ -26,8 +27,7 @@ export class TallyBoard extends LitElement {
       line-height: 1.1;
     }
     span {
-      font-size: 0.8rem;
-      opacity: 0.85;
+      font-size: 0.9rem;
     }
     .masked b {
       color: #7cf0a8;
@@ -40,6 +40,9 @@ export class TallyBoard extends LitElement {
   override render() {
     const t = this.tally;
     const compliance = formatCompliance(t);
+    // Uncertain people are left out of compliance: say so whenever there are any, with how many it covers.
+    const decided = t.masked + t.unmasked;
+    const complianceLabel = t.uncertain > 0 ? `compliance of the ${decided} decided` : 'compliance';
     return html`<div
         class="masked"
         data-masked=${t.masked}
@@ -51,7 +54,10 @@ export class TallyBoard extends LitElement {
       </div>
       <div class="unmasked"><b>${t.unmasked}</b><span>no mask</span></div>
       <div class="uncertain"><b>${t.uncertain}</b><span>uncertain</span></div>
-      <div class="compliance"><b>${compliance}</b><span>compliance</span></div>`;
+      <div class="compliance">
+        <b aria-label=${compliance === '–' ? 'none yet' : compliance}>${compliance}</b
+        ><span>${complianceLabel}</span>
+      </div>`;
   }
 }
 

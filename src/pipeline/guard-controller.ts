@@ -95,6 +95,9 @@ const TRY_AGAIN = 'Tap "Start camera" to try again, or reload the app.';
 /** Whether the page is hidden now (a function: the answer changes across awaits). */
 const pageHidden = () => document.visibilityState === 'hidden';
 
+/** The end of the status line while frames keep failing. */
+const NOT_CHECKED = 'Faces are not being checked right now.';
+
 /** The status line while the camera gives no picture (muted by the phone). */
 const NO_PICTURE = 'No picture from the camera (paused by the phone)…';
 
@@ -173,7 +176,11 @@ export class GuardController extends EventTarget {
       door: () => this.state.preferences.door,
       snapshot: (box, frame) => this.snapshot(box, frame),
       recorded: (problem) => {
-        if (problem !== undefined) this.update({ status: `Could not record a person: ${problem}` });
+        // Alerted for, but not in the tally or the log: the guard can add them by hand.
+        if (problem !== undefined)
+          this.update({
+            status: `A person was not counted (${problem}). Add them by hand on the Shift screen (“+ Person …”).`,
+          });
         void this.refreshTally();
       },
       now: () => this.capture.clock(),
@@ -201,7 +208,9 @@ export class GuardController extends EventTarget {
       // tracks instead of being counted again when seen after it.
       if (this.state.source === 'camera' || this.state.source === 'video-file') this.counter.pause();
       if (this.state.status !== RESTARTING) this.statusBeforeRestart = this.state.status;
-      this.update({ status: RESTARTING });
+      // The last boxes are not what is at the door any more: a screen with boxes must be a screen that looks.
+      const live = this.state.source === 'camera' || this.state.source === 'video-file';
+      this.update({ status: RESTARTING, ...(live ? { frame: undefined } : {}) });
     });
     // Back to what the screen said (e.g. "Watching the door") once the new worker has its models, unless
     // something else has been said since.
@@ -551,6 +560,18 @@ export class GuardController extends EventTarget {
    * turns the status line into a warning and clears the boxes, so a quiet screen is never mistaken for an
    * empty door; the next good frame puts the status back.
    */
+  /**
+   * Why faces are not being checked while a camera or a video is on, whose picture may still move (the
+   * detector restarting, frames failing, the camera paused by the phone): the screen must not look as if it
+   * watched. Undefined while faces are checked, or when nothing is on (the problem panel says why).
+   */
+  get notChecking(): string | undefined {
+    const { source, status } = this.state;
+    if (source !== 'camera' && source !== 'video-file') return undefined;
+    if (status === RESTARTING || status === NO_PICTURE || status.endsWith(NOT_CHECKED)) return status;
+    return undefined;
+  }
+
   private onDetectorError(error: ErrorMessage): void {
     if (error.fatal) {
       if (!this.state.modelsReady) return;
@@ -567,7 +588,7 @@ export class GuardController extends EventTarget {
     }
     this.lastFrameError = `${error.message}${error.detail ? ` (${error.detail})` : ''}`;
     this.failedFrames += 1;
-    const warning = `${error.message} Faces are not being checked right now.`;
+    const warning = `${error.message} ${NOT_CHECKED}`;
     // Said again if something else took the status line meanwhile (the camera unmuted, a worker restarted)
     // while the frames still fail.
     if (this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING && this.state.status !== warning) {

@@ -32,6 +32,11 @@ export interface SettingsState {
   storage: StorageStatus;
   /** The result of the last change, in the guard's words. */
   message: string | undefined;
+  /**
+   * A shorter retention that would delete shifts, waiting for the guard to confirm it
+   * ({@link StorageSettings.setRetentionDays} with `confirmed`) or cancel it.
+   */
+  retentionToConfirm: { days: number; shifts: number } | undefined;
   busy: boolean;
 }
 
@@ -50,6 +55,7 @@ export class StorageSettings extends EventTarget {
       storedPictures: undefined,
       storage: log.status,
       message: undefined,
+      retentionToConfirm: undefined,
       busy: false,
     };
     log.addEventListener('status', () => this.update({ storage: log.status }));
@@ -76,14 +82,28 @@ export class StorageSettings extends EventTarget {
     this.update({ persisted, persistenceAsked: true, estimate: await storageEstimate() });
   }
 
-  /** Saves the retention (whole days within {@link RETENTION_LIMITS}) and deletes shifts now too old. */
-  async setRetentionDays(days: number): Promise<void> {
+  /**
+   * Saves the retention (whole days within {@link RETENTION_LIMITS}) and deletes shifts now too old. A
+   * retention that would delete shifts is not applied until `confirmed`: it waits in `retentionToConfirm`
+   * (a mistyped "1" must not wipe the history the moment the field loses focus).
+   */
+  async setRetentionDays(days: number, confirmed = false): Promise<void> {
     if (!Number.isInteger(days) || days < RETENTION_LIMITS.min || days > RETENTION_LIMITS.max) {
       this.update({
         message: `Keep shifts for ${RETENTION_LIMITS.min} to ${RETENTION_LIMITS.max} whole days.`,
+        retentionToConfirm: undefined,
       });
       return;
     }
+    if (!confirmed) {
+      // Unknown (the count failed): ask anyway, without a number.
+      const shifts = await this.log.countPrunable(days).catch(() => Number.NaN);
+      if (shifts !== 0) {
+        this.update({ retentionToConfirm: { days, shifts }, message: undefined });
+        return;
+      }
+    }
+    this.update({ retentionToConfirm: undefined });
     await this.change(async () => {
       // Older shifts go first, by the new number of days: on a full phone (which the live screen then sends
       // the guard here for) deleting frees the space that saving the setting needs.
@@ -147,6 +167,14 @@ export class StorageSettings extends EventTarget {
       }
       this.update({ storedPictures: 0 });
       return picturesOffMessage(deleted);
+    });
+  }
+
+  /** Drops a retention waiting for confirmation: nothing is deleted, the old number of days stays. */
+  cancelRetention(): void {
+    this.update({
+      retentionToConfirm: undefined,
+      message: `Shifts are still kept for ${this.current.retentionDays} days.`,
     });
   }
 

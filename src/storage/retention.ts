@@ -15,10 +15,9 @@ export const DAY_MS = 86_400_000;
  */
 export async function pruneEndedBefore(db: IDBPDatabase<MaskGuardDB>, cutoff: number): Promise<string[]> {
   const tx = db.transaction(['shifts', 'events', 'thumbnails'], 'readwrite');
-  // A shift that started after the cutoff cannot have ended before it, so the index bounds the scan.
-  const candidates = await tx.objectStore('shifts').index('byStart').getAll(IDBKeyRange.upperBound(cutoff));
-  const old = candidates.filter(
-    (shift) => shift.end !== undefined && Math.max(shift.end, shift.endedByAppAt ?? 0) < cutoff,
+  const old = endedBefore(
+    await tx.objectStore('shifts').index('byStart').getAll(IDBKeyRange.upperBound(cutoff)),
+    cutoff,
   );
   for (const shift of old) {
     for (const key of await tx.objectStore('events').index('byShift').getAllKeys(shift.id)) {
@@ -31,4 +30,23 @@ export async function pruneEndedBefore(db: IDBPDatabase<MaskGuardDB>, cutoff: nu
   }
   await tx.done;
   return old.map((shift) => shift.id);
+}
+
+/** How many shifts {@link pruneEndedBefore} would delete for `cutoff`, deleting nothing. */
+export async function countEndedBefore(db: IDBPDatabase<MaskGuardDB>, cutoff: number): Promise<number> {
+  const candidates = await db.getAllFromIndex('shifts', 'byStart', IDBKeyRange.upperBound(cutoff));
+  return endedBefore(candidates, cutoff).length;
+}
+
+/**
+ * The shifts among `candidates` (those that started before `cutoff`: a shift that started after it cannot
+ * have ended before it, so the index bounds the scan) that ended before `cutoff`.
+ */
+function endedBefore<T extends { end?: number; endedByAppAt?: number }>(
+  candidates: T[],
+  cutoff: number,
+): T[] {
+  return candidates.filter(
+    (shift) => shift.end !== undefined && Math.max(shift.end, shift.endedByAppAt ?? 0) < cutoff,
+  );
 }

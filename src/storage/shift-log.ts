@@ -14,7 +14,7 @@ import {
   type Shift,
 } from './schema.js';
 import { readSettings, writeSetting } from './settings.js';
-import { DAY_MS, pruneEndedBefore } from './retention.js';
+import { DAY_MS, countEndedBefore, pruneEndedBefore } from './retention.js';
 import { deleteAllThumbnails, mayKeepThumbnail, readThumbnails, storedThumbnailBytes } from './thumbnails.js';
 import { tallyDecisions, type Tally } from '../shared/tracking/tally.js';
 import { dayRange, hourlyOf, type HourBucket } from './hourly.js';
@@ -375,6 +375,11 @@ export class ShiftLog extends EventTarget {
   async setSetting<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
     await writeSetting(this.db, key, value);
     this.settings[key] = value;
+  }
+
+  /** How many ended shifts {@link prune} would delete with `retentionDays`, deleting nothing. */
+  async countPrunable(retentionDays: number, now = this.now()): Promise<number> {
+    return countEndedBefore(this.db, now - retentionDays * DAY_MS);
   }
 
   /**

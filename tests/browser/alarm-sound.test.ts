@@ -112,6 +112,8 @@ describe('the alarm at the door', () => {
     // Muted: the next unmasked people (the next pass) are counted without a sound or a vibration.
     await page.getByRole('button', { name: 'Sound on (tap to mute)' }).click();
     await page.getByRole('button', { name: 'Sound off (tap for on)' }).waitFor();
+    // Said on the live screen for as long as it lasts, not only on the button.
+    expect(await page.locator(hint).textContent()).toContain('Alarm muted: no sound and no vibration');
     const muted = await heardAndCounted();
     await expect
       .poll(async () => (await tallyOf(page)).unmasked, { timeout: 60_000 })

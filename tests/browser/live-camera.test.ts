@@ -256,6 +256,11 @@ describe('live screen with a fake camera', () => {
       return seen.filter((f) => f.label === person.label).length > seen.length / 2;
     });
     expect(labelledRight.length, rows.join('\n')).toBeGreaterThanOrEqual(people.length - 2);
+    // And counted so: every person counted once, in order, and at most two of them (the same dim bearded man)
+    // not as annotated; the acceptance check above asks for none.
+    expect(inOrder, rows.join('\n')).toBe(true);
+    const countedRight = appearances.filter((person, i) => counted[i]!.decision === person.label);
+    expect(countedRight.length, rows.join('\n')).toBeGreaterThanOrEqual(people.length - 2);
     // The history lists every person counted, and the same people the tally counts.
     expect(counted).toHaveLength(people.length);
     const tally = observations.at(-1)!.tally;
@@ -330,6 +335,11 @@ describe('live screen with a fake camera', () => {
     });
     const final = observations.at(-1)!.tally;
     expect(counts).toBe(final.unmasked + final.uncertain);
+    // Not vacuous: the unmasked people shown were alerted for (each counted unmasked or uncertain), all but
+    // at most the two the previous test allows to be counted otherwise.
+    const unmaskedShown = appearances.filter((person) => person.label === 'without_mask').length;
+    expect(counts).toBeGreaterThanOrEqual(unmaskedShown - 2);
+    expect(counts).toBeGreaterThan(0);
   });
 
   it('contacted no other host', () => {

@@ -5,7 +5,11 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST_DIR, launchApp, type AppSession, type LaunchAppOptions } from '../helpers/browser.ts';
+import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
 import { deployCopy, type Deployment } from '../helpers/deployment.ts';
 import { waitForServiceWorkerControl } from '../helpers/service-worker.ts';
 import { setDiskFull } from '../helpers/storage-full.ts';
@@ -28,12 +32,12 @@ function serviceWorkerState(page: Page) {
  * For one describe: the current build served on a port, a browser on it, and the next version ready to deploy
  * on the same port ({@link deploy}).
  */
-function withNextVersion() {
+function withNextVersion(launch: () => Omit<LaunchAppOptions, 'server'> = () => ({})) {
   const site = {} as { server: StaticServer; app: AppSession; nextVersion: Deployment };
   beforeAll(async () => {
     site.nextVersion = deployCopy();
     site.server = await startStaticServer({ '/': DIST_DIR });
-    site.app = await launchApp({ server: site.server });
+    site.app = await launchApp({ ...launch(), server: site.server });
   });
   afterAll(async () => {
     await site.app?.close();
@@ -111,6 +115,36 @@ describe('update prompt', () => {
   });
 
   it('contacted no other host', () => {
+    expect(site.app.foreignRequests).toEqual([]);
+  });
+});
+
+describe('"Update now" with someone at the door', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-update-door-'));
+  const video = join(dir, 'door.y4m');
+  // One person standing in the doorway for a minute; written before the browser starts (hooks run in order).
+  beforeAll(async () => {
+    await writeDoorVideo(video, ['15-photo.jpg'], { ...DEFAULT_DOOR_VIDEO, leadSeconds: 1, showSeconds: 60 });
+  });
+  const { site, deploy } = withNextVersion(() => ({ fakeCameraY4m: video }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('waits while the person is in view (reloading would count them again), and says why', async () => {
+    const page = await site.app.context.newPage();
+    await page.goto(site.server.url);
+    await waitForServiceWorkerControl(page);
+    await page.getByText('Ready to work offline').waitFor(LONG);
+    await page.locator('mask-guard-app face-overlay [data-face]').first().waitFor(LONG);
+    await deploy();
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+    await page.getByRole('button', { name: 'Update now' }).click(LONG);
+    await page.getByText('Not updated yet: someone is at the door').waitFor(LONG);
+    await page.waitForTimeout(3000);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
+    expect(await serviceWorkerState(page)).toEqual({ controlled: true, waiting: true });
     expect(site.app.foreignRequests).toEqual([]);
   });
 });

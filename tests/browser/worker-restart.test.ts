@@ -12,8 +12,6 @@ import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total } from '../helpers/tally.ts';
 import { FRAME_TIMEOUT_MS } from '../../src/pipeline/detection-client.ts';
 
-const status = 'mask-guard-app header > [role=status]';
-
 /** How the worker fails, and how long the person stands (it must outlast the failure and the restart). */
 const FAILURES = [
   {
@@ -46,6 +44,10 @@ describe.each(FAILURES)('detection worker $name while a person stands at the doo
   let app: AppSession;
   let page: Page;
   const statuses: string[] = [];
+  /** Face boxes on screen at each status sample. */
+  const boxes: number[] = [];
+  /** The "Not checking faces" banner over the picture at each sample ('' when none). */
+  const banners: string[] = [];
   let countedBefore = 0;
   let final = { masked: 0, unmasked: 0, uncertain: 0 };
 
@@ -65,7 +67,19 @@ describe.each(FAILURES)('detection worker $name while a person stands at the doo
     void failure.fail(worker).catch(() => {});
     // Watch until the person has left (1 s of empty doorway, then the person) and the track has ended.
     while (Date.now() - start < (1 + failure.showSeconds) * 1000 + 2500) {
-      statuses.push((await page.locator(status).textContent()) ?? '');
+      // Read together, from one rendering: the status line and the boxes under it.
+      const seen = await page.locator('mask-guard-app').evaluate((app) => {
+        const root = app.shadowRoot!;
+        const overlay = root.querySelector('face-overlay')?.shadowRoot;
+        return {
+          status: root.querySelector('header > [role=status]')?.textContent ?? '',
+          boxes: overlay?.querySelectorAll('[data-face]').length ?? 0,
+          banner: root.querySelector('.not-checking')?.textContent ?? '',
+        };
+      });
+      statuses.push(seen.status);
+      boxes.push(seen.boxes);
+      banners.push(seen.banner);
       await page.waitForTimeout(100);
     }
     final = await tallyOf(page);
@@ -76,10 +90,23 @@ describe.each(FAILURES)('detection worker $name while a person stands at the doo
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('says the detector restarted, then watches again', () => {
+  it('says the detector restarted, then watches again: the person standing there is boxed again', () => {
     const restartedAt = statuses.findIndex((s) => s.includes('The detector restarted'));
     expect(restartedAt, statuses.join(' | ')).toBeGreaterThanOrEqual(0);
-    expect(statuses.slice(restartedAt).some((s) => s.includes('Watching the door'))).toBe(true);
+    const watchingAgain = statuses.findIndex((s, i) => i > restartedAt && s.includes('Watching the door'));
+    expect(watchingAgain, statuses.join(' | ')).toBeGreaterThan(restartedAt);
+    // No old boxes while it cannot look, as if it still did, but a banner over the picture.
+    statuses.forEach((s, i) => {
+      if (!s.includes('The detector restarted')) return;
+      expect(boxes[i], `sample ${i}: ${s}`).toBe(0);
+      expect(banners[i], `sample ${i}`).toContain('Not checking faces. The detector restarted');
+    });
+    expect(banners[watchingAgain]).toBe('');
+    // Not only the words: frames flow through the new worker while the person is still in view.
+    expect(
+      boxes.slice(watchingAgain).some((n) => n > 0),
+      boxes.join(' '),
+    ).toBe(true);
   });
 
   it('counts the person who stood there through the restart exactly once', () => {

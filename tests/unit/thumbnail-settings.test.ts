@@ -149,14 +149,43 @@ describe('settings on a full phone', () => {
     await log.recordPerson(person('with_mask'));
     await log.endShift();
     fullWhile(async () => (await log.shifts()).some((s) => s.id === old.id));
-    // Ten days on, the guard keeps 7 days instead of 90.
+    // Ten days on, the guard keeps 7 days instead of 90: asked first, as it deletes a shift.
     clock += 10 * day;
     await settings.setRetentionDays(7);
+    expect(settings.state).toMatchObject({ retentionDays: 90, retentionToConfirm: { days: 7, shifts: 1 } });
+    expect((await log.shifts()).map((s) => s.id)).toContain(old.id);
+    await settings.setRetentionDays(7, true);
     expect(settings.state).toMatchObject({
+      retentionToConfirm: undefined,
       retentionDays: 7,
       message: 'Shifts are kept for 7 days. Deleted 1 older shift.',
     });
     expect(log.getSetting('retentionDays')).toBe(7);
+  });
+
+  it('deletes nothing when the guard cancels a shorter retention, and asks nothing when none would go', async () => {
+    const day = 24 * 3600 * 1000;
+    let clock = Date.now();
+    log.close();
+    log = await ShiftLog.open({ name, now: () => clock });
+    const settings = new StorageSettings(log);
+    const old = await log.startShift('North');
+    await log.endShift();
+    clock += 10 * day;
+    await settings.setRetentionDays(3);
+    expect(settings.state.retentionToConfirm).toEqual({ days: 3, shifts: 1 });
+    settings.cancelRetention();
+    expect(settings.state).toMatchObject({
+      retentionDays: 90,
+      retentionToConfirm: undefined,
+      message: 'Shifts are still kept for 90 days.',
+    });
+    expect(log.getSetting('retentionDays')).toBe(90);
+    expect((await log.shifts()).map((s) => s.id)).toContain(old.id);
+    // 30 days keeps the 10-day-old shift: applied at once.
+    await settings.setRetentionDays(30);
+    expect(settings.state).toMatchObject({ retentionDays: 30, retentionToConfirm: undefined });
+    expect((await log.shifts()).map((s) => s.id)).toContain(old.id);
   });
 
   it('says so when the setting still cannot be saved, and keeps the old value in effect', async () => {
