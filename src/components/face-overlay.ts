@@ -3,13 +3,16 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { LiveFrame } from '../pipeline/guard-controller.ts';
 
 const LABEL_TEXT = { with_mask: 'MASK', without_mask: 'NO MASK' } as const;
+/** A counted person's label: what the tally counted them as, not this frame's guess. */
+const COUNTED_TEXT = { with_mask: 'MASK', without_mask: 'NO MASK', uncertain: 'CHECK: UNSURE' } as const;
 
 /** Height of a box's label on screen, CSS px. */
 const LABEL_CSS_PX = 18;
 
 /**
- * Boxes over the picture, one per face, coloured and labelled in words with the confidence (never colour
- * alone). An SVG whose viewBox is the frame's pixel size, scaled like the picture under it
+ * Boxes over the picture, one per face, coloured and labelled in words (never colour alone): this frame's
+ * guess with its confidence until the person is counted, then what they were counted as, with their number.
+ * `data-label` is this frame's classification and `data-decision` the counted decision, for tests. An SVG whose viewBox is the frame's pixel size, scaled like the picture under it
  * (`object-fit: contain` ⇔ `preserveAspectRatio="xMidYMid meet"`), so boxes need no conversion. Labels are
  * sized in screen pixels ({@link LABEL_CSS_PX}), not frame pixels: a 1280×720 frame shown 360 px wide would
  * shrink frame-sized text to a third, unreadable at arm's length in daylight.
@@ -54,12 +57,16 @@ export class FaceOverlay extends LitElement {
       stroke-width: 4;
       vector-effect: non-scaling-stroke;
     }
-    [data-label='with_mask'] rect {
+    [data-shown='with_mask'] rect {
       stroke: #2ecc71;
     }
-    [data-label='without_mask'] rect {
+    [data-shown='without_mask'] rect {
       stroke: #ff3b30;
       stroke-dasharray: 10 4;
+    }
+    [data-shown='uncertain'] rect {
+      stroke: #ffb300;
+      stroke-dasharray: 4 4;
     }
     text {
       font-family: system-ui, sans-serif;
@@ -67,11 +74,14 @@ export class FaceOverlay extends LitElement {
       paint-order: stroke;
       stroke: #000;
     }
-    [data-label='with_mask'] text {
+    [data-shown='with_mask'] text {
       fill: #b9f6ca;
     }
-    [data-label='without_mask'] text {
+    [data-shown='without_mask'] text {
       fill: #ffd6d3;
+    }
+    [data-shown='uncertain'] text {
+      fill: #ffe8a3;
     }
   `;
 
@@ -89,10 +99,21 @@ export class FaceOverlay extends LitElement {
     >
       ${frame.faces.map((face, i) => {
         const { x, y, width, height } = face.box;
-        const confidence = Math.round(100 * face.probs[face.label]);
         const track = frame.trackIds[i];
-        const label = `${LABEL_TEXT[face.label]} ${confidence}%${track === undefined ? '' : ` · #${track}`}`;
-        return svg`<g data-face data-label=${face.label} data-box=${[x, y, width, height].map(Math.round).join(',')}>
+        const decision = frame.decisions[i];
+        // Before a person is counted, this frame's guess with its confidence; once counted, what the tally
+        // and the alert say (a single frame's guess may differ, and the box must not contradict the alert).
+        const label =
+          decision !== undefined && track !== undefined
+            ? `#${track} ${COUNTED_TEXT[decision]}`
+            : `${LABEL_TEXT[face.label]} ${Math.round(100 * face.probs[face.label])}%${track === undefined ? '' : ` · #${track}`}`;
+        return svg`<g
+          data-face
+          data-label=${face.label}
+          data-decision=${decision ?? ''}
+          data-shown=${decision ?? face.label}
+          data-box=${[x, y, width, height].map(Math.round).join(',')}
+        >
           <rect x=${x} y=${y} width=${width} height=${height}></rect>
           <text
             x=${Math.max(0, x)}

@@ -111,9 +111,10 @@ export class MaskGuardApp extends LitElement {
       height: 100%;
       object-fit: contain;
     }
+    /* At the bottom of the picture: faces (and their boxes' labels) are in its middle and top. */
     .alerts {
       position: absolute;
-      top: 12px;
+      bottom: 12px;
       left: 50%;
       transform: translateX(-50%);
       /* As wide as its words allow, not half the stage (left: 50% would shrink it to fit). */

@@ -7,7 +7,7 @@
 import type { Box } from '../shared/geometry.ts';
 import type { FaceResult } from '../shared/protocol.ts';
 import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
-import { FaceTracker, type PersonCounted } from '../shared/tracking/index.ts';
+import { FaceTracker, type Decision, type PersonCounted } from '../shared/tracking/index.ts';
 import type { CountedPerson, PersonEvent, ShiftLog } from '../storage/index.ts';
 import { errorText } from '../shared/error-text.ts';
 
@@ -82,6 +82,8 @@ interface Picture {
 /** See the module comment. */
 export class DoorCounter {
   private tracker = new FaceTracker(TRACKER_THRESHOLDS);
+  /** Each live track's counted decision after the last frame (see {@link decisionOf}). */
+  private decisions = new Map<number, Decision | undefined>();
   /** The chain of person records, in the order people were counted. */
   private recording: Promise<void> = Promise.resolve();
   /**
@@ -125,7 +127,13 @@ export class DoorCounter {
     };
     for (const person of update.counted) void this.count(person, pictureOf(person));
     for (const person of update.revised) void this.revise(person, pictureOf(person));
+    this.decisions = new Map(update.tracks.map((t) => [t.id, t.decision ?? undefined]));
     return faces.map((_, i) => update.tracks.find((t) => t.observationIndex === i)?.id);
+  }
+
+  /** What the person on `trackId` was counted as, after the last frame; undefined while not yet counted. */
+  decisionOf(trackId: number): Decision | undefined {
+    return this.decisions.get(trackId);
   }
 
   /**
@@ -156,6 +164,7 @@ export class DoorCounter {
     for (const person of this.tracker.flush(this.host.now()).counted) void this.count(person);
     // Numbers go on from the last tracker's: an alert still naming "#3" must not point at a new person's box.
     this.tracker = new FaceTracker(TRACKER_THRESHOLDS, this.tracker.nextTrackId);
+    this.decisions.clear();
     this.provisional.clear();
     this.paused = false;
   }

@@ -5,7 +5,7 @@
  *
  * @fires change - whenever `state` changes
  */
-import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
+import { EMPTY_TALLY, type Decision, type Tally } from '../shared/tracking/index.ts';
 import type { Box } from '../shared/geometry.ts';
 import type {
   DetectionRange,
@@ -39,6 +39,8 @@ export interface LiveFrame {
   faces: FaceResult[];
   /** Track of each face (same index), when tracking (camera and video files). */
   trackIds: (number | undefined)[];
+  /** What each face's person (same index) was counted as; undefined while not yet counted, or not tracking. */
+  decisions: (Decision | undefined)[];
   timings: StageTimings;
 }
 
@@ -483,10 +485,11 @@ export class GuardController extends EventTarget {
 
   private onResult(result: ResultMessage, frame?: ImageBitmap): void {
     const trackIds = this.counter.observe(result.timestampMs, result.faces, frame);
+    const decisions = trackIds.map((id) => (id === undefined ? undefined : this.counter.decisionOf(id)));
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;
     this.update({
-      frame: { ...result, trackIds },
+      frame: { ...result, trackIds, decisions },
       ...(recovered ? { status: this.statusBeforeFailures ?? 'Watching the door' } : {}),
     });
   }

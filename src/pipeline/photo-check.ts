@@ -48,7 +48,14 @@ export async function checkPhoto(
   }
   const { width, height, faces, timings } = result;
   return {
-    frame: { width, height, faces, trackIds: faces.map(() => undefined), timings },
+    frame: {
+      width,
+      height,
+      faces,
+      trackIds: faces.map(() => undefined),
+      decisions: faces.map(() => undefined),
+      timings,
+    },
     status: `${faces.length} face${faces.length === 1 ? '' : 's'} in ${name} (photos are not counted)`,
   };
 }

@@ -44,8 +44,11 @@ function choosePeople(): string[] {
 
 interface Observation {
   atMs: number;
-  /** The boxes on screen: label, box, and the person's number their text shows ("#3"), if any. */
-  faces: { label: string; box: number[]; person: number | undefined }[];
+  /**
+   * The boxes on screen: this frame's label, the counted decision ('' before the person is counted), box, and
+   * the person's number their text shows ("#3"), if any.
+   */
+  faces: { label: string; decision: string; box: number[]; person: number | undefined }[];
   tally: Counts;
   /** The alert on screen: the decision it is about, or '' when none is shown. */
   alert: string;
@@ -63,6 +66,7 @@ async function observe(page: Page, atMs: number): Promise<Observation> {
   const faces = await page.locator('mask-guard-app face-overlay [data-face]').evaluateAll((elements) =>
     elements.map((e) => ({
       label: e.getAttribute('data-label') ?? '',
+      decision: e.getAttribute('data-decision') ?? '',
       box: (e.getAttribute('data-box') ?? '').split(',').map(Number),
       text: e.textContent,
     })),
@@ -321,6 +325,13 @@ describe('live screen with a fake camera', () => {
             `the person #${o.alertPerson} named by the ${o.alert} alert at ${o.atMs} ms was just on screen`,
           ).toBe(true);
         }
+        // ... whose box, once they are counted, says what the alert says (not a single frame's guess) ...
+        for (const p of observations.filter((p) => Math.abs(p.atMs - o.atMs) <= LAG_MS)) {
+          for (const f of p.faces) {
+            if (f.person === o.alertPerson && f.decision !== '')
+              expect(f.decision, `#${o.alertPerson}'s box at ${p.atMs} ms`).toBe(o.alert);
+          }
+        }
         // ... and the number stays theirs while the alert shows.
         expect(
           shownWithNumber(o.atMs - PERSON_SHOWN_MS, o.atMs + LAG_MS),
@@ -340,6 +351,8 @@ describe('live screen with a fake camera', () => {
     const unmaskedShown = appearances.filter((person) => person.label === 'without_mask').length;
     expect(counts).toBeGreaterThanOrEqual(unmaskedShown - 2);
     expect(counts).toBeGreaterThan(0);
+    // Counted people's boxes show their decision while they are still in view.
+    expect(observations.some((o) => o.faces.some((f) => f.decision !== ''))).toBe(true);
   });
 
   it('contacted no other host', () => {
