@@ -201,8 +201,10 @@ export class GuardController extends EventTarget {
     client.setRange(preferences.range);
     client.addEventListener('progress', (event) => {
       const { stage, fraction } = (event as CustomEvent<ProgressMessage>).detail;
-      const percent = fraction === undefined ? '' : ` ${Math.round(100 * fraction)}%`;
-      if (!this.state.modelsReady) this.update({ status: `${stage}…${percent}` });
+      // In steps of 10 %: the status line is a live region, and a screen reader would read every percent.
+      const percent = fraction === undefined ? '' : ` ${10 * Math.floor(10 * fraction)}%`;
+      const status = `${stage}…${percent}`;
+      if (!this.state.modelsReady && this.state.status !== status) this.update({ status });
     });
     client.addEventListener('restart', () => {
       // The detector could not look (a crash, or a frame hung for up to FRAME_TIMEOUT_MS) and will not until

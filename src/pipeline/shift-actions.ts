@@ -10,6 +10,7 @@ import { offline } from '../offline/index.ts';
 import type { Decision, PersonEvent, Shift, ShiftLog } from '../storage/index.ts';
 import type { GuardController } from './guard-controller.ts';
 import { errorText } from '../shared/error-text.ts';
+import type { Tally } from '../shared/tracking/index.ts';
 
 /** What the shift panel shows. Replaced as a whole on every change. */
 export interface ShiftPanelState {
@@ -19,10 +20,24 @@ export interface ShiftPanelState {
   lastPerson: PersonEvent | undefined;
   /** An action is in progress; buttons are disabled meanwhile so a double tap does not act twice. */
   busy: boolean;
-  /** One line for the guard after an action went wrong (or needs a second look); undefined otherwise. */
+  /**
+   * One line for the guard after an action went wrong (or needs a second look), or what an ended shift came
+   * to; undefined otherwise.
+   */
   message: string | undefined;
   /** The last shift, if the app ended it because nobody was counted in it for 12 hours (ShiftLog.endIdleShift). */
   endedIdle: Shift | undefined;
+}
+
+/** "Shift at Main door ended at 18:02: 240 masked, 3 without a mask, 7 uncertain. It is in History." */
+export function endedSummary(shift: Shift, tally: Tally | undefined): string {
+  const at = new Date(shift.end ?? Date.now()).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const door = shift.door.trim() === '' ? 'Shift' : `Shift at ${shift.door}`;
+  const counts =
+    tally === undefined
+      ? ''
+      : `: ${tally.masked} masked, ${tally.unmasked} without a mask, ${tally.uncertain} uncertain`;
+  return `${door} ended at ${at}${counts}. It is in History.`;
 }
 
 /** See the module comment. */
@@ -88,7 +103,11 @@ export class ShiftActions extends EventTarget {
         return running === undefined
           ? undefined
           : 'That shift had already ended; a new one has started since. End it too if you mean to.';
-      await this.log.endShift();
+      const ended = await this.log.endShift();
+      if (ended === undefined) return undefined;
+      // The live tally goes back to zero for the next shift: say what this one came to, so it does not look
+      // lost.
+      return endedSummary(ended, await this.log.tally({ shiftId: ended.id }).catch(() => undefined));
     });
     offline.applyUpdateIfAllowed();
   }

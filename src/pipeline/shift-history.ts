@@ -7,6 +7,7 @@
  * @fires change - whenever `state` is replaced
  */
 import { toCsv, type CsvDialect } from '../shared/csv.ts';
+import { errorText } from '../shared/error-text.ts';
 import { EMPTY_TALLY, tallyDecisions, type Tally } from '../shared/tracking/index.ts';
 import { hourlyOf, type HourBucket, type PersonEvent, type Shift, type ShiftLog } from '../storage/index.ts';
 import { csvFileName, downloadCsv, loadCsvDialect, saveCsvDialect } from './csv-download.ts';
@@ -128,9 +129,16 @@ export class ShiftHistory extends EventTarget {
     if (scope === undefined) return;
     try {
       const [shifts, events] = await Promise.all([this.log.shifts(), this.eventsOf(scope)]);
-      downloadCsv(this.fileName(scope, shifts, events), toCsv(shifts, events, this.current.csvDialect));
+      const file = this.fileName(scope, shifts, events);
+      downloadCsv(file, toCsv(shifts, events, this.current.csvDialect));
+      const people = events.length === 1 ? '1 person' : `${events.length} people`;
+      this.update({ message: `Exported ${people} as ${file} (look in the phone's downloads).` });
     } catch (error) {
-      this.update({ message: `The export could not be made (${String(error)}).` });
+      this.update({
+        message:
+          `The export could not be made (${errorText(error)}). Nothing was lost: try again, or free some ` +
+          'space on the phone first.',
+      });
     }
   }
 

@@ -104,6 +104,10 @@ describe('shift panel, history and settings', () => {
       return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     });
     expect(download.suggestedFilename()).toBe(`maskguard-Entrée-Nord-B-${today}.csv`);
+    // Said on screen too: what was exported, under which name.
+    await expect
+      .poll(() => page.locator(`${history} .message`).textContent())
+      .toBe(`Exported 4 people as maskguard-Entrée-Nord-B-${today}.csv (look in the phone's downloads).`);
     const bytes = readFileSync(await download.path());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
@@ -179,6 +183,12 @@ describe('shift panel, history and settings', () => {
     expect(await page.locator(`${panel} [data-shift]`).count()).toBe(0);
     // "Start shift" stands where "End shift…" was; focus goes to it once the shift has ended.
     await expect.poll(() => focused(page)).toMatchObject({ name: 'start', inDialog: false });
+    // The tally is back to zero for the next shift; the panel says what this one came to.
+    expect(await page.locator(`${panel} .message`).textContent()).toMatch(
+      new RegExp(
+        `^Shift at ${DOOR.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ended at .+: 2 masked, 2 without a mask, 0 uncertain\\. It is in History\\.$`,
+      ),
+    );
     await showTab(page, 'history');
     const options = await page
       .locator(`${history} select[name=shift] option[value]:not([value=""])`)

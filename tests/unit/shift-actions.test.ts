@@ -79,6 +79,10 @@ describe('ShiftActions', () => {
     expect(shifts.map((s) => s.id)).toEqual([shift.id]);
     expect(shifts[0]!.end).toBeDefined();
     expect((await log.events(shift.id)).map((e) => e.decision).sort()).toEqual(['with_mask', 'without_mask']);
+    // The live tally is back to zero: the panel says what the shift came to.
+    expect(actions.state.message).toMatch(
+      /^Shift( at .+)? ended at .+: 1 masked, 1 without a mask, 0 uncertain\. It is in History\.$/,
+    );
   });
 
   it('does not add a hand count to a shift left running overnight: it is ended and the guard told', async () => {
