@@ -119,9 +119,7 @@ export class EventList extends LitElement {
               <td>${formatTimeSeconds(e.time)}</td>
               <td>${DECISION_TEXT[e.decision]}</td>
               ${withPictures ? html`<td class="picture">${this.renderPicture(e)}</td>` : nothing}
-              <td class="number">
-                ${e.averageConfidence === null ? '–' : `${Math.round(100 * e.averageConfidence)}%`}
-              </td>
+              <td class="number">${confidenceText(e)}</td>
               <td class="number">${e.framesSeen}</td>
               <td class="number">${(e.timeInViewMs / 1000).toFixed(1)} s</td>
               <td>${e.source === 'manual' ? 'Guard (by hand)' : 'Camera'}</td>
@@ -137,6 +135,16 @@ export class EventList extends LitElement {
     if (url === undefined) return nothing;
     return html`<img src=${url} alt="Face of the unmasked person counted at ${formatTimeSeconds(e.time)}" />`;
   }
+}
+
+/**
+ * The camera's confidence in its decision. After a correction it is still the camera's, in the decision it
+ * made (not in the guard's), so it says which: "95% for No mask" on a row now reading Mask.
+ */
+function confidenceText(e: PersonEvent): string {
+  if (e.averageConfidence === null) return '–';
+  const percent = `${Math.round(100 * e.averageConfidence)}%`;
+  return e.corrected ? `${percent} for ${DECISION_TEXT[e.corrected.from]}` : percent;
 }
 
 declare global {
