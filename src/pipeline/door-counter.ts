@@ -67,8 +67,11 @@ export interface DoorCounterHost {
    * be closed once that returns, so the picture must be drawn before the first await.
    */
   snapshot(box: Box, frame: ImageBitmap): Promise<Blob | undefined>;
-  /** A person's record was written, or failed other than by a full disk (the shift log keeps those). */
-  recorded(problem?: string): void;
+  /**
+   * A person's record was written, or failed other than by a full disk (the shift log keeps those).
+   * `revision`: the write was the change of a provisional `uncertain` record (the person is already counted).
+   */
+  recorded(problem?: string, revision?: boolean): void;
   /** Milliseconds on the same clock as the frames' timestamps. */
   now(): number;
 }
@@ -131,9 +134,13 @@ export class DoorCounter {
     return faces.map((_, i) => update.tracks.find((t) => t.observationIndex === i)?.id);
   }
 
-  /** What the person on `trackId` was counted as, after the last frame; undefined while not yet counted. */
+  /**
+   * What the person on `trackId` was counted as, after the last frame; undefined while not yet counted, and
+   * while counted only provisionally (`uncertain` on a pause, without an alert, and still to be decided now
+   * that they are seen again): the screen must not ask the guard to check someone no alert named.
+   */
   decisionOf(trackId: number): Decision | undefined {
-    return this.decisions.get(trackId);
+    return this.provisional.has(trackId) ? undefined : this.decisions.get(trackId);
   }
 
   /**
@@ -205,10 +212,16 @@ export class DoorCounter {
   private revise(person: PersonCounted, picture?: Picture): Promise<PersonEvent | undefined> {
     const recorded = this.provisional.get(person.trackId);
     this.provisional.delete(person.trackId);
-    return this.write(person, picture, async (counted) => {
-      const event = await recorded;
-      return event === undefined ? undefined : this.log.revisePerson(event, counted);
-    });
+    return this.write(
+      person,
+      picture,
+      async (counted) => {
+        const event = await recorded;
+        return event === undefined ? undefined : this.log.revisePerson(event, counted);
+      },
+      true,
+      true,
+    );
   }
 
   /** Alerts for `person` (unless `alert` is false), then runs `store` on their record after every record before it. */
@@ -217,6 +230,7 @@ export class DoorCounter {
     picture: Picture | undefined,
     store: (counted: CountedPerson) => Promise<PersonEvent | undefined>,
     alert = true,
+    revision = false,
   ): Promise<PersonEvent | undefined> {
     if (alert) this.alertFor(person);
     // Only an unmasked person's face, only when the guard opted in (off by default: no face image is stored);
@@ -245,7 +259,7 @@ export class DoorCounter {
       } finally {
         this.inFlightSince.shift();
       }
-      this.host.recorded(problem);
+      this.host.recorded(problem, revision);
       return event;
     });
     this.recording = written.then(() => undefined);

@@ -177,11 +177,14 @@ export class GuardController extends EventTarget {
       },
       door: () => this.state.preferences.door,
       snapshot: (box, frame) => this.snapshot(box, frame),
-      recorded: (problem) => {
-        // Alerted for, but not in the tally or the log: the guard can add them by hand.
+      recorded: (problem, revision) => {
+        // Alerted for, but not in the tally or the log: the guard can add them by hand. A failed revision
+        // leaves the person counted (as uncertain): adding them would count them twice.
         if (problem !== undefined)
           this.update({
-            status: `A person was not counted (${problem}). Add them by hand on the Shift screen (“+ Person …”).`,
+            status: revision
+              ? `A person counted as uncertain could not be updated (${problem}); they stay counted as uncertain.`
+              : `A person was not counted (${problem}). Add them by hand on the Shift screen (“+ Person …”).`,
           });
         void this.refreshTally();
       },
@@ -560,12 +563,6 @@ export class GuardController extends EventTarget {
   }
 
   /**
-   * The detector's errors. A fatal one (it keeps crashing, or a restarted worker cannot load its models)
-   * stops checking and says so; boot() reports a failure to load at start itself. A run of failed frames
-   * turns the status line into a warning and clears the boxes, so a quiet screen is never mistaken for an
-   * empty door; the next good frame puts the status back.
-   */
-  /**
    * Why faces are not being checked while a camera or a video is on, whose picture may still move (the
    * detector restarting, frames failing, the camera paused by the phone): the screen must not look as if it
    * watched. Undefined while faces are checked, or when nothing is on (the problem panel says why).
@@ -577,6 +574,12 @@ export class GuardController extends EventTarget {
     return undefined;
   }
 
+  /**
+   * The detector's errors. A fatal one (it keeps crashing, or a restarted worker cannot load its models)
+   * stops checking and says so; boot() reports a failure to load at start itself. A run of failed frames
+   * turns the status line into a warning and clears the boxes, so a quiet screen is never mistaken for an
+   * empty door; the next good frame puts the status back.
+   */
   private onDetectorError(error: ErrorMessage): void {
     if (error.fatal) {
       if (!this.state.modelsReady) return;

@@ -244,6 +244,28 @@ describe('DoorCounter', () => {
     expect(alerts.map((a) => a.decision)).toEqual(['without_mask']);
   });
 
+  it("shows a person's counted decision for their box, but not a provisional one nobody was alerted for", async () => {
+    const [id] = watch(8, face(200, 0.99));
+    expect(counter.decisionOf(id!)).toBe('without_mask');
+    const [other] = watch(1, face(200, 0.99), face(600, 0.3));
+    expect(other).toBe(id);
+    const [, doubtful] = watch(6, face(200, 0.99), face(600, 0.3));
+    expect(counter.decisionOf(doubtful!)).toBeUndefined(); // still deciding
+    counter.pause(); // counted uncertain, provisionally, without an alert
+    await counter.settled();
+    clock += 2000;
+    const [, again] = watch(1, face(200, 0.99), face(600, 0.99));
+    expect(again).toBe(doubtful);
+    expect(counter.decisionOf(again!)).toBeUndefined();
+    watch(20, face(200, 0.99), face(600, 0.99));
+    expect(counter.decisionOf(again!)).toBe('without_mask'); // revised, with its alert
+    await counter.settled();
+    expect(alerts.map((a) => [a.trackId, a.decision])).toEqual([
+      [id, 'without_mask'],
+      [doubtful, 'without_mask'],
+    ]);
+  });
+
   it('revises a person counted uncertain on hiding in their own shift, even once the guard has ended it', async () => {
     watch(6, face(200, 0.3));
     counter.pause();
