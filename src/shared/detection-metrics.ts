@@ -55,8 +55,9 @@ export interface E2EMetrics {
 }
 
 /**
- * Greedy VOC matching: predictions in descending `score` order take the unmatched truth box of highest
- * IoU ≥ threshold, a counted one before an `ignored` one (as COCO does: a prediction on a counted face is not
+ * Greedy matching: predictions in descending `score` order take the unmatched truth box of highest
+ * IoU ≥ threshold (VOC's devkit looks at the best box even if taken, and then scores a false positive; here
+ * a second box may take a face it overlaps less, which only differs for crowded faces), a counted one before an `ignored` one (as COCO does: a prediction on a counted face is not
  * lost to a small or difficult face beside it). Returns, per prediction, the index of its truth box or -1.
  */
 export function matchFaces(
@@ -122,7 +123,8 @@ export function averagePrecision(truePositives: readonly boolean[], positives: n
 
 /**
  * Computes {@link E2EMetrics} over `images`. Recall, precision and accuracy match faces to predictions once,
- * whatever their class (by detector score). AP is VOC's, per class: each predicted face is a detection of
+ * whatever their class (by detector score); a box on an ignored face, matched or a duplicate, counts neither
+ * way. AP is VOC's, per class: each predicted face is a detection of
  * every class, scored detScore × P(class) as a softmax detector's outputs are, ranked by that score and
  * matched against that class's faces only; a detection matched to an ignored face, or unmatched but on a face
  * of a class the model does not score (e.g. `mask_weared_incorrect`) or smaller than `minHeight`, counts
@@ -149,8 +151,12 @@ export function e2eMetrics(images: readonly ImageFaces[], options: MetricOptions
     image.predicted.forEach((p, i) => {
       const ti = match[i]!;
       const truth = ti >= 0 ? image.truth[ti] : undefined;
-      // A prediction on an ignored face, or a small unmatched one, counts neither way.
-      if (truth !== undefined ? ignoredTruth[ti] : p.box.height < options.minHeight) return;
+      // A prediction on an ignored face (matched, or a second box on one already taken), or a small unmatched
+      // one, counts neither way.
+      const onIgnored = image.truth.some(
+        (t, tj) => ignoredTruth[tj] && iou(p.box, t.box) >= options.iouThreshold,
+      );
+      if (truth !== undefined ? ignoredTruth[ti] : onIgnored || p.box.height < options.minHeight) return;
       predictions++;
       if (truth === undefined) return;
       matched++;
@@ -176,9 +182,13 @@ export function e2eMetrics(images: readonly ImageFaces[], options: MetricOptions
           if (!ignoredTruth[ofClass[ci]!]) perClass.get(c)!.push({ score: scores[i]!, tp: true });
           return;
         }
-        // Unmatched for this class: a false positive, unless it sits on a face nobody scores it against.
+        // Unmatched for this class: a false positive (also on a face of the other class, ignored or not, as
+        // in VOC), unless it sits on an ignored face of this class or on a face of a class the model does not
+        // score (a departure from VOC, which has no such class: the two-class model is not scored on them).
         const onUnscoredOrIgnored = image.truth.some(
-          (t, ti) => (!isScored(t.name) || ignoredTruth[ti]) && iou(p.box, t.box) >= options.iouThreshold,
+          (t, ti) =>
+            (!isScored(t.name) || (t.name === c && ignoredTruth[ti])) &&
+            iou(p.box, t.box) >= options.iouThreshold,
         );
         if (onUnscoredOrIgnored || p.box.height < options.minHeight) return;
         perClass.get(c)!.push({ score: scores[i]!, tp: false });

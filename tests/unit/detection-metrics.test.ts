@@ -139,6 +139,29 @@ describe('e2eFailures', () => {
     expect(m.ap).toEqual({ with_mask: Number.NaN, without_mask: 1 });
   });
 
+  it('ignores a second box on an ignored face in precision, but scores boxes on the other class in AP', () => {
+    const m = e2eMetrics(
+      [
+        {
+          truth: [
+            { box: box(0, 0), name: 'without_mask', difficult: true },
+            { box: box(100, 0), name: 'with_mask' },
+          ],
+          predicted: [
+            predicted(0, 0, 'with_mask', 0.9, 0.9),
+            predicted(2, 0, 'with_mask', 0.9, 0.8), // a duplicate on the difficult face
+            predicted(100, 0, 'with_mask', 0.6, 0.5),
+          ],
+        },
+      ],
+      OPTIONS,
+    );
+    expect([m.faces, m.matched, m.predictions]).toEqual([1, 1, 1]);
+    // For with_mask, the two boxes on the (unmasked, difficult) face rank first and are false positives, as
+    // VOC scores them: precision 1/3 at full recall.
+    expect(m.ap.with_mask).toBeCloseTo(1 / 3, 10);
+  });
+
   it('lists exactly the faces that recall and accuracy count against, with the nearest miss', () => {
     const images = [
       {
