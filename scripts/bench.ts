@@ -201,7 +201,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       });
     await memoryRun(100 - WARM_UP_FRAMES);
     const statsA = await reading();
-    for (let done = statsA.framesProcessed; done < memoryFrames;) {
+    for (let done = statsA.framesProcessed, before = -1; done < memoryFrames;) {
+      // Frames that keep failing are not processed: stop rather than loop for ever.
+      if (done === before) throw new Error(`the worker stopped processing frames at ${done}`);
+      before = done;
       await memoryRun(Math.max(1, Math.min(500, memoryFrames - done) - WARM_UP_FRAMES));
       done = (await cold.page.evaluate(() => window.maskGuardHarness.stats())).framesProcessed;
       log(`  ${done} / ${memoryFrames} frames`);

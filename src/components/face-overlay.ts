@@ -10,6 +10,12 @@ const COUNTED_TEXT = { with_mask: 'MASK', without_mask: 'NO MASK', uncertain: 'C
 const LABEL_CSS_PX = 18;
 
 /**
+ * A label's width in font sizes, over-estimated (bold system-ui runs about 0.6 of the size per character,
+ * capitals more): a label that would run off the frame's right edge is moved left to fit.
+ */
+const labelWidth = (label: string) => 0.68 * label.length;
+
+/**
  * Boxes over the picture, one per face, coloured and labelled in words (never colour alone): this frame's
  * guess with its confidence until the person is counted, then what they were counted as, with their number.
  * `data-label` is this frame's classification and `data-decision` the counted decision, for tests. An SVG whose viewBox is the frame's pixel size, scaled like the picture under it
@@ -89,7 +95,7 @@ export class FaceOverlay extends LitElement {
     const frame = this.frame;
     if (frame === undefined) return html``;
     // Frame pixels per CSS pixel, as `meet` scales the frame into the overlay; before the first layout, as if
-    // a 640-pixel-wide frame filled a phone's width.
+    // the frame's longer side filled a 360-pixel-wide phone.
     const fit = Math.min(this.shown.width / frame.width, this.shown.height / frame.height);
     const scale = fit > 0 ? 1 / fit : Math.max(frame.width, frame.height) / 360;
     return html`<svg
@@ -116,7 +122,7 @@ export class FaceOverlay extends LitElement {
         >
           <rect x=${x} y=${y} width=${width} height=${height}></rect>
           <text
-            x=${Math.max(0, x)}
+            x=${Math.max(0, Math.min(x, frame.width - labelWidth(label) * LABEL_CSS_PX * scale))}
             y=${Math.max(y - 6 * scale, (LABEL_CSS_PX + 2) * scale)}
             font-size=${LABEL_CSS_PX * scale}
             stroke-width=${3 * scale}

@@ -126,6 +126,8 @@ export class MaskGuardApp extends LitElement {
       gap: 6px;
       /* Over the Shift, History and Settings sheets too: taps go through to their controls. */
       pointer-events: none;
+      /* Above the problem panel at the bottom (a file that could not be checked, while the camera watches). */
+      z-index: 2;
     }
     .alert {
       text-align: center;

@@ -1,6 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import type { GuardState } from '../pipeline/guard-controller.ts';
 import { RETENTION_LIMITS, type SettingsState } from '../pipeline/storage-settings.ts';
 import { formatBytes } from './format.ts';
@@ -22,6 +21,8 @@ import { viewStyles } from './view-styles.ts';
 @customElement('settings-view')
 export class SettingsView extends LitElement {
   @property({ attribute: false }) state: SettingsState | undefined;
+  /** Whether the retention question was open at the last update, to move focus when it opens and closes. */
+  private asking = false;
   /** Where the models run, once loaded (GuardState.engine): for a support call, in words and in the code's terms. */
   @property({ attribute: false }) engine: GuardState['engine'];
 
@@ -67,7 +68,7 @@ export class SettingsView extends LitElement {
             min=${RETENTION_LIMITS.min}
             max=${RETENTION_LIMITS.max}
             step="1"
-            .value=${live(String(s.retentionToConfirm?.days ?? s.retentionDays))}
+            .value=${String(s.retentionDays)}
             ?disabled=${s.busy}
             @change=${(e: Event) => this.fire('set-retention', Number((e.target as HTMLInputElement).value))}
         /></label>
@@ -93,6 +94,27 @@ export class SettingsView extends LitElement {
       </p>
       ${s.message === undefined ? nothing : html`<p class="message" role="status">${s.message}</p>`}
       ${this.renderEngine()}`;
+  }
+
+  /**
+   * The retention question takes focus when it opens (it is an alertdialog: a keyboard or screen-reader user
+   * must land in it) and gives it back to the field when it closes; the field then shows the days in effect
+   * (what was typed stays while the question is open, and a re-render never overwrites typing).
+   */
+  override updated(): void {
+    const asking = this.state?.retentionToConfirm !== undefined;
+    if (asking === this.asking) return;
+    this.asking = asking;
+    const root = this.renderRoot as ShadowRoot;
+    if (asking) {
+      root.querySelector<HTMLButtonElement>('button[name=cancel-retention]')?.focus();
+      return;
+    }
+    const input = root.querySelector<HTMLInputElement>('input[name=retention]');
+    if (input === null || this.state === undefined) return;
+    input.value = String(this.state.retentionDays);
+    const active = root.activeElement;
+    if (active === null || active === input) input.focus();
   }
 
   /** A shorter retention that would delete shifts: said, with the choice to delete them or keep them. */

@@ -118,7 +118,7 @@ export class ShiftPanel extends LitElement {
             autocomplete="off"
             @change=${(e: Event) => this.fire('set-door', (e.target as HTMLInputElement).value)}
         /></label>
-        <button class="primary" name="start" ?disabled=${s.busy} @click=${() => this.fire('start-shift')}>
+        <button class="primary" name="start" ?disabled=${s.busy} @click=${this.startShift}>
           Start shift
         </button>
       </div>`;
@@ -195,17 +195,26 @@ export class ShiftPanel extends LitElement {
       }
       <p>Add a person the camera missed:</p>
       <div class="row" role="group" aria-label="Add a person by hand">
-        <button name="add-with_mask" ?disabled=${s.busy} @click=${() => this.fire('add-manual', 'with_mask')}>
-          + Person with mask
-        </button>
-        <button
-          name="add-without_mask"
-          ?disabled=${s.busy}
-          @click=${() => this.fire('add-manual', 'without_mask')}
-        >
-          + Person without mask
-        </button>
+        ${(['with_mask', 'without_mask'] as const).map(
+          // aria-disabled while busy, as above: the button just pressed keeps keyboard focus for the next.
+          (d) =>
+            html`<button
+              name=${`add-${d}`}
+              aria-disabled=${s.busy ? 'true' : 'false'}
+              @click=${() => {
+                if (!s.busy) this.fire('add-manual', d);
+              }}
+            >
+              + Person ${d === 'with_mask' ? 'with' : 'without'} mask
+            </button>`,
+        )}
       </div>`;
+  }
+
+  /** Starts a shift; focus then goes to "End shift…", which takes the place of "Start shift". */
+  private startShift(): void {
+    this.focusAfter = { to: 'end', awaitingAction: true };
+    this.fire('start-shift');
   }
 
   private confirmEnd(): void {

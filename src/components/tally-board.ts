@@ -29,6 +29,14 @@ export class TallyBoard extends LitElement {
     span {
       font-size: 0.9rem;
     }
+    .sr-only {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
     .masked b {
       color: #7cf0a8;
     }
@@ -55,8 +63,11 @@ export class TallyBoard extends LitElement {
       <div class="unmasked"><b>${t.unmasked}</b><span>no mask</span></div>
       <div class="uncertain"><b>${t.uncertain}</b><span>uncertain</span></div>
       <div class="compliance">
-        <b aria-label=${compliance === '–' ? 'none yet' : compliance}>${compliance}</b
-        ><span>${complianceLabel}</span>
+        ${
+          compliance === '–'
+            ? html`<b><span aria-hidden="true">–</span><span class="sr-only">none yet</span></b>`
+            : html`<b>${compliance}</b>`
+        }<span>${complianceLabel}</span>
       </div>`;
   }
 }

@@ -54,6 +54,8 @@ export class ShiftHistory extends EventTarget {
   private picturesGeneration = 0;
   /** Refreshes started; a refresh shows its reads only if no later one started meanwhile. */
   private refreshes = 0;
+  /** The last read failed: its message is cleared by the next read that works. */
+  private readFailed = false;
 
   constructor(
     private readonly log: ShiftLog,
@@ -100,17 +102,21 @@ export class ShiftHistory extends EventTarget {
         pictures,
         tally: tallyDecisions(events),
         hours: hourlyOf(events),
-        message: undefined,
+        // A read problem is over; the result of an export stays (a count re-reads the history every time).
+        ...(this.readFailed ? { message: undefined } : {}),
       });
+      this.readFailed = false;
     } catch (error) {
-      if (request === this.refreshes)
-        this.update({ message: `The history could not be read (${String(error)}).` });
+      if (request === this.refreshes) {
+        this.readFailed = true;
+        this.update({ message: `The history could not be read (${errorText(error)}).` });
+      }
     }
   }
 
   /** Shows one shift. */
   async chooseShift(shiftId: string): Promise<void> {
-    this.update({ scope: { kind: 'shift', shiftId } });
+    this.update({ scope: { kind: 'shift', shiftId }, message: undefined });
     await this.refresh();
   }
 
@@ -119,7 +125,7 @@ export class ShiftHistory extends EventTarget {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
     if (match === null) return;
     const day = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]), 12).getTime();
-    this.update({ scope: { kind: 'day', day } });
+    this.update({ scope: { kind: 'day', day }, message: undefined });
     await this.refresh();
   }
 

@@ -73,7 +73,14 @@ export class StorageSettings extends EventTarget {
       storageEstimate(),
       this.countPictures(),
     ]);
-    this.update({ persisted, estimate, storedPictures, storage: this.log.status });
+    // A question left open when the guard went to another view is not answered later with what it said then.
+    this.update({
+      persisted,
+      estimate,
+      storedPictures,
+      storage: this.log.status,
+      retentionToConfirm: undefined,
+    });
   }
 
   /** Asks the browser to keep this origin's data; call from a tap (Firefox shows a prompt). */

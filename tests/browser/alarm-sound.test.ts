@@ -66,7 +66,13 @@ describe('the alarm at the door', () => {
   it('sounds and vibrates once for each unmasked person counted, and not at all when muted', async () => {
     // Two unmasked people, 4 s apart (longer than the 3 s cooldown, which the unit test covers).
     const video = join(dir, 'door.y4m');
-    await writeDoorVideo(video, ['2-photo.jpg', '12-photo.jpg'], { ...DEFAULT_DOOR_VIDEO, gapSeconds: 4 });
+    // 8 s of empty doorway first: the guard's first touch (below) comes before anyone is counted, or the first
+    // ring would vibrate without a sound.
+    await writeDoorVideo(video, ['2-photo.jpg', '12-photo.jpg'], {
+      ...DEFAULT_DOOR_VIDEO,
+      gapSeconds: 4,
+      leadSeconds: 8,
+    });
     app = await launchApp({ fakeCameraY4m: video });
     // What the page plays and vibrates: each tone started, each vibration asked for.
     await app.context.addInitScript(() => {
@@ -94,6 +100,7 @@ describe('the alarm at the door', () => {
     await page.goto(app.server.url);
     await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
     await page.locator('mask-guard-app tally-board').click(); // the guard's first touch allows audio
+    expect((await tallyOf(page)).unmasked, 'nobody counted before the first touch').toBe(0);
 
     // Both people of a pass counted unmasked, each with one ring: two tones and one vibration.
     await expect

@@ -138,7 +138,10 @@ describe('"Update now" with someone at the door', () => {
     await deploy();
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
-    await page.getByRole('button', { name: 'Update now' }).click(LONG);
+    await page.getByRole('button', { name: 'Update now' }).waitFor(LONG);
+    // Still in view when the guard taps (the video shows them for a minute, then loops).
+    await page.locator('mask-guard-app face-overlay [data-face]').first().waitFor({ timeout: 5000 });
+    await page.getByRole('button', { name: 'Update now' }).click();
     await page.getByText('Not updated yet: someone is at the door').waitFor(LONG);
     await page.waitForTimeout(3000);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(

@@ -42,12 +42,16 @@ describe('shift panel, history and settings', () => {
     await page.locator(`${panel} input[name=door]`).fill(DOOR);
     await page.locator(`${panel} button[name=start]`).click();
     await expect.poll(() => page.locator(`${panel} [data-shift] b`).textContent()).toBe(DOOR);
+    // "End shift…" took the place of "Start shift", and focus with it (not dropped to the page).
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'end' });
     const adds = ['with_mask', 'with_mask', 'without_mask', 'with_mask'];
     for (const [i, decision] of adds.entries()) {
       await page.locator(`${panel} button[name=add-${decision}]`).click();
       await expect
         .poll(async () => Object.values(await tallyOf(page, panel)).reduce((a, b) => a + b))
         .toBe(i + 1);
+      // The button pressed keeps focus while the person is recorded and after.
+      expect(await focused(page)).toMatchObject({ name: `add-${decision}` });
     }
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 3, unmasked: 1, uncertain: 0 });
     // From the keyboard: the pressed button becomes the current decision and keeps focus (it used to be
@@ -285,6 +289,76 @@ describe('a shift left running overnight', () => {
       hasText: 'ended by the app: 12 h with nobody counted',
     });
     await expect.poll(() => option.count()).toBe(1);
+    expect(app.foreignRequests).toEqual([]);
+  }, 120_000);
+});
+
+describe('keeping shifts for fewer days', () => {
+  let app: AppSession;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('asks before deleting older shifts, keeps them on "Cancel", and deletes them on "Delete"', async () => {
+    app = await launchApp({ grantCamera: false });
+    const panel = 'mask-guard-app shift-panel';
+    const settings = 'mask-guard-app settings-view';
+    const open = async () => {
+      const page = await app.context.newPage();
+      await page.goto(app.server.url);
+      await page.locator('mask-guard-app view-tabs').waitFor({ timeout: 60_000 });
+      return page;
+    };
+    let page = await open();
+    await showTab(page, 'shift');
+    await page.locator(`${panel} button[name=start]`).click();
+    await page.locator(`${panel} button[name=add-with_mask]`).click();
+    await page.locator(`${panel} button[name=end]`).click();
+    await page.locator(`${panel} button[name=confirm-end]`).click();
+    await page.locator(`${panel} button[name=start]`).waitFor();
+    await page.close();
+    // Ten days later the guard keeps shifts for 3 days instead of 90.
+    await app.context.addInitScript(() => {
+      const real = Date.now;
+      Date.now = () => real() + 10 * 86_400_000;
+    });
+    page = await open();
+    await showTab(page, 'settings');
+    const days = page.locator(`${settings} input[name=retention]`);
+    const question = page.locator(`${settings} [role=alertdialog]`);
+    await days.fill('3');
+    await days.press('Tab');
+    await question.waitFor();
+    expect((await question.textContent())?.replace(/\s+/g, ' ')).toContain(
+      'Keeping shifts for 3 days deletes 1 older shift now, with their people.',
+    );
+    // Focus lands in the question, on the harmless answer.
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'cancel-retention', inDialog: true });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => question.count()).toBe(0);
+    expect(await days.inputValue()).toBe('90');
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'retention' });
+    await showTab(page, 'history');
+    await expect
+      .poll(() =>
+        page.locator('mask-guard-app history-view select[name=shift] option[value]:not([value=""])').count(),
+      )
+      .toBe(1);
+    // Asked again, and this time the guard deletes.
+    await showTab(page, 'settings');
+    await days.fill('3');
+    await days.press('Tab');
+    await question.locator('button[name=confirm-retention]').click();
+    await expect
+      .poll(() => page.locator(`${settings} .message`).textContent())
+      .toBe('Shifts are kept for 3 days. Deleted 1 older shift.');
+    expect(await days.inputValue()).toBe('3');
+    await showTab(page, 'history');
+    await expect
+      .poll(() =>
+        page.locator('mask-guard-app history-view select[name=shift] option[value]:not([value=""])').count(),
+      )
+      .toBe(0);
     expect(app.foreignRequests).toEqual([]);
   }, 120_000);
 });
