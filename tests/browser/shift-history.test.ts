@@ -19,6 +19,22 @@ async function showTab(page: Page, view: string): Promise<void> {
   await page.locator(`mask-guard-app view-tabs button[data-view=${view}]`).click();
 }
 
+/** A new page of the app, once its tabs are there. */
+async function openApp(app: AppSession): Promise<Page> {
+  const page = await app.context.newPage();
+  await page.goto(app.server.url);
+  await page.locator('mask-guard-app view-tabs').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+/** Pages opened from now on see a clock `ms` ahead (the app opened that much later). */
+async function openedLater(app: AppSession, ms: number): Promise<void> {
+  await app.context.addInitScript((ms) => {
+    const real = Date.now;
+    Date.now = () => real() + ms;
+  }, ms);
+}
+
 describe('shift panel, history and settings', () => {
   let app: AppSession;
   let page: Page;
@@ -251,9 +267,7 @@ describe('a shift left running overnight', () => {
     app = await launchApp({ grantCamera: false });
     const panel = 'mask-guard-app shift-panel';
     const openShiftPanel = async () => {
-      const page = await app.context.newPage();
-      await page.goto(app.server.url);
-      await page.locator('mask-guard-app view-tabs').waitFor({ timeout: 60_000 });
+      const page = await openApp(app);
       await showTab(page, 'shift');
       return page;
     };
@@ -264,10 +278,7 @@ describe('a shift left running overnight', () => {
     expect(await page.locator(`${panel} .ended-idle`).count()).toBe(0);
     await page.close();
     // The guard forgot to end it; the app is opened again 13 hours later.
-    await app.context.addInitScript(() => {
-      const real = Date.now;
-      Date.now = () => real() + 13 * 3_600_000;
-    });
+    await openedLater(app, 13 * 3_600_000);
     page = await openShiftPanel();
     // As the guard reads it (the markup's line breaks are spaces on screen).
     const notice = async () =>
@@ -303,13 +314,7 @@ describe('keeping shifts for fewer days', () => {
     app = await launchApp({ grantCamera: false });
     const panel = 'mask-guard-app shift-panel';
     const settings = 'mask-guard-app settings-view';
-    const open = async () => {
-      const page = await app.context.newPage();
-      await page.goto(app.server.url);
-      await page.locator('mask-guard-app view-tabs').waitFor({ timeout: 60_000 });
-      return page;
-    };
-    let page = await open();
+    let page = await openApp(app);
     await showTab(page, 'shift');
     await page.locator(`${panel} button[name=start]`).click();
     await page.locator(`${panel} button[name=add-with_mask]`).click();
@@ -318,11 +323,8 @@ describe('keeping shifts for fewer days', () => {
     await page.locator(`${panel} button[name=start]`).waitFor();
     await page.close();
     // Ten days later the guard keeps shifts for 3 days instead of 90.
-    await app.context.addInitScript(() => {
-      const real = Date.now;
-      Date.now = () => real() + 10 * 86_400_000;
-    });
-    page = await open();
+    await openedLater(app, 10 * 86_400_000);
+    page = await openApp(app);
     await showTab(page, 'settings');
     const days = page.locator(`${settings} input[name=retention]`);
     const question = page.locator(`${settings} [role=alertdialog]`);

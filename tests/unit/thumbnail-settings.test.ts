@@ -9,7 +9,7 @@
 import 'fake-indexeddb/auto';
 import { deleteDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ShiftLog, type CountedPerson, type Decision } from '../../src/storage/index.ts';
+import { ShiftLog, type CountedPerson, type Decision, type Shift } from '../../src/storage/index.ts';
 import { StorageSettings, picturesOffMessage } from '../../src/pipeline/storage-settings.ts';
 import { ShiftHistory } from '../../src/pipeline/shift-history.ts';
 import type { GuardController } from '../../src/pipeline/guard-controller.ts';
@@ -139,8 +139,11 @@ describe('settings on a full phone', () => {
     expect(log.getSetting('keepThumbnails')).toBe(false);
   });
 
-  it('keeps shifts for fewer days by deleting the older ones first, which frees the space', async () => {
-    const day = 24 * 3600 * 1000;
+  /**
+   * The shift log reopened on a clock the test moves, with one shift (and one person in it) ended, then the
+   * clock moved ten days on; `whileOld` runs before the clock moves.
+   */
+  async function shiftEndedTenDaysAgo(whileOld: (shift: Shift) => void = () => {}) {
     let clock = Date.now();
     log.close();
     log = await ShiftLog.open({ name, now: () => clock });
@@ -148,9 +151,16 @@ describe('settings on a full phone', () => {
     const old = await log.startShift('North');
     await log.recordPerson(person('with_mask'));
     await log.endShift();
-    fullWhile(async () => (await log.shifts()).some((s) => s.id === old.id));
+    whileOld(old);
+    clock += 10 * 24 * 3600 * 1000;
+    return { settings, old };
+  }
+
+  it('keeps shifts for fewer days by deleting the older ones first, which frees the space', async () => {
+    const { settings, old } = await shiftEndedTenDaysAgo((old) =>
+      fullWhile(async () => (await log.shifts()).some((s) => s.id === old.id)),
+    );
     // Ten days on, the guard keeps 7 days instead of 90: asked first, as it deletes a shift.
-    clock += 10 * day;
     await settings.setRetentionDays(7);
     expect(settings.state).toMatchObject({ retentionDays: 90, retentionToConfirm: { days: 7, shifts: 1 } });
     expect((await log.shifts()).map((s) => s.id)).toContain(old.id);
@@ -164,14 +174,7 @@ describe('settings on a full phone', () => {
   });
 
   it('deletes nothing when the guard cancels a shorter retention, and asks nothing when none would go', async () => {
-    const day = 24 * 3600 * 1000;
-    let clock = Date.now();
-    log.close();
-    log = await ShiftLog.open({ name, now: () => clock });
-    const settings = new StorageSettings(log);
-    const old = await log.startShift('North');
-    await log.endShift();
-    clock += 10 * day;
+    const { settings, old } = await shiftEndedTenDaysAgo();
     await settings.setRetentionDays(3);
     expect(settings.state.retentionToConfirm).toEqual({ days: 3, shifts: 1 });
     settings.cancelRetention();
