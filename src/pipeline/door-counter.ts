@@ -8,7 +8,8 @@ import type { Box } from '../shared/geometry.ts';
 import type { FaceResult } from '../shared/protocol.ts';
 import { WITHOUT_MASK_THRESHOLD } from '../shared/mask-classifier-spec.ts';
 import { FaceTracker, type Decision, type PersonCounted } from '../shared/tracking/index.ts';
-import type { CountedPerson, PersonEvent, ShiftLog } from '../storage/index.ts';
+import { DEFAULT_TRACKER_OPTIONS } from '../shared/tracking/options.ts';
+import { newId, type CountedPerson, type PersonEvent, type ShiftLog } from '../storage/index.ts';
 import { errorText } from '../shared/error-text.ts';
 
 /**
@@ -76,6 +77,24 @@ export interface DoorCounterHost {
   now(): number;
 }
 
+/** A person's record, by what finds it in the shift log. */
+type RecordRef = Pick<PersonEvent, 'id' | 'shiftId'>;
+
+/** sessionStorage key of the tracks a page kept for the page that replaces it (see saveForReload). */
+export const TRACKS_OVER_RELOAD_KEY = 'maskguard-tracks-over-reload';
+
+/** What {@link DoorCounter.saveForReload} keeps. */
+interface SavedForReload {
+  /** When the page went (epoch ms), and the counting clock then. */
+  wallMs: number;
+  clockMs: number;
+  /** The shift running then: the tracks carry on only into the same shift. */
+  shiftId: string | undefined;
+  tracker: unknown;
+  /** Provisional records by track: [trackId, record id]. */
+  provisional: [number, string][];
+}
+
 /** Where a counted person's face is: their box in the frame they were counted in. */
 interface Picture {
   box: Box;
@@ -93,7 +112,13 @@ export class DoorCounter {
    * Records of people counted `uncertain` on a pause, by track: the tracker may still decide on
    * them when they are seen again, and their record is then revised, not added to.
    */
-  private readonly provisional = new Map<number, Promise<PersonEvent | undefined>>();
+  private readonly provisional = new Map<number, Promise<RecordRef | undefined>>();
+  /**
+   * The ids of those records, known before they are written, for a page about to reload (see
+   * {@link saveForReload}); `restored` when the record is one a page before a reload may not have finished
+   * writing (its revision then records the person if the record is not there).
+   */
+  private readonly provisionalIds = new Map<number, { id: string; restored: boolean }>();
   /**
    * When each counted person whose record is still on its way to the shift log was counted (the counting
    * clock), oldest first: records are written in counting order, one after another.
@@ -152,7 +177,73 @@ export class DoorCounter {
    */
   pause(): void {
     for (const person of this.tracker.settle(this.host.now()).counted) {
-      this.provisional.set(person.trackId, this.count(person, undefined, false));
+      const id = newId();
+      this.provisionalIds.set(person.trackId, { id, restored: false });
+      this.provisional.set(person.trackId, this.count(person, undefined, false, id));
+    }
+    this.paused = true;
+  }
+
+  /**
+   * The page is going (a reload, most often): keeps the tracks, paused, in `storage` (the tab's
+   * sessionStorage), so that the page that replaces it within {@link DEFAULT_TRACKER_OPTIONS}.maxBlindMs
+   * carries on with them ({@link resumeAfterReload}): a person standing at the door through a reload is not
+   * counted again. Call after {@link pause}. Nothing is kept when nobody is tracked.
+   */
+  saveForReload(storage: Pick<Storage, 'setItem' | 'removeItem'>): void {
+    try {
+      if (this.tracker.tracksHeldAt(this.host.now()) === 0) {
+        storage.removeItem(TRACKS_OVER_RELOAD_KEY);
+        return;
+      }
+      const saved: SavedForReload = {
+        wallMs: Date.now(),
+        clockMs: this.host.now(),
+        shiftId: this.log.currentShift()?.id,
+        tracker: this.tracker.snapshot(this.host.now()),
+        provisional: [...this.provisionalIds].map(([trackId, { id }]) => [trackId, id]),
+      };
+      storage.setItem(TRACKS_OVER_RELOAD_KEY, JSON.stringify(saved));
+    } catch {
+      // No storage (private mode, full): the people at the door may be counted again after the reload.
+    }
+  }
+
+  /**
+   * Carries on with the tracks a page before a reload kept ({@link saveForReload}), if it went less than
+   * `maxBlindMs` ago and the same shift still runs (or none ran then); reads them once. Call before the first
+   * frame.
+   */
+  resumeAfterReload(storage: Pick<Storage, 'getItem' | 'removeItem'>): void {
+    let saved: Partial<SavedForReload> | undefined;
+    try {
+      const text = storage.getItem(TRACKS_OVER_RELOAD_KEY);
+      storage.removeItem(TRACKS_OVER_RELOAD_KEY);
+      saved = text === null ? undefined : (JSON.parse(text) as Partial<SavedForReload>);
+    } catch {
+      return;
+    }
+    if (saved === undefined || typeof saved.wallMs !== 'number' || typeof saved.clockMs !== 'number') return;
+    const ago = Date.now() - saved.wallMs;
+    const shiftId = this.log.currentShift()?.id;
+    // The same shift, or none then: the first person's record may have started the one running now.
+    const sameShift = saved.shiftId === undefined || saved.shiftId === shiftId;
+    if (!(ago >= 0 && ago <= DEFAULT_TRACKER_OPTIONS.maxBlindMs) || !sameShift) return;
+    // The moment the old page paused, on this page's clock.
+    const tracker = FaceTracker.restore(
+      TRACKER_THRESHOLDS,
+      saved.tracker,
+      this.host.now() - ago - saved.clockMs,
+    );
+    if (tracker === undefined) return;
+    this.tracker = tracker;
+    this.decisions.clear();
+    this.provisional.clear();
+    this.provisionalIds.clear();
+    for (const [trackId, id] of Array.isArray(saved.provisional) ? saved.provisional : []) {
+      if (typeof trackId !== 'number' || typeof id !== 'string' || shiftId === undefined) continue;
+      this.provisionalIds.set(trackId, { id, restored: true });
+      this.provisional.set(trackId, Promise.resolve({ id, shiftId }));
     }
     this.paused = true;
   }
@@ -173,6 +264,7 @@ export class DoorCounter {
     this.tracker = new FaceTracker(TRACKER_THRESHOLDS, this.tracker.nextTrackId);
     this.decisions.clear();
     this.provisional.clear();
+    this.provisionalIds.clear();
     this.paused = false;
   }
 
@@ -197,8 +289,18 @@ export class DoorCounter {
    * are chained: two people counted in the same frame with no shift running must not both try to start one
    * (the second start would throw and lose a person).
    */
-  private count(person: PersonCounted, picture?: Picture, alert = true): Promise<PersonEvent | undefined> {
-    return this.write(person, picture, (counted) => this.record(counted), alert);
+  private count(
+    person: PersonCounted,
+    picture?: Picture,
+    alert = true,
+    id?: string,
+  ): Promise<PersonEvent | undefined> {
+    return this.write(person, picture, (counted) => this.record({ ...counted, id }), alert);
+  }
+
+  /** Whether the record `ref` is in the shift log (written, or on its way). */
+  private async recordExists(ref: RecordRef): Promise<boolean> {
+    return (await this.log.events(ref.shiftId)).some((event) => event.id === ref.id);
   }
 
   private async record(counted: CountedPerson): Promise<PersonEvent> {
@@ -211,13 +313,20 @@ export class DoorCounter {
   /** A person counted `uncertain` on a pause and decided when seen again: alert, and revise their record. */
   private revise(person: PersonCounted, picture?: Picture): Promise<PersonEvent | undefined> {
     const recorded = this.provisional.get(person.trackId);
+    const restored = this.provisionalIds.get(person.trackId)?.restored === true;
     this.provisional.delete(person.trackId);
+    this.provisionalIds.delete(person.trackId);
     return this.write(
       person,
       picture,
       async (counted) => {
         const event = await recorded;
-        return event === undefined ? undefined : this.log.revisePerson(event, counted);
+        if (event === undefined) return undefined;
+        const revised = await this.log.revisePerson(event, counted);
+        // The page before the reload went before its record was written: this is the person's only record.
+        if (revised === undefined && restored && !(await this.recordExists(event)))
+          return this.record(counted);
+        return revised;
       },
       true,
       true,

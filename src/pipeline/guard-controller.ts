@@ -27,7 +27,7 @@ import {
 } from './camera.ts';
 import { DetectorError, type DetectionClient } from './detection-client.ts';
 import { FrameCapture } from './frame-capture.ts';
-import { DoorCounter, alertsOnScreen, type PersonAlert } from './door-counter.ts';
+import { DoorCounter, TRACKS_OVER_RELOAD_KEY, alertsOnScreen, type PersonAlert } from './door-counter.ts';
 import { checkPhoto, decodePhoto } from './photo-check.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
 import { errorText } from '../shared/error-text.ts';
@@ -239,7 +239,18 @@ export class GuardController extends EventTarget {
     // The page is being unloaded or frozen (the OS may then discard it without another event): count
     // everyone seen long enough now.
     document.addEventListener('freeze', () => this.counter.pause());
-    window.addEventListener('pagehide', () => this.counter.pause());
+    // Going, most often to reload: the people at the door are kept for the next page of this tab (a person
+    // standing there through a reload is not counted again). Back from the back/forward cache instead, this
+    // page goes on with them itself.
+    window.addEventListener('pagehide', () => {
+      this.counter.pause();
+      if (this.holdsCameraPeople()) this.counter.saveForReload(sessionStorage);
+    });
+    window.addEventListener('pageshow', (event) => {
+      if (event.persisted) sessionStorage.removeItem(TRACKS_OVER_RELOAD_KEY);
+    });
+    // This tab's page before a reload may have kept the people it saw at the door.
+    this.counter.resumeAfterReload(sessionStorage);
     // Browsers let audio start only from a user gesture; any tap will do, not only the camera button (the
     // camera may have started by itself at boot, and the alarm must sound all the same). Not on key events:
     // starting audio from a keydown or keyup kept Chromium from opening the file chooser on Enter.

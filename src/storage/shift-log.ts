@@ -43,6 +43,11 @@ export interface CountedPerson {
   time?: number;
   /** A small image of the person; kept only if unmasked, opted in, and within the size caps. */
   thumbnail?: Blob;
+  /**
+   * The record's id, when the caller must know it before the record is written (a page about to reload
+   * names the records it has on their way, see DoorCounter.saveForReload); default a new one.
+   */
+  id?: string;
 }
 
 /**
@@ -205,7 +210,7 @@ export class ShiftLog extends EventTarget {
   async recordPerson(person: CountedPerson): Promise<PersonEvent> {
     const shift = this.requireShift();
     const event: PersonEvent = {
-      id: newId(),
+      id: person.id ?? newId(),
       shiftId: shift.id,
       time: person.time ?? this.now(),
       decision: person.decision,

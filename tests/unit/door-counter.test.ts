@@ -12,6 +12,7 @@ import type { FaceResult } from '../../src/shared/protocol.ts';
 import {
   ALERT_VISIBLE_MS,
   DoorCounter,
+  TRACKS_OVER_RELOAD_KEY,
   alertsOnScreen,
   type PersonAlert,
 } from '../../src/pipeline/door-counter.ts';
@@ -45,7 +46,12 @@ beforeEach(async () => {
   snapshots = [];
   snapshotFrames = [];
   problems = [];
-  counter = new DoorCounter(log, {
+  counter = newCounter();
+});
+
+/** A counter on the test's log and clock (a page's; a reload makes another). */
+function newCounter(): DoorCounter {
+  return new DoorCounter(log, {
     ring: () => void (rings += 1),
     alert: (alert) => void alerts.push(alert),
     door: () => 'Side door',
@@ -59,7 +65,17 @@ beforeEach(async () => {
     },
     now: () => clock,
   });
-});
+}
+
+/** A tab's sessionStorage. */
+function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
+  const items = new Map<string, string>();
+  return {
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => void items.set(key, value),
+    removeItem: (key) => void items.delete(key),
+  };
+}
 
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -242,6 +258,61 @@ describe('DoorCounter', () => {
     });
     expect(rings).toBe(1);
     expect(alerts.map((a) => a.decision)).toEqual(['without_mask']);
+  });
+
+  it('does not count again a person who stands at the door through a page reload', async () => {
+    const [id] = watch(10, face(200, 0.02));
+    await counter.settled();
+    expect(await decisions()).toEqual(['with_mask']);
+    // The page goes (pagehide): paused, its tracks kept for the next page of the tab.
+    const storage = memoryStorage();
+    counter.pause();
+    counter.saveForReload(storage);
+    // The next page, 3 s later: its own counter, its clock starting again.
+    wall += 3000;
+    vi.spyOn(Date, 'now').mockReturnValue(wall);
+    clock = 200;
+    counter = newCounter();
+    counter.resumeAfterReload(storage);
+    expect(storage.getItem(TRACKS_OVER_RELOAD_KEY)).toBeNull(); // read once
+    const [again] = watch(30, face(204, 0.02));
+    expect(again).toBe(id);
+    await counter.settled();
+    expect(await decisions()).toEqual(['with_mask']);
+    // A newcomer is counted, under the next number.
+    const [, newcomer] = watch(10, face(204, 0.02), face(600, 0.02));
+    expect(newcomer).toBe(id! + 1);
+    await counter.settled();
+    expect(await decisions()).toEqual(['with_mask', 'with_mask']);
+  });
+
+  it('revises, not adds, a person undecided at a reload and decided after it; ignores an old save', async () => {
+    watch(6, face(200, 0.3));
+    const storage = memoryStorage();
+    counter.pause(); // recorded as uncertain, provisionally
+    counter.saveForReload(storage);
+    await counter.settled();
+    expect(await decisions()).toEqual(['uncertain']);
+    wall += 2000;
+    vi.spyOn(Date, 'now').mockReturnValue(wall);
+    clock = 100;
+    counter = newCounter();
+    counter.resumeAfterReload(storage);
+    watch(20, face(200, 0.99));
+    await counter.settled();
+    expect(await decisions()).toEqual(['without_mask']);
+    expect(alerts.map((a) => a.decision)).toEqual(['without_mask']);
+    // A save older than the blind time is not used: whoever stands there may be someone else.
+    counter.pause();
+    counter.saveForReload(storage);
+    wall += 11_000;
+    vi.spyOn(Date, 'now').mockReturnValue(wall);
+    clock = 100;
+    counter = newCounter();
+    counter.resumeAfterReload(storage);
+    watch(10, face(200, 0.99));
+    await counter.settled();
+    expect(await decisions()).toEqual(['without_mask', 'without_mask']);
   });
 
   it("shows a person's counted decision for their box, but not a provisional one nobody was alerted for", async () => {

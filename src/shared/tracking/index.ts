@@ -2,7 +2,7 @@
  * Face tracking and people counting: the pure core between the worker's detections and the guard's tally.
  * See ./tracker.ts for the counting rule.
  */
-export { FaceTracker } from './tracker';
+export { FaceTracker, type TrackerSnapshot } from './tracker';
 export {
   type Decision,
   type TrackerOptions,

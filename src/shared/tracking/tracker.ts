@@ -67,6 +67,17 @@ interface TrackState {
 }
 
 /**
+ * A paused tracker's state, for a page that reloads while people stand at the door (see
+ * {@link FaceTracker.snapshot}): plain data, kept in sessionStorage across the reload.
+ */
+export interface TrackerSnapshot {
+  readonly nextId: number;
+  /** When input paused, on the saving tracker's clock. */
+  readonly pausedAtMs: number;
+  readonly tracks: readonly Readonly<TrackState>[];
+}
+
+/**
  * Tracks faces across frames and counts each person once. Feed it every processed frame in time order with
  * {@link FaceTracker.update}, including frames with no faces (so that tracks can end); call
  * {@link FaceTracker.flush} when input stops (camera stopped, file ended) and {@link FaceTracker.settle}
@@ -92,6 +103,45 @@ export class FaceTracker {
     if (!Number.isSafeInteger(firstId) || firstId < 1)
       throw new RangeError(`firstId must be a positive integer, got ${firstId}`);
     this.nextId = firstId;
+  }
+
+  /**
+   * Every track as plain data, paused at `timestampMs` (as by {@link pause}), for {@link FaceTracker.restore}
+   * on the page that replaces this one.
+   */
+  snapshot(timestampMs: number): TrackerSnapshot {
+    this.pause(timestampMs);
+    return {
+      nextId: this.nextId,
+      pausedAtMs: this.pausedAtMs!,
+      tracks: this.tracks.map((track) => ({ ...track, box: { ...track.box } })),
+    };
+  }
+
+  /**
+   * A tracker that carries on from `snapshot` (another page's, before it reloaded): the same tracks and
+   * numbers, paused, with every time moved by `shiftMs` onto this page's clock. The pause is then bridged
+   * like any other (a person still in view within `maxBlindMs` keeps their track and is not counted again).
+   * Undefined when `snapshot` is not one (read back from storage, it may be anything).
+   */
+  static restore(
+    options: Partial<TrackerOptions>,
+    snapshot: unknown,
+    shiftMs: number,
+  ): FaceTracker | undefined {
+    if (!isSnapshot(snapshot) || !Number.isFinite(shiftMs)) return undefined;
+    const tracker = new FaceTracker(options, snapshot.nextId);
+    const move = (ms: number) => ms + shiftMs;
+    tracker.tracks = snapshot.tracks.map((track) => ({
+      ...track,
+      box: { ...track.box },
+      firstSeenMs: move(track.firstSeenMs),
+      lastSeenMs: move(track.lastSeenMs),
+      absentSinceMs: move(track.absentSinceMs),
+    }));
+    tracker.pausedAtMs = move(snapshot.pausedAtMs);
+    tracker.lastTimestampMs = tracker.pausedAtMs;
+    return tracker;
   }
 
   /** The id the next new track will get. */
@@ -396,4 +446,33 @@ function checkObservation(face: Observation, index: number): void {
   if (!(probWithoutMask >= 0 && probWithoutMask <= 1)) {
     throw new RangeError(`face ${index}: probWithoutMask must be in [0, 1], got ${probWithoutMask}`);
   }
+}
+
+const DECISIONS: readonly (Decision | null)[] = ['with_mask', 'without_mask', 'uncertain', null];
+
+/** Whether `value` has a {@link TrackerSnapshot}'s shape, with finite numbers and ids below `nextId`. */
+function isSnapshot(value: unknown): value is TrackerSnapshot {
+  if (typeof value !== 'object' || value === null) return false;
+  const { nextId, pausedAtMs, tracks } = value as Record<string, unknown>;
+  if (!Number.isSafeInteger(nextId) || (nextId as number) < 1 || !Number.isFinite(pausedAtMs)) return false;
+  if (!Array.isArray(tracks)) return false;
+  const finite = (...values: unknown[]) => values.every((v) => typeof v === 'number' && Number.isFinite(v));
+  return tracks.every((track: unknown) => {
+    if (typeof track !== 'object' || track === null) return false;
+    const t = track as Record<string, unknown>;
+    const box = t.box as Record<string, unknown> | null;
+    return (
+      Number.isSafeInteger(t.id) &&
+      (t.id as number) >= 1 &&
+      (t.id as number) < (nextId as number) &&
+      typeof box === 'object' &&
+      box !== null &&
+      finite(box.x, box.y, box.width, box.height) &&
+      finite(t.vx, t.vy, t.firstSeenMs, t.lastSeenMs, t.absentSinceMs, t.missedFrames, t.pausedMs) &&
+      finite(t.frames, t.sumProbWithoutMask, t.lastProbWithoutMask) &&
+      (t.frames as number) >= 1 &&
+      DECISIONS.includes(t.decision as Decision | null) &&
+      typeof t.provisional === 'boolean'
+    );
+  });
 }
