@@ -129,6 +129,15 @@ export class MaskGuardApp extends LitElement {
       /* Above the problem panel at the bottom (a file that could not be checked, while the camera watches). */
       z-index: 2;
     }
+    /* Over the Shift, History and Settings sheets, whose buttons are at the bottom: at the top, and smaller. */
+    .alerts.over-sheet {
+      top: 8px;
+      bottom: auto;
+    }
+    .alerts.over-sheet .alert {
+      font-size: 1.1rem;
+      padding: 6px 12px;
+    }
     .alert {
       text-align: center;
       background: #c62828;
@@ -289,7 +298,7 @@ export class MaskGuardApp extends LitElement {
         ${v !== undefined && !live ? this.renderSheet(c, v) : ''}
         ${
           alerts.length > 0
-            ? html`<div class="alerts">
+            ? html`<div class="alerts ${live ? '' : 'over-sheet'}">
                 ${repeat(
                   alerts,
                   (a) => `${a.atMs}:${a.trackId}`,

@@ -484,7 +484,15 @@ export class GuardController extends EventTarget {
     // Decode before stopping anything: an unreadable file must leave the camera watching.
     const bitmap = await decodePhoto(file);
     if (!(bitmap instanceof ImageBitmap)) {
-      this.update({ fileProblem: bitmap.problem });
+      // The photo shown before, with its result, is not what this problem is about: it goes.
+      const photoShown = this.state.source === 'photo';
+      if (photoShown && this.state.photoUrl !== undefined) URL.revokeObjectURL(this.state.photoUrl);
+      this.update({
+        fileProblem: bitmap.problem,
+        ...(photoShown
+          ? { source: 'none', photoUrl: undefined, frame: undefined, status: 'Camera off' }
+          : {}),
+      });
       return;
     }
     // Photos are not tracked: the camera's people stay paused for when the camera comes back.

@@ -56,6 +56,9 @@ export async function checkPhoto(
       decisions: faces.map(() => undefined),
       timings,
     },
-    status: `${faces.length} face${faces.length === 1 ? '' : 's'} in ${name} (photos are not counted)`,
+    // The camera made way for the photo: the door is not watched until the guard starts it again.
+    status:
+      `${faces.length} face${faces.length === 1 ? '' : 's'} in ${name} (photos are not counted). ` +
+      'The camera is off: tap “Start camera” to watch the door again.',
   };
 }

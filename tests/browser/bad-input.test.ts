@@ -78,8 +78,23 @@ describe('without camera access', () => {
     await expect
       .poll(() => page.locator(problem).textContent())
       .toContain('"broken.jpg" is not a readable photo. Choose a JPEG or PNG.');
-    expect(await checkPhoto(page)).toMatch(/^1 face in 2-photo\.jpg/);
+    const checked = await checkPhoto(page);
+    expect(checked).toMatch(/^1 face in 2-photo\.jpg/);
+    // The camera made way for the photo: the line says so.
+    expect(checked).toContain('The camera is off: tap “Start camera” to watch the door again.');
     await expect.poll(() => page.locator(problem).count()).toBe(0);
+    // A bad file after a good photo: the old photo and its result go, not stay under the new problem.
+    await page.locator(photoInput).setInputFiles({
+      name: 'broken.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from('this is not a JPEG'),
+    });
+    await expect
+      .poll(() => page.locator(problem).textContent())
+      .toContain('"broken.jpg" is not a readable photo.');
+    expect(await page.locator(status).textContent()).not.toContain('2-photo.jpg');
+    expect(await page.locator('mask-guard-app .stage img').count()).toBe(0);
+    expect(await page.locator('mask-guard-app face-overlay [data-face]').count()).toBe(0);
   }, 180_000);
 });
 
