@@ -83,16 +83,60 @@ type RecordRef = Pick<PersonEvent, 'id' | 'shiftId'>;
 /** sessionStorage key of the tracks a page kept for the page that replaces it (see saveForReload). */
 export const TRACKS_OVER_RELOAD_KEY = 'maskguard-tracks-over-reload';
 
+/** A counted person's record as a page about to reload passes it on (no picture: it would not fit). */
+type StoredPerson = Omit<CountedPerson, 'thumbnail' | 'id'>;
+
+/** The record of `person`, as the counter writes it. */
+function countedOf(person: PersonCounted): StoredPerson {
+  return {
+    decision: person.decision,
+    averageConfidence: person.confidence,
+    framesSeen: person.frames,
+    timeInViewMs: person.timeInViewMs,
+  };
+}
+
 /** What {@link DoorCounter.saveForReload} keeps. */
 interface SavedForReload {
   /** When the page went (epoch ms), and the counting clock then. */
   wallMs: number;
   clockMs: number;
-  /** The shift running then: the tracks carry on only into the same shift. */
-  shiftId: string | undefined;
+  /** The shift running then (its id is not saved: JSON has no undefined); the tracks carry on only into it. */
+  shiftId?: string;
   tracker: unknown;
   /** Provisional records by track: [trackId, record id]. */
   provisional: [number, string][];
+  /** Records not yet handed to the shift log: [record id, record]. */
+  unwritten: [string, StoredPerson][];
+}
+
+const DECISIONS = ['with_mask', 'without_mask', 'uncertain'];
+
+/** Whether `value`, read back from storage, has the shape {@link DoorCounter.saveForReload} writes. */
+function isSavedForReload(value: unknown): value is SavedForReload {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const pairs = (x: unknown, ok: (a: unknown, b: unknown) => boolean) =>
+    Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && ok(p[0], p[1]));
+  const person = (p: unknown) => {
+    if (typeof p !== 'object' || p === null) return false;
+    const r = p as Record<string, unknown>;
+    return (
+      DECISIONS.includes(r.decision as string) &&
+      finite(r.averageConfidence) &&
+      finite(r.framesSeen) &&
+      finite(r.timeInViewMs) &&
+      (r.time === undefined || finite(r.time))
+    );
+  };
+  return (
+    finite(v.wallMs) &&
+    finite(v.clockMs) &&
+    (v.shiftId === undefined || typeof v.shiftId === 'string') &&
+    pairs(v.provisional, (trackId, id) => Number.isSafeInteger(trackId) && typeof id === 'string') &&
+    pairs(v.unwritten, (id, p) => typeof id === 'string' && person(p))
+  );
 }
 
 /** Where a counted person's face is: their box in the frame they were counted in. */
@@ -113,12 +157,13 @@ export class DoorCounter {
    * them when they are seen again, and their record is then revised, not added to.
    */
   private readonly provisional = new Map<number, Promise<RecordRef | undefined>>();
+  /** The ids of those records, known before they are written, for a page about to reload (see saveForReload). */
+  private readonly provisionalIds = new Map<number, string>();
   /**
-   * The ids of those records, known before they are written, for a page about to reload (see
-   * {@link saveForReload}); `restored` when the record is one a page before a reload may not have finished
-   * writing (its revision then records the person if the record is not there).
+   * Records of counted people not yet handed to the shift log, by id: what a page about to reload passes on,
+   * for the next page to write if they never arrived (see {@link resumeAfterReload}).
    */
-  private readonly provisionalIds = new Map<number, { id: string; restored: boolean }>();
+  private readonly unwritten = new Map<string, StoredPerson>();
   /**
    * When each counted person whose record is still on its way to the shift log was counted (the counting
    * clock), oldest first: records are written in counting order, one after another.
@@ -178,7 +223,7 @@ export class DoorCounter {
   pause(): void {
     for (const person of this.tracker.settle(this.host.now()).counted) {
       const id = newId();
-      this.provisionalIds.set(person.trackId, { id, restored: false });
+      this.provisionalIds.set(person.trackId, id);
       this.provisional.set(person.trackId, this.count(person, undefined, false, id));
     }
     this.paused = true;
@@ -188,7 +233,9 @@ export class DoorCounter {
    * The page is going (a reload, most often): keeps the tracks, paused, in `storage` (the tab's
    * sessionStorage), so that the page that replaces it within {@link DEFAULT_TRACKER_OPTIONS}.maxBlindMs
    * carries on with them ({@link resumeAfterReload}): a person standing at the door through a reload is not
-   * counted again. Call after {@link pause}. Nothing is kept when nobody is tracked.
+   * counted again. The records still on their way to the shift log go too, for the next page to write if they
+   * never arrived (ids make writing one twice harmless). Call after {@link pause}. Nothing is kept when nobody
+   * is tracked.
    */
   saveForReload(storage: Pick<Storage, 'setItem' | 'removeItem'>): void {
     try {
@@ -201,7 +248,8 @@ export class DoorCounter {
         clockMs: this.host.now(),
         shiftId: this.log.currentShift()?.id,
         tracker: this.tracker.snapshot(this.host.now()),
-        provisional: [...this.provisionalIds].map(([trackId, { id }]) => [trackId, id]),
+        provisional: [...this.provisionalIds],
+        unwritten: [...this.unwritten],
       };
       storage.setItem(TRACKS_OVER_RELOAD_KEY, JSON.stringify(saved));
     } catch {
@@ -215,15 +263,15 @@ export class DoorCounter {
    * frame.
    */
   resumeAfterReload(storage: Pick<Storage, 'getItem' | 'removeItem'>): void {
-    let saved: Partial<SavedForReload> | undefined;
+    let saved: unknown;
     try {
       const text = storage.getItem(TRACKS_OVER_RELOAD_KEY);
       storage.removeItem(TRACKS_OVER_RELOAD_KEY);
-      saved = text === null ? undefined : (JSON.parse(text) as Partial<SavedForReload>);
+      saved = text === null ? undefined : JSON.parse(text);
     } catch {
       return;
     }
-    if (saved === undefined || typeof saved.wallMs !== 'number' || typeof saved.clockMs !== 'number') return;
+    if (!isSavedForReload(saved)) return;
     const ago = Date.now() - saved.wallMs;
     const shiftId = this.log.currentShift()?.id;
     // The same shift, or none then: the first person's record may have started the one running now.
@@ -240,11 +288,14 @@ export class DoorCounter {
     this.decisions.clear();
     this.provisional.clear();
     this.provisionalIds.clear();
-    for (const [trackId, id] of Array.isArray(saved.provisional) ? saved.provisional : []) {
-      if (typeof trackId !== 'number' || typeof id !== 'string' || shiftId === undefined) continue;
-      this.provisionalIds.set(trackId, { id, restored: true });
-      this.provisional.set(trackId, Promise.resolve({ id, shiftId }));
+    const unwritten = new Map(saved.unwritten);
+    const provisionalIds = new Set(saved.provisional.map(([, id]) => id));
+    for (const [trackId, id] of saved.provisional) {
+      this.provisionalIds.set(trackId, id);
+      this.provisional.set(trackId, this.ensureRecorded(id, unwritten.get(id), saved.shiftId));
     }
+    for (const [id, person] of unwritten)
+      if (!provisionalIds.has(id)) void this.ensureRecorded(id, person, saved.shiftId);
     this.paused = true;
   }
 
@@ -293,14 +344,51 @@ export class DoorCounter {
     person: PersonCounted,
     picture?: Picture,
     alert = true,
-    id?: string,
+    id = newId(),
   ): Promise<PersonEvent | undefined> {
-    return this.write(person, picture, (counted) => this.record({ ...counted, id }), alert);
+    // Kept (without a picture) until the shift log has it: a reload meanwhile passes it on.
+    this.unwritten.set(id, { ...countedOf(person), time: Date.now() });
+    return this.write(
+      person,
+      picture,
+      async (counted) => {
+        try {
+          return await this.record({ ...counted, id });
+        } finally {
+          this.unwritten.delete(id);
+        }
+      },
+      alert,
+    );
   }
 
-  /** Whether the record `ref` is in the shift log (written, or on its way). */
-  private async recordExists(ref: RecordRef): Promise<boolean> {
-    return (await this.log.events(ref.shiftId)).some((event) => event.id === ref.id);
+  /**
+   * A record a page before a reload counted: found in the shift log (in the shift running then, or now), or
+   * written now from what that page passed on, if it never arrived; undefined if neither. In counting order,
+   * like every record.
+   */
+  private ensureRecorded(
+    id: string,
+    person: StoredPerson | undefined,
+    shiftThen: string | undefined,
+  ): Promise<RecordRef | undefined> {
+    this.inFlightSince.push(this.host.now());
+    const done = this.recording.then(async () => {
+      try {
+        for (const shiftId of new Set([shiftThen, this.log.currentShift()?.id])) {
+          if (shiftId === undefined) continue;
+          if ((await this.log.events(shiftId)).some((event) => event.id === id)) return { id, shiftId };
+        }
+        return person === undefined ? undefined : await this.record({ ...person, id });
+      } catch (error) {
+        this.host.recorded(errorText(error));
+        return undefined;
+      } finally {
+        this.inFlightSince.shift();
+      }
+    });
+    this.recording = done.then(() => undefined);
+    return done;
   }
 
   private async record(counted: CountedPerson): Promise<PersonEvent> {
@@ -313,7 +401,6 @@ export class DoorCounter {
   /** A person counted `uncertain` on a pause and decided when seen again: alert, and revise their record. */
   private revise(person: PersonCounted, picture?: Picture): Promise<PersonEvent | undefined> {
     const recorded = this.provisional.get(person.trackId);
-    const restored = this.provisionalIds.get(person.trackId)?.restored === true;
     this.provisional.delete(person.trackId);
     this.provisionalIds.delete(person.trackId);
     return this.write(
@@ -321,12 +408,9 @@ export class DoorCounter {
       picture,
       async (counted) => {
         const event = await recorded;
-        if (event === undefined) return undefined;
-        const revised = await this.log.revisePerson(event, counted);
-        // The page before the reload went before its record was written: this is the person's only record.
-        if (revised === undefined && restored && !(await this.recordExists(event)))
-          return this.record(counted);
-        return revised;
+        // No record to revise (its write failed): this is the person's only record.
+        if (event === undefined) return this.record(counted);
+        return this.log.revisePerson(event, counted);
       },
       true,
       true,
@@ -355,13 +439,7 @@ export class DoorCounter {
       let problem: string | undefined;
       let event: PersonEvent | undefined;
       try {
-        event = await store({
-          decision: person.decision,
-          averageConfidence: person.confidence,
-          framesSeen: person.frames,
-          timeInViewMs: person.timeInViewMs,
-          thumbnail: await thumbnail,
-        });
+        event = await store({ ...countedOf(person), thumbnail: await thumbnail });
       } catch (error) {
         // recordPerson keeps the person queued in memory on a storage failure; this is anything else.
         problem = errorText(error);

@@ -315,6 +315,72 @@ describe('DoorCounter', () => {
     expect(await decisions()).toEqual(['without_mask', 'without_mask']);
   });
 
+  /** The page goes and the next one of the tab opens `afterMs` later: a new log, counter and clock. */
+  async function reload(storage: ReturnType<typeof memoryStorage>, afterMs: number): Promise<void> {
+    log.close(); // what the old page kept in memory goes with it
+    wall += afterMs;
+    vi.spyOn(Date, 'now').mockReturnValue(wall);
+    log = await ShiftLog.open({ name, now: () => wall });
+    clock = 100;
+    counter = newCounter();
+    counter.resumeAfterReload(storage);
+  }
+
+  it('writes on the next page a person counted just before a reload whose record never reached the disk', async () => {
+    const disk = failEventWrites('quota'); // the disk takes no person record
+    const [id] = watch(10, face(200, 0.02));
+    const storage = memoryStorage();
+    counter.pause();
+    counter.saveForReload(storage);
+    await counter.settled();
+    disk.mockRestore();
+    await reload(storage, 2000);
+    await counter.settled();
+    expect(await decisions()).toEqual(['with_mask']);
+    // Still at the door: the same person, not counted again.
+    const [again] = watch(20, face(202, 0.02));
+    expect(again).toBe(id);
+    await counter.settled();
+    expect(await decisions()).toEqual(['with_mask']);
+  });
+
+  it('records once a person undecided at a reload with no shift yet, who then leaves undecided', async () => {
+    const disk = failEventWrites('quota');
+    watch(6, face(200, 0.3));
+    const storage = memoryStorage();
+    counter.pause(); // recorded as uncertain, provisionally: the record starts the shift, but stays in memory
+    counter.saveForReload(storage);
+    await counter.settled();
+    disk.mockRestore();
+    await reload(storage, 1500);
+    watch(3, face(200, 0.3));
+    clock += 3000;
+    watch(20); // gone
+    counter.end();
+    await counter.settled();
+    expect(await decisions()).toEqual(['uncertain']);
+    expect(alerts).toEqual([]);
+  });
+
+  it('starts normally from anything else left in the tab storage', async () => {
+    for (const text of [
+      'null',
+      '[5]',
+      '{"wallMs":1}',
+      'not json',
+      JSON.stringify({ wallMs: Date.now(), clockMs: 0, provisional: [5], unwritten: [], tracker: {} }),
+    ]) {
+      const storage = memoryStorage();
+      storage.setItem(TRACKS_OVER_RELOAD_KEY, text);
+      counter = newCounter();
+      expect(() => counter.resumeAfterReload(storage)).not.toThrow();
+      expect(storage.getItem(TRACKS_OVER_RELOAD_KEY)).toBeNull();
+    }
+    watch(10, face(200, 0.02));
+    await counter.settled();
+    expect(await decisions()).toEqual(['with_mask']);
+  });
+
   it("shows a person's counted decision for their box, but not a provisional one nobody was alerted for", async () => {
     const [id] = watch(8, face(200, 0.99));
     expect(counter.decisionOf(id!)).toBe('without_mask');
