@@ -100,6 +100,15 @@ const pageHidden = () => document.visibilityState === 'hidden';
 /** The end of the status line while frames keep failing. */
 const NOT_CHECKED = 'Faces are not being checked right now.';
 
+/** The tab's sessionStorage; undefined where reading it throws (site data blocked). */
+function tabStorage(): Storage | undefined {
+  try {
+    return sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The status line while the camera gives no picture (muted by the phone). */
 const NO_PICTURE = 'No picture from the camera (paused by the phone)…';
 
@@ -244,13 +253,15 @@ export class GuardController extends EventTarget {
     // page goes on with them itself.
     window.addEventListener('pagehide', () => {
       this.counter.pause();
-      if (this.holdsCameraPeople()) this.counter.saveForReload(sessionStorage);
+      const storage = tabStorage();
+      if (storage !== undefined && this.holdsCameraPeople()) this.counter.saveForReload(storage);
     });
     window.addEventListener('pageshow', (event) => {
-      if (event.persisted) sessionStorage.removeItem(TRACKS_OVER_RELOAD_KEY);
+      if (event.persisted) tabStorage()?.removeItem(TRACKS_OVER_RELOAD_KEY);
     });
     // This tab's page before a reload may have kept the people it saw at the door.
-    this.counter.resumeAfterReload(sessionStorage);
+    const storage = tabStorage();
+    if (storage !== undefined) this.counter.resumeAfterReload(storage);
     // Browsers let audio start only from a user gesture; any tap will do, not only the camera button (the
     // camera may have started by itself at boot, and the alarm must sound all the same). Not on key events:
     // starting audio from a keydown or keyup kept Chromium from opening the file chooser on Enter.
