@@ -103,9 +103,10 @@ interface SavedForReload {
   clockMs: number;
   /** The shift running then (its id is not saved: JSON has no undefined); the tracks carry on only into it. */
   shiftId?: string;
+  /** The tracker's snapshot, or null when the tracks were not kept (not the camera's, or none). */
   tracker: unknown;
-  /** Provisional records by track: [trackId, record id]. */
-  provisional: [number, string][];
+  /** Provisional records by track: [trackId, record id, its shift if known]. */
+  provisional: [number, string, string | undefined][];
   /** Records not yet handed to the shift log: [record id, record]. */
   unwritten: [string, StoredPerson][];
 }
@@ -134,7 +135,15 @@ function isSavedForReload(value: unknown): value is SavedForReload {
     finite(v.wallMs) &&
     finite(v.clockMs) &&
     (v.shiftId === undefined || typeof v.shiftId === 'string') &&
-    pairs(v.provisional, (trackId, id) => Number.isSafeInteger(trackId) && typeof id === 'string') &&
+    Array.isArray(v.provisional) &&
+    v.provisional.every(
+      (p) =>
+        Array.isArray(p) &&
+        p.length >= 2 &&
+        Number.isSafeInteger(p[0]) &&
+        typeof p[1] === 'string' &&
+        (p[2] === undefined || p[2] === null || typeof p[2] === 'string'),
+    ) &&
     pairs(v.unwritten, (id, p) => typeof id === 'string' && person(p))
   );
 }
@@ -157,8 +166,11 @@ export class DoorCounter {
    * them when they are seen again, and their record is then revised, not added to.
    */
   private readonly provisional = new Map<number, Promise<RecordRef | undefined>>();
-  /** The ids of those records, known before they are written, for a page about to reload (see saveForReload). */
-  private readonly provisionalIds = new Map<number, string>();
+  /**
+   * The ids of those records, known before they are written, and their shift once written, for a page about
+   * to reload (see saveForReload).
+   */
+  private readonly provisionalIds = new Map<number, { id: string; shiftId?: string }>();
   /**
    * Records of counted people not yet handed to the shift log, by id: what a page about to reload passes on,
    * for the next page to write if they never arrived (see {@link resumeAfterReload}).
@@ -223,23 +235,27 @@ export class DoorCounter {
   pause(): void {
     for (const person of this.tracker.settle(this.host.now()).counted) {
       const id = newId();
-      this.provisionalIds.set(person.trackId, id);
-      this.provisional.set(person.trackId, this.count(person, undefined, false, id));
+      const ref: { id: string; shiftId?: string } = { id };
+      this.provisionalIds.set(person.trackId, ref);
+      const recorded = this.count(person, undefined, false, id);
+      void recorded.then((event) => (ref.shiftId = event?.shiftId));
+      this.provisional.set(person.trackId, recorded);
     }
     this.paused = true;
   }
 
   /**
-   * The page is going (a reload, most often): keeps the tracks, paused, in `storage` (the tab's
-   * sessionStorage), so that the page that replaces it within {@link DEFAULT_TRACKER_OPTIONS}.maxBlindMs
-   * carries on with them ({@link resumeAfterReload}): a person standing at the door through a reload is not
-   * counted again. The records still on their way to the shift log go too, for the next page to write if they
-   * never arrived (ids make writing one twice harmless). Call after {@link pause}. Nothing is kept when nobody
-   * is tracked.
+   * The page is going (a reload, most often). Keeps in `storage` (the tab's sessionStorage) the records still
+   * on their way to the shift log, for the next page to write if they never arrived (ids make writing one
+   * twice harmless), and, with `keepTracks` (the camera's people), the tracks, paused, so that a page that
+   * replaces this one within {@link DEFAULT_TRACKER_OPTIONS}.maxBlindMs carries on with them
+   * ({@link resumeAfterReload}): a person standing at the door through a reload is not counted again. Call
+   * after {@link pause}.
    */
-  saveForReload(storage: Pick<Storage, 'setItem' | 'removeItem'>): void {
+  saveForReload(storage: Pick<Storage, 'setItem' | 'removeItem'>, keepTracks = true): void {
     try {
-      if (this.tracker.tracksHeldAt(this.host.now()) === 0) {
+      const tracks = keepTracks && this.tracker.tracksHeldAt(this.host.now()) > 0;
+      if (!tracks && this.unwritten.size === 0) {
         storage.removeItem(TRACKS_OVER_RELOAD_KEY);
         return;
       }
@@ -247,8 +263,10 @@ export class DoorCounter {
         wallMs: Date.now(),
         clockMs: this.host.now(),
         shiftId: this.log.currentShift()?.id,
-        tracker: this.tracker.snapshot(this.host.now()),
-        provisional: [...this.provisionalIds],
+        tracker: tracks ? this.tracker.snapshot(this.host.now()) : null,
+        provisional: tracks
+          ? [...this.provisionalIds].map(([trackId, ref]) => [trackId, ref.id, ref.shiftId])
+          : [],
         unwritten: [...this.unwritten],
       };
       storage.setItem(TRACKS_OVER_RELOAD_KEY, JSON.stringify(saved));
@@ -258,9 +276,9 @@ export class DoorCounter {
   }
 
   /**
-   * Carries on with the tracks a page before a reload kept ({@link saveForReload}), if it went less than
-   * `maxBlindMs` ago and the same shift still runs (or none ran then); reads them once. Call before the first
-   * frame.
+   * After a reload: writes each record the page before passed on that never arrived, and carries on with its
+   * tracks ({@link saveForReload}) if it went less than `maxBlindMs` ago and the same shift still runs (or none
+   * ran then). Reads them once. Call before the first frame.
    */
   resumeAfterReload(storage: Pick<Storage, 'getItem' | 'removeItem'>): void {
     let saved: unknown;
@@ -272,31 +290,38 @@ export class DoorCounter {
       return;
     }
     if (!isSavedForReload(saved)) return;
+    const unwritten = new Map(saved.unwritten);
     const ago = Date.now() - saved.wallMs;
     const shiftId = this.log.currentShift()?.id;
     // The same shift, or none then: the first person's record may have started the one running now.
     const sameShift = saved.shiftId === undefined || saved.shiftId === shiftId;
-    if (!(ago >= 0 && ago <= DEFAULT_TRACKER_OPTIONS.maxBlindMs) || !sameShift) return;
-    // The moment the old page paused, on this page's clock.
-    const tracker = FaceTracker.restore(
-      TRACKER_THRESHOLDS,
-      saved.tracker,
-      this.host.now() - ago - saved.clockMs,
-    );
-    if (tracker === undefined) return;
-    this.tracker = tracker;
-    this.decisions.clear();
-    this.provisional.clear();
-    this.provisionalIds.clear();
-    const unwritten = new Map(saved.unwritten);
-    const provisionalIds = new Set(saved.provisional.map(([, id]) => id));
-    for (const [trackId, id] of saved.provisional) {
-      this.provisionalIds.set(trackId, id);
-      this.provisional.set(trackId, this.ensureRecorded(id, unwritten.get(id), saved.shiftId));
+    const tracker =
+      saved.tracker !== null && ago >= 0 && ago <= DEFAULT_TRACKER_OPTIONS.maxBlindMs && sameShift
+        ? // The moment the old page paused, on this page's clock.
+          FaceTracker.restore(
+            TRACKER_THRESHOLDS,
+            saved.tracker,
+            this.host.now() - ago - saved.clockMs,
+            saved.clockMs,
+          )
+        : undefined;
+    if (tracker !== undefined) {
+      this.tracker = tracker;
+      this.decisions.clear();
+      this.provisional.clear();
+      this.provisionalIds.clear();
+      for (const [trackId, id, shiftOfRecord] of saved.provisional) {
+        const recordShift = shiftOfRecord ?? undefined; // JSON writes an unknown one as null
+        const ref: { id: string; shiftId?: string } = { id, shiftId: recordShift };
+        this.provisionalIds.set(trackId, ref);
+        const recorded = this.ensureRecorded(id, unwritten.get(id), [recordShift, saved.shiftId]);
+        void recorded.then((found) => (ref.shiftId = found?.shiftId));
+        this.provisional.set(trackId, recorded);
+        unwritten.delete(id);
+      }
+      this.paused = true;
     }
-    for (const [id, person] of unwritten)
-      if (!provisionalIds.has(id)) void this.ensureRecorded(id, person, saved.shiftId);
-    this.paused = true;
+    for (const [id, person] of unwritten) void this.ensureRecorded(id, person, [saved.shiftId]);
   }
 
   /**
@@ -363,27 +388,33 @@ export class DoorCounter {
   }
 
   /**
-   * A record a page before a reload counted: found in the shift log (in the shift running then, or now), or
-   * written now from what that page passed on, if it never arrived; undefined if neither. In counting order,
-   * like every record.
+   * A record a page before a reload counted: found in the shift log (in `shifts`, or the running one), or
+   * written now from what that page passed on, if it never arrived; undefined if neither. Kept to be passed on
+   * again until then (a second reload), and chained with every other record.
    */
   private ensureRecorded(
     id: string,
     person: StoredPerson | undefined,
-    shiftThen: string | undefined,
+    shifts: (string | undefined)[],
   ): Promise<RecordRef | undefined> {
+    if (person !== undefined) this.unwritten.set(id, person);
     this.inFlightSince.push(this.host.now());
     const done = this.recording.then(async () => {
       try {
-        for (const shiftId of new Set([shiftThen, this.log.currentShift()?.id])) {
+        for (const shiftId of new Set([...shifts, this.log.currentShift()?.id])) {
           if (shiftId === undefined) continue;
           if ((await this.log.events(shiftId)).some((event) => event.id === id)) return { id, shiftId };
         }
-        return person === undefined ? undefined : await this.record({ ...person, id });
+        if (person === undefined) return undefined;
+        const event = await this.record({ ...person, id });
+        // Not from this page's counting: the tally is read again for it.
+        this.host.recorded();
+        return event;
       } catch (error) {
         this.host.recorded(errorText(error));
         return undefined;
       } finally {
+        this.unwritten.delete(id);
         this.inFlightSince.shift();
       }
     });
@@ -401,6 +432,7 @@ export class DoorCounter {
   /** A person counted `uncertain` on a pause and decided when seen again: alert, and revise their record. */
   private revise(person: PersonCounted, picture?: Picture): Promise<PersonEvent | undefined> {
     const recorded = this.provisional.get(person.trackId);
+    const provisionalId = this.provisionalIds.get(person.trackId)?.id;
     this.provisional.delete(person.trackId);
     this.provisionalIds.delete(person.trackId);
     return this.write(
@@ -408,8 +440,9 @@ export class DoorCounter {
       picture,
       async (counted) => {
         const event = await recorded;
-        // No record to revise (its write failed): this is the person's only record.
-        if (event === undefined) return this.record(counted);
+        // No record to revise (its write failed): this is the person's only record, under the same id, so that
+        // a late copy of the first one is replaced, not added to.
+        if (event === undefined) return this.record({ ...counted, id: provisionalId });
         return this.log.revisePerson(event, counted);
       },
       true,

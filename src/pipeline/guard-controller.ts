@@ -253,8 +253,9 @@ export class GuardController extends EventTarget {
     // page goes on with them itself.
     window.addEventListener('pagehide', () => {
       this.counter.pause();
+      // Records still on their way go too; the tracks only if they are the camera's (not a video file's).
       const storage = tabStorage();
-      if (storage !== undefined && this.holdsCameraPeople()) this.counter.saveForReload(storage);
+      if (storage !== undefined) this.counter.saveForReload(storage, this.holdsCameraPeople());
     });
     window.addEventListener('pageshow', (event) => {
       if (event.persisted) tabStorage()?.removeItem(TRACKS_OVER_RELOAD_KEY);

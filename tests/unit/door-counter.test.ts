@@ -34,6 +34,8 @@ let snapshotFrames: { frame: ImageBitmap; observing: ImageBitmap | undefined }[]
 /** The frame passed to the observe() call running now. */
 let observing: ImageBitmap | undefined;
 let problems: string[];
+/** Calls of the host's `recorded` (each makes the screen read the tally again). */
+let recordedCalls = 0;
 let counter: DoorCounter;
 
 beforeEach(async () => {
@@ -61,6 +63,7 @@ function newCounter(): DoorCounter {
       return jpeg(500);
     },
     recorded: (problem) => {
+      recordedCalls += 1;
       if (problem !== undefined) problems.push(problem);
     },
     now: () => clock,
@@ -360,6 +363,42 @@ describe('DoorCounter', () => {
     await counter.settled();
     expect(await decisions()).toEqual(['uncertain']);
     expect(alerts).toEqual([]);
+  });
+
+  it('writes the records passed on even when the tracks do not carry over, and again after a second reload', async () => {
+    const disk = failEventWrites('quota');
+    watch(10, face(200, 0.02));
+    const storage = memoryStorage();
+    counter.pause();
+    counter.saveForReload(storage);
+    await counter.settled();
+    // The next page goes too before writing it (a second reload at once)...
+    await reload(storage, 500);
+    counter.pause();
+    counter.saveForReload(storage);
+    await counter.settled();
+    disk.mockRestore();
+    // ... and the third comes 11 s later: too late for the tracks, not for the record.
+    await reload(storage, 11_000);
+    const calls = recordedCalls;
+    await counter.settled();
+    expect(await decisions()).toEqual(['with_mask']);
+    expect(recordedCalls).toBeGreaterThan(calls); // the screen reads the tally again
+  });
+
+  it('revises in its own shift a provisional record when the guard ended that shift before a reload', async () => {
+    watch(6, face(200, 0.3));
+    counter.pause(); // uncertain, provisionally, in shift A
+    await counter.settled();
+    const shiftA = log.currentShift()!.id;
+    await log.endShift(); // the guard ends A; the person is still at the door
+    const storage = memoryStorage();
+    counter.saveForReload(storage);
+    await reload(storage, 1000);
+    watch(20, face(200, 0.99));
+    await counter.settled();
+    expect((await log.events(shiftA)).map((e) => e.decision)).toEqual(['without_mask']);
+    expect(log.currentShift()).toBeUndefined(); // no second record started a shift B
   });
 
   it('starts normally from anything else left in the tab storage', async () => {

@@ -81,5 +81,16 @@ describe('FaceTracker across a page reload', () => {
       expect(FaceTracker.restore({}, bad, 0)).toBeUndefined();
     }
     expect(FaceTracker.restore({}, good, Number.NaN)).toBeUndefined();
+    // Paused later than the saving page's clock said it was, or a track seen after the pause: refused (the
+    // tracker would take every frame for one going back in time).
+    expect(FaceTracker.restore({}, good, 0, (good.pausedAtMs as number) - 1)).toBeUndefined();
+    const track = (good.tracks as Record<string, number>[])[0]!;
+    expect(
+      FaceTracker.restore(
+        {},
+        { ...good, tracks: [{ ...track, lastSeenMs: (good.pausedAtMs as number) + 5 }] },
+        0,
+      ),
+    ).toBeUndefined();
   });
 });

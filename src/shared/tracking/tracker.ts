@@ -122,14 +122,23 @@ export class FaceTracker {
    * A tracker that carries on from `snapshot` (another page's, before it reloaded): the same tracks and
    * numbers, paused, with every time moved by `shiftMs` onto this page's clock. The pause is then bridged
    * like any other (a person still in view within `maxBlindMs` keeps their track and is not counted again).
-   * Undefined when `snapshot` is not one (read back from storage, it may be anything).
+   * Undefined when `snapshot` is not one (read back from storage, it may be anything), or its times are out
+   * of order or later than `latestMs` (the saving page's clock when it saved): a tracker whose last time lay
+   * ahead of the frames would refuse every one of them.
    */
   static restore(
     options: Partial<TrackerOptions>,
     snapshot: unknown,
     shiftMs: number,
+    latestMs = Number.POSITIVE_INFINITY,
   ): FaceTracker | undefined {
-    if (!isSnapshot(snapshot) || !Number.isFinite(shiftMs)) return undefined;
+    if (!isSnapshot(snapshot) || !Number.isFinite(shiftMs) || snapshot.pausedAtMs > latestMs)
+      return undefined;
+    const inOrder = (t: Readonly<TrackState>) =>
+      t.firstSeenMs <= t.lastSeenMs &&
+      t.lastSeenMs <= t.absentSinceMs &&
+      t.absentSinceMs <= snapshot.pausedAtMs;
+    if (!snapshot.tracks.every(inOrder)) return undefined;
     const tracker = new FaceTracker(options, snapshot.nextId);
     const move = (ms: number) => ms + shiftMs;
     tracker.tracks = snapshot.tracks.map((track) => ({
