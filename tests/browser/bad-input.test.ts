@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { DIST_DIR, SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
 import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
 import { tallyOf } from '../helpers/tally.ts';
+import { chooseUnreadablePhoto } from '../helpers/unreadable-photo.ts';
 
 const PHOTO = join(SHARED_DIR, 'data/door-photos/images/2-photo.jpg');
 const status = 'mask-guard-app header > [role=status]';
@@ -70,28 +71,16 @@ describe('without camera access', () => {
 
   it('says a file is not a readable photo, and checks the next one', async () => {
     const page = await open(sessions[0]!);
-    await page.locator(photoInput).setInputFiles({
-      name: 'broken.jpg',
-      mimeType: 'image/jpeg',
-      buffer: Buffer.from('this is not a JPEG'),
-    });
-    await expect
-      .poll(() => page.locator(problem).textContent())
-      .toContain('"broken.jpg" is not a readable photo. Choose a JPEG or PNG.');
+    expect(await chooseUnreadablePhoto(page)).toContain(
+      '"broken.jpg" is not a readable photo. Choose a JPEG or PNG.',
+    );
     const checked = await checkPhoto(page);
     expect(checked).toMatch(/^1 face in 2-photo\.jpg/);
     // The camera made way for the photo: the line says so.
     expect(checked).toContain('The camera is off: tap “Start camera” to watch the door again.');
     await expect.poll(() => page.locator(problem).count()).toBe(0);
     // A bad file after a good photo: the old photo and its result go, not stay under the new problem.
-    await page.locator(photoInput).setInputFiles({
-      name: 'broken.jpg',
-      mimeType: 'image/jpeg',
-      buffer: Buffer.from('this is not a JPEG'),
-    });
-    await expect
-      .poll(() => page.locator(problem).textContent())
-      .toContain('"broken.jpg" is not a readable photo.');
+    await chooseUnreadablePhoto(page);
     expect(await page.locator(status).textContent()).not.toContain('2-photo.jpg');
     expect(await page.locator('mask-guard-app .stage img').count()).toBe(0);
     expect(await page.locator('mask-guard-app face-overlay [data-face]').count()).toBe(0);

@@ -14,6 +14,7 @@ import { recordDoorVideo } from '../helpers/door-webm.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total, type Counts } from '../helpers/tally.ts';
 import { setHidden } from '../helpers/visibility.ts';
+import { chooseUnreadablePhoto } from '../helpers/unreadable-photo.ts';
 
 const status = 'mask-guard-app header > [role=status]';
 const problem = 'mask-guard-app .stage .problem';
@@ -162,14 +163,7 @@ describe('the camera interrupted while one person stands at the door', () => {
   }, 60_000);
 
   it('keeps watching when the guard chooses a file that is not a photo', async () => {
-    await page.locator('mask-guard-app input[type=file][name=photo]').setInputFiles({
-      name: 'broken.jpg',
-      mimeType: 'image/jpeg',
-      buffer: Buffer.from('this is not a JPEG'),
-    });
-    await expect
-      .poll(() => page.locator(problem).textContent())
-      .toContain('"broken.jpg" is not a readable photo.');
+    await chooseUnreadablePhoto(page);
     expect(await page.locator(status).textContent()).toContain('Watching the door');
     // Still counting from the camera: its button offers a restart, and faces are still being detected (the
     // person sways across the frame, so a box from a later frame sits elsewhere).

@@ -263,6 +263,17 @@ describe('DoorCounter', () => {
     expect(alerts.map((a) => a.decision)).toEqual(['without_mask']);
   });
 
+  /** The page goes and the next one of the tab opens `afterMs` later: a new log, counter and clock. */
+  async function reload(storage: ReturnType<typeof memoryStorage>, afterMs: number): Promise<void> {
+    log.close(); // what the old page kept in memory goes with it
+    wall += afterMs;
+    vi.spyOn(Date, 'now').mockReturnValue(wall);
+    log = await ShiftLog.open({ name, now: () => wall });
+    clock = 100;
+    counter = newCounter();
+    counter.resumeAfterReload(storage);
+  }
+
   it('does not count again a person who stands at the door through a page reload', async () => {
     const [id] = watch(10, face(200, 0.02));
     await counter.settled();
@@ -272,11 +283,7 @@ describe('DoorCounter', () => {
     counter.pause();
     counter.saveForReload(storage);
     // The next page, 3 s later: its own counter, its clock starting again.
-    wall += 3000;
-    vi.spyOn(Date, 'now').mockReturnValue(wall);
-    clock = 200;
-    counter = newCounter();
-    counter.resumeAfterReload(storage);
+    await reload(storage, 3000);
     expect(storage.getItem(TRACKS_OVER_RELOAD_KEY)).toBeNull(); // read once
     const [again] = watch(30, face(204, 0.02));
     expect(again).toBe(id);
@@ -296,11 +303,7 @@ describe('DoorCounter', () => {
     counter.saveForReload(storage);
     await counter.settled();
     expect(await decisions()).toEqual(['uncertain']);
-    wall += 2000;
-    vi.spyOn(Date, 'now').mockReturnValue(wall);
-    clock = 100;
-    counter = newCounter();
-    counter.resumeAfterReload(storage);
+    await reload(storage, 2000);
     watch(20, face(200, 0.99));
     await counter.settled();
     expect(await decisions()).toEqual(['without_mask']);
@@ -308,26 +311,11 @@ describe('DoorCounter', () => {
     // A save older than the blind time is not used: whoever stands there may be someone else.
     counter.pause();
     counter.saveForReload(storage);
-    wall += 11_000;
-    vi.spyOn(Date, 'now').mockReturnValue(wall);
-    clock = 100;
-    counter = newCounter();
-    counter.resumeAfterReload(storage);
+    await reload(storage, 11_000);
     watch(10, face(200, 0.99));
     await counter.settled();
     expect(await decisions()).toEqual(['without_mask', 'without_mask']);
   });
-
-  /** The page goes and the next one of the tab opens `afterMs` later: a new log, counter and clock. */
-  async function reload(storage: ReturnType<typeof memoryStorage>, afterMs: number): Promise<void> {
-    log.close(); // what the old page kept in memory goes with it
-    wall += afterMs;
-    vi.spyOn(Date, 'now').mockReturnValue(wall);
-    log = await ShiftLog.open({ name, now: () => wall });
-    clock = 100;
-    counter = newCounter();
-    counter.resumeAfterReload(storage);
-  }
 
   it('writes on the next page a person counted just before a reload whose record never reached the disk', async () => {
     const disk = failEventWrites('quota'); // the disk takes no person record
