@@ -80,6 +80,13 @@ export interface DoorCounterHost {
 /** A person's record, by what finds it in the shift log. */
 type RecordRef = Pick<PersonEvent, 'id' | 'shiftId'>;
 
+/** A provisional record (see DoorCounter.provisional): its id, its shift once known, and its write. */
+interface ProvisionalRecord {
+  id: string;
+  shiftId?: string;
+  recorded: Promise<RecordRef | undefined>;
+}
+
 /** sessionStorage key of the tracks a page kept for the page that replaces it (see saveForReload). */
 export const TRACKS_OVER_RELOAD_KEY = 'maskguard-tracks-over-reload';
 
@@ -162,15 +169,11 @@ export class DoorCounter {
   /** The chain of person records, in the order people were counted. */
   private recording: Promise<void> = Promise.resolve();
   /**
-   * Records of people counted `uncertain` on a pause, by track: the tracker may still decide on
-   * them when they are seen again, and their record is then revised, not added to.
+   * Records of people counted `uncertain` on a pause, by track: the tracker may still decide on them when
+   * they are seen again, and their record is then revised, not added to. The id is known before the record is
+   * written, and the shift once it is, for a page about to reload (see saveForReload).
    */
-  private readonly provisional = new Map<number, Promise<RecordRef | undefined>>();
-  /**
-   * The ids of those records, known before they are written, and their shift once written, for a page about
-   * to reload (see saveForReload).
-   */
-  private readonly provisionalIds = new Map<number, { id: string; shiftId?: string }>();
+  private readonly provisional = new Map<number, ProvisionalRecord>();
   /**
    * Records of counted people not yet handed to the shift log, by id: what a page about to reload passes on,
    * for the next page to write if they never arrived (see {@link resumeAfterReload}).
@@ -235,11 +238,7 @@ export class DoorCounter {
   pause(): void {
     for (const person of this.tracker.settle(this.host.now()).counted) {
       const id = newId();
-      const ref: { id: string; shiftId?: string } = { id };
-      this.provisionalIds.set(person.trackId, ref);
-      const recorded = this.count(person, undefined, false, id);
-      void recorded.then((event) => (ref.shiftId = event?.shiftId));
-      this.provisional.set(person.trackId, recorded);
+      this.holdProvisional(person.trackId, id, this.count(person, undefined, false, id));
     }
     this.paused = true;
   }
@@ -265,7 +264,7 @@ export class DoorCounter {
         shiftId: this.log.currentShift()?.id,
         tracker: tracks ? this.tracker.snapshot(this.host.now()) : null,
         provisional: tracks
-          ? [...this.provisionalIds].map(([trackId, ref]) => [trackId, ref.id, ref.shiftId])
+          ? [...this.provisional].map(([trackId, record]) => [trackId, record.id, record.shiftId])
           : [],
         unwritten: [...this.unwritten],
       };
@@ -309,14 +308,10 @@ export class DoorCounter {
       this.tracker = tracker;
       this.decisions.clear();
       this.provisional.clear();
-      this.provisionalIds.clear();
       for (const [trackId, id, shiftOfRecord] of saved.provisional) {
         const recordShift = shiftOfRecord ?? undefined; // JSON writes an unknown one as null
-        const ref: { id: string; shiftId?: string } = { id, shiftId: recordShift };
-        this.provisionalIds.set(trackId, ref);
         const recorded = this.ensureRecorded(id, unwritten.get(id), [recordShift, saved.shiftId]);
-        void recorded.then((found) => (ref.shiftId = found?.shiftId));
-        this.provisional.set(trackId, recorded);
+        this.holdProvisional(trackId, id, recorded, recordShift);
         unwritten.delete(id);
       }
       this.paused = true;
@@ -340,7 +335,6 @@ export class DoorCounter {
     this.tracker = new FaceTracker(TRACKER_THRESHOLDS, this.tracker.nextTrackId);
     this.decisions.clear();
     this.provisional.clear();
-    this.provisionalIds.clear();
     this.paused = false;
   }
 
@@ -358,6 +352,18 @@ export class DoorCounter {
   /** Resolves once every person counted so far is recorded (or failed to be). */
   settled(): Promise<void> {
     return this.recording;
+  }
+
+  /** Holds `trackId`'s provisional record `id`, on its way as `recorded`; its shift is known once written. */
+  private holdProvisional(
+    trackId: number,
+    id: string,
+    recorded: Promise<RecordRef | undefined>,
+    shiftId?: string,
+  ): void {
+    const record: ProvisionalRecord = { id, shiftId, recorded };
+    this.provisional.set(trackId, record);
+    void recorded.then((found) => (record.shiftId = found?.shiftId));
   }
 
   /**
@@ -431,10 +437,10 @@ export class DoorCounter {
 
   /** A person counted `uncertain` on a pause and decided when seen again: alert, and revise their record. */
   private revise(person: PersonCounted, picture?: Picture): Promise<PersonEvent | undefined> {
-    const recorded = this.provisional.get(person.trackId);
-    const provisionalId = this.provisionalIds.get(person.trackId)?.id;
+    const provisional = this.provisional.get(person.trackId);
+    const recorded = provisional?.recorded;
+    const provisionalId = provisional?.id;
     this.provisional.delete(person.trackId);
-    this.provisionalIds.delete(person.trackId);
     return this.write(
       person,
       picture,
