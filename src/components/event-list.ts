@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { PersonEvent } from '../storage/index.ts';
 import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
 
@@ -7,7 +8,8 @@ import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
  * The counted people of a shift or day as a table: time, decision, confidence, frames, time in view, who
  * counted them (camera or guard), after a correction the first decision, and the kept picture of an
  * unmasked person (a column shown only when one is listed, next to the decision so that a narrow screen
- * shows it without scrolling). Each row carries its values as data attributes,
+ * shows it without scrolling). A record the guard removed from the count stays listed, greyed, its decision
+ * struck through and marked "removed" (it is in no tally or export). Each row carries its values as data attributes,
  * for tests.
  *
  * The element makes the pictures' object URLs itself because only it knows when they stop being shown: each
@@ -47,6 +49,13 @@ export class EventList extends LitElement {
     tr[data-decision='without_mask'] td:nth-child(2) {
       color: #ff8a80;
       font-weight: 700;
+    }
+    tr[data-removed] td {
+      color: #8fa3b3;
+    }
+    tr[data-removed] td:nth-child(2) {
+      color: #8fa3b3;
+      font-weight: 400;
     }
     td.picture {
       padding: 4px 10px;
@@ -115,9 +124,10 @@ export class EventList extends LitElement {
               data-decision=${e.decision}
               data-source=${e.source}
               data-corrected-from=${e.corrected?.from ?? ''}
+              data-removed=${ifDefined(e.removed === undefined ? undefined : String(e.removed.at))}
             >
               <td>${formatTimeSeconds(e.time)}</td>
-              <td>${DECISION_TEXT[e.decision]}</td>
+              <td>${decisionCell(e)}</td>
               ${withPictures ? html`<td class="picture">${this.renderPicture(e)}</td>` : nothing}
               <td class="number">${confidenceText(e)}</td>
               <td class="number">${e.framesSeen}</td>
@@ -135,6 +145,12 @@ export class EventList extends LitElement {
     if (url === undefined) return nothing;
     return html`<img src=${url} alt="Face of the unmasked person counted at ${formatTimeSeconds(e.time)}" />`;
   }
+}
+
+/** The decision, or for a removed record the decision struck through and when the guard removed it. */
+function decisionCell(e: PersonEvent) {
+  if (e.removed === undefined) return DECISION_TEXT[e.decision];
+  return html`<s>${DECISION_TEXT[e.decision]}</s> removed at ${formatTimeSeconds(e.removed.at)}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { HistoryState } from '../pipeline/shift-history.ts';
-import type { CsvDialect } from '../shared/csv.ts';
+import { exportedEvents, type CsvDialect } from '../shared/csv.ts';
 import { IDLE_SHIFT_END_MS, type Shift } from '../storage/index.ts';
 import { dateInputValue, formatDay, formatTime } from './format.ts';
 import { viewStyles } from './view-styles.ts';
@@ -75,6 +75,8 @@ export class HistoryView extends LitElement {
           : scope.kind === 'day'
             ? `All doors · ${formatDay(scope.day)}`
             : '';
+    // Records the guard removed from the count are listed but not exported.
+    const rows = exportedEvents(s.events).length;
     return html`<h2>History</h2>
       <div class="row choose">
         <label
@@ -103,8 +105,8 @@ export class HistoryView extends LitElement {
       <tally-board .tally=${s.tally}></tally-board>
       <hourly-chart .hours=${s.hours}></hourly-chart>
       <div class="row">
-        <button name="export" ?disabled=${s.events.length === 0} @click=${() => this.fire('export-csv')}>
-          Export CSV (${s.events.length} ${s.events.length === 1 ? 'person' : 'people'})
+        <button name="export" ?disabled=${rows === 0} @click=${() => this.fire('export-csv')}>
+          Export CSV (${rows} ${rows === 1 ? 'person' : 'people'})
         </button>
         <label
           >For spreadsheets that write

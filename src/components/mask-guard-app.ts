@@ -236,6 +236,8 @@ export class MaskGuardApp extends LitElement {
             @correct-last=${(e: CustomEvent<{ id: string; decision: Decision }>) =>
               void v.shift.correctLast(e.detail.id, e.detail.decision)}
             @add-manual=${(e: CustomEvent<Decision>) => void v.shift.addManual(e.detail)}
+            @remove-last=${(e: CustomEvent<string>) => void v.shift.removeLast(e.detail)}
+            @restore-removed=${() => void v.shift.restoreRemoved()}
           ></shift-panel>`
         : this.view === 'history'
           ? html`<history-view

@@ -12,13 +12,16 @@ const DECISIONS: readonly Decision[] = ['with_mask', 'without_mask', 'uncertain'
 /**
  * The running shift: the door name (editable until the shift starts), start and end (ending asks first, in
  * the page, so nothing is ended by a stray tap), the tally, and the guard's corrections: change the last
- * person's decision, or add a person the camera missed. It renders {@link ShiftPanelState}; the actions are
+ * person's decision, remove them from the count (a double count or a mistaken tap; undone by "Put back"), or
+ * add a person the camera missed. It renders {@link ShiftPanelState}; the actions are
  * in src/pipeline/shift-actions.ts.
  *
  * @fires set-door - CustomEvent<string> when the door name was edited
  * @fires start-shift - Event
  * @fires end-shift - Event, after the guard confirmed
  * @fires correct-last - CustomEvent<{ id: string; decision: Decision }>
+ * @fires remove-last - CustomEvent<string>, the id of the person shown as the last one
+ * @fires restore-removed - Event
  * @fires add-manual - CustomEvent<Decision>
  */
 @customElement('shift-panel')
@@ -39,7 +42,7 @@ export class ShiftPanel extends LitElement {
    * end shift", until that action has run), because ending a shift first disables "End shift…" and then
    * replaces it with "Start shift".
    */
-  private focusAfter: { to: 'question' | 'end'; awaitingAction: boolean } | undefined;
+  private focusAfter: { to: 'question' | 'end' | 'remove' | 'restore'; awaitingAction: boolean } | undefined;
 
   static override styles = [
     viewStyles,
@@ -71,11 +74,15 @@ export class ShiftPanel extends LitElement {
     if (this.focusAfter === undefined) return;
     const root = this.renderRoot as ShadowRoot;
     if (this.state?.busy) this.focusAfter.awaitingAction = false;
-    const target =
-      this.focusAfter.to === 'question'
-        ? root.querySelector<HTMLButtonElement>('[role=alertdialog] button')
-        : (root.querySelector<HTMLButtonElement>('button[name=end]') ??
-          root.querySelector<HTMLButtonElement>('button[name=start]'));
+    const target = {
+      question: () => root.querySelector<HTMLButtonElement>('[role=alertdialog] button'),
+      end: () =>
+        root.querySelector<HTMLButtonElement>('button[name=end]') ??
+        root.querySelector<HTMLButtonElement>('button[name=start]'),
+      // After a removal, "Put back" (the remove button may be gone: nobody left); after putting back, "Remove".
+      restore: () => root.querySelector<HTMLButtonElement>('button[name=restore-removed]'),
+      remove: () => root.querySelector<HTMLButtonElement>('button[name=remove-last]'),
+    }[this.focusAfter.to]();
     const active = root.activeElement as HTMLButtonElement | null;
     // Focus is only taken back from nowhere (the body) or from a button of ours that has been disabled: a
     // guard who has moved on to another control, here or elsewhere, keeps it.
@@ -191,8 +198,22 @@ export class ShiftPanel extends LitElement {
                       ${d === last.decision ? '✓ ' : ''}${DECISION_TEXT[d]}
                     </button>`,
                 )}
+              </div>
+              <div class="row">
+                <button
+                  name="remove-last"
+                  aria-disabled=${s.busy ? 'true' : 'false'}
+                  @click=${() => {
+                    if (s.busy) return;
+                    this.focusAfter = { to: 'restore', awaitingAction: true };
+                    this.fire('remove-last', last.id);
+                  }}
+                >
+                  Remove (counted by mistake)
+                </button>
               </div>`
       }
+      ${this.renderRemoved(s)}
       <p>Add a person the camera missed:</p>
       <div class="row" role="group" aria-label="Add a person by hand">
         ${(['with_mask', 'without_mask'] as const).map(
@@ -208,6 +229,29 @@ export class ShiftPanel extends LitElement {
               + Person ${d === 'with_mask' ? 'with' : 'without'} mask
             </button>`,
         )}
+      </div>`;
+  }
+
+  /** The person removed last, with a button that puts them back (no question first: this undoes it). */
+  private renderRemoved(s: ShiftPanelState) {
+    const removed = s.removed;
+    if (removed === undefined) return nothing;
+    return html`<p class="removed" data-removed=${removed.id}>
+        Removed from the count: the person at ${formatTimeSeconds(removed.time)}
+        (${DECISION_TEXT[removed.decision]}${removed.source === 'manual' ? ', added by hand' : ''}).
+      </p>
+      <div class="row">
+        <button
+          name="restore-removed"
+          aria-disabled=${s.busy ? 'true' : 'false'}
+          @click=${() => {
+            if (s.busy) return;
+            this.focusAfter = { to: 'remove', awaitingAction: true };
+            this.fire('restore-removed');
+          }}
+        >
+          Put back in count
+        </button>
       </div>`;
   }
 

@@ -1,13 +1,13 @@
 /**
  * The guard's shift actions: start and end a shift, name the door, and correct the count by hand (change the
- * last decision, add a person the camera missed). The shift panel renders {@link ShiftActions.state} and calls
+ * last decision, remove the last person counted by mistake and put them back, add a person the camera missed). The shift panel renders {@link ShiftActions.state} and calls
  * these methods; the shift log stays the one source of truth, and the live tally is re-read after every change
  * so the screen and the log never disagree.
  *
  * @fires change - whenever `state` is replaced
  */
 import { offline } from '../offline/index.ts';
-import type { Decision, PersonEvent, Shift, ShiftLog } from '../storage/index.ts';
+import { lastCounted, type Decision, type PersonEvent, type Shift, type ShiftLog } from '../storage/index.ts';
 import type { GuardController } from './guard-controller.ts';
 import { errorText } from '../shared/error-text.ts';
 import type { Tally } from '../shared/tracking/index.ts';
@@ -16,8 +16,13 @@ import type { Tally } from '../shared/tracking/index.ts';
 export interface ShiftPanelState {
   /** The running shift, if any. */
   running: Shift | undefined;
-  /** The running shift's latest person (what "change the last decision" would change). */
+  /** The running shift's latest person still in the count (what "change the last decision" would change). */
   lastPerson: PersonEvent | undefined;
+  /**
+   * The person the guard removed last from the running shift's count ("Put back" restores them; then the one
+   * removed before, and so on). Read from the log, so it is there after a reload too.
+   */
+  removed: PersonEvent | undefined;
   /** An action is in progress; buttons are disabled meanwhile so a double tap does not act twice. */
   busy: boolean;
   /**
@@ -40,11 +45,20 @@ export function endedSummary(shift: Shift, tally: Tally | undefined): string {
   return `${door} ended at ${at}${counts}. It is in History.`;
 }
 
+/** The person of `events` the guard removed from the count most recently, if any. */
+function lastRemoved(events: readonly PersonEvent[]): PersonEvent | undefined {
+  let latest: PersonEvent | undefined;
+  for (const event of events)
+    if (event.removed !== undefined && event.removed.at >= (latest?.removed?.at ?? -Infinity)) latest = event;
+  return latest;
+}
+
 /** See the module comment. */
 export class ShiftActions extends EventTarget {
   private current: ShiftPanelState = {
     running: undefined,
     lastPerson: undefined,
+    removed: undefined,
     busy: false,
     message: undefined,
     endedIdle: undefined,
@@ -123,6 +137,27 @@ export class ShiftActions extends EventTarget {
     });
   }
 
+  /**
+   * Takes the running shift's latest person out of the count (counted twice, or added by a mistaken tap).
+   * `expectedId` as in {@link correctLast}. The person can be put back with {@link restoreRemoved}.
+   */
+  async removeLast(expectedId: string): Promise<void> {
+    await this.act(async () => {
+      const removed = await this.log.removeLast(expectedId);
+      if (removed === undefined) return 'Someone else was counted meanwhile: check the last person again.';
+    });
+  }
+
+  /** Puts the person shown as removed last back into the count. */
+  async restoreRemoved(): Promise<void> {
+    const removed = this.current.removed;
+    if (removed === undefined) return;
+    await this.act(async () => {
+      const restored = await this.log.restore(removed.id);
+      if (restored === undefined) return 'That person could not be put back: their shift has ended.';
+    });
+  }
+
   /** Adds a person the camera missed to the running shift, marked as added by hand. */
   async addManual(decision: Decision): Promise<void> {
     await this.act(async () => {
@@ -143,8 +178,13 @@ export class ShiftActions extends EventTarget {
         // The live screen and this panel's tally still show the ended shift.
         await this.controller.reloadTally();
       }
-      const lastPerson = running === undefined ? undefined : (await this.log.events(running.id)).at(-1);
-      this.update({ running, lastPerson, endedIdle: this.log.endedIdle });
+      const events = running === undefined ? [] : await this.log.events(running.id);
+      this.update({
+        running,
+        lastPerson: lastCounted(events),
+        removed: lastRemoved(events),
+        endedIdle: this.log.endedIdle,
+      });
     } catch (error) {
       this.update({
         running,

@@ -6,7 +6,7 @@
  *
  * @fires change - whenever `state` is replaced
  */
-import { toCsv, type CsvDialect } from '../shared/csv.ts';
+import { exportedEvents, toCsv, type CsvDialect } from '../shared/csv.ts';
 import { errorText } from '../shared/error-text.ts';
 import { EMPTY_TALLY, tallyDecisions, type Tally } from '../shared/tracking/index.ts';
 import { hourlyOf, type HourBucket, type PersonEvent, type Shift, type ShiftLog } from '../storage/index.ts';
@@ -137,7 +137,9 @@ export class ShiftHistory extends EventTarget {
       const [shifts, events] = await Promise.all([this.log.shifts(), this.eventsOf(scope)]);
       const file = this.fileName(scope, shifts, events);
       downloadCsv(file, toCsv(shifts, events, this.current.csvDialect));
-      const people = events.length === 1 ? '1 person' : `${events.length} people`;
+      // The file holds the people counted; records the guard removed get no row, so they are not said.
+      const rows = exportedEvents(events).length;
+      const people = rows === 1 ? '1 person' : `${rows} people`;
       this.update({ message: `Exported ${people} as ${file} (look in the phone's downloads).` });
     } catch (error) {
       this.update({

@@ -56,6 +56,8 @@ export interface CsvEvent {
   timeInViewMs: number;
   source: 'auto' | 'manual';
   corrected?: { from: string };
+  /** Set when the guard removed the record from the count: such a record gets no row. */
+  removed?: unknown;
 }
 
 /** The header row, in column order. */
@@ -129,9 +131,14 @@ function fields(event: CsvEvent, shift: CsvShift | undefined, dialect: CsvDialec
   ];
 }
 
+/** The events that get a row: every one but those the guard removed from the count. */
+export function exportedEvents<E extends CsvEvent>(events: readonly E[]): E[] {
+  return events.filter((event) => event.removed === undefined);
+}
+
 /**
  * The CSV text for `events`, in the order given, with a header row and CRLF after every row (the last
- * included). `shifts` supplies the door names and how each shift ended; an event whose shift is missing gets
+ * included); a record the guard removed from the count gets no row ({@link exportedEvents}). `shifts` supplies the door names and how each shift ended; an event whose shift is missing gets
  * an empty door and end.
  */
 export function toCsv(
@@ -142,7 +149,7 @@ export function toCsv(
   const byId = new Map(shifts.map((shift) => [shift.id, shift]));
   const separator = SEPARATOR[dialect];
   const rows = [CSV_COLUMNS.join(separator)];
-  for (const event of events)
+  for (const event of exportedEvents(events))
     rows.push(
       fields(event, byId.get(event.shiftId), dialect)
         .map((field) => escapeField(field, separator))

@@ -43,14 +43,17 @@ function nextHour(start: number): number {
 /**
  * Per-hour buckets for a bar chart, one per local hour from the first event's hour to the last's, including
  * empty hours so that a quiet hour shows as a gap rather than vanishing. A shift past midnight simply runs on
- * into the next day's hours. Empty input gives an empty array.
+ * into the next day's hours. Removed records (`removed` set, see PersonEvent) are no people and are left out,
+ * like in the tally. Empty input gives an empty array.
  */
-export function hourlyOf(events: readonly Pick<PersonEvent, 'decision' | 'time'>[]): HourBucket[] {
-  if (events.length === 0) return [];
+export function hourlyOf(
+  events: readonly Pick<PersonEvent, 'decision' | 'time' | 'removed'>[],
+): HourBucket[] {
   const byHour = new Map<number, HourBucket>();
   let first = Infinity;
   let last = -Infinity;
   for (const event of events) {
+    if (event.removed !== undefined) continue;
     const start = hourStart(event.time);
     first = Math.min(first, start);
     last = Math.max(last, start);
@@ -61,6 +64,7 @@ export function hourlyOf(events: readonly Pick<PersonEvent, 'decision' | 'time'>
     }
     bucket[FIELD[event.decision]] += 1;
   }
+  if (byHour.size === 0) return [];
   const buckets: HourBucket[] = [];
   for (let start = first; start <= last; start = nextHour(start)) {
     buckets.push(byHour.get(start) ?? { start, masked: 0, unmasked: 0, uncertain: 0 });

@@ -50,6 +50,12 @@ export interface CountedPerson {
   id?: string;
 }
 
+/** The latest of `events` (oldest first) that the guard has not removed from the count. */
+export function lastCounted(events: readonly PersonEvent[]): PersonEvent | undefined {
+  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.removed === undefined) return events[i];
+  return undefined;
+}
+
 /**
  * A running shift in which nobody has been counted for this long (and that started at least this long ago)
  * is over: the guard who ran it forgot to end it. It is ended at its last count (see endIdleShift: when the
@@ -240,6 +246,8 @@ export class ShiftLog extends EventTarget {
     // Read after every other await: a correction saved in between must be seen here, not overwritten.
     const found = (await this.events(shiftId)).find((event) => event.id === eventId);
     if (found === undefined || found.corrected !== undefined) return undefined;
+    // The guard took this record out of the count (a double count): it stays out, and keeps no picture.
+    if (found.removed !== undefined) return undefined;
     const event: PersonEvent = {
       ...found,
       decision: person.decision,
@@ -281,9 +289,8 @@ export class ShiftLog extends EventTarget {
    * person is not `expectedId`.
    */
   async correctLast(decision: Decision, expectedId?: string): Promise<PersonEvent | undefined> {
-    if (!this.running) return undefined;
-    const last = (await this.events(this.running.id)).at(-1);
-    if (!last || (expectedId !== undefined && last.id !== expectedId)) return undefined;
+    const last = await this.lastOfRunning(expectedId);
+    if (!last) return undefined;
     if (last.decision === decision) return last;
     const event: PersonEvent = {
       ...last,
@@ -292,6 +299,37 @@ export class ShiftLog extends EventTarget {
     };
     // Only unmasked people may have a thumbnail; writing the event without the reference deletes it.
     if (decision !== 'without_mask') delete event.thumbnailId;
+    await this.queue.save({ kind: 'event', event });
+    return event;
+  }
+
+  /**
+   * Takes the running shift's latest person out of the count (a person counted twice, or a "+ Person" tapped
+   * by mistake). The record stays, marked `removed`, so {@link restore} can put it back and History shows it;
+   * no tally, chart or export includes it. Its picture, if one was kept, is deleted: a face is not kept of
+   * someone who is not in the count. `expectedId` as in {@link correctLast}. Resolves to the removed record, or
+   * undefined if there is no running shift, no person left in it, or the latest person is not `expectedId`.
+   */
+  async removeLast(expectedId?: string): Promise<PersonEvent | undefined> {
+    const last = await this.lastOfRunning(expectedId);
+    if (!last) return undefined;
+    const event: PersonEvent = { ...last, removed: { at: this.now() } };
+    delete event.thumbnailId;
+    await this.queue.save({ kind: 'event', event });
+    return event;
+  }
+
+  /**
+   * Puts a person the guard removed from the running shift back into its count, as they were (less the
+   * picture, which the removal deleted). Resolves to the restored record, or undefined if `eventId` is not a
+   * removed person of the running shift (the shift has ended, or it was restored already).
+   */
+  async restore(eventId: string): Promise<PersonEvent | undefined> {
+    if (!this.running) return undefined;
+    const found = (await this.events(this.running.id)).find((event) => event.id === eventId);
+    if (found?.removed === undefined) return undefined;
+    const event: PersonEvent = { ...found };
+    delete event.removed;
     await this.queue.save({ kind: 'event', event });
     return event;
   }
@@ -410,6 +448,17 @@ export class ShiftLog extends EventTarget {
   close(): void {
     this.queue.close();
     this.db.close();
+  }
+
+  /**
+   * The running shift's latest person still in the count, if it is `expectedId` (or any, without one). Read
+   * with no await between the check and the caller's change, so a change never lands on someone the guard did
+   * not see.
+   */
+  private async lastOfRunning(expectedId: string | undefined): Promise<PersonEvent | undefined> {
+    if (!this.running) return undefined;
+    const last = lastCounted(await this.events(this.running.id));
+    return last && (expectedId === undefined || last.id === expectedId) ? last : undefined;
   }
 
   private requireShift(): Shift {

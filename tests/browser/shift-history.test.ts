@@ -86,6 +86,31 @@ describe('shift panel, history and settings', () => {
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
   });
 
+  it('removes a person added by mistake from the count, puts them back, and removes them again', async () => {
+    await page.locator(`${panel} button[name=add-without_mask]`).click();
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 3, uncertain: 0 });
+    const mistake = await page.locator(`${panel} [data-last]`).getAttribute('data-last');
+    await page.locator(`${panel} button[name=remove-last]`).click();
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
+    // The panel says who was removed, and the last person is the one before (the corrected one).
+    expect(await page.locator(`${panel} [data-removed]`).getAttribute('data-removed')).toBe(mistake);
+    expect(await page.locator(`${panel} [data-last]`).getAttribute('data-decision')).toBe('without_mask');
+    expect(await page.locator(`${panel} [data-last]`).getAttribute('data-last')).not.toBe(mistake);
+    await page.locator(`${panel} button[name=restore-removed]`).click();
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 3, uncertain: 0 });
+    await expect.poll(() => page.locator(`${panel} [data-last]`).getAttribute('data-last')).toBe(mistake);
+    expect(await page.locator(`${panel} [data-removed]`).count()).toBe(0);
+    await page.locator(`${panel} button[name=remove-last]`).click();
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
+    // Kept across a reload: the tally read from the log, and the removal can still be undone.
+    await page.reload();
+    await showTab(page, 'shift');
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
+    await expect
+      .poll(() => page.locator(`${panel} [data-removed]`).getAttribute('data-removed'))
+      .toBe(mistake);
+  });
+
   it('charts, totals and lists exactly those people in the history', async () => {
     await showTab(page, 'history');
     await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
@@ -104,17 +129,26 @@ describe('shift panel, history and settings', () => {
         decision: tr.getAttribute('data-decision'),
         source: tr.getAttribute('data-source'),
         from: tr.getAttribute('data-corrected-from'),
+        removed: tr.hasAttribute('data-removed'),
       })),
     );
+    // The person removed from the count is still listed, marked removed.
     expect(rows).toEqual([
-      { decision: 'with_mask', source: 'manual', from: '' },
-      { decision: 'with_mask', source: 'manual', from: '' },
-      { decision: 'without_mask', source: 'manual', from: '' },
-      { decision: 'without_mask', source: 'manual', from: 'with_mask' },
+      { decision: 'with_mask', source: 'manual', from: '', removed: false },
+      { decision: 'with_mask', source: 'manual', from: '', removed: false },
+      { decision: 'without_mask', source: 'manual', from: '', removed: false },
+      { decision: 'without_mask', source: 'manual', from: 'with_mask', removed: false },
+      { decision: 'without_mask', source: 'manual', from: '', removed: true },
     ]);
+    expect(await page.locator(`${history} event-list tr[data-removed] td`).nth(1).textContent()).toMatch(
+      /^No mask removed at \d\d:\d\d:\d\d/,
+    );
+    expect(await page.locator(`${history} button[name=export]`).textContent()).toMatch(
+      /Export CSV \(4 people\)/,
+    );
   });
 
-  it('downloads the shift as CSV with a BOM, one row per person, the door escaped', async () => {
+  it('downloads the shift as CSV with a BOM, one row per person (not the removed one), the door escaped', async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: 30_000 }),
       page.locator(`${history} button[name=export]`).click(),
@@ -169,7 +203,9 @@ describe('shift panel, history and settings', () => {
     await page.locator(`${history} input[name=day]`).fill(today);
     await expect.poll(() => page.locator(`${history} h3[data-scope]`).getAttribute('data-scope')).toBe('day');
     await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
-    expect(await page.locator(`${history} event-list tbody tr`).count()).toBe(4);
+    // The four counted and the one removed from the count.
+    expect(await page.locator(`${history} event-list tbody tr`).count()).toBe(5);
+    expect(await page.locator(`${history} event-list tbody tr[data-removed]`).count()).toBe(1);
   });
 
   it('moves focus into the end-of-shift question and back to "End shift…", for keyboard users', async () => {

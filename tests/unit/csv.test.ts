@@ -65,6 +65,12 @@ describe('toCsv', () => {
     ).toEqual(['guard', 'app_idle', '', '']);
   });
 
+  it('gives a record the guard removed from the count no row', () => {
+    const removed = { ...auto, id: 'e3', removed: { at: time + 5_000 } };
+    const rows = parseCsv(toCsv([{ id: 's1', door: 'North' }], [auto, removed, manual]));
+    expect(rows.slice(1).map((row) => row[CSV_COLUMNS.indexOf('event_id')])).toEqual(['e1', 'e2']);
+  });
+
   it('writes only the header for no events', () => {
     expect(toCsv([], [])).toBe(CSV_COLUMNS.join(',') + '\r\n');
   });

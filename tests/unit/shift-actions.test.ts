@@ -22,6 +22,7 @@ let clock: number;
 let wall: number;
 let counter: DoorCounter;
 let actions: ShiftActions;
+let controller: GuardController;
 /** The opt-in picture of an unmasked person, held back until the test lets it go. */
 let releasePicture: (() => void) | undefined;
 /** Times the live tally was re-read from the log. */
@@ -41,7 +42,7 @@ beforeEach(async () => {
     recorded: () => {},
     now: () => clock,
   });
-  const controller = Object.assign(new EventTarget(), {
+  const controllerStandIn = Object.assign(new EventTarget(), {
     state: { tally: undefined, preferences: { door: 'Side door' } },
     counter,
     setDoor: () => {},
@@ -49,7 +50,8 @@ beforeEach(async () => {
       tallyReloads += 1;
     },
   });
-  actions = new ShiftActions(log, controller as unknown as GuardController);
+  controller = controllerStandIn as unknown as GuardController;
+  actions = new ShiftActions(log, controller);
 });
 
 afterEach(async () => {
@@ -124,6 +126,53 @@ describe('ShiftActions', () => {
     expect(actions.state.message).toBeUndefined();
     const [ended] = await log.shifts();
     expect(ended).toMatchObject({ id: shift.id, end: lastCount, endReason: 'idle' });
+  });
+
+  it('removes the last person counted by mistake, one after another, and puts them back in reverse order', async () => {
+    await actions.startShift();
+    const shift = log.currentShift()!;
+    await actions.addManual('with_mask');
+    wall += 1000;
+    await actions.addManual('without_mask');
+    const [first, second] = await log.events(shift.id);
+    expect(actions.state.lastPerson?.id).toBe(second!.id);
+    const reloads = tallyReloads;
+    wall += 1000;
+    await actions.removeLast(second!.id);
+    expect(tallyReloads).toBe(reloads + 1); // the live tally is read again
+    expect(actions.state).toMatchObject({ lastPerson: { id: first!.id }, removed: { id: second!.id } });
+    wall += 1000;
+    await actions.removeLast(first!.id);
+    expect(actions.state.lastPerson).toBeUndefined();
+    expect(actions.state.removed?.id).toBe(first!.id);
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ total: 0 });
+    // A stale tap (the panel showed someone who is no longer the last) changes nothing.
+    await actions.removeLast(second!.id);
+    expect(actions.state.message).toBe('Someone else was counted meanwhile: check the last person again.');
+    // The removals are read from the log: a new panel (a reloaded page) can put them back too.
+    const reopened = new ShiftActions(log, controller);
+    await reopened.refresh();
+    expect(reopened.state.removed?.id).toBe(first!.id);
+    await reopened.restoreRemoved();
+    expect(reopened.state).toMatchObject({ lastPerson: { id: first!.id }, removed: { id: second!.id } });
+    await reopened.restoreRemoved();
+    expect(reopened.state.lastPerson?.id).toBe(second!.id);
+    expect(reopened.state.removed).toBeUndefined();
+    expect(reopened.state.message).toBeUndefined();
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 1, unmasked: 1 });
+  });
+
+  it('cannot put a removed person back once their shift has ended', async () => {
+    await actions.startShift();
+    const shift = log.currentShift()!;
+    await actions.addManual('with_mask');
+    await actions.removeLast((await log.events(shift.id))[0]!.id);
+    const stale = actions.state.removed;
+    await log.endShift();
+    await log.startShift('Side door');
+    await actions.refresh();
+    expect(stale).toBeDefined();
+    expect(actions.state.removed).toBeUndefined(); // only the running shift's removals are offered
   });
 
   it('re-reads the live tally when the panel ends a shift left idle (the app stayed open)', async () => {

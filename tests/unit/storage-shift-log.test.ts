@@ -336,6 +336,92 @@ describe('guard corrections', () => {
   });
 });
 
+describe('removing a person counted by mistake', () => {
+  it('takes the last person out of every tally and chart, keeps the record, and puts it back', async () => {
+    const shift = await log.startShift('North');
+    const first = await log.recordPerson(person('with_mask', { time: at(8, 10) }));
+    const second = await log.recordPerson(person('without_mask', { time: at(9, 20) }));
+    clock = at(9, 30);
+    expect(await log.removeLast(second.id)).toMatchObject({ id: second.id, removed: { at: at(9, 30) } });
+    log.close();
+    log = await open();
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 1, unmasked: 0, total: 1 });
+    expect(await log.tally({ day: at(12) })).toMatchObject({ masked: 1, unmasked: 0, total: 1 });
+    // The removed person's hour is no longer in the chart: the only one left is 8 o'clock's.
+    expect(await log.hourly({ shiftId: shift.id })).toEqual([
+      { start: at(8), masked: 1, unmasked: 0, uncertain: 0 },
+    ]);
+    // Still listed (History shows it), with the decision it had.
+    expect((await log.events(shift.id)).map((e) => [e.id, e.decision, e.removed?.at])).toEqual([
+      [first.id, 'with_mask', undefined],
+      [second.id, 'without_mask', at(9, 30)],
+    ]);
+    expect(await log.restore(second.id)).toMatchObject({ id: second.id, decision: 'without_mask' });
+    const restored = await onDisk(name, (db) => db.get('events', second.id));
+    expect(restored).toEqual({ ...second });
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 1, unmasked: 1, total: 2 });
+  });
+
+  it('then treats the person before as the last one: a correction or a second removal goes to them', async () => {
+    const shift = await log.startShift('North');
+    const first = await log.recordPerson(person('uncertain'));
+    const mistake = await log.addManual('without_mask');
+    await log.removeLast(mistake.id);
+    expect(await log.correctLast('with_mask', mistake.id)).toBeUndefined();
+    expect(await log.correctLast('with_mask', first.id)).toMatchObject({
+      id: first.id,
+      decision: 'with_mask',
+    });
+    expect(await log.removeLast(first.id)).toMatchObject({ id: first.id });
+    expect(await log.removeLast()).toBeUndefined(); // nobody left in the count
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ total: 0 });
+    expect(await log.hourly({ shiftId: shift.id })).toEqual([]);
+  });
+
+  it('removes nobody when the latest person is not the one the guard looked at', async () => {
+    const shift = await log.startShift('North');
+    const seen = await log.recordPerson(person('with_mask'));
+    await log.recordPerson(person('with_mask'));
+    expect(await log.removeLast(seen.id)).toBeUndefined();
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 2 });
+  });
+
+  it('puts back only a removed person of the running shift', async () => {
+    expect(await log.restore('anyone')).toBeUndefined();
+    const shift = await log.startShift('North');
+    const counted = await log.recordPerson(person('with_mask'));
+    expect(await log.restore(counted.id)).toBeUndefined(); // not removed
+    await log.removeLast(counted.id);
+    await log.endShift();
+    await log.startShift('North');
+    expect(await log.restore(counted.id)).toBeUndefined(); // its shift has ended
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ total: 0 });
+  });
+
+  it("deletes a removed person's kept picture", async () => {
+    await log.setSetting('keepThumbnails', true);
+    await log.startShift('North');
+    const counted = await log.recordPerson(person('without_mask', { thumbnail: jpeg(3000) }));
+    expect(counted.thumbnailId).toBe(counted.id);
+    expect(await log.thumbnailCount()).toBe(1);
+    const removed = await log.removeLast(counted.id);
+    expect(removed?.thumbnailId).toBeUndefined();
+    expect(await log.thumbnailCount()).toBe(0);
+    expect((await log.restore(counted.id))?.thumbnailId).toBeUndefined();
+  });
+
+  it('keeps a removed person out when the tracker revises what it recorded of them', async () => {
+    const shift = await log.startShift('North');
+    const provisional = await log.recordPerson(person('uncertain'));
+    await log.removeLast(provisional.id);
+    expect(await log.revisePerson(provisional, person('without_mask'))).toBeUndefined();
+    expect((await log.events(shift.id)).map((e) => [e.decision, e.removed !== undefined])).toEqual([
+      ['uncertain', true],
+    ]);
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ total: 0 });
+  });
+});
+
 describe('thumbnails', () => {
   it('keeps no image by default', async () => {
     const shift = await log.startShift('North');

@@ -44,6 +44,16 @@ describe('tally', () => {
     expect(running.total).toBe(4);
   });
 
+  it('leaves out a record the guard removed from the count', () => {
+    expect(
+      tallyDecisions([
+        { decision: 'with_mask' },
+        { decision: 'without_mask', removed: { at: 1 } },
+        { decision: 'uncertain', removed: { at: 2 } },
+      ]),
+    ).toEqual({ masked: 1, unmasked: 0, uncertain: 0, total: 1, compliancePercent: 100 });
+  });
+
   it('rejects a decision it does not know instead of dropping the person', () => {
     expect(() => tallyDecisions([{ decision: 'mask_below_nose' as Decision }])).toThrow(RangeError);
   });

@@ -39,12 +39,18 @@ export function addToTally(tally: Tally, decision: Decision): Tally {
   return makeTally(masked, unmasked, uncertain);
 }
 
-/** The tally of a list of counted decisions (e.g. `PersonCounted` events, or stored events of a shift). */
-export function tallyDecisions(events: Iterable<{ readonly decision: Decision }>): Tally {
+/**
+ * The tally of a list of counted decisions (e.g. `PersonCounted` events, or stored events of a shift). An
+ * entry with `removed` set (a record the guard took out of the count) is no person and is left out.
+ */
+export function tallyDecisions(
+  events: Iterable<{ readonly decision: Decision; readonly removed?: unknown }>,
+): Tally {
   let masked = 0;
   let unmasked = 0;
   let uncertain = 0;
-  for (const { decision } of events) {
+  for (const { decision, removed } of events) {
+    if (removed !== undefined) continue;
     switch (decision) {
       case 'with_mask':
         masked += 1;
