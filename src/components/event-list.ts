@@ -5,7 +5,7 @@ import type { PersonEvent } from '../storage/index.ts';
 import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
 
 /**
- * The counted people of a shift or day as a table: time, decision, confidence, frames, time in view, who
+ * The counted people of a shift or day as a table: the number their box and alert showed ("#7"), time, decision, confidence, frames, time in view, who
  * counted them (camera or guard), after a correction the first decision, and the kept picture of an
  * unmasked person (a column shown only when one is listed, next to the decision so that a narrow screen
  * shows it without scrolling). A record the guard removed from the count stays listed, greyed, its decision
@@ -46,14 +46,14 @@ export class EventList extends LitElement {
     th.number {
       text-align: right;
     }
-    tr[data-decision='without_mask'] td:nth-child(2) {
+    tr[data-decision='without_mask'] td:nth-child(3) {
       color: #ff8a80;
       font-weight: 700;
     }
     tr[data-removed] td {
       color: #8fa3b3;
     }
-    tr[data-removed] td:nth-child(2) {
+    tr[data-removed] td:nth-child(3) {
       color: #8fa3b3;
       font-weight: 400;
     }
@@ -106,6 +106,7 @@ export class EventList extends LitElement {
     return html`<table aria-label="Counted people">
       <thead>
         <tr>
+          <th scope="col" class="number" title="The number on the person's box and alert">#</th>
           <th scope="col">Time</th>
           <th scope="col">Decision</th>
           ${withPictures ? html`<th scope="col">Picture</th>` : nothing}
@@ -125,7 +126,9 @@ export class EventList extends LitElement {
               data-source=${e.source}
               data-corrected-from=${e.corrected?.from ?? ''}
               data-removed=${ifDefined(e.removed === undefined ? undefined : String(e.removed.at))}
+              data-number=${ifDefined(e.number)}
             >
+              <td class="number">${e.number === undefined ? '–' : e.number}</td>
               <td>${formatTimeSeconds(e.time)}</td>
               <td>${decisionCell(e)}</td>
               ${withPictures ? html`<td class="picture">${this.renderPicture(e)}</td>` : nothing}

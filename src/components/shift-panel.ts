@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ShiftPanelState } from '../pipeline/shift-actions.ts';
-import { IDLE_SHIFT_END_MS, type Decision } from '../storage/index.ts';
+import { IDLE_SHIFT_END_MS, type Decision, type PersonEvent } from '../storage/index.ts';
 import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
 import { DECISION_TEXT, formatDay, formatTime, formatTimeSeconds } from './format.ts';
 import { viewStyles } from './view-styles.ts';
@@ -42,7 +42,18 @@ export class ShiftPanel extends LitElement {
    * end shift", until that action has run), because ending a shift first disables "End shift…" and then
    * replaces it with "Start shift".
    */
-  private focusAfter: { to: 'question' | 'end' | 'remove' | 'restore'; awaitingAction: boolean } | undefined;
+  private focusAfter:
+    | {
+        to: 'question' | 'end' | 'remove' | 'restore';
+        awaitingAction: boolean;
+        /**
+         * The button the action was started from, when it stays in the page (aria-disabled, not disabled) but
+         * now means something else: "Remove" now names the person before. Focus still on it counts as
+         * dropped, so it moves on.
+         */
+        from?: string;
+      }
+    | undefined;
 
   static override styles = [
     viewStyles,
@@ -89,15 +100,21 @@ export class ShiftPanel extends LitElement {
     const dropped =
       active === null
         ? document.activeElement === null || document.activeElement === document.body
-        : active.disabled;
+        : active.disabled || (this.focusAfter.from !== undefined && active.name === this.focusAfter.from);
     if (active !== target && !dropped) {
+      this.focusAfter = undefined;
+      return;
+    }
+    const settled = !this.state?.busy && !this.focusAfter.awaitingAction;
+    // The action is over and left no such button (it failed): focus stays where it is.
+    if (target === null && settled) {
       this.focusAfter = undefined;
       return;
     }
     // Not there yet (a disabled button cannot take focus): try again at the next update.
     if (target === null || target.disabled) return;
     if (active !== target) target.focus();
-    if (root.activeElement === target && !this.state?.busy && !this.focusAfter.awaitingAction) {
+    if (root.activeElement === target && settled) {
       this.focusAfter = undefined;
     }
   }
@@ -175,8 +192,9 @@ export class ShiftPanel extends LitElement {
       ${
         last === undefined
           ? html`<p>No one counted in this shift yet.</p>`
-          : html`<p data-last=${last.id} data-decision=${last.decision}>
-                Last person, ${formatTimeSeconds(last.time)}: <b>${DECISION_TEXT[last.decision]}</b>
+          : html`<p id="last-person" data-last=${last.id} data-decision=${last.decision}>
+                Last person${personNumber(last)}, ${formatTimeSeconds(last.time)}:
+                <b>${DECISION_TEXT[last.decision]}</b>
                 ${last.source === 'manual' ? '(added by hand)' : ''}
                 ${last.corrected ? `(changed from ${DECISION_TEXT[last.corrected.from]})` : ''}
               </p>
@@ -203,9 +221,10 @@ export class ShiftPanel extends LitElement {
                 <button
                   name="remove-last"
                   aria-disabled=${s.busy ? 'true' : 'false'}
+                  aria-describedby="last-person"
                   @click=${() => {
                     if (s.busy) return;
-                    this.focusAfter = { to: 'restore', awaitingAction: true };
+                    this.focusAfter = { to: 'restore', awaitingAction: true, from: 'remove-last' };
                     this.fire('remove-last', last.id);
                   }}
                 >
@@ -235,24 +254,34 @@ export class ShiftPanel extends LitElement {
   /** The person removed last, with a button that puts them back (no question first: this undoes it). */
   private renderRemoved(s: ShiftPanelState) {
     const removed = s.removed;
-    if (removed === undefined) return nothing;
-    return html`<p class="removed" data-removed=${removed.id}>
-        Removed from the count: the person at ${formatTimeSeconds(removed.time)}
-        (${DECISION_TEXT[removed.decision]}${removed.source === 'manual' ? ', added by hand' : ''}).
-      </p>
-      <div class="row">
-        <button
-          name="restore-removed"
-          aria-disabled=${s.busy ? 'true' : 'false'}
-          @click=${() => {
-            if (s.busy) return;
-            this.focusAfter = { to: 'remove', awaitingAction: true };
-            this.fire('restore-removed');
-          }}
-        >
-          Put back in count
-        </button>
-      </div>`;
+    // The line is in a live region that is always there, so that a screen reader says each removal and each
+    // putting back (the button stays out of it).
+    const line =
+      removed === undefined
+        ? nothing
+        : html`<p id="removed-person" class="removed" data-removed=${removed.id}>
+            Removed from the count: the person${personNumber(removed)} at ${formatTimeSeconds(removed.time)}
+            (${DECISION_TEXT[removed.decision]}${removed.source === 'manual' ? ', added by hand' : ''}).
+          </p>`;
+    return html`<div role="status">${line}</div>
+      ${removed === undefined ? nothing : this.renderRestore(s)}`;
+  }
+
+  private renderRestore(s: ShiftPanelState) {
+    return html`<div class="row">
+      <button
+        name="restore-removed"
+        aria-disabled=${s.busy ? 'true' : 'false'}
+        aria-describedby="removed-person"
+        @click=${() => {
+          if (s.busy) return;
+          this.focusAfter = { to: 'remove', awaitingAction: true, from: 'restore-removed' };
+          this.fire('restore-removed');
+        }}
+      >
+        Put back in count
+      </button>
+    </div>`;
   }
 
   /** Starts a shift; focus then goes to "End shift…", which takes the place of "Start shift". */
@@ -280,6 +309,11 @@ export class ShiftPanel extends LitElement {
   private fire(type: string, detail?: unknown): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
+}
+
+/** " #7", the number the person's box and alert showed, or nothing (added by hand, or recorded before numbers). */
+function personNumber(person: PersonEvent): string {
+  return person.number === undefined ? '' : ` #${person.number}`;
 }
 
 declare global {

@@ -100,6 +100,7 @@ function countedOf(person: PersonCounted): StoredPerson {
     averageConfidence: person.confidence,
     framesSeen: person.frames,
     timeInViewMs: person.timeInViewMs,
+    number: person.trackId,
   };
 }
 
@@ -135,7 +136,8 @@ function isSavedForReload(value: unknown): value is SavedForReload {
       finite(r.averageConfidence) &&
       finite(r.framesSeen) &&
       finite(r.timeInViewMs) &&
-      (r.time === undefined || finite(r.time))
+      (r.time === undefined || finite(r.time)) &&
+      (r.number === undefined || Number.isSafeInteger(r.number))
     );
   };
   return (
@@ -163,7 +165,7 @@ interface Picture {
 
 /** See the module comment. */
 export class DoorCounter {
-  private tracker = new FaceTracker(TRACKER_THRESHOLDS);
+  private tracker: FaceTracker;
   /** Each live track's counted decision after the last frame (see {@link decisionOf}). */
   private decisions = new Map<number, Decision | undefined>();
   /** The chain of person records, in the order people were counted. */
@@ -195,7 +197,10 @@ export class DoorCounter {
   constructor(
     private readonly log: ShiftLog,
     private readonly host: DoorCounterHost,
-  ) {}
+  ) {
+    // Numbers above the running shift's: a page opened mid-shift must not give "#3" to a second person.
+    this.tracker = new FaceTracker(TRACKER_THRESHOLDS, log.nextPersonNumber);
+  }
 
   /**
    * One processed frame's faces. Returns the track of each face (same index) and counts whoever the tracker

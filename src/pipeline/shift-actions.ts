@@ -143,6 +143,8 @@ export class ShiftActions extends EventTarget {
    */
   async removeLast(expectedId: string): Promise<void> {
     await this.act(async () => {
+      const ended = await this.endedIdle();
+      if (ended !== undefined) return ended;
       const removed = await this.log.removeLast(expectedId);
       if (removed === undefined) return 'Someone else was counted meanwhile: check the last person again.';
     });
@@ -153,6 +155,8 @@ export class ShiftActions extends EventTarget {
     const removed = this.current.removed;
     if (removed === undefined) return;
     await this.act(async () => {
+      const ended = await this.endedIdle();
+      if (ended !== undefined) return ended;
       const restored = await this.log.restore(removed.id);
       if (restored === undefined) return 'That person could not be put back: their shift has ended.';
     });
@@ -192,6 +196,15 @@ export class ShiftActions extends EventTarget {
         message: `The shift could not be read (${errorText(error)}).`,
       });
     }
+  }
+
+  /**
+   * Ends the running shift if nobody was counted in it for 12 hours (the app stayed open, as in refresh), and
+   * then says so: a correction must not go into, or keep alive, a shift that is over.
+   */
+  private async endedIdle(): Promise<string | undefined> {
+    const ended = await this.log.endIdleShift();
+    return ended === undefined ? undefined : 'That shift had ended: nobody was counted in it for 12 hours.';
   }
 
   /** Runs one action with the buttons disabled; a returned string is shown to the guard. */

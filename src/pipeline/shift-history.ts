@@ -135,7 +135,8 @@ export class ShiftHistory extends EventTarget {
     if (scope === undefined) return;
     try {
       const [shifts, events] = await Promise.all([this.log.shifts(), this.eventsOf(scope)]);
-      const file = this.fileName(scope, shifts, events);
+      // Named after the doors of the people in the file (a door whose only record was removed is not in it).
+      const file = this.fileName(scope, shifts, exportedEvents(events));
       downloadCsv(file, toCsv(shifts, events, this.current.csvDialect));
       // The file holds the people counted; records the guard removed get no row, so they are not said.
       const rows = exportedEvents(events).length;

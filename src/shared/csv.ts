@@ -56,6 +56,8 @@ export interface CsvEvent {
   timeInViewMs: number;
   source: 'auto' | 'manual';
   corrected?: { from: string };
+  /** The number the person's box and alert showed; absent for a person added by hand. */
+  number?: number;
   /** Set when the guard removed the record from the count: such a record gets no row. */
   removed?: unknown;
 }
@@ -74,6 +76,7 @@ export const CSV_COLUMNS = [
   'source',
   'corrected_from',
   'shift_ended_by',
+  'person_number',
 ] as const;
 
 /** RFC 4180 line break. */
@@ -128,6 +131,7 @@ function fields(event: CsvEvent, shift: CsvShift | undefined, dialect: CsvDialec
     event.source,
     event.corrected?.from ?? '',
     endedBy(shift),
+    event.number === undefined ? '' : String(event.number),
   ];
 }
 

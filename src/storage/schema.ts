@@ -11,6 +11,7 @@
  *   Later, without a new version (optional fields, no index, nothing to back-fill): `endReason` and
  *   `endedByAppAt` on a shift the app ended as idle. A shift ended before them has neither, which reads as ended
  *   by the guard.
+ *   `number` on an event: the "#7" its box and alert showed.
  *   `removed` on an event the guard took out of the count (counted by mistake): kept, so it can be put back
  *   and History still shows it, but left out of every tally, chart and export.
  */
@@ -78,6 +79,12 @@ export interface PersonEvent {
   corrected?: Correction;
   /** Key in `thumbnails`; present only for unmasked people while the thumbnail opt-in was on. */
   thumbnailId?: string;
+  /**
+   * The number the person's box and alert carried on the live screen ("#7"): unique in its shift, not
+   * consecutive (every face the camera follows takes one). Absent for people added by hand, and for records
+   * written before numbers were stored.
+   */
+  number?: number;
   /**
    * Present when the guard removed this record from the count (it was no person, or a person counted twice).
    * A removed record is in no tally, chart or export; it never has a thumbnail.

@@ -43,6 +43,8 @@ export interface CountedPerson {
   time?: number;
   /** A small image of the person; kept only if unmasked, opted in, and within the size caps. */
   thumbnail?: Blob;
+  /** The number the person's box and alert showed ("#7"; the tracker's track id). */
+  number?: number;
   /**
    * The record's id, when the caller must know it before the record is written (a page about to reload
    * names the records it has on their way, see DoorCounter.saveForReload); default a new one.
@@ -84,6 +86,8 @@ export class ShiftLog extends EventTarget {
   private running: Shift | undefined;
   /** When the running shift last saw a person counted (or started): see {@link IDLE_SHIFT_END_MS}. */
   private lastActivity = 0;
+  /** The highest person number recorded in the running shift, read at open (see nextPersonNumber). */
+  private highestNumber = 0;
   /**
    * The last shift ended, if the app ended it because nobody was counted in it for too long (see endIdleShift):
    * for the guard to be told, also once the next person has started a new shift, and after a reload (it is read
@@ -135,8 +139,12 @@ export class ShiftLog extends EventTarget {
       // The latest event, read one by one (a shift never ended may hold a great many people).
       log.lastActivity = log.running.start;
       let cursor = await db.transaction('events').store.index('byShift').openCursor(log.running.id);
-      for (; cursor; cursor = await cursor.continue())
-        log.lastActivity = Math.max(log.lastActivity, cursor.value.time);
+      for (; cursor; cursor = await cursor.continue()) {
+        // A record the guard removed from the count is no person counted (see removeLast).
+        if (cursor.value.removed === undefined)
+          log.lastActivity = Math.max(log.lastActivity, cursor.value.time);
+        log.highestNumber = Math.max(log.highestNumber, cursor.value.number ?? 0);
+      }
       await log.endIdleShift();
     }
     // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
@@ -165,6 +173,14 @@ export class ShiftLog extends EventTarget {
    */
   get hasUnsaved(): boolean {
     return this.queue.pending.first() !== undefined;
+  }
+
+  /**
+   * The first person number a new page's tracker may give (see PersonEvent.number): above every number in
+   * the running shift, so that a number means one person in it even when a page opened mid-shift counts on.
+   */
+  get nextPersonNumber(): number {
+    return this.highestNumber + 1;
   }
 
   /** The running shift, if any. */
@@ -225,6 +241,10 @@ export class ShiftLog extends EventTarget {
       timeInViewMs: person.timeInViewMs,
       source: 'auto',
     };
+    if (person.number !== undefined) {
+      event.number = person.number;
+      this.highestNumber = Math.max(this.highestNumber, person.number);
+    }
     this.lastActivity = Math.max(this.lastActivity, event.time);
     const accepted = await this.acceptThumbnail(event.decision, person.thumbnail);
     await this.saveWithPicture(event, accepted);
@@ -246,8 +266,6 @@ export class ShiftLog extends EventTarget {
     // Read after every other await: a correction saved in between must be seen here, not overwritten.
     const found = (await this.events(shiftId)).find((event) => event.id === eventId);
     if (found === undefined || found.corrected !== undefined) return undefined;
-    // The guard took this record out of the count (a double count): it stays out, and keeps no picture.
-    if (found.removed !== undefined) return undefined;
     const event: PersonEvent = {
       ...found,
       decision: person.decision,
@@ -257,6 +275,12 @@ export class ShiftLog extends EventTarget {
     };
     // Only unmasked people may have a picture; writing the event without the reference deletes it.
     if (person.decision !== 'without_mask') delete event.thumbnailId;
+    // Removed from the count by the guard (a double count): revised all the same, so that putting them back
+    // brings the camera's final decision, but still out of the count, and without a picture.
+    if (found.removed !== undefined) {
+      await this.queue.save({ kind: 'event', event });
+      return event;
+    }
     await this.saveWithPicture(event, accepted);
     return event;
   }
@@ -311,10 +335,15 @@ export class ShiftLog extends EventTarget {
    * undefined if there is no running shift, no person left in it, or the latest person is not `expectedId`.
    */
   async removeLast(expectedId?: string): Promise<PersonEvent | undefined> {
-    const last = await this.lastOfRunning(expectedId);
-    if (!last) return undefined;
+    const running = this.running;
+    if (!running) return undefined;
+    const events = await this.events(running.id);
+    const last = lastCounted(events);
+    if (!last || (expectedId !== undefined && last.id !== expectedId)) return undefined;
     const event: PersonEvent = { ...last, removed: { at: this.now() } };
     delete event.thumbnailId;
+    // The shift's last count is now the one before: a mistaken tap does not keep a forgotten shift running.
+    this.lastActivity = Math.max(running.start, lastCounted(events.filter((e) => e !== last))?.time ?? 0);
     await this.queue.save({ kind: 'event', event });
     return event;
   }
@@ -330,6 +359,7 @@ export class ShiftLog extends EventTarget {
     if (found?.removed === undefined) return undefined;
     const event: PersonEvent = { ...found };
     delete event.removed;
+    this.lastActivity = Math.max(this.lastActivity, event.time);
     await this.queue.save({ kind: 'event', event });
     return event;
   }
@@ -510,8 +540,9 @@ export class ShiftLog extends EventTarget {
     if (write.kind !== 'event') return;
     if (write.thumbnail && this.storedThumbnailBytes !== undefined) {
       this.storedThumbnailBytes += write.thumbnail.size;
-    } else if (write.event.corrected && !write.event.thumbnailId) {
-      // Only a correction can delete a thumbnail; its size is not known here, so recount when next needed.
+    } else if (!write.event.thumbnailId) {
+      // The write may have deleted the event's picture (a correction, a revision or a removal: see writeOne);
+      // its size is not known here, so recount when next needed.
       this.storedThumbnailBytes = undefined;
     }
   }

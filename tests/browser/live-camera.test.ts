@@ -87,8 +87,12 @@ async function observe(page: Page, atMs: number): Promise<Observation> {
   };
 }
 
-/** A counted person as the history's event list shows it: when, the decision and its confidence. */
+/**
+ * A counted person as the history's event list shows it: the number their box and alert showed, when, the
+ * decision and its confidence.
+ */
 interface CountedPerson {
+  number: number | undefined;
   time: string;
   decision: string;
   confidence: string;
@@ -106,10 +110,12 @@ async function countedPeople(page: Page): Promise<CountedPerson[]> {
   const rows = await page.locator(`${history} event-list tbody tr`).evaluateAll((rows) =>
     rows.map((row) => {
       const cells = [...row.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '');
+      const number = row.getAttribute('data-number');
       return {
-        time: cells[0] ?? '',
+        number: number === null ? undefined : Number(number),
+        time: cells[1] ?? '',
         decision: row.getAttribute('data-decision') ?? '',
-        confidence: cells[2] ?? '',
+        confidence: cells[3] ?? '',
       };
     }),
   );
@@ -332,6 +338,11 @@ describe('live screen with a fake camera', () => {
               expect(f.decision, `#${o.alertPerson}'s box at ${p.atMs} ms`).toBe(o.alert);
           }
         }
+        // ... and whom History lists under that number, with that decision ...
+        expect(
+          counted.filter((c) => c.number === o.alertPerson).map((c) => c.decision),
+          `History's #${o.alertPerson}`,
+        ).toEqual([o.alert]);
         // ... and the number stays theirs while the alert shows.
         expect(
           shownWithNumber(o.atMs - PERSON_SHOWN_MS, o.atMs + LAG_MS),

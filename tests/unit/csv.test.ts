@@ -25,6 +25,7 @@ const auto: CsvEvent = {
   framesSeen: 42,
   timeInViewMs: 3449,
   source: 'auto',
+  number: 7,
 };
 const manual: CsvEvent = {
   id: 'e2',
@@ -42,12 +43,12 @@ describe('toCsv', () => {
   it('writes the documented header and one row per person, every row ending in CRLF', () => {
     const text = toCsv([{ id: 's1', door: 'North' }], [auto, manual]);
     expect(text.split('\r\n')).toEqual([
-      'shift_id,door,event_id,time_iso,local_time,decision,average_confidence,frames_seen,time_in_view_s,source,corrected_from,shift_ended_by',
-      `s1,North,e1,2024-06-01T07:15:02.345Z,${localOf(time)},without_mask,0.912,42,3.4,auto,,`,
-      `s1,North,e2,2024-06-01T07:16:02.345Z,${localOf(time + 60_000)},with_mask,,0,0.0,manual,uncertain,`,
+      'shift_id,door,event_id,time_iso,local_time,decision,average_confidence,frames_seen,time_in_view_s,source,corrected_from,shift_ended_by,person_number',
+      `s1,North,e1,2024-06-01T07:15:02.345Z,${localOf(time)},without_mask,0.912,42,3.4,auto,,,7`,
+      `s1,North,e2,2024-06-01T07:16:02.345Z,${localOf(time + 60_000)},with_mask,,0,0.0,manual,uncertain,,`,
       '',
     ]);
-    expect(CSV_COLUMNS).toHaveLength(12);
+    expect(CSV_COLUMNS).toHaveLength(13);
   });
 
   it('says how each shift ended: by the guard, by the app after hours with nobody, or not yet', () => {
@@ -113,8 +114,8 @@ describe('toCsv, semicolon dialect (spreadsheets that write 1,5)', () => {
     const text = toCsv(shifts, [auto, manual], 'semicolon');
     expect(text.split('\r\n')).toEqual([
       CSV_COLUMNS.join(';'),
-      `s1;North;e1;2024-06-01T07:15:02.345Z;${localOf(time)};without_mask;0,912;42;3,4;auto;;`,
-      `s1;North;e2;2024-06-01T07:16:02.345Z;${localOf(time + 60_000)};with_mask;;0;0,0;manual;uncertain;`,
+      `s1;North;e1;2024-06-01T07:15:02.345Z;${localOf(time)};without_mask;0,912;42;3,4;auto;;;7`,
+      `s1;North;e2;2024-06-01T07:16:02.345Z;${localOf(time + 60_000)};with_mask;;0;0,0;manual;uncertain;;`,
       '',
     ]);
     const decimalsAsPoints = parseCsv(text, ';').map((row) =>

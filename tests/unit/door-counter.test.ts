@@ -107,6 +107,25 @@ const decisions = async () => {
 };
 
 describe('DoorCounter', () => {
+  it("records each person with the number their box and alert showed, above the running shift's on a new page", async () => {
+    watch(30, face(200, 0.98));
+    await counter.settled();
+    const shift = log.currentShift()!;
+    const [first] = await log.events(shift.id);
+    expect(alerts.map((a) => a.trackId)).toEqual([first!.number]);
+    expect(first!.number).toBeGreaterThanOrEqual(1);
+    // The page is opened again (no tracks carried over): its numbers go on above the shift's, never from 1.
+    log.close();
+    log = await ShiftLog.open({ name, now: () => wall });
+    expect(log.nextPersonNumber).toBe(first!.number! + 1);
+    counter = newCounter();
+    clock += 60_000;
+    const [track] = watch(30, face(200, 0.02));
+    expect(track).toBe(first!.number! + 1);
+    await counter.settled();
+    expect((await log.events(shift.id)).map((e) => e.number)).toEqual([first!.number, first!.number! + 1]);
+  });
+
   it('records a person standing in view once, starting a shift at the configured door', async () => {
     const ids = watch(100, face(200, 0.02));
     expect(ids).toEqual([expect.any(Number)]);

@@ -162,6 +162,21 @@ describe('ShiftActions', () => {
     expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 1, unmasked: 1 });
   });
 
+  it('removes or puts back nobody in a shift left running 12 hours with nobody counted: it is ended', async () => {
+    await actions.startShift();
+    const shift = log.currentShift()!;
+    await actions.addManual('with_mask');
+    await actions.addManual('with_mask');
+    const [first, second] = await log.events(shift.id);
+    await actions.removeLast(second!.id);
+    wall += IDLE_SHIFT_END_MS + 60_000;
+    await actions.restoreRemoved();
+    expect(actions.state.message).toBe('That shift had ended: nobody was counted in it for 12 hours.');
+    expect(actions.state.running).toBeUndefined();
+    expect((await log.shifts())[0]).toMatchObject({ id: shift.id, end: first!.time, endReason: 'idle' });
+    expect((await log.events(shift.id)).map((e) => e.removed !== undefined)).toEqual([false, true]);
+  });
+
   it('cannot put a removed person back once their shift has ended', async () => {
     await actions.startShift();
     const shift = log.currentShift()!;

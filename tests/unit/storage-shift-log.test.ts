@@ -336,6 +336,26 @@ describe('guard corrections', () => {
   });
 });
 
+describe('person numbers', () => {
+  it("stores the number a person was shown with, and starts a new page above the running shift's", async () => {
+    expect(log.nextPersonNumber).toBe(1);
+    const shift = await log.startShift('North');
+    await log.recordPerson(person('with_mask', { number: 12 }));
+    await log.recordPerson(person('with_mask', { number: 4 }));
+    const manual = await log.addManual('without_mask');
+    expect(manual.number).toBeUndefined();
+    log.close();
+    log = await open();
+    expect((await log.events(shift.id)).map((e) => e.number)).toEqual([12, 4, undefined]);
+    expect(log.nextPersonNumber).toBe(13);
+    // A new shift's numbers only need to be above its own.
+    await log.endShift();
+    log.close();
+    log = await open();
+    expect(log.nextPersonNumber).toBe(1);
+  });
+});
+
 describe('removing a person counted by mistake', () => {
   it('takes the last person out of every tally and chart, keeps the record, and puts it back', async () => {
     const shift = await log.startShift('North');
@@ -410,15 +430,65 @@ describe('removing a person counted by mistake', () => {
     expect((await log.restore(counted.id))?.thumbnailId).toBeUndefined();
   });
 
-  it('keeps a removed person out when the tracker revises what it recorded of them', async () => {
+  it('revises a removed person as the tracker decides, still out of the count and without a picture', async () => {
+    await log.setSetting('keepThumbnails', true);
     const shift = await log.startShift('North');
     const provisional = await log.recordPerson(person('uncertain'));
     await log.removeLast(provisional.id);
-    expect(await log.revisePerson(provisional, person('without_mask'))).toBeUndefined();
-    expect((await log.events(shift.id)).map((e) => [e.decision, e.removed !== undefined])).toEqual([
-      ['uncertain', true],
-    ]);
+    const revised = await log.revisePerson(provisional, person('without_mask', { thumbnail: jpeg(3000) }));
+    expect(revised).toMatchObject({ decision: 'without_mask', removed: { at: clock } });
+    expect(revised?.thumbnailId).toBeUndefined();
+    expect(await log.thumbnailCount()).toBe(0);
     expect(await log.tally({ shiftId: shift.id })).toMatchObject({ total: 0 });
+    // Put back, they are counted as the camera finally decided.
+    await log.restore(provisional.id);
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ unmasked: 1, total: 1 });
+  });
+
+  it("frees a removed person's picture's share of the pictures' size limit", async () => {
+    await log.setSetting('keepThumbnails', true);
+    await log.startShift('North');
+    const perPicture = THUMBNAIL_MAX_BYTES;
+    const fits = Math.floor(THUMBNAIL_TOTAL_MAX_BYTES / perPicture);
+    let last: PersonEvent | undefined;
+    for (let i = 0; i < fits; i += 1)
+      last = await log.recordPerson(person('without_mask', { thumbnail: jpeg(perPicture) }));
+    expect(await log.thumbnailCount()).toBe(fits);
+    // Full: the next one gets no picture ...
+    const noRoom = await log.recordPerson(person('without_mask', { thumbnail: jpeg(perPicture) }));
+    expect(noRoom.thumbnailId).toBeUndefined();
+    await log.removeLast(noRoom.id);
+    await log.removeLast(last!.id);
+    expect(await log.thumbnailCount()).toBe(fits - 1);
+    // ... and once a pictured person is removed, the next one does.
+    const next = await log.recordPerson(person('without_mask', { thumbnail: jpeg(perPicture) }));
+    expect(next.thumbnailId).toBe(next.id);
+  });
+
+  it('ends a forgotten shift at its last count, not at a mistaken tap the guard removed', async () => {
+    const shift = await log.startShift('North');
+    clock = at(9);
+    await log.addManual('with_mask');
+    clock = at(10);
+    const mistake = await log.addManual('with_mask');
+    await log.removeLast(mistake.id);
+    clock = at(21, 1); // 12 hours and a minute after the last person still counted
+    expect(await log.endIdleShift()).toMatchObject({ id: shift.id, end: at(9), endReason: 'idle' });
+  });
+
+  it('reads the last count without removed records when the app opens', async () => {
+    const shift = await log.startShift('North');
+    clock = at(9);
+    await log.addManual('with_mask');
+    clock = at(10);
+    await log.removeLast((await log.addManual('with_mask')).id);
+    log.close();
+    clock = at(21, 1);
+    log = await open(); // opening ends a shift left idle
+    expect((await log.shifts()).find((s) => s.id === shift.id)).toMatchObject({
+      end: at(9),
+      endReason: 'idle',
+    });
   });
 });
 
