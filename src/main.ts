@@ -4,7 +4,7 @@
  */
 import './components/mask-guard-app.ts';
 import { DetectionClient } from './pipeline/detection-client.ts';
-import { GuardController } from './pipeline/guard-controller.ts';
+import { GuardController, tabStorage } from './pipeline/guard-controller.ts';
 import { createShiftViews } from './pipeline/shift-views.ts';
 import { ShiftLog } from './storage/index.ts';
 import { offline, requestPersistence } from './offline/index.ts';
@@ -18,14 +18,16 @@ async function main(): Promise<void> {
   if (app === null) return;
   let log: ShiftLog;
   try {
-    log = await ShiftLog.open();
+    // With the records this tab's page before could not write (a reload while the disk was full).
+    log = await ShiftLog.open({ tabStorage: tabStorage() });
   } catch (error) {
     app.status = shiftLogProblem(error);
     return;
   }
   const controller = new GuardController(new DetectionClient(), log);
   // Counted people kept only in memory (the phone is full), or whose record is still on its way to the log
-  // (behind a slow write; a hand count or a shift's end too), are lost if the page goes: ask before it does.
+  // (behind a slow write; a hand count or a shift's end too), are lost if the tab is closed (a reload passes
+  // them on to the next page, see pagehide in GuardController): ask before it goes.
   window.addEventListener('beforeunload', (event) => {
     if (!log.hasUnsaved && controller.counter.recordsInFlight === 0) return;
     event.preventDefault();

@@ -16,7 +16,7 @@ import type {
   ResultMessage,
   StageTimings,
 } from '../shared/protocol.ts';
-import type { ShiftLog, StorageStatus } from '../storage/index.ts';
+import { UNSAVED_OVER_RELOAD_KEY, type ShiftLog, type StorageStatus } from '../storage/index.ts';
 import { UnmaskedAlarm } from './alerts.ts';
 import {
   DoorCamera,
@@ -101,7 +101,7 @@ const pageHidden = () => document.visibilityState === 'hidden';
 const NOT_CHECKED = 'Faces are not being checked right now.';
 
 /** The tab's sessionStorage; undefined where reading it throws (site data blocked). */
-function tabStorage(): Storage | undefined {
+export function tabStorage(): Storage | undefined {
   try {
     return sessionStorage;
   } catch {
@@ -255,10 +255,15 @@ export class GuardController extends EventTarget {
       this.counter.pause();
       // Records still on their way go too; the tracks only if they are the camera's (not a video file's).
       const storage = tabStorage();
-      if (storage !== undefined) this.counter.saveForReload(storage, this.holdsCameraPeople());
+      if (storage === undefined) return;
+      this.counter.saveForReload(storage, this.holdsCameraPeople());
+      // And what the shift log could not write (a full disk): the next page's ShiftLog.open writes it.
+      this.log.saveForReload(storage);
     });
     window.addEventListener('pageshow', (event) => {
-      if (event.persisted) tabStorage()?.removeItem(TRACKS_OVER_RELOAD_KEY);
+      if (!event.persisted) return;
+      tabStorage()?.removeItem(TRACKS_OVER_RELOAD_KEY);
+      tabStorage()?.removeItem(UNSAVED_OVER_RELOAD_KEY);
     });
     // This tab's page before a reload may have kept the people it saw at the door.
     const storage = tabStorage();

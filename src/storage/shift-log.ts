@@ -20,6 +20,7 @@ import { tallyDecisions, type Tally } from '../shared/tracking/tally.js';
 import { dayRange, hourlyOf, type HourBucket } from './hourly.js';
 import { WriteQueue, type StorageStatus } from './write-queue.js';
 import type { PendingWrite } from './writes.js';
+import { saveUnwritten, takeUnwritten, type TabStorage } from './carry-over.js';
 
 /** Options of {@link ShiftLog.open}; all optional, the defaults are what the app uses. */
 export interface ShiftLogOptions {
@@ -31,6 +32,11 @@ export interface ShiftLogOptions {
   retryMs?: number;
   /** Prune old shifts while opening. Default true. */
   pruneOnOpen?: boolean;
+  /**
+   * The tab's sessionStorage: the records the page before could not write are taken from it and queued again
+   * (see ./carry-over.ts and {@link ShiftLog.saveForReload}). Default none.
+   */
+  tabStorage?: TabStorage;
 }
 
 /** One person as the tracker counted them. */
@@ -130,7 +136,14 @@ export class ShiftLog extends EventTarget {
     });
     const settings = await readSettings(db);
     const log = new ShiftLog(db, settings, options.now ?? Date.now, options.retryMs ?? 15_000);
-    const latest = (await db.getAllFromIndex('shifts', 'byStart')).reverse();
+    // What the page before could not write goes first, before the running shift is read: it may be that
+    // shift's start or end. Kept queued (and said) if it still cannot be written.
+    const carried = options.tabStorage === undefined ? [] : takeUnwritten(options.tabStorage);
+    for (const write of carried) log.queue.pending.add(write);
+    if (carried.length > 0) await log.queue.retry();
+    const byId = new Map((await db.getAllFromIndex('shifts', 'byStart')).map((shift) => [shift.id, shift]));
+    for (const shift of log.queue.pending.shifts()) byId.set(shift.id, shift);
+    const latest = [...byId.values()].sort((a, b) => b.start - a.start);
     log.running = latest.find((shift) => shift.end === undefined);
     // Shifts follow one another, so the latest-started ended shift is the last one ended.
     const lastEnded = latest.find((shift) => shift.end !== undefined);
@@ -139,12 +152,9 @@ export class ShiftLog extends EventTarget {
       // The latest event, read one by one (a shift never ended may hold a great many people).
       log.lastActivity = log.running.start;
       let cursor = await db.transaction('events').store.index('byShift').openCursor(log.running.id);
-      for (; cursor; cursor = await cursor.continue()) {
-        // A record the guard removed from the count is no person counted (see removeLast).
-        if (cursor.value.removed === undefined)
-          log.lastActivity = Math.max(log.lastActivity, cursor.value.time);
-        log.highestNumber = Math.max(log.highestNumber, cursor.value.number ?? 0);
-      }
+      for (; cursor; cursor = await cursor.continue()) log.noteActivity(cursor.value);
+      for (const event of log.queue.pending.events())
+        if (event.shiftId === log.running.id) log.noteActivity(event);
       await log.endIdleShift();
     }
     // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
@@ -469,6 +479,14 @@ export class ShiftLog extends EventTarget {
     return pruned.length;
   }
 
+  /**
+   * The page is going (a reload, most often): keeps every record not yet on disk in `storage` (the tab's
+   * sessionStorage) for the next page's {@link ShiftLog.open} to write, pictures left out. Never throws.
+   */
+  saveForReload(storage: TabStorage): void {
+    saveUnwritten(storage, this.queue.pending.list());
+  }
+
   /** Retries the queued writes now. Resolves to true when nothing is left in memory. */
   async retry(): Promise<boolean> {
     return this.queue.retry();
@@ -489,6 +507,13 @@ export class ShiftLog extends EventTarget {
     if (!this.running) return undefined;
     const last = lastCounted(await this.events(this.running.id));
     return last && (expectedId === undefined || last.id === expectedId) ? last : undefined;
+  }
+
+  /** Takes a record of the running shift read at open into its last count and highest person number. */
+  private noteActivity(event: PersonEvent): void {
+    // A record the guard removed from the count is no person counted (see removeLast).
+    if (event.removed === undefined) this.lastActivity = Math.max(this.lastActivity, event.time);
+    this.highestNumber = Math.max(this.highestNumber, event.number ?? 0);
   }
 
   private requireShift(): Shift {

@@ -37,6 +37,27 @@ function eventsOnDisk(page: Page): Promise<number> {
   );
 }
 
+/** Ids of the person records on disk, read straight from the app's database. */
+function eventIdsOnDisk(page: Page): Promise<string[]> {
+  return page.evaluate(
+    (name) =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const keys = db.transaction('events').objectStore('events').getAllKeys();
+          keys.onsuccess = () => {
+            resolve(keys.result.map(String));
+            db.close();
+          };
+          keys.onerror = () => reject(keys.error);
+        };
+      }),
+    DB_NAME,
+  );
+}
+
 /** Whether the page asks the browser to confirm leaving (a `beforeunload` listener cancels the event). */
 const leavingIsQuestioned = (page: Page) =>
   page.evaluate(() => !window.dispatchEvent(new Event('beforeunload', { cancelable: true })));
@@ -133,6 +154,70 @@ describe('a slow disk: a person is counted while an earlier write has not finish
     await expect.poll(() => eventsOnDisk(page), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => leavingIsQuestioned(page), { timeout: 5_000 }).toBe(false);
     await expect.poll(() => page.locator(warning).count(), { timeout: 5_000 }).toBe(0);
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    expect(app.foreignRequests).toEqual([]);
+  }, 60_000);
+});
+
+describe('the guard reloads the page while the phone is full', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-full-reload-'));
+  let app: AppSession;
+  let page: Page;
+  /** Full from the first page on, and still full after the reload, until the test frees it. */
+  const fullAcrossReloads = `${DISK_SWITCH}
+    if (sessionStorage.getItem('test-disk-full') === null) sessionStorage.setItem('test-disk-full', '1');
+    globalThis.__diskFull = sessionStorage.getItem('test-disk-full') === '1';`;
+  const setFull = async (full: boolean) => {
+    await page.evaluate((on) => sessionStorage.setItem('test-disk-full', on ? '1' : '0'), full);
+    await setDiskFull(page, full);
+  };
+
+  beforeAll(async () => {
+    // In view from the start (the fake camera starts its file again for the reloaded page: the person is
+    // still there, as at a real door).
+    ({ app, page } = await watchOnePerson(
+      dir,
+      { leadSeconds: 0, showSeconds: 60, gapSeconds: 1 },
+      (session) => session.context.addInitScript({ content: fullAcrossReloads }),
+    ));
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The record of the person counted before the reload, as History listed it (kept in memory then). */
+  let countedBefore: string | null;
+
+  it('keeps the person kept in memory through the reload, counted once', async () => {
+    await expect
+      .poll(() => page.locator(warning).textContent(), { timeout: 30_000 })
+      .toContain('Storage is full: 1 person kept in memory');
+    await page.locator('mask-guard-app view-tabs button[data-view=history]').click();
+    const rows = page.locator('mask-guard-app history-view event-list tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    countedBefore = await rows.first().getAttribute('data-event');
+    await page.reload();
+    await page
+      .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
+      .waitFor({ timeout: 120_000 });
+    // Still full: the person the page before could not write is in this page's memory, and said so.
+    await expect
+      .poll(() => page.locator(warning).textContent(), { timeout: 30_000 })
+      .toContain('Storage is full: 1 person kept in memory');
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    expect(await eventsOnDisk(page)).toBe(0);
+    // Given time, the person still at the door is not counted again.
+    await page.waitForTimeout(5000);
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+  }, 180_000);
+
+  it('writes them once space is back, once', async () => {
+    await setFull(false);
+    await expect.poll(() => page.locator(warning).count(), { timeout: 40_000 }).toBe(0);
+    // The very record the page before kept in memory (not a new count of someone still at the door).
+    expect(await eventIdsOnDisk(page)).toEqual([countedBefore]);
     expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
     expect(app.foreignRequests).toEqual([]);
   }, 60_000);

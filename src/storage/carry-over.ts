@@ -1,0 +1,98 @@
+/**
+ * Records the shift log could not write before its page went (a full disk, a database another tab's update
+ * closed), kept in the tab's sessionStorage for the page that replaces it: a guard who reloads when told
+ * "Storage is full: 3 people kept in memory" must not lose those three. The next page's ShiftLog.open queues
+ * them again, in order, before it reads the running shift; every record has its own key, so writing one that
+ * did arrive meanwhile replaces it with the same record.
+ *
+ * Pictures do not go (a Blob does not fit in sessionStorage): an event carried over loses its thumbnail.
+ * sessionStorage outlives a reload, not the tab: closing the tab still loses them, which the page's
+ * leave prompt warns of.
+ */
+import type { PendingWrite } from './writes.js';
+import type { PersonEvent, Shift } from './schema.js';
+
+/** sessionStorage key of the records a page passed on (see {@link saveUnwritten}). */
+export const UNSAVED_OVER_RELOAD_KEY = 'maskguard-unsaved-over-reload';
+
+/** The part of sessionStorage used here (tests give a stand-in). */
+export type TabStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/**
+ * Keeps `writes` (the queue, oldest first) for the next page of this tab, or clears what an earlier page kept
+ * when there is nothing. Never throws: without sessionStorage (private mode, full) they are lost as before.
+ */
+export function saveUnwritten(storage: TabStorage, writes: readonly PendingWrite[]): void {
+  try {
+    if (writes.length === 0) {
+      storage.removeItem(UNSAVED_OVER_RELOAD_KEY);
+      return;
+    }
+    const records = writes.map((write): PendingWrite => {
+      if (write.kind === 'shift') return { kind: 'shift', shift: write.shift };
+      const event = { ...write.event };
+      delete event.thumbnailId;
+      return { kind: 'event', event };
+    });
+    storage.setItem(UNSAVED_OVER_RELOAD_KEY, JSON.stringify(records));
+  } catch {
+    // Nothing more can be done while the page goes.
+  }
+}
+
+/** Reads (once: the key is removed) what the page before passed on; nothing if absent or malformed. */
+export function takeUnwritten(storage: TabStorage): PendingWrite[] {
+  let value: unknown;
+  try {
+    const text = storage.getItem(UNSAVED_OVER_RELOAD_KEY);
+    storage.removeItem(UNSAVED_OVER_RELOAD_KEY);
+    if (text === null) return [];
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(value)) return [];
+  // One malformed record is left out, not the rest: each is a person or a shift of its own.
+  return value.filter(isPendingWrite);
+}
+
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const optional = (x: unknown, ok: (x: unknown) => boolean) => x === undefined || ok(x);
+const text = (x: unknown): x is string => typeof x === 'string';
+const object = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const DECISIONS: readonly unknown[] = ['with_mask', 'without_mask', 'uncertain'];
+
+function isShift(x: unknown): x is Shift {
+  return (
+    object(x) &&
+    text(x.id) &&
+    finite(x.start) &&
+    text(x.door) &&
+    optional(x.end, finite) &&
+    optional(x.endReason, (r) => r === 'idle') &&
+    optional(x.endedByAppAt, finite)
+  );
+}
+
+function isEvent(x: unknown): x is PersonEvent {
+  return (
+    object(x) &&
+    text(x.id) &&
+    text(x.shiftId) &&
+    finite(x.time) &&
+    DECISIONS.includes(x.decision) &&
+    (x.averageConfidence === null || finite(x.averageConfidence)) &&
+    finite(x.framesSeen) &&
+    finite(x.timeInViewMs) &&
+    (x.source === 'auto' || x.source === 'manual') &&
+    optional(x.corrected, (c) => object(c) && DECISIONS.includes(c.from) && finite(c.at)) &&
+    x.thumbnailId === undefined &&
+    optional(x.number, (n) => Number.isSafeInteger(n)) &&
+    optional(x.removed, (r) => object(r) && finite(r.at))
+  );
+}
+
+function isPendingWrite(x: unknown): x is PendingWrite {
+  if (!object(x)) return false;
+  return (x.kind === 'shift' && isShift(x.shift)) || (x.kind === 'event' && isEvent(x.event));
+}

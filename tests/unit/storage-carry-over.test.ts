@@ -1,0 +1,146 @@
+/**
+ * Records a page could not write (a full disk) are passed to the next page of the tab through sessionStorage
+ * and written by its ShiftLog.open: nothing counted is lost to a reload, nothing is written twice.
+ */
+import 'fake-indexeddb/auto';
+import { deleteDB } from 'idb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ShiftLog, UNSAVED_OVER_RELOAD_KEY, type TabStorage } from '../../src/storage/index.ts';
+import { saveUnwritten, takeUnwritten } from '../../src/storage/carry-over.ts';
+import { failEventWrites, jpeg, onDisk, person } from '../helpers/shift-log-fixtures.ts';
+
+let name: string;
+let clock: number;
+let log: ShiftLog;
+let tab: TabStorage & { items: Map<string, string> };
+
+const open = () => ShiftLog.open({ name, now: () => clock, tabStorage: tab });
+
+/** Every put fails as over quota (the shift's start too, unlike failEventWrites). */
+function failAllWrites() {
+  const realPut = IDBObjectStore.prototype.put;
+  return vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+    this: IDBObjectStore,
+    ...args: Parameters<IDBObjectStore['put']>
+  ) {
+    const request = realPut.apply(this, args);
+    const tx = this.transaction as IDBTransaction & { _abort(errorName: string): void };
+    request.addEventListener('success', () => tx._abort('QuotaExceededError'));
+    return request;
+  });
+}
+
+function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem: (key: string) => void items.delete(key),
+  };
+}
+
+beforeEach(async () => {
+  name = `carry-over-${crypto.randomUUID()}`;
+  clock = Date.UTC(2024, 5, 3, 8);
+  tab = memoryStorage();
+  log = await open();
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  log.close();
+  await deleteDB(name);
+});
+
+describe('records kept in memory over a reload', () => {
+  it('are written by the next page, once, with the shift they started, in the tally meanwhile', async () => {
+    const full = failAllWrites();
+    const shift = await log.startShift('North');
+    await log.recordPerson(person('without_mask', { number: 3 }));
+    const second = await log.recordPerson(person('with_mask', { number: 4 }));
+    await log.removeLast(second.id); // a change not yet on disk goes too
+    expect(log.pendingCount).toBe(2);
+    expect(await onDisk(name, (db) => db.count('shifts'))).toBe(0); // the shift's start is not on disk either
+    log.saveForReload(tab);
+    log.close();
+    // The next page, with the disk still full: the records are queued again and the shift runs on.
+    log = await open();
+    expect(tab.items.has(UNSAVED_OVER_RELOAD_KEY)).toBe(false); // read once
+    expect(log.currentShift()?.id).toBe(shift.id);
+    expect(log.status).toMatchObject({ state: 'pending', pending: 2, cause: 'quota' });
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject({ unmasked: 1, masked: 0, total: 1 });
+    expect(log.nextPersonNumber).toBe(5);
+    // Space is back.
+    full.mockRestore();
+    expect(await log.retry()).toBe(true);
+    const stored = await onDisk(name, (db) => db.getAll('events'));
+    expect(stored.map((e) => [e.number, e.decision, e.removed !== undefined]).sort()).toEqual([
+      [3, 'without_mask', false],
+      [4, 'with_mask', true],
+    ]);
+    expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toEqual(shift);
+  });
+
+  it('leave pictures behind (they do not fit in the tab storage)', async () => {
+    await log.setSetting('keepThumbnails', true);
+    failEventWrites('quota');
+    await log.startShift('North');
+    const counted = await log.recordPerson(person('without_mask', { thumbnail: jpeg(2000) }));
+    expect(counted.thumbnailId).toBe(counted.id);
+    log.saveForReload(tab);
+    const carried = takeUnwritten(tab);
+    expect(carried).toHaveLength(1);
+    const [eventWrite] = carried;
+    expect(eventWrite).toEqual({ kind: 'event', event: { ...counted, thumbnailId: undefined } });
+    expect(eventWrite?.kind === 'event' && 'thumbnailId' in eventWrite.event).toBe(false);
+  });
+
+  it("are nothing to pass on when everything is on disk: an older page's leftovers are cleared", async () => {
+    tab.setItem(UNSAVED_OVER_RELOAD_KEY, '[]');
+    await log.startShift('North');
+    await log.recordPerson(person('with_mask'));
+    log.saveForReload(tab);
+    expect(tab.items.has(UNSAVED_OVER_RELOAD_KEY)).toBe(false);
+  });
+
+  it('are read back only if well formed, one record at a time', () => {
+    const shift = { id: 's1', start: 1, door: 'North' };
+    const event = {
+      id: 'e1',
+      shiftId: 's1',
+      time: 2,
+      decision: 'with_mask',
+      averageConfidence: 0.9,
+      framesSeen: 5,
+      timeInViewMs: 700,
+      source: 'auto',
+    };
+    const good = [
+      { kind: 'shift', shift },
+      { kind: 'event', event },
+    ];
+    const bad = [
+      { kind: 'event', event: { ...event, decision: 'maybe' } },
+      { kind: 'event', event: { ...event, time: 'noon' } },
+      { kind: 'event', event: { ...event, thumbnailId: 'e1' } }, // a picture that is not there
+      { kind: 'event', event: { ...event, removed: { at: null } } },
+      { kind: 'shift', shift: { ...shift, end: 'later' } },
+      { kind: 'rumour' },
+      null,
+    ];
+    tab.setItem(UNSAVED_OVER_RELOAD_KEY, JSON.stringify([...bad, ...good]));
+    expect(takeUnwritten(tab)).toEqual(good);
+    tab.setItem(UNSAVED_OVER_RELOAD_KEY, '{not json');
+    expect(takeUnwritten(tab)).toEqual([]);
+    expect(tab.items.has(UNSAVED_OVER_RELOAD_KEY)).toBe(false);
+    // A storage that refuses to be written (full, or blocked) loses them, as before, without throwing.
+    const refusing = {
+      ...memoryStorage(),
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    };
+    expect(() => saveUnwritten(refusing, good as never)).not.toThrow();
+  });
+});
