@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import type { PersonChange } from '../pipeline/shift-history.ts';
 import type { PersonEvent } from '../storage/index.ts';
 import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
 
@@ -9,12 +10,15 @@ import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
  * counted them (camera or guard), after a correction the first decision, and the kept picture of an
  * unmasked person (a column shown only when one is listed, next to the decision so that a narrow screen
  * shows it without scrolling). A record the guard removed from the count stays listed, greyed, its decision
- * struck through and marked "removed" (it is in no tally or export). Each row carries its values as data attributes,
+ * struck through and marked "removed" (it is in no tally or export). The people of the running shift get a
+ * column beside the decision to change them: another decision, or out of the count (a double count), or back into it. Each row carries its values as data attributes,
  * for tests.
  *
  * The element makes the pictures' object URLs itself because only it knows when they stop being shown: each
  * URL holds its Blob in memory until revoked, so it revokes them whenever the list changes and when it
  * leaves the page (then makes them again if it comes back).
+ *
+ * @fires change-person - CustomEvent<{ id: string; change: PersonChange }>
  */
 @customElement('event-list')
 export class EventList extends LitElement {
@@ -22,6 +26,10 @@ export class EventList extends LitElement {
   @property({ attribute: false }) events: PersonEvent[] = [];
   /** Kept pictures of unmasked people, by event id. */
   @property({ attribute: false }) pictures: ReadonlyMap<string, Blob> = new Map();
+  /** The running shift: its people can still be changed here. */
+  @property({ attribute: false }) changeable: string | undefined;
+  /** A change is being saved: the controls ignore input until it is. */
+  @property({ type: Boolean }) busy = false;
   /** The object URL of each picture shown, by event id, with the Blob it was made from. */
   private urls = new Map<string, { blob: Blob; url: string }>();
 
@@ -103,12 +111,14 @@ export class EventList extends LitElement {
   override render() {
     if (this.events.length === 0) return html`<p>No people in this list.</p>`;
     const withPictures = this.urls.size > 0;
+    const changes = this.changeable !== undefined && this.events.some((e) => e.shiftId === this.changeable);
     return html`<table aria-label="Counted people">
       <thead>
         <tr>
           <th scope="col" class="number" title="The number on the person's box and alert">#</th>
           <th scope="col">Time</th>
           <th scope="col">Decision</th>
+          ${changes ? html`<th scope="col">Change</th>` : nothing}
           ${withPictures ? html`<th scope="col">Picture</th>` : nothing}
           <th scope="col" class="number">Confidence</th>
           <th scope="col" class="number">Frames</th>
@@ -131,8 +141,9 @@ export class EventList extends LitElement {
               <td class="number">${e.number === undefined ? '–' : e.number}</td>
               <td>${formatTimeSeconds(e.time)}</td>
               <td>${decisionCell(e)}</td>
+              ${changes ? html`<td>${e.shiftId === this.changeable ? this.renderChange(e) : nothing}</td>` : nothing}
               ${withPictures ? html`<td class="picture">${this.renderPicture(e)}</td>` : nothing}
-              <td class="number">${confidenceText(e)}</td>
+              <td class="number confidence">${confidenceText(e)}</td>
               <td class="number">${e.framesSeen}</td>
               <td class="number">${(e.timeInViewMs / 1000).toFixed(1)} s</td>
               <td>${e.source === 'manual' ? 'Guard (by hand)' : 'Camera'}</td>
@@ -143,12 +154,39 @@ export class EventList extends LitElement {
     </table>`;
   }
 
+  /** A choice of what the person is: a decision, or out of the count. It acts as soon as it is changed. */
+  private renderChange(e: PersonEvent) {
+    const current: PersonChange = e.removed === undefined ? e.decision : 'removed';
+    const who = `${e.number === undefined ? 'Person' : `Person #${e.number}`} at ${formatTimeSeconds(e.time)}`;
+    return html`<select
+      name="change"
+      aria-label=${who}
+      aria-disabled=${this.busy ? 'true' : 'false'}
+      .value=${current}
+      @change=${(event: Event) => {
+        const select = event.target as HTMLSelectElement;
+        const change = select.value as PersonChange;
+        // Busy with another change: this one is not made, and the list shows what is saved.
+        select.value = current;
+        if (this.busy || change === current) return;
+        this.dispatchEvent(
+          new CustomEvent('change-person', { detail: { id: e.id, change }, bubbles: true, composed: true }),
+        );
+      }}
+    >
+      ${CHANGES.map((c) => html`<option value=${c} ?selected=${c === current}>${CHANGE_TEXT[c]}</option>`)}
+    </select>`;
+  }
+
   private renderPicture(e: PersonEvent) {
     const url = this.urls.get(e.id)?.url;
     if (url === undefined) return nothing;
     return html`<img src=${url} alt="Face of the unmasked person counted at ${formatTimeSeconds(e.time)}" />`;
   }
 }
+
+const CHANGES: readonly PersonChange[] = ['with_mask', 'without_mask', 'uncertain', 'removed'];
+const CHANGE_TEXT: Record<PersonChange, string> = { ...DECISION_TEXT, removed: 'Not counted (remove)' };
 
 /** The decision, or for a removed record the decision struck through and when the guard removed it. */
 function decisionCell(e: PersonEvent) {

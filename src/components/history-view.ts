@@ -124,7 +124,12 @@ export class HistoryView extends LitElement {
       </div>
       ${s.message === undefined ? nothing : html`<p class="message" role="alert">${s.message}</p>`}
       <h3>People</h3>
-      <event-list .events=${s.events} .pictures=${s.pictures}></event-list>`;
+      <event-list
+        .events=${s.events}
+        .pictures=${s.pictures}
+        .changeable=${s.runningShiftId}
+        ?busy=${s.busy}
+      ></event-list>`;
   }
 
   private onShift(e: Event): void {

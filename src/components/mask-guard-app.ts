@@ -12,6 +12,7 @@ import './history-view.ts';
 import './settings-view.ts';
 import type { AppView } from './view-tabs.ts';
 import type { ShiftViews } from '../pipeline/shift-views.ts';
+import type { PersonChange } from '../pipeline/shift-history.ts';
 import type { Decision } from '../storage/index.ts';
 import type { CsvDialect } from '../shared/csv.ts';
 import { offline, type OfflineState } from '../offline/index.ts';
@@ -243,6 +244,8 @@ export class MaskGuardApp extends LitElement {
           ? html`<history-view
               .state=${v.history.state}
               @choose-shift=${(e: CustomEvent<string>) => void v.history.chooseShift(e.detail)}
+              @change-person=${(e: CustomEvent<{ id: string; change: PersonChange }>) =>
+                void v.history.changePerson(e.detail.id, e.detail.change)}
               @choose-day=${(e: CustomEvent<string>) => void v.history.chooseDay(e.detail)}
               @export-csv=${() => void v.history.exportCsv()}
               @set-csv-dialect=${(e: CustomEvent<CsvDialect>) => v.history.setCsvDialect(e.detail)}

@@ -49,9 +49,11 @@ export class ShiftPanel extends LitElement {
         /**
          * The button the action was started from, when it stays in the page (aria-disabled, not disabled) but
          * now means something else: "Remove" now names the person before. Focus still on it counts as
-         * dropped, so it moves on.
+         * dropped, so it moves on, but only once the action is over and `done` says it did what was asked: a
+         * removal that failed must not send focus to the "Put back" of an earlier one.
          */
         from?: string;
+        done?: () => boolean;
       }
     | undefined;
 
@@ -106,8 +108,10 @@ export class ShiftPanel extends LitElement {
       return;
     }
     const settled = !this.state?.busy && !this.focusAfter.awaitingAction;
-    // The action is over and left no such button (it failed): focus stays where it is.
-    if (target === null && settled) {
+    // Moved from a button that stays only once its action is over, and did what was asked.
+    if (this.focusAfter.from !== undefined && !settled) return;
+    // The action is over and failed, or left no such button: focus stays where it is.
+    if (settled && (target === null || this.focusAfter.done?.() === false)) {
       this.focusAfter = undefined;
       return;
     }
@@ -224,7 +228,12 @@ export class ShiftPanel extends LitElement {
                   aria-describedby="last-person"
                   @click=${() => {
                     if (s.busy) return;
-                    this.focusAfter = { to: 'restore', awaitingAction: true, from: 'remove-last' };
+                    this.focusAfter = {
+                      to: 'restore',
+                      awaitingAction: true,
+                      from: 'remove-last',
+                      done: () => this.state?.removed?.id === last.id,
+                    };
                     this.fire('remove-last', last.id);
                   }}
                 >
@@ -275,7 +284,13 @@ export class ShiftPanel extends LitElement {
         aria-describedby="removed-person"
         @click=${() => {
           if (s.busy) return;
-          this.focusAfter = { to: 'remove', awaitingAction: true, from: 'restore-removed' };
+          const removed = s.removed?.id;
+          this.focusAfter = {
+            to: 'remove',
+            awaitingAction: true,
+            from: 'restore-removed',
+            done: () => this.state?.removed?.id !== removed,
+          };
           this.fire('restore-removed');
         }}
       >

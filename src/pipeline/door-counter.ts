@@ -320,6 +320,14 @@ export class DoorCounter {
         unwritten.delete(id);
       }
       this.paused = true;
+    } else {
+      // The tracks are not carried on, but the numbers the page before gave are: its records written below
+      // keep theirs, so this page's numbers go on above them (one number, one person in the shift).
+      const given = [...unwritten.values()].map((person) => person.number ?? 0);
+      const nextId = (saved.tracker as { nextId?: unknown } | null)?.nextId;
+      if (Number.isSafeInteger(nextId)) given.push((nextId as number) - 1);
+      const above = Math.max(this.tracker.nextTrackId, ...given.map((n) => n + 1));
+      this.tracker = new FaceTracker(TRACKER_THRESHOLDS, above);
     }
     for (const [id, person] of unwritten) void this.ensureRecorded(id, person, [saved.shiftId]);
   }

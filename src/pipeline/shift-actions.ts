@@ -158,7 +158,8 @@ export class ShiftActions extends EventTarget {
       const ended = await this.endedIdle();
       if (ended !== undefined) return ended;
       const restored = await this.log.restore(removed.id);
-      if (restored === undefined) return 'That person could not be put back: their shift has ended.';
+      if (restored === undefined)
+        return 'That person could not be put back: they are back in the count already, or their shift has ended.';
     });
   }
 

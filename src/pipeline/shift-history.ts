@@ -1,6 +1,7 @@
 /**
  * The history view's data: the list of shifts, the chosen shift or day, and for it the per-hour counts,
- * totals, events (with the kept pictures of unmasked people) and the CSV export. Everything is derived from
+ * totals, events (with the kept pictures of unmasked people), changes to a person of the running shift (any
+ * one, found by the number on their alert: the shift panel changes only the last) and the CSV export. Everything is derived from
  * one read of the chosen events, so the chart, the totals, the list and the file can never disagree with one
  * another.
  *
@@ -9,7 +10,14 @@
 import { exportedEvents, toCsv, type CsvDialect } from '../shared/csv.ts';
 import { errorText } from '../shared/error-text.ts';
 import { EMPTY_TALLY, tallyDecisions, type Tally } from '../shared/tracking/index.ts';
-import { hourlyOf, type HourBucket, type PersonEvent, type Shift, type ShiftLog } from '../storage/index.ts';
+import {
+  hourlyOf,
+  type Decision,
+  type HourBucket,
+  type PersonEvent,
+  type Shift,
+  type ShiftLog,
+} from '../storage/index.ts';
 import { csvFileName, downloadCsv, loadCsvDialect, saveCsvDialect } from './csv-download.ts';
 import type { GuardController } from './guard-controller.ts';
 
@@ -35,7 +43,16 @@ export interface HistoryState {
   message: string | undefined;
   /** How the export separates columns and decimals (remembered on this device). */
   csvDialect: CsvDialect;
+  /** The running shift, whose people the guard may still change; undefined when none runs. */
+  runningShiftId: string | undefined;
+  /** A change to a person is being saved: the list's controls wait for it. */
+  busy: boolean;
 }
+
+/** What the guard can make of a person in the list: a decision, out of the count, or back in it. */
+export type PersonChange = Decision | 'removed';
+
+const NOT_IN_RUNNING_SHIFT = 'That person can no longer be changed: their shift has ended.';
 
 /** See the module comment. */
 export class ShiftHistory extends EventTarget {
@@ -48,6 +65,8 @@ export class ShiftHistory extends EventTarget {
     pictures: new Map(),
     message: undefined,
     csvDialect: loadCsvDialect(),
+    runningShiftId: undefined,
+    busy: false,
   };
   private seenTally: unknown;
   /** Bumped when every picture was deleted, so a read that began before that does not bring one back. */
@@ -59,7 +78,7 @@ export class ShiftHistory extends EventTarget {
 
   constructor(
     private readonly log: ShiftLog,
-    controller: GuardController,
+    private readonly controller: GuardController,
   ) {
     super();
     // A person counted while the history is open shows up in it (the running shift or today are the usual
@@ -102,6 +121,7 @@ export class ShiftHistory extends EventTarget {
         pictures,
         tally: tallyDecisions(events),
         hours: hourlyOf(events),
+        runningShiftId: this.log.currentShift()?.id,
         // A read problem is over; the result of an export stays (a count re-reads the history every time).
         ...(this.readFailed ? { message: undefined } : {}),
       });
@@ -149,6 +169,36 @@ export class ShiftHistory extends EventTarget {
           'space on the phone first.',
       });
     }
+  }
+
+  /**
+   * Changes person `eventId` of the running shift to `change`: another decision (kept as a correction, the
+   * first one in "changed from"), out of the count, or back into it with a decision. The live tally and this
+   * list are read again after it.
+   */
+  async changePerson(eventId: string, change: PersonChange): Promise<void> {
+    if (this.current.busy) return;
+    this.update({ busy: true, message: undefined });
+    let message: string | undefined;
+    try {
+      // A shift nobody was counted in for 12 hours is over, as everywhere else: it is not changed.
+      if ((await this.log.endIdleShift()) !== undefined) {
+        message = 'That shift had ended: nobody was counted in it for 12 hours.';
+      } else if (change === 'removed') {
+        if ((await this.log.remove(eventId)) === undefined) message = NOT_IN_RUNNING_SHIFT;
+      } else {
+        const person = this.current.events.find((e) => e.id === eventId);
+        // Back into the count first (with the decision it had), then the decision chosen.
+        if (person?.removed !== undefined && (await this.log.restore(eventId)) === undefined)
+          message = NOT_IN_RUNNING_SHIFT;
+        else if ((await this.log.correct(eventId, change)) === undefined) message = NOT_IN_RUNNING_SHIFT;
+      }
+    } catch (error) {
+      message = `The change could not be saved (${errorText(error)}).`;
+    }
+    await this.controller.reloadTally();
+    this.update({ busy: false, message });
+    await this.refresh();
   }
 
   /** Chooses how exports separate columns and decimals, and remembers it. */

@@ -40,12 +40,14 @@ export function saveUnwritten(storage: TabStorage, writes: readonly PendingWrite
   }
 }
 
-/** Reads (once: the key is removed) what the page before passed on; nothing if absent or malformed. */
-export function takeUnwritten(storage: TabStorage): PendingWrite[] {
+/**
+ * Reads what the page before passed on; nothing if absent or malformed. The key stays until
+ * {@link clearUnwritten}: a page that fails to open its log leaves the records for the next try.
+ */
+export function readUnwritten(storage: TabStorage): PendingWrite[] {
   let value: unknown;
   try {
     const text = storage.getItem(UNSAVED_OVER_RELOAD_KEY);
-    storage.removeItem(UNSAVED_OVER_RELOAD_KEY);
     if (text === null) return [];
     value = JSON.parse(text);
   } catch {
@@ -54,6 +56,15 @@ export function takeUnwritten(storage: TabStorage): PendingWrite[] {
   if (!Array.isArray(value)) return [];
   // One malformed record is left out, not the rest: each is a person or a shift of its own.
   return value.filter(isPendingWrite);
+}
+
+/** Forgets what the page before passed on, once the shift log holds it. Never throws. */
+export function clearUnwritten(storage: TabStorage): void {
+  try {
+    storage.removeItem(UNSAVED_OVER_RELOAD_KEY);
+  } catch {
+    // Read again by the next page: every record has its key, so writing it twice stores it once.
+  }
 }
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -68,9 +79,10 @@ function isShift(x: unknown): x is Shift {
     text(x.id) &&
     finite(x.start) &&
     text(x.door) &&
-    optional(x.end, finite) &&
-    optional(x.endReason, (r) => r === 'idle') &&
-    optional(x.endedByAppAt, finite)
+    optional(x.end, (end) => finite(end) && end >= (x.start as number)) &&
+    // Only an ended shift says how it ended.
+    optional(x.endReason, (r) => r === 'idle' && x.end !== undefined) &&
+    optional(x.endedByAppAt, (at) => finite(at) && x.endReason === 'idle')
   );
 }
 
@@ -81,13 +93,16 @@ function isEvent(x: unknown): x is PersonEvent {
     text(x.shiftId) &&
     finite(x.time) &&
     DECISIONS.includes(x.decision) &&
-    (x.averageConfidence === null || finite(x.averageConfidence)) &&
+    (x.averageConfidence === null ||
+      (finite(x.averageConfidence) && x.averageConfidence >= 0 && x.averageConfidence <= 1)) &&
     finite(x.framesSeen) &&
+    x.framesSeen >= 0 &&
     finite(x.timeInViewMs) &&
+    x.timeInViewMs >= 0 &&
     (x.source === 'auto' || x.source === 'manual') &&
     optional(x.corrected, (c) => object(c) && DECISIONS.includes(c.from) && finite(c.at)) &&
     x.thumbnailId === undefined &&
-    optional(x.number, (n) => Number.isSafeInteger(n)) &&
+    optional(x.number, (n) => Number.isSafeInteger(n) && (n as number) >= 1) &&
     optional(x.removed, (r) => object(r) && finite(r.at))
   );
 }

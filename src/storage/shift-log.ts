@@ -20,7 +20,7 @@ import { tallyDecisions, type Tally } from '../shared/tracking/tally.js';
 import { dayRange, hourlyOf, type HourBucket } from './hourly.js';
 import { WriteQueue, type StorageStatus } from './write-queue.js';
 import type { PendingWrite } from './writes.js';
-import { saveUnwritten, takeUnwritten, type TabStorage } from './carry-over.js';
+import { clearUnwritten, readUnwritten, saveUnwritten, type TabStorage } from './carry-over.js';
 
 /** Options of {@link ShiftLog.open}; all optional, the defaults are what the app uses. */
 export interface ShiftLogOptions {
@@ -138,7 +138,7 @@ export class ShiftLog extends EventTarget {
     const log = new ShiftLog(db, settings, options.now ?? Date.now, options.retryMs ?? 15_000);
     // What the page before could not write goes first, before the running shift is read: it may be that
     // shift's start or end. Kept queued (and said) if it still cannot be written.
-    const carried = options.tabStorage === undefined ? [] : takeUnwritten(options.tabStorage);
+    const carried = options.tabStorage === undefined ? [] : readUnwritten(options.tabStorage);
     for (const write of carried) log.queue.pending.add(write);
     if (carried.length > 0) await log.queue.retry();
     const byId = new Map((await db.getAllFromIndex('shifts', 'byStart')).map((shift) => [shift.id, shift]));
@@ -164,6 +164,8 @@ export class ShiftLog extends EventTarget {
     if (!settings.keepThumbnails && (await db.count('thumbnails').catch(() => 0)) > 0) {
       await log.deleteThumbnails().catch(() => 0);
     }
+    // Opened: the records passed on are in this log's queue (or on disk), and go with its own at pagehide.
+    if (options.tabStorage !== undefined) clearUnwritten(options.tabStorage);
     return log;
   }
 
@@ -314,8 +316,8 @@ export class ShiftLog extends EventTarget {
   }
 
   /**
-   * Changes the decision of the running shift's latest person. The first decision ever recorded stays in
-   * `corrected.from`. A thumbnail is deleted when the person turns out not to be unmasked.
+   * Changes the decision of the running shift's latest person still in the count. The first decision ever
+   * recorded stays in `corrected.from`. A thumbnail is deleted when the person turns out not to be unmasked.
    * `expectedId`: the person the guard looked at; when someone else is the latest by now (the camera counted
    * them meanwhile), nothing changes. Checked against the same read the change is made from, with no await
    * between them, so the correction can never land on a person the guard did not see.
@@ -323,18 +325,25 @@ export class ShiftLog extends EventTarget {
    * person is not `expectedId`.
    */
   async correctLast(decision: Decision, expectedId?: string): Promise<PersonEvent | undefined> {
-    const last = await this.lastOfRunning(expectedId);
-    if (!last) return undefined;
-    if (last.decision === decision) return last;
-    const event: PersonEvent = {
-      ...last,
-      decision,
-      corrected: { from: last.corrected?.from ?? last.decision, at: this.now() },
-    };
-    // Only unmasked people may have a thumbnail; writing the event without the reference deletes it.
-    if (decision !== 'without_mask') delete event.thumbnailId;
-    await this.queue.save({ kind: 'event', event });
-    return event;
+    return this.changeRunning(
+      (events) => {
+        const last = lastCounted(events);
+        return last && (expectedId === undefined || last.id === expectedId) ? last : undefined;
+      },
+      (person) => this.corrected(person, decision),
+    );
+  }
+
+  /**
+   * Changes the decision of person `eventId` of the running shift (one counted before the last, found by the
+   * number on their alert), as {@link correctLast} does. Resolves to the updated event, or undefined if they
+   * are not a person of the running shift still in the count.
+   */
+  async correct(eventId: string, decision: Decision): Promise<PersonEvent | undefined> {
+    return this.changeRunning(
+      (events) => events.find((e) => e.id === eventId && e.removed === undefined),
+      (person) => this.corrected(person, decision),
+    );
   }
 
   /**
@@ -345,17 +354,21 @@ export class ShiftLog extends EventTarget {
    * undefined if there is no running shift, no person left in it, or the latest person is not `expectedId`.
    */
   async removeLast(expectedId?: string): Promise<PersonEvent | undefined> {
-    const running = this.running;
-    if (!running) return undefined;
-    const events = await this.events(running.id);
-    const last = lastCounted(events);
-    if (!last || (expectedId !== undefined && last.id !== expectedId)) return undefined;
-    const event: PersonEvent = { ...last, removed: { at: this.now() } };
-    delete event.thumbnailId;
-    // The shift's last count is now the one before: a mistaken tap does not keep a forgotten shift running.
-    this.lastActivity = Math.max(running.start, lastCounted(events.filter((e) => e !== last))?.time ?? 0);
-    await this.queue.save({ kind: 'event', event });
-    return event;
+    return this.changeRunning(
+      (events) => {
+        const last = lastCounted(events);
+        return last && (expectedId === undefined || last.id === expectedId) ? last : undefined;
+      },
+      (person) => this.removed(person),
+    );
+  }
+
+  /** Takes person `eventId` of the running shift out of the count, as {@link removeLast} does. */
+  async remove(eventId: string): Promise<PersonEvent | undefined> {
+    return this.changeRunning(
+      (events) => events.find((e) => e.id === eventId && e.removed === undefined),
+      (person) => this.removed(person),
+    );
   }
 
   /**
@@ -499,20 +512,52 @@ export class ShiftLog extends EventTarget {
   }
 
   /**
-   * The running shift's latest person still in the count, if it is `expectedId` (or any, without one). Read
-   * with no await between the check and the caller's change, so a change never lands on someone the guard did
-   * not see.
+   * Reads the running shift's people, picks one with `pick`, and saves `change` of them: with no await
+   * between the read and the change, so a change never lands on someone the guard did not see. Resolves to
+   * the changed record (the unchanged one if `change` returns it as it was), or undefined if nobody was picked.
    */
-  private async lastOfRunning(expectedId: string | undefined): Promise<PersonEvent | undefined> {
+  private async changeRunning(
+    pick: (events: PersonEvent[]) => PersonEvent | undefined,
+    change: (person: PersonEvent, events: PersonEvent[]) => PersonEvent,
+  ): Promise<PersonEvent | undefined> {
     if (!this.running) return undefined;
-    const last = lastCounted(await this.events(this.running.id));
-    return last && (expectedId === undefined || last.id === expectedId) ? last : undefined;
+    const events = await this.events(this.running.id);
+    const person = pick(events);
+    if (person === undefined) return undefined;
+    const event = change(person, events);
+    if (event !== person) await this.queue.save({ kind: 'event', event });
+    return event;
   }
 
-  /** Takes a record of the running shift read at open into its last count and highest person number. */
+  /** `person` with `decision`, the first decision kept in `corrected.from`; `person` itself if unchanged. */
+  private corrected(person: PersonEvent, decision: Decision): PersonEvent {
+    if (person.decision === decision) return person;
+    const event: PersonEvent = {
+      ...person,
+      decision,
+      corrected: { from: person.corrected?.from ?? person.decision, at: this.now() },
+    };
+    // Only unmasked people may have a thumbnail; writing the event without the reference deletes it.
+    if (decision !== 'without_mask') delete event.thumbnailId;
+    return event;
+  }
+
+  /**
+   * `person` removed from the count, without their picture. The removal is the guard at work in the shift:
+   * its idle clock (see IDLE_SHIFT_END_MS) runs from it, not from the mistaken record's time, so a shift is
+   * never ended as idle by the removal itself, and can be put back.
+   */
+  private removed(person: PersonEvent): PersonEvent {
+    const event: PersonEvent = { ...person, removed: { at: this.now() } };
+    delete event.thumbnailId;
+    this.lastActivity = Math.max(this.lastActivity, event.removed!.at);
+    return event;
+  }
+
+  /** Takes a record of the running shift read at open into its last activity and highest person number. */
   private noteActivity(event: PersonEvent): void {
-    // A record the guard removed from the count is no person counted (see removeLast).
-    if (event.removed === undefined) this.lastActivity = Math.max(this.lastActivity, event.time);
+    // A removed record: the guard's removal was the activity, not the mistaken count (see removed()).
+    this.lastActivity = Math.max(this.lastActivity, event.removed?.at ?? event.time);
     this.highestNumber = Math.max(this.highestNumber, event.number ?? 0);
   }
 
@@ -565,9 +610,10 @@ export class ShiftLog extends EventTarget {
     if (write.kind !== 'event') return;
     if (write.thumbnail && this.storedThumbnailBytes !== undefined) {
       this.storedThumbnailBytes += write.thumbnail.size;
-    } else if (!write.event.thumbnailId) {
-      // The write may have deleted the event's picture (a correction, a revision or a removal: see writeOne);
-      // its size is not known here, so recount when next needed.
+    } else if (!write.event.thumbnailId && (write.event.corrected || write.event.removed)) {
+      // Only a correction or a removal can delete a picture (a revision only changes a provisional record,
+      // which is uncertain, and no uncertain person has one); its size is not known here, so recount when
+      // next needed.
       this.storedThumbnailBytes = undefined;
     }
   }

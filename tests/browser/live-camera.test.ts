@@ -115,7 +115,7 @@ async function countedPeople(page: Page): Promise<CountedPerson[]> {
         number: number === null ? undefined : Number(number),
         time: cells[1] ?? '',
         decision: row.getAttribute('data-decision') ?? '',
-        confidence: cells[3] ?? '',
+        confidence: row.querySelector('td.confidence')?.textContent?.trim() ?? '',
       };
     }),
   );

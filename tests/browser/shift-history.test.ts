@@ -215,6 +215,24 @@ describe('shift panel, history and settings', () => {
     expect(await page.locator(`${history} event-list tbody tr[data-removed]`).count()).toBe(1);
   });
 
+  it('changes a person counted before the last one from the list, and puts them back', async () => {
+    const first = page.locator(`${history} event-list tbody tr`).first();
+    const choice = first.locator('select[name=change]');
+    expect(await choice.getAttribute('aria-label')).toMatch(/^Person at \d\d:\d\d:\d\d/);
+    await choice.selectOption('removed');
+    await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 1, unmasked: 2, uncertain: 0 });
+    await expect.poll(() => first.getAttribute('data-removed')).not.toBeNull();
+    // The live tally and the shift panel follow (the panel's last person is not this one).
+    await showTab(page, 'shift');
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 2, uncertain: 0 });
+    await showTab(page, 'history');
+    await choice.selectOption('with_mask');
+    await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
+    expect(await first.getAttribute('data-removed')).toBeNull();
+    expect(await first.getAttribute('data-corrected-from')).toBe(''); // back as it was
+    expect(await choice.inputValue()).toBe('with_mask');
+  });
+
   it('moves focus into the end-of-shift question and back to "End shift…", for keyboard users', async () => {
     await showTab(page, 'shift');
     const end = page.locator(`${panel} button[name=end]`);

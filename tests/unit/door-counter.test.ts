@@ -315,6 +315,24 @@ describe('DoorCounter', () => {
     expect(await decisions()).toEqual(['with_mask', 'with_mask']);
   });
 
+  it('numbers people above those the page before passed on, even when its tracks are not carried on', async () => {
+    const [first] = watch(10, face(200, 0.02));
+    await counter.settled();
+    // A second person, seen long enough but undecided, when the page goes: recorded uncertain on the pause,
+    // the record still on its way, so it is passed on with its number.
+    const [, second] = watch(6, face(200, 0.02), face(600, 0.3));
+    const storage = memoryStorage();
+    counter.pause();
+    counter.saveForReload(storage);
+    // The next page opens after the tracker's blind time: no tracks carried on, the record written.
+    await reload(storage, 11_000);
+    const [newcomer] = watch(10, face(400, 0.02));
+    await counter.settled();
+    expect(newcomer).toBeGreaterThan(second!);
+    const numbers = (await log.events(log.currentShift()!.id)).map((e) => e.number);
+    expect(numbers).toEqual([first, second, newcomer]);
+  });
+
   it('revises, not adds, a person undecided at a reload and decided after it; ignores an old save', async () => {
     watch(6, face(200, 0.3));
     const storage = memoryStorage();

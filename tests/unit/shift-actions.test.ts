@@ -167,14 +167,24 @@ describe('ShiftActions', () => {
     const shift = log.currentShift()!;
     await actions.addManual('with_mask');
     await actions.addManual('with_mask');
-    const [first, second] = await log.events(shift.id);
+    const [, second] = await log.events(shift.id);
     await actions.removeLast(second!.id);
+    const removedAt = wall;
     wall += IDLE_SHIFT_END_MS + 60_000;
     await actions.restoreRemoved();
     expect(actions.state.message).toBe('That shift had ended: nobody was counted in it for 12 hours.');
     expect(actions.state.running).toBeUndefined();
-    expect((await log.shifts())[0]).toMatchObject({ id: shift.id, end: first!.time, endReason: 'idle' });
+    // Ended at the guard's last action in it, the removal.
+    expect((await log.shifts())[0]).toMatchObject({ id: shift.id, end: removedAt, endReason: 'idle' });
     expect((await log.events(shift.id)).map((e) => e.removed !== undefined)).toEqual([false, true]);
+    // Nor is the last person removed from such a shift.
+    await actions.startShift();
+    const next = log.currentShift()!;
+    await actions.addManual('with_mask');
+    wall += IDLE_SHIFT_END_MS + 60_000;
+    await actions.removeLast((await log.events(next.id))[0]!.id);
+    expect(actions.state.message).toBe('That shift had ended: nobody was counted in it for 12 hours.');
+    expect((await log.events(next.id))[0]?.removed).toBeUndefined();
   });
 
   it('cannot put a removed person back once their shift has ended', async () => {

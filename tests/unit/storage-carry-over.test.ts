@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import { deleteDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ShiftLog, UNSAVED_OVER_RELOAD_KEY, type TabStorage } from '../../src/storage/index.ts';
-import { saveUnwritten, takeUnwritten } from '../../src/storage/carry-over.ts';
+import { readUnwritten, saveUnwritten } from '../../src/storage/carry-over.ts';
 import { failEventWrites, jpeg, onDisk, person } from '../helpers/shift-log-fixtures.ts';
 
 let name: string;
@@ -82,6 +82,27 @@ describe('records kept in memory over a reload', () => {
     expect(await onDisk(name, (db) => db.get('shifts', shift.id))).toEqual(shift);
   });
 
+  it('stay in the tab storage when the next page cannot open its log, for the page after it', async () => {
+    failAllWrites();
+    await log.startShift('North');
+    await log.recordPerson(person('with_mask'));
+    log.saveForReload(tab);
+    log.close();
+    vi.restoreAllMocks();
+    // The shifts cannot be read this time (the database was closed under the page, say).
+    const getAll = IDBIndex.prototype.getAll;
+    const once = vi.spyOn(IDBIndex.prototype, 'getAll').mockImplementationOnce(() => {
+      throw new DOMException('The database connection is closing.', 'InvalidStateError');
+    });
+    await expect(open()).rejects.toThrow('closing');
+    once.mockRestore();
+    expect(IDBIndex.prototype.getAll).toBe(getAll);
+    expect(tab.items.has(UNSAVED_OVER_RELOAD_KEY)).toBe(true);
+    log = await open();
+    expect(tab.items.has(UNSAVED_OVER_RELOAD_KEY)).toBe(false);
+    expect(await log.tally({ shiftId: log.currentShift()!.id })).toMatchObject({ masked: 1 });
+  });
+
   it('leave pictures behind (they do not fit in the tab storage)', async () => {
     await log.setSetting('keepThumbnails', true);
     failEventWrites('quota');
@@ -89,7 +110,7 @@ describe('records kept in memory over a reload', () => {
     const counted = await log.recordPerson(person('without_mask', { thumbnail: jpeg(2000) }));
     expect(counted.thumbnailId).toBe(counted.id);
     log.saveForReload(tab);
-    const carried = takeUnwritten(tab);
+    const carried = readUnwritten(tab);
     expect(carried).toHaveLength(1);
     const [eventWrite] = carried;
     expect(eventWrite).toEqual({ kind: 'event', event: { ...counted, thumbnailId: undefined } });
@@ -126,14 +147,18 @@ describe('records kept in memory over a reload', () => {
       { kind: 'event', event: { ...event, thumbnailId: 'e1' } }, // a picture that is not there
       { kind: 'event', event: { ...event, removed: { at: null } } },
       { kind: 'shift', shift: { ...shift, end: 'later' } },
+      { kind: 'shift', shift: { ...shift, end: 0 } }, // before its start
+      { kind: 'shift', shift: { ...shift, endReason: 'idle' } }, // ended how, without an end?
+      { kind: 'event', event: { ...event, averageConfidence: 1.5 } },
+      { kind: 'event', event: { ...event, framesSeen: -1 } },
+      { kind: 'event', event: { ...event, number: 0 } },
       { kind: 'rumour' },
       null,
     ];
     tab.setItem(UNSAVED_OVER_RELOAD_KEY, JSON.stringify([...bad, ...good]));
-    expect(takeUnwritten(tab)).toEqual(good);
+    expect(readUnwritten(tab)).toEqual(good);
     tab.setItem(UNSAVED_OVER_RELOAD_KEY, '{not json');
-    expect(takeUnwritten(tab)).toEqual([]);
-    expect(tab.items.has(UNSAVED_OVER_RELOAD_KEY)).toBe(false);
+    expect(readUnwritten(tab)).toEqual([]);
     // A storage that refuses to be written (full, or blocked) loses them, as before, without throwing.
     const refusing = {
       ...memoryStorage(),

@@ -465,30 +465,52 @@ describe('removing a person counted by mistake', () => {
     expect(next.thumbnailId).toBe(next.id);
   });
 
-  it('ends a forgotten shift at its last count, not at a mistaken tap the guard removed', async () => {
+  it("runs a shift's idle clock from a removal (the guard at work), not from the mistaken record", async () => {
     const shift = await log.startShift('North');
     clock = at(9);
     await log.addManual('with_mask');
-    clock = at(10);
+    clock = at(9, 30);
     const mistake = await log.addManual('with_mask');
+    clock = at(10);
     await log.removeLast(mistake.id);
-    clock = at(21, 1); // 12 hours and a minute after the last person still counted
-    expect(await log.endIdleShift()).toMatchObject({ id: shift.id, end: at(9), endReason: 'idle' });
+    clock = at(21, 59); // 12 hours after the last count, not after the removal: still running
+    expect(await log.endIdleShift()).toBeUndefined();
+    clock = at(22, 1);
+    expect(await log.endIdleShift()).toMatchObject({ id: shift.id, end: at(10), endReason: 'idle' });
   });
 
-  it('reads the last count without removed records when the app opens', async () => {
+  it('reads a removal as the last activity when the app opens', async () => {
     const shift = await log.startShift('North');
     clock = at(9);
     await log.addManual('with_mask');
+    clock = at(9, 30);
+    const mistake = await log.addManual('with_mask');
     clock = at(10);
-    await log.removeLast((await log.addManual('with_mask')).id);
+    await log.removeLast(mistake.id);
     log.close();
-    clock = at(21, 1);
+    clock = at(21, 59);
+    log = await open();
+    expect(log.currentShift()?.id).toBe(shift.id);
+    log.close();
+    clock = at(22, 1);
     log = await open(); // opening ends a shift left idle
     expect((await log.shifts()).find((s) => s.id === shift.id)).toMatchObject({
-      end: at(9),
+      end: at(10),
       endReason: 'idle',
     });
+  });
+
+  it('never ends a shift as idle by removing its last person, however long ago the one before was', async () => {
+    const shift = await log.startShift('North');
+    clock = at(9);
+    await log.addManual('with_mask');
+    clock = at(21, 30); // a tap by mistake hours later keeps the shift going
+    const mistake = await log.addManual('without_mask');
+    clock = at(21, 31);
+    await log.removeLast(mistake.id);
+    expect(await log.endIdleShift()).toBeUndefined();
+    expect(await log.restore(mistake.id)).toMatchObject({ id: mistake.id });
+    expect(log.currentShift()?.id).toBe(shift.id);
   });
 });
 

@@ -1,0 +1,102 @@
+/**
+ * Changing any person of the running shift from History (not only the last one, which the shift panel
+ * changes): over a real ShiftLog (fake-indexeddb) with a stand-in for the guard controller.
+ */
+import 'fake-indexeddb/auto';
+import { deleteDB } from 'idb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IDLE_SHIFT_END_MS, ShiftLog, type PersonEvent } from '../../src/storage/index.ts';
+import { ShiftHistory } from '../../src/pipeline/shift-history.ts';
+import type { GuardController } from '../../src/pipeline/guard-controller.ts';
+import { person } from '../helpers/shift-log-fixtures.ts';
+
+// The CSV download module is not used here; the history model imports it.
+vi.mock('../../src/pipeline/csv-download.ts', () => ({
+  csvFileName: () => 'file.csv',
+  downloadCsv: () => {},
+  loadCsvDialect: () => 'comma',
+  saveCsvDialect: () => {},
+}));
+
+let name: string;
+let log: ShiftLog;
+let wall: number;
+let history: ShiftHistory;
+let tallyReloads: number;
+let people: PersonEvent[];
+
+beforeEach(async () => {
+  name = `history-changes-${crypto.randomUUID()}`;
+  wall = Date.UTC(2024, 5, 3, 8);
+  log = await ShiftLog.open({ name, now: () => wall });
+  tallyReloads = 0;
+  const controller = Object.assign(new EventTarget(), {
+    state: { tally: {} },
+    reloadTally: async () => void (tallyReloads += 1),
+  }) as unknown as GuardController;
+  history = new ShiftHistory(log, controller);
+  await log.startShift('North');
+  people = [];
+  for (const [i, decision] of (['without_mask', 'with_mask', 'with_mask'] as const).entries()) {
+    wall += 1000;
+    people.push(await log.recordPerson(person(decision, { number: i + 1 })));
+  }
+  await history.refresh();
+});
+
+afterEach(async () => {
+  log.close();
+  await deleteDB(name);
+});
+
+describe('changing a person of the running shift from History', () => {
+  it('offers the running shift for changes', () => {
+    expect(history.state.runningShiftId).toBe(log.currentShift()!.id);
+  });
+
+  it('corrects a person counted before the last one, and the tally and the list follow', async () => {
+    await history.changePerson(people[0]!.id, 'with_mask');
+    expect(history.state.message).toBeUndefined();
+    expect(history.state.tally).toMatchObject({ masked: 3, unmasked: 0 });
+    expect(history.state.events[0]).toMatchObject({
+      id: people[0]!.id,
+      decision: 'with_mask',
+      corrected: { from: 'without_mask' },
+    });
+    expect(tallyReloads).toBe(1);
+  });
+
+  it('takes a person out of the count and puts them back with another decision', async () => {
+    await history.changePerson(people[1]!.id, 'removed');
+    expect(history.state.tally).toMatchObject({ masked: 1, unmasked: 1, total: 2 });
+    expect(history.state.events[1]?.removed).toBeDefined();
+    await history.changePerson(people[1]!.id, 'uncertain');
+    expect(history.state.tally).toMatchObject({ masked: 1, unmasked: 1, uncertain: 1, total: 3 });
+    expect(history.state.events[1]).toMatchObject({
+      decision: 'uncertain',
+      corrected: { from: 'with_mask' },
+    });
+    expect(history.state.events[1]?.removed).toBeUndefined();
+    // Put back as they were: no correction recorded.
+    await history.changePerson(people[2]!.id, 'removed');
+    await history.changePerson(people[2]!.id, 'with_mask');
+    expect(history.state.events[2]?.corrected).toBeUndefined();
+    expect(history.state.events[2]?.removed).toBeUndefined();
+  });
+
+  it('changes nobody of a shift that has ended, and says so', async () => {
+    await log.endShift();
+    await history.changePerson(people[0]!.id, 'with_mask');
+    expect(history.state.message).toBe('That person can no longer be changed: their shift has ended.');
+    expect(history.state.runningShiftId).toBeUndefined();
+    expect(history.state.events[0]).toMatchObject({ decision: 'without_mask' });
+    expect(history.state.busy).toBe(false);
+  });
+
+  it('changes nobody of a shift left running 12 hours with nobody counted: it is ended', async () => {
+    wall += IDLE_SHIFT_END_MS + 60_000;
+    await history.changePerson(people[0]!.id, 'removed');
+    expect(history.state.message).toBe('That shift had ended: nobody was counted in it for 12 hours.');
+    expect(history.state.events.every((e) => e.removed === undefined)).toBe(true);
+  });
+});
