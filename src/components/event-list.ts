@@ -65,6 +65,18 @@ export class EventList extends LitElement {
       color: #8fa3b3;
       font-weight: 400;
     }
+    tr[data-removed] td:nth-child(3) small {
+      display: block;
+    }
+    select {
+      font: inherit;
+      min-height: 44px;
+      border-radius: 8px;
+      border: 1px solid #5c7080;
+      background: #17303f;
+      color: inherit;
+      padding: 0 10px;
+    }
     td.picture {
       padding: 4px 10px;
     }
@@ -191,7 +203,7 @@ const CHANGE_TEXT: Record<PersonChange, string> = { ...DECISION_TEXT, removed: '
 /** The decision, or for a removed record the decision struck through and when the guard removed it. */
 function decisionCell(e: PersonEvent) {
   if (e.removed === undefined) return DECISION_TEXT[e.decision];
-  return html`<s>${DECISION_TEXT[e.decision]}</s> removed at ${formatTimeSeconds(e.removed.at)}`;
+  return html`<s>${DECISION_TEXT[e.decision]}</s> <small>removed ${formatTimeSeconds(e.removed.at)}</small>`;
 }
 
 /**
