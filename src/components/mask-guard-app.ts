@@ -97,6 +97,13 @@ export class MaskGuardApp extends LitElement {
       margin: 0;
       font-size: 1.3rem;
     }
+    /* The screen below the header and the tabs: the picture (or a sheet over it) and the live controls. */
+    main {
+      flex: 1;
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
+    }
     .stage {
       position: relative;
       flex: 1;
@@ -297,47 +304,49 @@ export class MaskGuardApp extends LitElement {
     const notChecking = c.notChecking;
     return html`${header}
       ${v ? html`<view-tabs .view=${this.view} @view-change=${this.onViewChange}></view-tabs>` : ''}
-      <div class="stage ${notChecking !== undefined && live ? 'dimmed' : ''}">
-        ${s.source === 'photo' && s.photoUrl ? html`<img src=${s.photoUrl} alt="Chosen photo" />` : c.video}
-        <face-overlay .frame=${s.source === 'none' ? undefined : s.frame}></face-overlay>
-        ${v !== undefined && !live ? this.renderSheet(c, v) : ''}
-        ${
-          alerts.length > 0
-            ? html`<div class="alerts ${live ? '' : 'over-sheet'}">
-                ${repeat(
-                  alerts,
-                  (a) => `${a.atMs}:${a.trackId}`,
-                  (a) =>
-                    html`<div class="alert" role="alert" data-decision=${a.decision}>
-                      ${ALERT_TEXT[a.decision](a.trackId)}
-                    </div>`,
-                )}
-              </div>`
-            : ''
-        }
-        ${
-          notChecking !== undefined && live
-            ? html`<div class="not-checking">Not checking faces. ${notChecking}</div>`
-            : ''
-        }
-        ${
-          problem && live
-            ? html`<div class="problem" role="alert">
-                <h2>${problem.title}</h2>
-                <p>${problem.advice}</p>
-                ${
-                  problem.detail
-                    ? html`<details>
-                        <summary>Technical details</summary>
-                        <p class="detail">${problem.detail}</p>
-                      </details>`
-                    : ''
-                }
-              </div>`
-            : ''
-        }
-      </div>
-      ${live ? this.renderLive(c) : ''}`;
+      <main>
+        <div class="stage ${notChecking !== undefined && live ? 'dimmed' : ''}">
+          ${s.source === 'photo' && s.photoUrl ? html`<img src=${s.photoUrl} alt="Chosen photo" />` : c.video}
+          <face-overlay .frame=${s.source === 'none' ? undefined : s.frame}></face-overlay>
+          ${v !== undefined && !live ? this.renderSheet(c, v) : ''}
+          ${
+            alerts.length > 0
+              ? html`<div class="alerts ${live ? '' : 'over-sheet'}">
+                  ${repeat(
+                    alerts,
+                    (a) => `${a.atMs}:${a.trackId}`,
+                    (a) =>
+                      html`<div class="alert" role="alert" data-decision=${a.decision}>
+                        ${ALERT_TEXT[a.decision](a.trackId)}
+                      </div>`,
+                  )}
+                </div>`
+              : ''
+          }
+          ${
+            notChecking !== undefined && live
+              ? html`<div class="not-checking">Not checking faces. ${notChecking}</div>`
+              : ''
+          }
+          ${
+            problem && live
+              ? html`<div class="problem" role="alert">
+                  <h2>${problem.title}</h2>
+                  <p>${problem.advice}</p>
+                  ${
+                    problem.detail
+                      ? html`<details>
+                          <summary>Technical details</summary>
+                          <p class="detail">${problem.detail}</p>
+                        </details>`
+                      : ''
+                  }
+                </div>`
+              : ''
+          }
+        </div>
+        ${live ? this.renderLive(c) : ''}
+      </main>`;
   }
 
   /**

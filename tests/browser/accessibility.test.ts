@@ -1,0 +1,96 @@
+/**
+ * Every screen of the built app checked by axe-core (the WCAG rules it can test automatically: names and
+ * roles of controls, contrast, landmarks, headings, ARIA use), in the states a guard sees most: the live
+ * screen with the camera refused, a running shift with a person removed from the count, its history with the
+ * Change choices, and the settings. axe runs inside the page (injected as text, nothing is fetched) and
+ * reaches into the components' shadow roots. Checks that need a person (is the text clear, is the order
+ * right) are not replaced by this.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { tallyOf } from '../helpers/tally.ts';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** One failed axe rule: its id, how bad, and the elements that fail it. */
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** The axe violations of the page as it is now. */
+async function violations(page: Page): Promise<Violation[]> {
+  // Once per page load: the script lives in the page.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    type AxeResult = {
+      violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+    };
+    const axe = (
+      window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResult> } }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' > ')),
+    }));
+  });
+}
+
+describe('accessibility of every screen (axe-core)', () => {
+  let app: AppSession;
+  let page: Page;
+  const panel = 'mask-guard-app shift-panel';
+  const tab = (view: string) => page.locator(`mask-guard-app view-tabs button[data-view=${view}]`).click();
+
+  beforeAll(async () => {
+    app = await launchApp({ grantCamera: false });
+    page = await app.context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 }); // a phone held upright
+    await page.goto(app.server.url);
+    await page.locator('mask-guard-app view-tabs').waitFor({ timeout: 60_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('finds nothing on the live screen, also once the camera was refused', async () => {
+    expect(await violations(page)).toEqual([]);
+    await page.locator('mask-guard-app guard-controls button', { hasText: 'Start camera' }).click();
+    await page.locator('mask-guard-app .problem').waitFor({ timeout: 30_000 });
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('finds nothing on the shift screen, with a person removed from the count', async () => {
+    await tab('shift');
+    await page.locator(`${panel} button[name=start]`).click();
+    await page.locator(`${panel} button[name=add-with_mask]`).click();
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    await page.locator(`${panel} button[name=add-without_mask]`).click();
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 1, uncertain: 0 });
+    await page.locator(`${panel} button[name=remove-last]`).click();
+    await page.locator(`${panel} [data-removed]`).waitFor();
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('finds nothing in the history, with its Change choices', async () => {
+    await tab('history');
+    await page.locator('mask-guard-app history-view event-list select[name=change]').first().waitFor();
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('finds nothing in the settings', async () => {
+    await tab('settings');
+    await page.locator('mask-guard-app settings-view h2').waitFor();
+    expect(await violations(page)).toEqual([]);
+    expect(app.foreignRequests).toEqual([]);
+  });
+});
