@@ -56,8 +56,11 @@ export function alertsOnScreen(
 
 /** What the counter needs from the page around it. */
 export interface DoorCounterHost {
-  /** Sound and vibration for a newly counted unmasked person (the alarm keeps its own cooldown and mute). */
-  ring(): void;
+  /**
+   * Sound and vibration for a newly counted unmasked person, `trackId` (the alarm keeps its own cooldown and
+   * mute).
+   */
+  ring(trackId: number): void;
   /** A new alert to show. */
   alert(alert: PersonAlert): void;
   /** The door name a shift started by the first count is recorded with. */
@@ -508,7 +511,7 @@ export class DoorCounter {
   /** Every unmasked or doubtful person gets an alert (the screen shows those of the last seconds together). */
   private alertFor(person: PersonCounted): void {
     if (person.decision === 'with_mask') return;
-    if (person.decision === 'without_mask') this.host.ring();
+    if (person.decision === 'without_mask') this.host.ring(person.trackId);
     this.host.alert({ trackId: person.trackId, atMs: this.host.now(), decision: person.decision });
   }
 }

@@ -5,7 +5,7 @@
  *
  * @fires change - whenever `state` changes
  */
-import { EMPTY_TALLY, type Decision, type Tally } from '../shared/tracking/index.ts';
+import { EMPTY_TALLY, tallyDecisions, type Decision, type Tally } from '../shared/tracking/index.ts';
 import type { Box } from '../shared/geometry.ts';
 import type {
   DetectionRange,
@@ -16,7 +16,12 @@ import type {
   ResultMessage,
   StageTimings,
 } from '../shared/protocol.ts';
-import { UNSAVED_OVER_RELOAD_KEY, type ShiftLog, type StorageStatus } from '../storage/index.ts';
+import {
+  UNSAVED_OVER_RELOAD_KEY,
+  type PersonEvent,
+  type ShiftLog,
+  type StorageStatus,
+} from '../storage/index.ts';
 import { UnmaskedAlarm } from './alerts.ts';
 import {
   DoorCamera,
@@ -109,6 +114,20 @@ export function tabStorage(): Storage | undefined {
   }
 }
 
+/**
+ * The guard's changes to the people of a shift, by the number their box and alert carry: the decision they
+ * chose, or `removed`. People the guard left as counted are not in it.
+ */
+function guardChangesOf(events: readonly PersonEvent[]): Map<number, Decision | 'removed'> {
+  const changes = new Map<number, Decision | 'removed'>();
+  for (const event of events) {
+    if (event.number === undefined) continue;
+    if (event.removed !== undefined) changes.set(event.number, 'removed');
+    else if (event.corrected !== undefined) changes.set(event.number, event.decision);
+  }
+  return changes;
+}
+
 /** The status line while the camera gives no picture (muted by the phone). */
 const NO_PICTURE = 'No picture from the camera (paused by the phone)…';
 
@@ -146,6 +165,11 @@ export class GuardController extends EventTarget {
   readonly counter: DoorCounter;
   /** Frames that failed in a row, and what the status line said before they did. */
   private failedFrames = 0;
+  /**
+   * The guard's changes to the running shift's people by number (see guardChangesOf), read with the tally:
+   * boxes show them, and an alert or the alarm is not raised again for such a person.
+   */
+  private guardChanges = new Map<number, Decision | 'removed'>();
   private statusBeforeFailures: string | undefined;
   /** The detector's last per-frame error, in words, to tell a guard why a photo could not be checked. */
   private lastFrameError: string | undefined;
@@ -178,9 +202,14 @@ export class GuardController extends EventTarget {
       () => log.getSetting('keepThumbnails'),
     );
     this.counter = new DoorCounter(log, {
-      ring: () => this.alarm.ring(),
+      // Not for a person the guard has already changed or removed (counted uncertain on a pause, decided
+      // when seen again): they dealt with them.
+      ring: (trackId) => {
+        if (!this.guardChanges.has(trackId)) this.alarm.ring();
+      },
       // The counter's times are on the counting clock; the screen times its alerts on the page's.
       alert: (alert) => {
+        if (this.guardChanges.has(alert.trackId)) return;
         const now = performance.now();
         this.update({ alerts: alertsOnScreen(this.state.alerts, { ...alert, atMs: now }, MAX_ALERTS) });
       },
@@ -526,7 +555,7 @@ export class GuardController extends EventTarget {
 
   private onResult(result: ResultMessage, frame?: ImageBitmap): void {
     const trackIds = this.counter.observe(result.timestampMs, result.faces, frame);
-    const decisions = trackIds.map((id) => (id === undefined ? undefined : this.counter.decisionOf(id)));
+    const decisions = trackIds.map((id) => (id === undefined ? undefined : this.decisionShown(id)));
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;
     this.update({
@@ -642,10 +671,28 @@ export class GuardController extends EventTarget {
   }
 
   /** Re-reads the tally from the log. Never rejects: a failed read is said on the status line. */
+  /**
+   * What the box of track `id` says its person was counted as: the guard's decision if they changed it (in
+   * History or on the Shift screen), none if they took the person out of the count, else the tracker's.
+   */
+  private decisionShown(id: number): Decision | undefined {
+    const change = this.guardChanges.get(id);
+    return change === 'removed' ? undefined : (change ?? this.counter.decisionOf(id));
+  }
+
   private async refreshTally(): Promise<void> {
     try {
       const shift = this.log.currentShift();
-      const tally = shift === undefined ? EMPTY_TALLY : await this.log.tally({ shiftId: shift.id });
+      // The tally and the guard's changes from one read of the shift's people.
+      const events = shift === undefined ? [] : await this.log.events(shift.id);
+      const tally = tallyDecisions(events);
+      this.guardChanges = guardChangesOf(events);
+      // An alert about a person the guard has since changed or removed is over.
+      const alerts = this.state.alerts.filter((a) => {
+        const change = this.guardChanges.get(a.trackId);
+        return change === undefined || change === a.decision;
+      });
+      if (alerts.length !== this.state.alerts.length) this.update({ alerts });
       this.update({ tally });
       if (this.state.tallyProblem !== undefined) this.update({ tallyProblem: undefined });
     } catch (error) {

@@ -64,6 +64,11 @@ export class ShiftActions extends EventTarget {
     endedIdle: undefined,
   };
   private seenTally: unknown;
+  /**
+   * The shift running (or none) when the message was given: a message is about that moment's shift ("Shift
+   * at Main door ended …: 3 masked"), so it goes once another one runs (the camera started a new one).
+   */
+  private messageShift: string | undefined;
 
   constructor(
     private readonly log: ShiftLog,
@@ -184,11 +189,14 @@ export class ShiftActions extends EventTarget {
         await this.controller.reloadTally();
       }
       const events = running === undefined ? [] : await this.log.events(running.id);
+      const stale =
+        this.current.message !== undefined && !this.current.busy && running?.id !== this.messageShift;
       this.update({
         running,
         lastPerson: lastCounted(events),
         removed: lastRemoved(events),
         endedIdle: this.log.endedIdle,
+        ...(stale ? { message: undefined } : {}),
       });
     } catch (error) {
       this.update({
@@ -222,6 +230,7 @@ export class ShiftActions extends EventTarget {
     } finally {
       // Whatever failed, the buttons come back: a panel stuck disabled would leave a reload as the only way
       // out, and a reload loses people still kept in memory.
+      this.messageShift = this.log.currentShift()?.id;
       this.update({ busy: false, message });
     }
   }

@@ -148,14 +148,20 @@ export class ShiftLog extends EventTarget {
     // Shifts follow one another, so the latest-started ended shift is the last one ended.
     const lastEnded = latest.find((shift) => shift.end !== undefined);
     if (lastEnded?.endReason === 'idle') log.endedIdle = lastEnded;
-    if (log.running !== undefined) {
-      // The latest event, read one by one (a shift never ended may hold a great many people).
-      log.lastActivity = log.running.start;
-      let cursor = await db.transaction('events').store.index('byShift').openCursor(log.running.id);
-      for (; cursor; cursor = await cursor.continue()) log.noteActivity(cursor.value);
-      for (const event of log.queue.pending.events())
-        if (event.shiftId === log.running.id) log.noteActivity(event);
-      await log.endIdleShift();
+    // The latest shift, running or not: its last activity if it runs, and its highest person number either
+    // way (numbers go on from it, as they do on a page that stays open from one shift to the next). Read one
+    // by one: a shift never ended may hold a great many people.
+    const newest = log.running ?? latest[0];
+    if (newest !== undefined) {
+      if (log.running !== undefined) log.lastActivity = log.running.start;
+      const note = (event: PersonEvent) => {
+        if (log.running !== undefined) log.noteActivity(event);
+        else log.highestNumber = Math.max(log.highestNumber, event.number ?? 0);
+      };
+      let cursor = await db.transaction('events').store.index('byShift').openCursor(newest.id);
+      for (; cursor; cursor = await cursor.continue()) note(cursor.value);
+      for (const event of log.queue.pending.events()) if (event.shiftId === newest.id) note(event);
+      if (log.running !== undefined) await log.endIdleShift();
     }
     // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
     if (options.pruneOnOpen ?? true) await log.prune().catch(() => 0);
@@ -189,7 +195,9 @@ export class ShiftLog extends EventTarget {
 
   /**
    * The first person number a new page's tracker may give (see PersonEvent.number): above every number in
-   * the running shift, so that a number means one person in it even when a page opened mid-shift counts on.
+   * the latest shift (running or not), so that a number means one person in a shift even when a page opened
+   * mid-shift counts on, and numbers go on from one shift to the next whether or not the page was reloaded
+   * in between (as on a page that stays open).
    */
   get nextPersonNumber(): number {
     return this.highestNumber + 1;

@@ -87,6 +87,24 @@ describe('ShiftActions', () => {
     );
   });
 
+  it('drops what an ended shift came to once the camera has started the next one', async () => {
+    await actions.startShift();
+    await actions.addManual('with_mask');
+    await actions.endShift();
+    expect(actions.state.message).toMatch(/ended at .+: 1 masked/);
+    await actions.refresh(); // the same moment: still said
+    expect(actions.state.message).toMatch(/ended at .+: 1 masked/);
+    // The camera counts the next person: a new shift runs, and the summary beside it would read as its own.
+    for (let i = 0; i < 8; i += 1) {
+      clock += 100;
+      counter.observe(clock, [face(600, 0.01)]);
+    }
+    await counter.settled();
+    await actions.refresh();
+    expect(actions.state.running).toBeDefined();
+    expect(actions.state.message).toBeUndefined();
+  });
+
   it('does not add a hand count to a shift left running overnight: it is ended and the guard told', async () => {
     await actions.startShift();
     const shift = log.currentShift()!;

@@ -337,7 +337,7 @@ describe('guard corrections', () => {
 });
 
 describe('person numbers', () => {
-  it("stores the number a person was shown with, and starts a new page above the running shift's", async () => {
+  it("stores the number a person was shown with, and starts a new page above the latest shift's", async () => {
     expect(log.nextPersonNumber).toBe(1);
     const shift = await log.startShift('North');
     await log.recordPerson(person('with_mask', { number: 12 }));
@@ -348,11 +348,11 @@ describe('person numbers', () => {
     log = await open();
     expect((await log.events(shift.id)).map((e) => e.number)).toEqual([12, 4, undefined]);
     expect(log.nextPersonNumber).toBe(13);
-    // A new shift's numbers only need to be above its own.
+    // Numbers go on from the last shift once it has ended, as on a page left open (not from 1 again).
     await log.endShift();
     log.close();
     log = await open();
-    expect(log.nextPersonNumber).toBe(1);
+    expect(log.nextPersonNumber).toBe(13);
   });
 });
 

@@ -1,0 +1,89 @@
+/**
+ * The guard changes a person the camera counted while that person still stands at the door: the box on the
+ * live screen follows the guard (what the tally and History say), and the alert about them goes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppSession } from '../helpers/browser.ts';
+import { launchApp } from '../helpers/browser.ts';
+import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
+import { tallyOf } from '../helpers/tally.ts';
+
+const box = 'mask-guard-app face-overlay [data-face]';
+const history = 'mask-guard-app history-view';
+
+/** What the first box on the live screen says: its counted decision ('' before counting) and its text. */
+async function firstBox(page: Page): Promise<{ decision: string; text: string }> {
+  return page
+    .locator(box)
+    .first()
+    .evaluate((e) => ({ decision: e.getAttribute('data-decision') ?? '', text: e.textContent ?? '' }))
+    .catch(() => ({ decision: 'none', text: '' }));
+}
+
+describe('the guard changes a person who is still at the door', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-changes-'));
+  let app: AppSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    // One unmasked person (2-photo) in view for a minute from the start.
+    const video = join(dir, 'door.y4m');
+    await writeDoorVideo(video, ['2-photo.jpg'], {
+      ...DEFAULT_DOOR_VIDEO,
+      leadSeconds: 0,
+      showSeconds: 60,
+      gapSeconds: 1,
+    });
+    app = await launchApp({ fakeCameraY4m: video });
+    page = await app.context.newPage();
+    await page.goto(app.server.url);
+    await page
+      .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
+      .waitFor({ timeout: 120_000 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts them unmasked, with an alert naming their number', async () => {
+    await expect
+      .poll(() => tallyOf(page), { timeout: 30_000 })
+      .toEqual({ masked: 0, unmasked: 1, uncertain: 0 });
+    await expect.poll(async () => (await firstBox(page)).decision).toBe('without_mask');
+    expect(await page.locator('mask-guard-app .stage .alert').textContent()).toContain('#1');
+  });
+
+  it('shows on their box the decision the guard chose, and the alert about them goes', async () => {
+    await page.locator('mask-guard-app view-tabs button[data-view=history]').click();
+    const row = page.locator(`${history} event-list tbody tr`).first();
+    await row.locator('select[name=change]').selectOption('with_mask');
+    await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    await page.locator('mask-guard-app view-tabs button[data-view=live]').click();
+    await expect.poll(async () => (await firstBox(page)).decision).toBe('with_mask');
+    expect((await firstBox(page)).text).toContain('#1 MASK');
+    expect(await page.locator('mask-guard-app .stage .alert').count()).toBe(0);
+  });
+
+  it('shows no counted decision on the box of a person taken out of the count', async () => {
+    await page.locator('mask-guard-app view-tabs button[data-view=history]').click();
+    await page
+      .locator(`${history} event-list tbody tr`)
+      .first()
+      .locator('select[name=change]')
+      .selectOption('removed');
+    await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 0, unmasked: 0, uncertain: 0 });
+    await page.locator('mask-guard-app view-tabs button[data-view=live]').click();
+    await expect.poll(async () => (await firstBox(page)).decision).toBe('');
+    // Still followed under their number (the camera's guess shown), and not counted again.
+    expect((await firstBox(page)).text).toContain('#1');
+    await page.waitForTimeout(3000);
+    expect(await tallyOf(page)).toEqual({ masked: 0, unmasked: 0, uncertain: 0 });
+    expect(app.foreignRequests).toEqual([]);
+  });
+});
