@@ -4,6 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import type { PersonChange } from '../pipeline/shift-history.ts';
 import type { PersonEvent } from '../storage/index.ts';
 import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
+import { controlStyles } from './view-styles.ts';
 
 /**
  * The counted people of a shift or day as a table: the number their box and alert showed ("#7"), time, decision, confidence, frames, time in view, who
@@ -33,60 +34,54 @@ export class EventList extends LitElement {
   /** The object URL of each picture shown, by event id, with the Blob it was made from. */
   private urls = new Map<string, { blob: Blob; url: string }>();
 
-  static override styles = css`
-    :host {
-      display: block;
-      overflow-x: auto;
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-      font-size: 1rem;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 8px 10px;
-      border-bottom: 1px solid #34495a;
-      white-space: nowrap;
-    }
-    td.number,
-    th.number {
-      text-align: right;
-    }
-    tr[data-decision='without_mask'] td:nth-child(3) {
-      color: #ff8a80;
-      font-weight: 700;
-    }
-    tr[data-removed] td {
-      color: #8fa3b3;
-    }
-    tr[data-removed] td:nth-child(3) {
-      color: #8fa3b3;
-      font-weight: 400;
-    }
-    tr[data-removed] td:nth-child(3) small {
-      display: block;
-    }
-    select {
-      font: inherit;
-      min-height: 44px;
-      border-radius: 8px;
-      border: 1px solid #5c7080;
-      background: #17303f;
-      color: inherit;
-      padding: 0 10px;
-    }
-    td.picture {
-      padding: 4px 10px;
-    }
-    td.picture img {
-      display: block;
-      height: 56px;
-      width: auto;
-      border-radius: 4px;
-    }
-  `;
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
+        overflow-x: auto;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        font-size: 1rem;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 8px 10px;
+        border-bottom: 1px solid #34495a;
+        white-space: nowrap;
+      }
+      td.number,
+      th.number {
+        text-align: right;
+      }
+      tr[data-decision='without_mask'] td:nth-child(3) {
+        color: #ff8a80;
+        font-weight: 700;
+      }
+      tr[data-removed] td {
+        color: #8fa3b3;
+      }
+      tr[data-removed] td:nth-child(3) {
+        color: #8fa3b3;
+        font-weight: 400;
+      }
+      tr[data-removed] td:nth-child(3) small {
+        display: block;
+      }
+      td.picture {
+        padding: 4px 10px;
+      }
+      td.picture img {
+        display: block;
+        height: 56px;
+        width: auto;
+        border-radius: 4px;
+      }
+    `,
+  ];
 
   override connectedCallback(): void {
     super.connectedCallback();

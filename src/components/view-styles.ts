@@ -4,24 +4,8 @@
  */
 import { css } from 'lit';
 
-/** Base styles for a view element's shadow root. */
-export const viewStyles = css`
-  :host {
-    display: block;
-    font-size: 1.1rem;
-    line-height: 1.4;
-  }
-  h2 {
-    margin: 0 0 12px;
-    font-size: 1.5rem;
-  }
-  h3 {
-    margin: 20px 0 8px;
-    font-size: 1.2rem;
-  }
-  p {
-    margin: 6px 0;
-  }
+/** Buttons, fields and choices: the views' look and a ≥ 44 px touch height (also the history list's choices). */
+export const controlStyles = css`
   button,
   input,
   select {
@@ -34,42 +18,65 @@ export const viewStyles = css`
     padding: 0 14px;
     box-sizing: border-box;
   }
-  button {
-    cursor: pointer;
-    font-weight: 600;
-  }
-  button:disabled,
-  button[aria-disabled='true'] {
-    opacity: 0.5;
-    cursor: default;
-  }
-  button[aria-pressed='true'] {
-    background: #f4f7f9;
-    color: #0b1d2a;
-  }
-  button.primary {
-    background: #2e7d32;
-    border-color: #7cf0a8;
-  }
-  button.danger {
-    background: #8e1b1b;
-    border-color: #ff8a80;
-  }
-  .row {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 8px;
-    align-items: center;
-  }
-  .message {
-    margin-top: 12px;
-    padding: 10px 12px;
-    border-radius: 8px;
-    background: #3e2f10;
-    color: #ffd27a;
-  }
-  .hint {
-    font-size: 0.95rem;
-    opacity: 0.85;
-  }
 `;
+
+/** Base styles for a view element's shadow root (with {@link controlStyles}). */
+export const viewStyles = [
+  controlStyles,
+  css`
+    :host {
+      display: block;
+      font-size: 1.1rem;
+      line-height: 1.4;
+    }
+    h2 {
+      margin: 0 0 12px;
+      font-size: 1.5rem;
+    }
+    h3 {
+      margin: 20px 0 8px;
+      font-size: 1.2rem;
+    }
+    p {
+      margin: 6px 0;
+    }
+    button {
+      cursor: pointer;
+      font-weight: 600;
+    }
+    button:disabled,
+    button[aria-disabled='true'] {
+      opacity: 0.5;
+      cursor: default;
+    }
+    button[aria-pressed='true'] {
+      background: #f4f7f9;
+      color: #0b1d2a;
+    }
+    button.primary {
+      background: #2e7d32;
+      border-color: #7cf0a8;
+    }
+    button.danger {
+      background: #8e1b1b;
+      border-color: #ff8a80;
+    }
+    .row {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 8px;
+      align-items: center;
+    }
+    .message {
+      margin-top: 12px;
+      padding: 10px 12px;
+      border-radius: 8px;
+      background: #3e2f10;
+      color: #ffd27a;
+    }
+    .hint {
+      font-size: 0.95rem;
+      opacity: 0.85;
+    }
+  `,
+];

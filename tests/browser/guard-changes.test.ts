@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSession } from '../helpers/browser.ts';
-import { launchApp } from '../helpers/browser.ts';
-import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
+import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf } from '../helpers/tally.ts';
 
 const box = 'mask-guard-app face-overlay [data-face]';
@@ -31,19 +30,12 @@ describe('the guard changes a person who is still at the door', () => {
 
   beforeAll(async () => {
     // One unmasked person (2-photo) in view for a minute from the start.
-    const video = join(dir, 'door.y4m');
-    await writeDoorVideo(video, ['2-photo.jpg'], {
-      ...DEFAULT_DOOR_VIDEO,
-      leadSeconds: 0,
-      showSeconds: 60,
-      gapSeconds: 1,
-    });
-    app = await launchApp({ fakeCameraY4m: video });
-    page = await app.context.newPage();
-    await page.goto(app.server.url);
-    await page
-      .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
-      .waitFor({ timeout: 120_000 });
+    ({ app, page } = await watchOnePerson(
+      dir,
+      { leadSeconds: 0, showSeconds: 60, gapSeconds: 1 },
+      undefined,
+      '2-photo.jpg',
+    ));
   }, 180_000);
 
   afterAll(async () => {
