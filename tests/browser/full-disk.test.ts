@@ -17,24 +17,8 @@ import { tallyOf } from '../helpers/tally.ts';
 const warning = 'mask-guard-app .storage-warning';
 
 /** Person records on disk, read straight from the app's database. */
-function eventsOnDisk(page: Page): Promise<number> {
-  return page.evaluate(
-    (name) =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open(name);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const count = db.transaction('events').objectStore('events').count();
-          count.onsuccess = () => {
-            resolve(count.result);
-            db.close();
-          };
-          count.onerror = () => reject(count.error);
-        };
-      }),
-    DB_NAME,
-  );
+async function eventsOnDisk(page: Page): Promise<number> {
+  return (await eventIdsOnDisk(page)).length;
 }
 
 /** Ids of the person records on disk, read straight from the app's database. */
