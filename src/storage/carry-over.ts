@@ -32,7 +32,7 @@ export function saveUnwritten(storage: TabStorage, writes: readonly PendingWrite
       if (write.kind === 'shift') return { kind: 'shift', shift: write.shift };
       const event = { ...write.event };
       delete event.thumbnailId;
-      return { kind: 'event', event };
+      return { kind: 'event', event, ...(write.change ? { change: true as const } : {}) };
     });
     storage.setItem(UNSAVED_OVER_RELOAD_KEY, JSON.stringify(records));
   } catch {
@@ -109,5 +109,8 @@ function isEvent(x: unknown): x is PersonEvent {
 
 function isPendingWrite(x: unknown): x is PendingWrite {
   if (!object(x)) return false;
-  return (x.kind === 'shift' && isShift(x.shift)) || (x.kind === 'event' && isEvent(x.event));
+  return (
+    (x.kind === 'shift' && isShift(x.shift)) ||
+    (x.kind === 'event' && isEvent(x.event) && optional(x.change, (c) => c === true))
+  );
 }

@@ -298,10 +298,10 @@ export class ShiftLog extends EventTarget {
     // Removed from the count by the guard (a double count): revised all the same, so that putting them back
     // brings the camera's final decision, but still out of the count, and without a picture.
     if (found.removed !== undefined) {
-      await this.queue.save({ kind: 'event', event });
+      await this.queue.save({ kind: 'event', event, change: true });
       return event;
     }
-    await this.saveWithPicture(event, accepted);
+    await this.saveWithPicture(event, accepted, true);
     return event;
   }
 
@@ -391,7 +391,7 @@ export class ShiftLog extends EventTarget {
     const event: PersonEvent = { ...found };
     delete event.removed;
     this.lastActivity = Math.max(this.lastActivity, event.time);
-    await this.queue.save({ kind: 'event', event });
+    await this.queue.save({ kind: 'event', event, change: true });
     return event;
   }
 
@@ -533,7 +533,7 @@ export class ShiftLog extends EventTarget {
     const person = pick(events);
     if (person === undefined) return undefined;
     const event = change(person, events);
-    if (event !== person) await this.queue.save({ kind: 'event', event });
+    if (event !== person) await this.queue.save({ kind: 'event', event, change: true });
     return event;
   }
 
@@ -577,12 +577,13 @@ export class ShiftLog extends EventTarget {
   /**
    * Queues `event` with `picture` as its thumbnail. The opt-in is checked here, after the caller's awaits: it
    * may have been turned off (and every picture deleted) since. From here to the queue there is no await, so
-   * a picture is either queued before the deletion or never.
+   * a picture is either queued before the deletion or never. `change`: the event is a person already
+   * recorded (see PendingWrite).
    */
-  private saveWithPicture(event: PersonEvent, picture: Blob | undefined): Promise<void> {
+  private saveWithPicture(event: PersonEvent, picture: Blob | undefined, change = false): Promise<void> {
     const thumbnail = this.settings.keepThumbnails ? picture : undefined;
     if (thumbnail) event.thumbnailId = event.id;
-    return this.queue.save({ kind: 'event', event, thumbnail });
+    return this.queue.save({ kind: 'event', event, thumbnail, ...(change ? { change: true as const } : {}) });
   }
 
   /** `blob` if it may be kept as the thumbnail of a person with `decision`, else undefined. */

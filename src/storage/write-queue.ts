@@ -10,7 +10,10 @@ import { PendingWrites, writeOne, type PendingWrite } from './writes.js';
 export interface StorageStatus {
   /** `saved`: everything counted is on disk. `pending`: some people are only in memory for now. */
   state: 'saved' | 'pending';
-  /** People (events) not yet on disk; `state` can be `pending` with 0 here when only a shift record waits. */
+  /**
+   * People not yet on disk; `state` can be `pending` with 0 here when only a shift record or a change to a
+   * person already on disk waits.
+   */
   pending: number;
   /** Why the last write failed, while `state` is `pending`. */
   cause?: 'quota' | 'error';
@@ -26,15 +29,26 @@ export function isQuotaError(error: unknown): boolean {
 
 /**
  * Builds the status line.
- * @param people queued events; @param others other queued records (a shift's start or end).
+ * @param people queued new people; @param changes queued changes to people already on disk (a correction, a
+ * removal); @param others other queued records (a shift's start or end).
  */
 export function describeStatus(
   people: number,
+  changes: number,
   others: number,
   cause: 'quota' | 'error' | undefined,
 ): StorageStatus {
-  if (people + others === 0) return { state: 'saved', pending: 0, message: 'All counts saved' };
-  const what = people === 0 ? 'the shift is' : people === 1 ? '1 person' : `${people} people`;
+  if (people + changes + others === 0) return { state: 'saved', pending: 0, message: 'All counts saved' };
+  const what =
+    people > 0
+      ? people === 1
+        ? '1 person'
+        : `${people} people`
+      : changes > 0
+        ? changes === 1
+          ? '1 change to the count'
+          : `${changes} changes to the count`
+        : 'the shift is';
   const reason = cause === 'quota' ? 'Storage is full' : 'Could not save';
   return {
     state: 'pending',
@@ -51,7 +65,7 @@ export class WriteQueue {
   private chain: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastCause: 'quota' | 'error' | undefined;
-  private current: StorageStatus = describeStatus(0, 0, undefined);
+  private current: StorageStatus = describeStatus(0, 0, 0, undefined);
   private closed = false;
 
   /**
@@ -70,9 +84,9 @@ export class WriteQueue {
     return this.current;
   }
 
-  /** Queued people (events). */
+  /** Queued new people (changes to people already on disk are not people at risk). */
   get pendingPeople(): number {
-    return this.pending.events().length;
+    return this.pending.newPeople();
   }
 
   /** Queues a write, then drains the queue (older queued writes first). Never rejects. */
@@ -137,7 +151,13 @@ export class WriteQueue {
     else if (!failed) return;
     else if (!this.closed) this.timer = setTimeout(() => void this.flush(), this.retryMs);
     const people = this.pendingPeople;
-    const next = describeStatus(people, this.pending.list().length - people, this.lastCause);
+    const changes = this.pending.changes();
+    const next = describeStatus(
+      people,
+      changes,
+      this.pending.list().length - people - changes,
+      this.lastCause,
+    );
     if (next.message === this.current.message) return;
     this.current = next;
     this.onStatus();

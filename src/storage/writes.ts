@@ -10,9 +10,13 @@
 import type { IDBPDatabase } from 'idb';
 import type { MaskGuardDB, PersonEvent, Shift } from './schema.js';
 
-/** A record waiting to reach disk. `thumbnail` travels with its event, in the same transaction. */
+/**
+ * A record waiting to reach disk. `thumbnail` travels with its event, in the same transaction. `change`: the
+ * write changes a person already recorded (a correction, a removal, a revision), not a new one; while it
+ * waits, no person is at risk, only the change.
+ */
 export type PendingWrite =
-  { kind: 'shift'; shift: Shift } | { kind: 'event'; event: PersonEvent; thumbnail?: Blob };
+  { kind: 'shift'; shift: Shift } | { kind: 'event'; event: PersonEvent; thumbnail?: Blob; change?: true };
 
 /** Key of a write in the queue: a newer version of the same record replaces the older one in place. */
 function keyOf(write: PendingWrite): string {
@@ -31,6 +35,14 @@ export class PendingWrites {
     // A correction re-queues the event without its blob; keep the blob while the event still refers to it.
     if (write.kind === 'event' && old?.kind === 'event' && !write.thumbnail && write.event.thumbnailId) {
       write = { ...write, thumbnail: old.thumbnail };
+    }
+    // A change to a person whose own record has not reached disk yet: the person is still the one at risk.
+    if (write.kind === 'event' && write.change && old?.kind === 'event' && !old.change) {
+      write = {
+        kind: 'event',
+        event: write.event,
+        ...(write.thumbnail ? { thumbnail: write.thumbnail } : {}),
+      };
     }
     this.items.set(key, write);
     return write;
@@ -52,7 +64,21 @@ export class PendingWrites {
     return [...this.items.values()];
   }
 
-  /** Queued events (the people the guard would lose if the page died now). */
+  /** Queued new people (not changes to people already on disk): those the guard would lose. */
+  newPeople(): number {
+    let count = 0;
+    for (const write of this.items.values()) if (write.kind === 'event' && !write.change) count += 1;
+    return count;
+  }
+
+  /** Queued changes to people already on disk (a correction, a removal, a revision). */
+  changes(): number {
+    let count = 0;
+    for (const write of this.items.values()) if (write.kind === 'event' && write.change) count += 1;
+    return count;
+  }
+
+  /** Queued events, new people and changes alike (what reads overlay on the disk). */
   events(): PersonEvent[] {
     const events: PersonEvent[] = [];
     for (const write of this.items.values()) if (write.kind === 'event') events.push(write.event);
@@ -83,7 +109,7 @@ export class PendingWrites {
       if (only !== undefined && write !== only) continue;
       const event = { ...write.event };
       delete event.thumbnailId;
-      this.items.set(key, { kind: 'event', event });
+      this.items.set(key, { kind: 'event', event, ...(write.change ? { change: true as const } : {}) });
     }
   }
 

@@ -165,6 +165,25 @@ describe('any write failure', () => {
     expect(await log.events(shift.id)).toEqual([corrected]);
   });
 
+  it('says a change kept in memory is a change, not a person at risk, and a new person stays one', async () => {
+    await log.startShift('North');
+    const saved = await log.recordPerson(person('uncertain'));
+    const full = failEventWrites('quota');
+    await log.correctLast('with_mask', saved.id);
+    expect(log.pendingCount).toBe(0);
+    expect(log.status.message).toBe('Storage is full: 1 change to the count kept in memory, will retry');
+    await log.removeLast(saved.id);
+    expect(log.status.message).toBe('Storage is full: 1 change to the count kept in memory, will retry');
+    // A person not on disk yet, then corrected: still a person who would be lost.
+    const fresh = await log.addManual('without_mask');
+    await log.correctLast('uncertain', fresh.id);
+    expect(log.pendingCount).toBe(1);
+    expect(log.status.message).toBe('Storage is full: 1 person kept in memory, will retry');
+    full.mockRestore();
+    expect(await log.retry()).toBe(true);
+    expect(log.status.message).toBe('All counts saved');
+  });
+
   it('keeps a shift start that failed to save, and says so', async () => {
     const full = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
       throw new DOMException('quota', 'QuotaExceededError');
