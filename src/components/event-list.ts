@@ -71,6 +71,10 @@ export class EventList extends LitElement {
       tr[data-removed] td:nth-child(3) small {
         display: block;
       }
+      .change {
+        display: flex;
+        gap: 6px;
+      }
       td.picture {
         padding: 4px 10px;
       }
@@ -162,27 +166,35 @@ export class EventList extends LitElement {
   }
 
   /** A choice of what the person is: a decision, or out of the count. It acts as soon as it is changed. */
+  /**
+   * A choice of what the person is (a decision, or out of the count) and a button that saves it. Not saved on
+   * the choice alone: arrow keys on a closed choice change it at every step, which would save each decision
+   * on the way (and leave a "changed from" the guard never meant). A choice not saved yet survives the list
+   * being drawn again (a person counted meanwhile): its value is set only when the saved one changes.
+   */
   private renderChange(e: PersonEvent) {
     const current: PersonChange = e.removed === undefined ? e.decision : 'removed';
     const who = `${e.number === undefined ? 'Person' : `Person #${e.number}`} at ${formatTimeSeconds(e.time)}`;
-    return html`<select
-      name="change"
-      aria-label=${who}
-      aria-disabled=${this.busy ? 'true' : 'false'}
-      .value=${current}
-      @change=${(event: Event) => {
-        const select = event.target as HTMLSelectElement;
-        const change = select.value as PersonChange;
-        // Busy with another change: this one is not made, and the list shows what is saved.
-        select.value = current;
-        if (this.busy || change === current) return;
-        this.dispatchEvent(
-          new CustomEvent('change-person', { detail: { id: e.id, change }, bubbles: true, composed: true }),
-        );
-      }}
-    >
-      ${CHANGES.map((c) => html`<option value=${c} ?selected=${c === current}>${CHANGE_TEXT[c]}</option>`)}
-    </select>`;
+    return html`<div class="change">
+      <select name="change" aria-label=${who} .value=${current}>
+        ${CHANGES.map((c) => html`<option value=${c} ?selected=${c === current}>${CHANGE_TEXT[c]}</option>`)}
+      </select>
+      <button
+        name="apply-change"
+        aria-label=${`Save the change to ${who}`}
+        aria-disabled=${this.busy ? 'true' : 'false'}
+        @click=${(event: Event) => {
+          const select = (event.currentTarget as HTMLElement).parentElement?.querySelector('select');
+          const change = select?.value as PersonChange | undefined;
+          if (this.busy || change === undefined || change === current) return;
+          this.dispatchEvent(
+            new CustomEvent('change-person', { detail: { id: e.id, change }, bubbles: true, composed: true }),
+          );
+        }}
+      >
+        Save
+      </button>
+    </div>`;
   }
 
   private renderPicture(e: PersonEvent) {

@@ -201,7 +201,8 @@ export class DoorCounter {
     private readonly log: ShiftLog,
     private readonly host: DoorCounterHost,
   ) {
-    // Numbers above the running shift's: a page opened mid-shift must not give "#3" to a second person.
+    // Numbers above the latest shift's (ShiftLog.nextPersonNumber): a page opened mid-shift must not give "#3"
+    // to a second person.
     this.tracker = new FaceTracker(TRACKER_THRESHOLDS, log.nextPersonNumber);
   }
 

@@ -670,7 +670,6 @@ export class GuardController extends EventTarget {
     }
   }
 
-  /** Re-reads the tally from the log. Never rejects: a failed read is said on the status line. */
   /**
    * What the box of track `id` says its person was counted as: the guard's decision if they changed it (in
    * History or on the Shift screen), none if they took the person out of the count, else the tracker's.
@@ -680,13 +679,24 @@ export class GuardController extends EventTarget {
     return change === 'removed' ? undefined : (change ?? this.counter.decisionOf(id));
   }
 
+  /**
+   * Re-reads the tally, and the guard's changes, from the log. Never rejects: a failed read is said on the
+   * status line.
+   */
   private async refreshTally(): Promise<void> {
     try {
       const shift = this.log.currentShift();
       // The tally and the guard's changes from one read of the shift's people.
       const events = shift === undefined ? [] : await this.log.events(shift.id);
       const tally = tallyDecisions(events);
-      this.guardChanges = guardChangesOf(events);
+      // The changes to people of earlier shifts are kept (a person counted uncertain before the guard ended
+      // the shift may still be decided at the door, and their record revised there): numbers are never given
+      // twice by one page. Those of this shift's people are as just read (a person put back is no change).
+      const changes = guardChangesOf(events);
+      const inThisShift = new Set(events.map((e) => e.number));
+      for (const [number, change] of this.guardChanges)
+        if (!inThisShift.has(number)) changes.set(number, change);
+      this.guardChanges = changes;
       // An alert about a person the guard has since changed or removed is over.
       const alerts = this.state.alerts.filter((a) => {
         const change = this.guardChanges.get(a.trackId);

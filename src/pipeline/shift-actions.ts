@@ -221,17 +221,24 @@ export class ShiftActions extends EventTarget {
     if (this.current.busy) return;
     this.update({ busy: true, message: undefined });
     let message: string | undefined;
+    // The shift the message is about: the one running when the action ended, before the reads below (the
+    // camera may start the next shift meanwhile).
+    let messageShift: string | undefined;
     try {
       message = (await action()) ?? undefined;
+      messageShift = this.log.currentShift()?.id;
       await this.controller.reloadTally();
       await this.refresh();
     } catch (error) {
       message = errorText(error);
+      messageShift = this.log.currentShift()?.id;
     } finally {
       // Whatever failed, the buttons come back: a panel stuck disabled would leave a reload as the only way
       // out, and a reload loses people still kept in memory.
-      this.messageShift = this.log.currentShift()?.id;
+      this.messageShift = messageShift;
       this.update({ busy: false, message });
+      // The next shift may have started while this action ended: its panel does not carry this message.
+      if (message !== undefined && this.log.currentShift()?.id !== messageShift) void this.refresh();
     }
   }
 

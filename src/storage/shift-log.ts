@@ -92,7 +92,10 @@ export class ShiftLog extends EventTarget {
   private running: Shift | undefined;
   /** When the running shift last saw a person counted (or started): see {@link IDLE_SHIFT_END_MS}. */
   private lastActivity = 0;
-  /** The highest person number recorded in the running shift, read at open (see nextPersonNumber). */
+  /**
+   * The highest person number recorded in the latest shift that has numbers, read at open and raised by each
+   * record since (see nextPersonNumber).
+   */
   private highestNumber = 0;
   /**
    * The last shift ended, if the app ended it because nobody was counted in it for too long (see endIdleShift):
@@ -148,21 +151,22 @@ export class ShiftLog extends EventTarget {
     // Shifts follow one another, so the latest-started ended shift is the last one ended.
     const lastEnded = latest.find((shift) => shift.end !== undefined);
     if (lastEnded?.endReason === 'idle') log.endedIdle = lastEnded;
-    // The latest shift, running or not: its last activity if it runs, and its highest person number either
-    // way (numbers go on from it, as they do on a page that stays open from one shift to the next). Read one
-    // by one: a shift never ended may hold a great many people.
-    const newest = log.running ?? latest[0];
-    if (newest !== undefined) {
-      if (log.running !== undefined) log.lastActivity = log.running.start;
+    // The running shift's last activity; and the highest person number of the latest shift that has numbers,
+    // running or not (numbers go on from it, as they do on a page that stays open from one shift to the next;
+    // an empty shift or one of hand counts has none). Read one by one: a shift may hold a great many people.
+    if (log.running !== undefined) log.lastActivity = log.running.start;
+    const running = log.running;
+    for (const shift of running !== undefined ? [running, ...latest.filter((s) => s !== running)] : latest) {
       const note = (event: PersonEvent) => {
-        if (log.running !== undefined) log.noteActivity(event);
+        if (shift === running) log.noteActivity(event);
         else log.highestNumber = Math.max(log.highestNumber, event.number ?? 0);
       };
-      let cursor = await db.transaction('events').store.index('byShift').openCursor(newest.id);
+      let cursor = await db.transaction('events').store.index('byShift').openCursor(shift.id);
       for (; cursor; cursor = await cursor.continue()) note(cursor.value);
-      for (const event of log.queue.pending.events()) if (event.shiftId === newest.id) note(event);
-      if (log.running !== undefined) await log.endIdleShift();
+      for (const event of log.queue.pending.events()) if (event.shiftId === shift.id) note(event);
+      if (log.highestNumber > 0) break;
     }
+    if (log.running !== undefined) await log.endIdleShift();
     // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
     if (options.pruneOnOpen ?? true) await log.prune().catch(() => 0);
     // With the opt-in off no picture may stay: one can if the page closed between turning it off and the
@@ -195,7 +199,7 @@ export class ShiftLog extends EventTarget {
 
   /**
    * The first person number a new page's tracker may give (see PersonEvent.number): above every number in
-   * the latest shift (running or not), so that a number means one person in a shift even when a page opened
+   * the latest shift that has numbers (running or not), so that a number means one person in a shift even when a page opened
    * mid-shift counts on, and numbers go on from one shift to the next whether or not the page was reloaded
    * in between (as on a page that stays open).
    */
@@ -385,12 +389,16 @@ export class ShiftLog extends EventTarget {
    * removed person of the running shift (the shift has ended, or it was restored already).
    */
   async restore(eventId: string): Promise<PersonEvent | undefined> {
-    if (!this.running) return undefined;
-    const found = (await this.events(this.running.id)).find((event) => event.id === eventId);
+    const running = this.running;
+    if (!running) return undefined;
+    const events = await this.events(running.id);
+    const found = events.find((event) => event.id === eventId);
     if (found?.removed === undefined) return undefined;
     const event: PersonEvent = { ...found };
     delete event.removed;
-    this.lastActivity = Math.max(this.lastActivity, event.time);
+    // The shift's last activity as a page opened now would read it (the removal's time goes with it).
+    this.lastActivity = running.start;
+    for (const e of events) this.noteActivity(e === found ? event : e);
     await this.queue.save({ kind: 'event', event, change: true });
     return event;
   }

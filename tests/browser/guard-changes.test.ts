@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
+import { ALERT_VISIBLE_MS } from '../../src/pipeline/door-counter.ts';
 import { tallyOf } from '../helpers/tally.ts';
 
 const box = 'mask-guard-app face-overlay [data-face]';
@@ -27,6 +28,8 @@ describe('the guard changes a person who is still at the door', () => {
   const dir = mkdtempSync(join(tmpdir(), 'maskguard-changes-'));
   let app: AppSession;
   let page: Page;
+  /** When the person's alert was seen (Date.now()): it would go by itself ALERT_VISIBLE_MS later. */
+  let alertSeenAt: number;
 
   beforeAll(async () => {
     // One unmasked person (2-photo) in view for a minute from the start.
@@ -49,26 +52,28 @@ describe('the guard changes a person who is still at the door', () => {
       .toEqual({ masked: 0, unmasked: 1, uncertain: 0 });
     await expect.poll(async () => (await firstBox(page)).decision).toBe('without_mask');
     expect(await page.locator('mask-guard-app .stage .alert').textContent()).toContain('#1');
+    alertSeenAt = Date.now();
   });
 
   it('shows on their box the decision the guard chose, and the alert about them goes', async () => {
     await page.locator('mask-guard-app view-tabs button[data-view=history]').click();
     const row = page.locator(`${history} event-list tbody tr`).first();
     await row.locator('select[name=change]').selectOption('with_mask');
+    await row.locator('button[name=apply-change]').click();
     await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
     await page.locator('mask-guard-app view-tabs button[data-view=live]').click();
     await expect.poll(async () => (await firstBox(page)).decision).toBe('with_mask');
     expect((await firstBox(page)).text).toContain('#1 MASK');
     expect(await page.locator('mask-guard-app .stage .alert').count()).toBe(0);
+    // Gone because of the change, not by itself: its time on screen was not over yet.
+    expect(Date.now() - alertSeenAt).toBeLessThan(ALERT_VISIBLE_MS);
   });
 
   it('shows no counted decision on the box of a person taken out of the count', async () => {
     await page.locator('mask-guard-app view-tabs button[data-view=history]').click();
-    await page
-      .locator(`${history} event-list tbody tr`)
-      .first()
-      .locator('select[name=change]')
-      .selectOption('removed');
+    const row = page.locator(`${history} event-list tbody tr`).first();
+    await row.locator('select[name=change]').selectOption('removed');
+    await row.locator('button[name=apply-change]').click();
     await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 0, unmasked: 0, uncertain: 0 });
     await page.locator('mask-guard-app view-tabs button[data-view=live]').click();
     await expect.poll(async () => (await firstBox(page)).decision).toBe('');

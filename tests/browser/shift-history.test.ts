@@ -218,15 +218,23 @@ describe('shift panel, history and settings', () => {
   it('changes a person counted before the last one from the list, and puts them back', async () => {
     const first = page.locator(`${history} event-list tbody tr`).first();
     const choice = first.locator('select[name=change]');
+    const save = first.locator('button[name=apply-change]');
     expect(await choice.getAttribute('aria-label')).toMatch(/^Person at \d\d:\d\d:\d\d/);
+    // Choosing alone changes nothing (arrow keys step through every choice): "Save" does.
+    await choice.selectOption('uncertain');
     await choice.selectOption('removed');
+    await page.waitForTimeout(300);
+    expect(await tallyOf(page, history)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
+    await save.click();
     await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 1, unmasked: 2, uncertain: 0 });
+    expect(await first.getAttribute('data-corrected-from')).toBe(''); // not changed to uncertain on the way
     await expect.poll(() => first.getAttribute('data-removed')).not.toBeNull();
     // The live tally and the shift panel follow (the panel's last person is not this one).
     await showTab(page, 'shift');
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 2, uncertain: 0 });
     await showTab(page, 'history');
     await choice.selectOption('with_mask');
+    await save.click();
     await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
     expect(await first.getAttribute('data-removed')).toBeNull();
     expect(await first.getAttribute('data-corrected-from')).toBe(''); // back as it was

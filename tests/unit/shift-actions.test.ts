@@ -27,6 +27,8 @@ let controller: GuardController;
 let releasePicture: (() => void) | undefined;
 /** Times the live tally was re-read from the log. */
 let tallyReloads: number;
+/** Runs while the live tally is read again (what the camera does meanwhile). */
+let duringReload: (() => Promise<void>) | undefined;
 
 beforeEach(async () => {
   name = `shift-actions-${crypto.randomUUID()}`;
@@ -34,6 +36,7 @@ beforeEach(async () => {
   log = await ShiftLog.open({ name, now: () => wall });
   clock = 1000;
   tallyReloads = 0;
+  duringReload = undefined;
   counter = new DoorCounter(log, {
     ring: () => {},
     alert: () => {},
@@ -48,6 +51,7 @@ beforeEach(async () => {
     setDoor: () => {},
     reloadTally: async () => {
       tallyReloads += 1;
+      await duringReload?.();
     },
   });
   controller = controllerStandIn as unknown as GuardController;
@@ -103,6 +107,25 @@ describe('ShiftActions', () => {
     await actions.refresh();
     expect(actions.state.running).toBeDefined();
     expect(actions.state.message).toBeUndefined();
+  });
+
+  it('drops the summary also when the camera starts the next shift while the end is being said', async () => {
+    await actions.startShift();
+    await actions.addManual('with_mask');
+    // The camera counts the next person right after the shift ended, before the panel has read it all again.
+    duringReload = async () => {
+      duringReload = undefined;
+      await log.startShift('Side door');
+      await log.recordPerson({
+        decision: 'with_mask',
+        averageConfidence: 0.9,
+        framesSeen: 6,
+        timeInViewMs: 600,
+      });
+    };
+    await actions.endShift();
+    await vi.waitFor(() => expect(actions.state.running).toBeDefined());
+    await vi.waitFor(() => expect(actions.state.message).toBeUndefined());
   });
 
   it('does not add a hand count to a shift left running overnight: it is ended and the guard told', async () => {
@@ -205,7 +228,7 @@ describe('ShiftActions', () => {
     expect((await log.events(next.id))[0]?.removed).toBeUndefined();
   });
 
-  it('cannot put a removed person back once their shift has ended', async () => {
+  it('offers no removed person of a shift that has ended to put back', async () => {
     await actions.startShift();
     const shift = log.currentShift()!;
     await actions.addManual('with_mask');
