@@ -137,46 +137,65 @@ export class ShiftLog extends EventTarget {
       // A newer version of the app wants to upgrade the schema: let it. Writes then fail and stay queued.
       blocking: () => db.close(),
     });
+    try {
+      return await ShiftLog.load(db, options);
+    } catch (error) {
+      // Not left open behind a page that says it could not start (closing twice is harmless).
+      db.close();
+      throw error;
+    }
+  }
+
+  /** The rest of {@link open}, on the opened database: settings, carried records, the running shift. */
+  private static async load(db: IDBPDatabase<MaskGuardDB>, options: ShiftLogOptions): Promise<ShiftLog> {
     const settings = await readSettings(db);
     const log = new ShiftLog(db, settings, options.now ?? Date.now, options.retryMs ?? 15_000);
-    // What the page before could not write goes first, before the running shift is read: it may be that
-    // shift's start or end. Kept queued (and said) if it still cannot be written.
-    const carried = options.tabStorage === undefined ? [] : readUnwritten(options.tabStorage);
-    for (const write of carried) log.queue.pending.add(write);
-    if (carried.length > 0) await log.queue.retry();
-    const byId = new Map((await db.getAllFromIndex('shifts', 'byStart')).map((shift) => [shift.id, shift]));
-    for (const shift of log.queue.pending.shifts()) byId.set(shift.id, shift);
-    const latest = [...byId.values()].sort((a, b) => b.start - a.start);
-    log.running = latest.find((shift) => shift.end === undefined);
-    // Shifts follow one another, so the latest-started ended shift is the last one ended.
-    const lastEnded = latest.find((shift) => shift.end !== undefined);
-    if (lastEnded?.endReason === 'idle') log.endedIdle = lastEnded;
-    // The running shift's last activity; and the highest person number of the latest shift that has numbers,
-    // running or not (numbers go on from it, as they do on a page that stays open from one shift to the next;
-    // an empty shift or one of hand counts has none). Read one by one: a shift may hold a great many people.
-    if (log.running !== undefined) log.lastActivity = log.running.start;
-    const running = log.running;
-    for (const shift of running !== undefined ? [running, ...latest.filter((s) => s !== running)] : latest) {
-      const note = (event: PersonEvent) => {
-        if (shift === running) log.noteActivity(event);
-        else log.highestNumber = Math.max(log.highestNumber, event.number ?? 0);
-      };
-      let cursor = await db.transaction('events').store.index('byShift').openCursor(shift.id);
-      for (; cursor; cursor = await cursor.continue()) note(cursor.value);
-      for (const event of log.queue.pending.events()) if (event.shiftId === shift.id) note(event);
-      if (log.highestNumber > 0) break;
+    try {
+      // What the page before could not write goes first, before the running shift is read: it may be that
+      // shift's start or end. Kept queued (and said) if it still cannot be written.
+      const carried = options.tabStorage === undefined ? [] : readUnwritten(options.tabStorage);
+      for (const write of carried) log.queue.pending.add(write);
+      if (carried.length > 0) await log.queue.retry();
+      const byId = new Map((await db.getAllFromIndex('shifts', 'byStart')).map((shift) => [shift.id, shift]));
+      for (const shift of log.queue.pending.shifts()) byId.set(shift.id, shift);
+      const latest = [...byId.values()].sort((a, b) => b.start - a.start);
+      log.running = latest.find((shift) => shift.end === undefined);
+      // Shifts follow one another, so the latest-started ended shift is the last one ended.
+      const lastEnded = latest.find((shift) => shift.end !== undefined);
+      if (lastEnded?.endReason === 'idle') log.endedIdle = lastEnded;
+      // The running shift's last activity; and the highest person number of the latest shift that has numbers,
+      // running or not (numbers go on from it, as they do on a page that stays open from one shift to the next;
+      // an empty shift or one of hand counts has none). Read one by one: a shift may hold a great many people.
+      if (log.running !== undefined) log.lastActivity = log.running.start;
+      const running = log.running;
+      for (const shift of running !== undefined
+        ? [running, ...latest.filter((s) => s !== running)]
+        : latest) {
+        const note = (event: PersonEvent) => {
+          if (shift === running) log.noteActivity(event);
+          else log.highestNumber = Math.max(log.highestNumber, event.number ?? 0);
+        };
+        let cursor = await db.transaction('events').store.index('byShift').openCursor(shift.id);
+        for (; cursor; cursor = await cursor.continue()) note(cursor.value);
+        for (const event of log.queue.pending.events()) if (event.shiftId === shift.id) note(event);
+        if (log.highestNumber > 0) break;
+      }
+      if (log.running !== undefined) await log.endIdleShift();
+      // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
+      if (options.pruneOnOpen ?? true) await log.prune().catch(() => 0);
+      // With the opt-in off no picture may stay: one can if the page closed between turning it off and the
+      // deletion, or the deletion failed. Same reasoning as the prune: a failure must not stop the counting.
+      if (!settings.keepThumbnails && (await db.count('thumbnails').catch(() => 0)) > 0) {
+        await log.deleteThumbnails().catch(() => 0);
+      }
+      // Opened: the records passed on are in this log's queue (or on disk), and go with its own at pagehide.
+      if (options.tabStorage !== undefined) clearUnwritten(options.tabStorage);
+      return log;
+    } catch (error) {
+      // Its retry timer too: a log that failed to open must not go on writing.
+      log.close();
+      throw error;
     }
-    if (log.running !== undefined) await log.endIdleShift();
-    // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
-    if (options.pruneOnOpen ?? true) await log.prune().catch(() => 0);
-    // With the opt-in off no picture may stay: one can if the page closed between turning it off and the
-    // deletion, or the deletion failed. Same reasoning as the prune: a failure must not stop the counting.
-    if (!settings.keepThumbnails && (await db.count('thumbnails').catch(() => 0)) > 0) {
-      await log.deleteThumbnails().catch(() => 0);
-    }
-    // Opened: the records passed on are in this log's queue (or on disk), and go with its own at pagehide.
-    if (options.tabStorage !== undefined) clearUnwritten(options.tabStorage);
-    return log;
   }
 
   /** What to tell the guard about storage right now. */

@@ -94,7 +94,10 @@ describe('records kept in memory over a reload', () => {
     const once = vi.spyOn(IDBIndex.prototype, 'getAll').mockImplementationOnce(() => {
       throw new DOMException('The database connection is closing.', 'InvalidStateError');
     });
+    const closed = vi.spyOn(IDBDatabase.prototype, 'close');
     await expect(open()).rejects.toThrow('closing');
+    expect(closed).toHaveBeenCalled(); // the failed page does not hold the database open
+    closed.mockRestore();
     once.mockRestore();
     expect(IDBIndex.prototype.getAll).toBe(getAll);
     expect(tab.items.has(UNSAVED_OVER_RELOAD_KEY)).toBe(true);
