@@ -64,6 +64,23 @@ export function lastCounted(events: readonly PersonEvent[]): PersonEvent | undef
   return undefined;
 }
 
+/** Picks the person a change is for from a shift's people (oldest first), or nobody. */
+type PickPerson = (events: PersonEvent[]) => PersonEvent | undefined;
+
+/** The latest person still in the count, if it is `expectedId` (or whoever it is, without one). */
+const lastPerson =
+  (expectedId: string | undefined): PickPerson =>
+  (events) => {
+    const last = lastCounted(events);
+    return last && (expectedId === undefined || last.id === expectedId) ? last : undefined;
+  };
+
+/** Person `eventId`, if still in the count. */
+const countedPerson =
+  (eventId: string): PickPerson =>
+  (events) =>
+    events.find((e) => e.id === eventId && e.removed === undefined);
+
 /**
  * A running shift in which nobody has been counted for this long (and that started at least this long ago)
  * is over: the guard who ran it forgot to end it. It is ended at its last count (see endIdleShift: when the
@@ -356,13 +373,7 @@ export class ShiftLog extends EventTarget {
    * person is not `expectedId`.
    */
   async correctLast(decision: Decision, expectedId?: string): Promise<PersonEvent | undefined> {
-    return this.changeRunning(
-      (events) => {
-        const last = lastCounted(events);
-        return last && (expectedId === undefined || last.id === expectedId) ? last : undefined;
-      },
-      (person) => this.corrected(person, decision),
-    );
+    return this.changeRunning(lastPerson(expectedId), (person) => this.corrected(person, decision));
   }
 
   /**
@@ -371,10 +382,7 @@ export class ShiftLog extends EventTarget {
    * are not a person of the running shift still in the count.
    */
   async correct(eventId: string, decision: Decision): Promise<PersonEvent | undefined> {
-    return this.changeRunning(
-      (events) => events.find((e) => e.id === eventId && e.removed === undefined),
-      (person) => this.corrected(person, decision),
-    );
+    return this.changeRunning(countedPerson(eventId), (person) => this.corrected(person, decision));
   }
 
   /**
@@ -385,21 +393,12 @@ export class ShiftLog extends EventTarget {
    * undefined if there is no running shift, no person left in it, or the latest person is not `expectedId`.
    */
   async removeLast(expectedId?: string): Promise<PersonEvent | undefined> {
-    return this.changeRunning(
-      (events) => {
-        const last = lastCounted(events);
-        return last && (expectedId === undefined || last.id === expectedId) ? last : undefined;
-      },
-      (person) => this.removed(person),
-    );
+    return this.changeRunning(lastPerson(expectedId), (person) => this.removed(person));
   }
 
   /** Takes person `eventId` of the running shift out of the count, as {@link removeLast} does. */
   async remove(eventId: string): Promise<PersonEvent | undefined> {
-    return this.changeRunning(
-      (events) => events.find((e) => e.id === eventId && e.removed === undefined),
-      (person) => this.removed(person),
-    );
+    return this.changeRunning(countedPerson(eventId), (person) => this.removed(person));
   }
 
   /**
@@ -552,14 +551,14 @@ export class ShiftLog extends EventTarget {
    * the changed record (the unchanged one if `change` returns it as it was), or undefined if nobody was picked.
    */
   private async changeRunning(
-    pick: (events: PersonEvent[]) => PersonEvent | undefined,
-    change: (person: PersonEvent, events: PersonEvent[]) => PersonEvent,
+    pick: PickPerson,
+    change: (person: PersonEvent) => PersonEvent,
   ): Promise<PersonEvent | undefined> {
     if (!this.running) return undefined;
     const events = await this.events(this.running.id);
     const person = pick(events);
     if (person === undefined) return undefined;
-    const event = change(person, events);
+    const event = change(person);
     if (event !== person) await this.queue.save({ kind: 'event', event, change: true });
     return event;
   }
