@@ -472,7 +472,8 @@ describe('removing a person counted by mistake', () => {
     expect(next.thumbnailId).toBe(next.id);
   });
 
-  it("runs a shift's idle clock from a removal (the guard at work), not from the mistaken record", async () => {
+  /** A shift with a person counted at 09:00, a "+ Person" tapped by mistake at 09:30 and removed at 10:00. */
+  async function countThenRemoveAMistake() {
     const shift = await log.startShift('North');
     clock = at(9);
     await log.addManual('with_mask');
@@ -480,6 +481,11 @@ describe('removing a person counted by mistake', () => {
     const mistake = await log.addManual('with_mask');
     clock = at(10);
     await log.removeLast(mistake.id);
+    return shift;
+  }
+
+  it("runs a shift's idle clock from a removal (the guard at work), not from the mistaken record", async () => {
+    const shift = await countThenRemoveAMistake();
     clock = at(21, 59); // 12 hours after the last count, not after the removal: still running
     expect(await log.endIdleShift()).toBeUndefined();
     clock = at(22, 1);
@@ -500,13 +506,7 @@ describe('removing a person counted by mistake', () => {
   });
 
   it('reads a removal as the last activity when the app opens', async () => {
-    const shift = await log.startShift('North');
-    clock = at(9);
-    await log.addManual('with_mask');
-    clock = at(9, 30);
-    const mistake = await log.addManual('with_mask');
-    clock = at(10);
-    await log.removeLast(mistake.id);
+    const shift = await countThenRemoveAMistake();
     log.close();
     clock = at(21, 59);
     log = await open();
