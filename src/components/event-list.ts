@@ -165,7 +165,6 @@ export class EventList extends LitElement {
     </table>`;
   }
 
-  /** A choice of what the person is: a decision, or out of the count. It acts as soon as it is changed. */
   /**
    * A choice of what the person is (a decision, or out of the count) and a button that saves it. Not saved on
    * the choice alone: arrow keys on a closed choice change it at every step, which would save each decision

@@ -39,16 +39,13 @@ export function describeStatus(
   cause: 'quota' | 'error' | undefined,
 ): StorageStatus {
   if (people + changes + others === 0) return { state: 'saved', pending: 0, message: 'All counts saved' };
-  const what =
-    people > 0
-      ? people === 1
-        ? '1 person'
-        : `${people} people`
-      : changes > 0
-        ? changes === 1
-          ? '1 change to the count'
-          : `${changes} changes to the count`
-        : 'the shift is';
+  const count = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
+  // People first (they are what a lost write would cost), then changes; both named when both wait.
+  const parts = [
+    ...(people > 0 ? [count(people, 'person', 'people')] : []),
+    ...(changes > 0 ? [count(changes, 'change to the count', 'changes to the count')] : []),
+  ];
+  const what = parts.length > 0 ? parts.join(' and ') : 'the shift is';
   const reason = cause === 'quota' ? 'Storage is full' : 'Could not save';
   return {
     state: 'pending',

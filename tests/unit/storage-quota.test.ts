@@ -178,7 +178,10 @@ describe('any write failure', () => {
     const fresh = await log.addManual('without_mask');
     await log.correctLast('uncertain', fresh.id);
     expect(log.pendingCount).toBe(1);
-    expect(log.status.message).toBe('Storage is full: 1 person kept in memory, will retry');
+    // Both named: the change to the person on disk still waits too.
+    expect(log.status.message).toBe(
+      'Storage is full: 1 person and 1 change to the count kept in memory, will retry',
+    );
     full.mockRestore();
     expect(await log.retry()).toBe(true);
     expect(log.status.message).toBe('All counts saved');
