@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ShiftPanelState } from '../pipeline/shift-actions.ts';
+import { SETTLE_MS } from './settle.ts';
 import { IDLE_SHIFT_END_MS, type Decision, type PersonEvent } from '../storage/index.ts';
 import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
 import { DECISION_TEXT, formatDay, formatTime, formatTimeSeconds } from './format.ts';
@@ -56,6 +57,15 @@ export class ShiftPanel extends LitElement {
         done?: () => boolean;
       }
     | undefined;
+  /**
+   * The person each group of buttons acts on (the last person counted: corrections and "Remove"; the person
+   * removed last: "Put back"), and until when (performance.now()) its buttons ignore presses, see SETTLE_MS.
+   */
+  private targets: Record<'last' | 'removed', { id: string | undefined; until: number }> = {
+    last: { id: undefined, until: 0 },
+    removed: { id: undefined, until: 0 },
+  };
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   static override styles = [
     viewStyles,
@@ -77,9 +87,36 @@ export class ShiftPanel extends LitElement {
     `,
   ];
 
-  override willUpdate(): void {
+  override willUpdate(changed: Map<string, unknown>): void {
     // A question about a shift that has since ended (or was replaced) must not be answered for the next one.
     if (this.confirming && this.state?.running?.id !== this.confirmingFor) this.setConfirming(false);
+    if (changed.has('state')) this.followTargets(changed.get('state') === undefined);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.settleTimer);
+  }
+
+  /**
+   * Notes when the person a group of buttons acts on changes, and draws the buttons again once they settle.
+   * Not for the first state the panel shows (`first`): opening the screen changes nobody under a finger.
+   */
+  private followTargets(first: boolean): void {
+    const now = performance.now();
+    const ids = { last: this.state?.lastPerson?.id, removed: this.state?.removed?.id };
+    for (const key of ['last', 'removed'] as const) {
+      if (ids[key] === this.targets[key].id) continue;
+      this.targets[key] = { id: ids[key], until: first ? 0 : now + SETTLE_MS };
+      if (first) continue;
+      clearTimeout(this.settleTimer);
+      this.settleTimer = setTimeout(() => this.requestUpdate(), SETTLE_MS + 20);
+    }
+  }
+
+  /** Whether the buttons acting on `key`'s person take presses now (nothing running, the person settled). */
+  private ready(key: 'last' | 'removed'): boolean {
+    return !this.state?.busy && performance.now() >= this.targets[key].until;
   }
 
   /** Moves focus where {@link focusAfter} says, once the button is there and can take it. */
@@ -192,6 +229,7 @@ export class ShiftPanel extends LitElement {
   private renderCorrections(s: ShiftPanelState) {
     if (s.running === undefined) return nothing;
     const last = s.lastPerson;
+    const lastReady = this.ready('last');
     return html`<h3>Corrections</h3>
       ${
         last === undefined
@@ -211,9 +249,9 @@ export class ShiftPanel extends LitElement {
                     html`<button
                       name=${`correct-${d}`}
                       aria-pressed=${d === last.decision ? 'true' : 'false'}
-                      aria-disabled=${s.busy || d === last.decision ? 'true' : 'false'}
+                      aria-disabled=${!lastReady || d === last.decision ? 'true' : 'false'}
                       @click=${() => {
-                        if (!s.busy && d !== last.decision)
+                        if (this.ready('last') && d !== last.decision)
                           this.fire('correct-last', { id: last.id, decision: d });
                       }}
                     >
@@ -224,10 +262,10 @@ export class ShiftPanel extends LitElement {
               <div class="row">
                 <button
                   name="remove-last"
-                  aria-disabled=${s.busy ? 'true' : 'false'}
+                  aria-disabled=${lastReady ? 'false' : 'true'}
                   aria-describedby="last-person"
                   @click=${() => {
-                    if (s.busy) return;
+                    if (!this.ready('last')) return;
                     this.focusAfter = {
                       to: 'restore',
                       awaitingAction: true,
@@ -280,10 +318,10 @@ export class ShiftPanel extends LitElement {
     return html`<div class="row">
       <button
         name="restore-removed"
-        aria-disabled=${s.busy ? 'true' : 'false'}
+        aria-disabled=${this.ready('removed') ? 'false' : 'true'}
         aria-describedby="removed-person"
         @click=${() => {
-          if (s.busy) return;
+          if (!this.ready('removed')) return;
           const removed = s.removed?.id;
           this.focusAfter = {
             to: 'remove',

@@ -49,9 +49,11 @@ export const viewStyles = [
       opacity: 0.5;
       cursor: default;
     }
+    /* The current choice: shown selected, not dimmed like a button that cannot be used yet. */
     button[aria-pressed='true'] {
       background: #f4f7f9;
       color: #0b1d2a;
+      opacity: 1;
     }
     button.primary {
       background: #2e7d32;

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
 import { tallyOf } from '../helpers/tally.ts';
+import { whenReady } from '../helpers/focus.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -76,7 +77,7 @@ describe('accessibility of every screen (axe-core)', () => {
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
     await page.locator(`${panel} button[name=add-without_mask]`).click();
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 1, uncertain: 0 });
-    await page.locator(`${panel} button[name=remove-last]`).click();
+    await (await whenReady(page.locator(`${panel} button[name=remove-last]`))).click();
     await page.locator(`${panel} [data-removed]`).waitFor();
     expect(await violations(page)).toEqual([]);
   });

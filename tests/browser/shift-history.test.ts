@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csvDialectFor } from '../../src/shared/csv.ts';
-import { focused } from '../helpers/focus.ts';
+import { focused, whenReady } from '../helpers/focus.ts';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
 import { tallyOf } from '../helpers/tally.ts';
 import { parseCsv } from '../helpers/csv.ts';
+import { SETTLE_MS } from '../../src/components/settle.ts';
 
 /** Comma and quotes test the CSV escaping; "é" tests the BOM and the file name. */
 const DOOR = 'Entrée Nord, "B"';
@@ -72,7 +73,7 @@ describe('shift panel, history and settings', () => {
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 3, unmasked: 1, uncertain: 0 });
     // From the keyboard: the pressed button becomes the current decision and keeps focus (it used to be
     // disabled, which dropped focus to the page).
-    await page.locator(`${panel} button[name=correct-without_mask]`).focus();
+    await (await whenReady(page.locator(`${panel} button[name=correct-without_mask]`))).focus();
     await page.keyboard.press('Enter');
     await expect
       .poll(() => page.locator(`${panel} [data-last]`).getAttribute('data-decision'))
@@ -92,7 +93,7 @@ describe('shift panel, history and settings', () => {
     const mistake = await page.locator(`${panel} [data-last]`).getAttribute('data-last');
     // From the keyboard: focus goes to "Put back" (left on "Remove", a second Enter would remove the person
     // before), then back to "Remove".
-    await page.locator(`${panel} button[name=remove-last]`).focus();
+    await (await whenReady(page.locator(`${panel} button[name=remove-last]`))).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
     await expect.poll(() => focused(page)).toMatchObject({ name: 'restore-removed' });
@@ -102,12 +103,13 @@ describe('shift panel, history and settings', () => {
     expect(await page.locator(`${panel} [data-removed]`).getAttribute('data-removed')).toBe(mistake);
     expect(await page.locator(`${panel} [data-last]`).getAttribute('data-decision')).toBe('without_mask');
     expect(await page.locator(`${panel} [data-last]`).getAttribute('data-last')).not.toBe(mistake);
+    await whenReady(page.locator(`${panel} button[name=restore-removed]`));
     await page.keyboard.press('Enter');
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 3, uncertain: 0 });
     await expect.poll(() => focused(page)).toMatchObject({ name: 'remove-last' });
     await expect.poll(() => page.locator(`${panel} [data-last]`).getAttribute('data-last')).toBe(mistake);
     expect(await page.locator(`${panel} [data-removed]`).count()).toBe(0);
-    await page.locator(`${panel} button[name=remove-last]`).click();
+    await (await whenReady(page.locator(`${panel} button[name=remove-last]`))).click();
     await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 2, unmasked: 2, uncertain: 0 });
     // Kept across a reload: the tally read from the log, and the removal can still be undone.
     await page.reload();
@@ -324,6 +326,72 @@ describe('shift panel, history and settings', () => {
     expect(pageErrors).toEqual([]);
     expect(app.foreignRequests).toEqual([]);
   });
+});
+
+describe('a double tap on a button that acts on one person', () => {
+  let app: AppSession;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  /**
+   * Taps `name` in the page as soon as `changed` (a selector) matches, i.e. as soon as the panel shows that
+   * the person the button acts on changed: both in one evaluation, so no test-runner delay comes between
+   * (a guard's double tap is 100 to 400 ms apart). Resolves to how long after the change the tap came (ms).
+   */
+  const tapAsSoonAs = (page: Page, name: string, changed: string) =>
+    page.evaluate(
+      ({ name, changed }) =>
+        new Promise<number>((resolve) => {
+          const root = document
+            .querySelector('mask-guard-app')!
+            .shadowRoot!.querySelector('shift-panel')!.shadowRoot!;
+          const poll = () => {
+            if (root.querySelector(changed) === null) return void requestAnimationFrame(poll);
+            const seen = performance.now();
+            root.querySelector<HTMLButtonElement>(`button[name=${name}]`)!.click();
+            resolve(performance.now() - seen);
+          };
+          poll();
+        }),
+      { name, changed },
+    );
+
+  it('removes one person, not the one before too, and puts back one', async () => {
+    app = await launchApp({ grantCamera: false });
+    const page = await openApp(app);
+    const panel = 'mask-guard-app shift-panel';
+    await showTab(page, 'shift');
+    await page.locator(`${panel} button[name=start]`).click();
+    for (const [i, decision] of ['with_mask', 'without_mask', 'with_mask'].entries()) {
+      await page.locator(`${panel} button[name=add-${decision}]`).click();
+      await expect.poll(() => page.locator(`${panel} [data-last]`).count()).toBe(1);
+      await expect
+        .poll(async () => Object.values(await tallyOf(page, panel)).reduce((a, b) => a + b))
+        .toBe(i + 1);
+    }
+    const third = (await page.locator(`${panel} [data-last]`).getAttribute('data-last'))!;
+    await (await whenReady(page.locator(`${panel} button[name=remove-last]`))).click();
+    // The second tap lands on "Remove", which now names the person before.
+    const late = await tapAsSoonAs(page, 'remove-last', `[data-removed="${third}"]`);
+    expect(late).toBeLessThan(SETTLE_MS / 2);
+    expect(await page.locator(`${panel} button[name=remove-last]`).getAttribute('aria-disabled')).toBe(
+      'true',
+    );
+    await page.waitForTimeout(SETTLE_MS + 500);
+    expect(await tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 1, uncertain: 0 });
+    // Settled, the button takes presses again: a deliberate second removal works.
+    const second = (await page.locator(`${panel} [data-last]`).getAttribute('data-last'))!;
+    await (await whenReady(page.locator(`${panel} button[name=remove-last]`))).click();
+    await expect.poll(() => tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    // A double tap on "Put back" puts back one person (the newest removal), not the one before too.
+    await (await whenReady(page.locator(`${panel} button[name=restore-removed]`))).click();
+    await tapAsSoonAs(page, 'restore-removed', `[data-last="${second}"]`);
+    await page.waitForTimeout(SETTLE_MS + 500);
+    expect(await tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 1, uncertain: 0 });
+    expect(await page.locator(`${panel} [data-removed]`).getAttribute('data-removed')).toBe(third);
+    expect(app.foreignRequests).toEqual([]);
+  }, 120_000);
 });
 
 describe('a shift left running overnight', () => {

@@ -1,4 +1,5 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** What has keyboard focus in a page, looked up through shadow roots. */
 export interface FocusedElement {
@@ -22,4 +23,13 @@ export function focused(page: Page): Promise<FocusedElement | null> {
       inDialog: el.closest('[role=alertdialog]') !== null,
     };
   });
+}
+
+/**
+ * Waits until a button takes presses (`aria-disabled` "false"): the shift panel's buttons that act on one
+ * person ignore presses for a moment after that person changed (SETTLE_MS in src/components/shift-panel.ts).
+ */
+export async function whenReady(locator: Locator): Promise<Locator> {
+  await expect.poll(() => locator.getAttribute('aria-disabled'), { timeout: 10_000 }).toBe('false');
+  return locator;
 }

@@ -1,0 +1,7 @@
+/**
+ * How long (ms) the buttons that act on one person ignore presses after that person changed under them. "Remove"
+ * stays where it is and names the person before once a removal is done, so a double tap took two people off
+ * the count; a person the camera counts just as the guard taps "Remove" or a correction moves the button onto
+ * someone else; "Put back" then names the removal before. For this long the shift panel shows them dimmed.
+ */
+export const SETTLE_MS = 1000;
