@@ -16,6 +16,7 @@ import type { PersonChange } from '../pipeline/shift-history.ts';
 import type { Decision } from '../storage/index.ts';
 import type { CsvDialect } from '../shared/csv.ts';
 import { offline, type OfflineState } from '../offline/index.ts';
+import { alertSide, type AlertSide } from './alert-placement.ts';
 
 /**
  * What the alert says; it names the reason in words, never by colour alone, and the person by the number
@@ -49,6 +50,8 @@ export class MaskGuardApp extends LitElement {
   private readonly onOffline = () => (this.offlineState = offline.state);
   /** The timer that takes the alert shown (raised at `atMs`) off the screen. */
   private alertTimer: { atMs: number; id: ReturnType<typeof setTimeout> } | undefined;
+  /** Where the alerts are over the live picture: the end the faces leave more room at (alert-placement.ts). */
+  private alertsAt: AlertSide = 'bottom';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -110,6 +113,8 @@ export class MaskGuardApp extends LitElement {
       min-height: 200px;
       background: #000;
       overflow: hidden;
+      /* Its alerts are sized by the picture's room (a phone held upright leaves it short), not the page's. */
+      container-type: size;
     }
     .stage > video,
     .stage > img {
@@ -119,7 +124,7 @@ export class MaskGuardApp extends LitElement {
       height: 100%;
       object-fit: contain;
     }
-    /* At the bottom of the picture: faces (and their boxes' labels) are in its middle and top. */
+    /* At the bottom or the top of the picture, whichever the faces leave more room at (see alertsAt). */
     .alerts {
       position: absolute;
       bottom: 12px;
@@ -136,6 +141,10 @@ export class MaskGuardApp extends LitElement {
       pointer-events: none;
       /* Above the problem panel at the bottom (a file that could not be checked, while the camera watches). */
       z-index: 2;
+    }
+    .alerts.top {
+      top: 12px;
+      bottom: auto;
     }
     /* Over the Shift, History and Settings sheets, whose buttons are at the bottom: at the top, and smaller. */
     .alerts.over-sheet {
@@ -160,6 +169,21 @@ export class MaskGuardApp extends LitElement {
       background: #ffb300;
       color: #000;
       font-size: 1.2rem;
+    }
+    /*
+     * A small picture (a phone held upright shows it about 360 × 300): alerts on one line where they can, and
+     * the newest two only (three stacked covered half of it). The tally still counts every person.
+     */
+    @container (max-width: 520px) or (max-height: 420px) {
+      .alert,
+      .alert[data-decision='uncertain'] {
+        font-size: 1.1rem;
+        padding: 6px 12px;
+        border-width: 2px;
+      }
+      .alert:nth-child(n + 3) {
+        display: none;
+      }
     }
     /* Faces are not being checked while the picture may still move: said over the picture, which is dimmed. */
     .not-checking {
@@ -285,6 +309,11 @@ export class MaskGuardApp extends LitElement {
     // Newest first; each for ALERT_VISIBLE_MS on the page's clock (GuardController stamps them with it).
     const now = performance.now();
     const alerts = s.alerts.filter((a) => now - a.atMs < ALERT_VISIBLE_MS).reverse();
+    const frame = s.source === 'none' ? undefined : s.frame;
+    if (frame !== undefined) {
+      const faces = frame.faces.map(({ box }) => ({ top: box.y, bottom: box.y + box.height }));
+      this.alertsAt = alertSide(faces, frame.height, this.alertsAt);
+    }
     // One timer for the first alert to go (not one per render: frames re-render many times a second).
     const due = alerts.at(-1);
     if (due && this.alertTimer?.atMs !== due.atMs) {
@@ -307,11 +336,14 @@ export class MaskGuardApp extends LitElement {
       <main>
         <div class="stage ${notChecking !== undefined && live ? 'dimmed' : ''}">
           ${s.source === 'photo' && s.photoUrl ? html`<img src=${s.photoUrl} alt="Chosen photo" />` : c.video}
-          <face-overlay .frame=${s.source === 'none' ? undefined : s.frame}></face-overlay>
+          <face-overlay .frame=${frame}></face-overlay>
           ${v !== undefined && !live ? this.renderSheet(c, v) : ''}
           ${
             alerts.length > 0
-              ? html`<div class="alerts ${live ? '' : 'over-sheet'}">
+              ? html`<div
+                  class="alerts ${live ? this.alertsAt : 'over-sheet'}"
+                  data-side=${live ? this.alertsAt : 'top'}
+                >
                   ${repeat(
                     alerts,
                     (a) => `${a.atMs}:${a.trackId}`,

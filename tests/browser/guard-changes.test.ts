@@ -32,13 +32,15 @@ describe('the guard changes a person who is still at the door', () => {
   let alertSeenAt: number;
 
   beforeAll(async () => {
-    // One unmasked person (2-photo) in view for a minute from the start.
+    // One unmasked person (2-photo) in view for a minute from the start, on a phone held upright: a portrait
+    // camera picture on a 360 × 740 screen, where the picture is short.
     ({ app, page } = await watchOnePerson(
       dir,
-      { leadSeconds: 0, showSeconds: 60, gapSeconds: 1 },
+      { leadSeconds: 0, showSeconds: 60, gapSeconds: 1, width: 480, height: 640 },
       undefined,
       '2-photo.jpg',
     ));
+    await page.setViewportSize({ width: 360, height: 740 });
   }, 180_000);
 
   afterAll(async () => {
@@ -53,6 +55,25 @@ describe('the guard changes a person who is still at the door', () => {
     await expect.poll(async () => (await firstBox(page)).decision).toBe('without_mask');
     expect(await page.locator('mask-guard-app .stage .alert').textContent()).toContain('#1');
     alertSeenAt = Date.now();
+  });
+
+  it('puts the alert where it leaves their face in sight', async () => {
+    // At a fixed place at the bottom of the picture the alert covered the face's lower half, where a mask is.
+    const rect = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((e) => {
+          const r = e.getBoundingClientRect();
+          return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+        });
+    const face = await rect(`${box} rect`);
+    const alert = await rect('mask-guard-app .stage .alert');
+    const overlap =
+      Math.max(0, Math.min(face.right, alert.right) - Math.max(face.left, alert.left)) *
+      Math.max(0, Math.min(face.bottom, alert.bottom) - Math.max(face.top, alert.top));
+    expect(face.bottom - face.top).toBeGreaterThan(100);
+    expect(overlap).toBe(0);
   });
 
   it('shows on their box the decision the guard chose, and the alert about them goes', async () => {
