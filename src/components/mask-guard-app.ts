@@ -116,6 +116,19 @@ export class MaskGuardApp extends LitElement {
       /* Its alerts are sized by the picture's room (a phone held upright leaves it short), not the page's. */
       container-type: size;
     }
+    /*
+     * A phone held sideways is too short for the picture, the tally and the buttons one under the other (at
+     * 740 × 360 the buttons started below the screen's edge): the tally and the buttons go beside the picture.
+     */
+    @media (orientation: landscape) and (max-height: 560px) {
+      main {
+        flex-direction: row;
+      }
+      .live-panel {
+        flex: 0 0 min(42%, 360px);
+        overflow-y: auto;
+      }
+    }
     .stage > video,
     .stage > img {
       position: absolute;
@@ -427,7 +440,8 @@ export class MaskGuardApp extends LitElement {
     const tallyWarning = s.tallyProblem
       ? html`<p class="storage-warning" role="alert">${s.tallyProblem}</p>`
       : '';
-    return html`${storageWarning}${tallyWarning}${alarmHint}<tally-board .tally=${s.tally}></tally-board>
+    return html`<div class="live-panel">
+      ${storageWarning}${tallyWarning}${alarmHint}<tally-board .tally=${s.tally}></tally-board>
       <guard-controls
         .preferences=${s.preferences}
         ?cameraOn=${s.source === 'camera'}
@@ -439,7 +453,8 @@ export class MaskGuardApp extends LitElement {
         @set-muted=${(e: CustomEvent<boolean>) => c.setMuted(e.detail)}
         @set-range=${(e: CustomEvent) => c.setRange(e.detail)}
         @open-file=${(e: CustomEvent<File>) => void c.openFile(e.detail)}
-      ></guard-controls>`;
+      ></guard-controls>
+    </div>`;
   }
 }
 

@@ -83,6 +83,35 @@ describe('portrait camera (phone held upright)', () => {
     expect(final).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
   });
 
+  it('held sideways, shows the tally and the mute button beside the picture, within the screen', async () => {
+    // On a short landscape screen the buttons used to start below its edge, the page scrolled under the guard.
+    for (const viewport of [
+      { width: 740, height: 360 },
+      { width: 844, height: 390 },
+    ]) {
+      await page.setViewportSize(viewport);
+      const layout = await page.evaluate(() => {
+        const root = document.querySelector('mask-guard-app')!.shadowRoot!;
+        const rect = (e: Element) => e.getBoundingClientRect();
+        const controls = root.querySelector('guard-controls')!.shadowRoot!;
+        const mute = [...controls.querySelectorAll('button')].find((b) => /mute/i.test(b.textContent ?? ''));
+        return {
+          pageHeight: document.documentElement.scrollHeight,
+          stage: rect(root.querySelector('.stage')!).toJSON() as DOMRect,
+          tally: rect(root.querySelector('tally-board')!).toJSON() as DOMRect,
+          mute: mute === undefined ? undefined : (rect(mute).toJSON() as DOMRect),
+        };
+      });
+      expect(layout.pageHeight, JSON.stringify(viewport)).toBeLessThanOrEqual(viewport.height);
+      expect(layout.tally.left).toBeGreaterThanOrEqual(layout.stage.right);
+      expect(layout.tally.bottom).toBeLessThanOrEqual(viewport.height);
+      expect(layout.mute, 'the mute button').toBeDefined();
+      expect(layout.mute!.bottom, JSON.stringify(viewport)).toBeLessThanOrEqual(viewport.height);
+      // The picture keeps most of the width.
+      expect(layout.stage.right - layout.stage.left).toBeGreaterThan(viewport.width / 2);
+    }
+  });
+
   it('contacted no other host', () => {
     expect(app.foreignRequests).toEqual([]);
   });
