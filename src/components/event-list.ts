@@ -7,13 +7,14 @@ import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
 import { controlStyles } from './view-styles.ts';
 
 /**
- * The counted people of a shift or day as a table: the number their box and alert showed ("#7"), time, decision, confidence, frames, time in view, who
- * counted them (camera or guard), after a correction the first decision, and the kept picture of an
- * unmasked person (a column shown only when one is listed, next to the decision so that a narrow screen
- * shows it without scrolling). A record the guard removed from the count stays listed, greyed, its decision
- * struck through and marked "removed" (it is in no tally or export). The people of the running shift get a
- * column beside the decision to change them: another decision, or out of the count (a double count), or back into it. Each row carries its values as data attributes,
- * for tests.
+ * The counted people of a shift or day as a table: the number their box and alert showed ("#7"), time,
+ * decision, confidence, frames, time in view, who counted them (camera or guard), after a correction the
+ * first decision, and the kept picture of an unmasked person (a column shown only when one is listed). A
+ * record the guard removed from the count stays listed, greyed, its decision struck through and marked
+ * "removed" (it is in no tally or export). The people of the running shift get a column beside the decision
+ * to change them: another decision, or out of the count (a double count), or back into it. Narrower than
+ * 600 px (a phone held upright) each person is a block instead of a row. Each row carries its values as
+ * data attributes, for tests.
  *
  * The element makes the pictures' object URLs itself because only it knows when they stop being shown: each
  * URL holds its Blob in memory until revoked, so it revokes them whenever the list changes and when it
@@ -40,6 +41,7 @@ export class EventList extends LitElement {
       :host {
         display: block;
         overflow-x: auto;
+        container-type: inline-size;
       }
       table {
         border-collapse: collapse;
@@ -84,6 +86,57 @@ export class EventList extends LitElement {
         width: auto;
         border-radius: 4px;
       }
+      /*
+       * A phone held upright: the table was over 1,100 px wide, and the Save of a change was reached only by
+       * scrolling sideways, which hid whose row it was. Each person becomes a block instead: number, time and
+       * decision on the first line, the change on the next, then the picture and the details, each named (the
+       * column headers are then out of sight but still read: the roles keep the table's meaning).
+       */
+      @container (max-width: 599px) {
+        thead tr {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip-path: inset(50%);
+        }
+        table,
+        tbody {
+          display: block;
+        }
+        tbody tr {
+          display: flex;
+          flex-wrap: wrap;
+          align-items: baseline;
+          gap: 4px 14px;
+          padding: 10px 2px;
+          border-bottom: 1px solid #34495a;
+        }
+        td {
+          display: block;
+          padding: 0;
+          border: 0;
+          white-space: normal;
+        }
+        td.number {
+          text-align: left;
+        }
+        td.change,
+        td.picture {
+          flex-basis: 100%;
+          padding: 0;
+        }
+        td.detail {
+          font-size: 0.9rem;
+          color: #b8c7d3;
+        }
+        td.detail[data-label]::before {
+          content: attr(data-label) ': ';
+        }
+        td.empty {
+          display: none;
+        }
+      }
     `,
   ];
 
@@ -123,25 +176,30 @@ export class EventList extends LitElement {
     if (this.events.length === 0) return html`<p>No people in this list.</p>`;
     const withPictures = this.urls.size > 0;
     const changes = this.changeable !== undefined && this.events.some((e) => e.shiftId === this.changeable);
-    return html`<table aria-label="Counted people">
-      <thead>
-        <tr>
-          <th scope="col" class="number" title="The number on the person's box and alert">#</th>
-          <th scope="col">Time</th>
-          <th scope="col">Decision</th>
-          ${changes ? html`<th scope="col">Change</th>` : nothing}
-          ${withPictures ? html`<th scope="col">Picture</th>` : nothing}
-          <th scope="col" class="number">Confidence</th>
-          <th scope="col" class="number">Frames</th>
-          <th scope="col" class="number">In view</th>
-          <th scope="col">Counted by</th>
-          <th scope="col">Changed from</th>
+    // Explicit roles: the narrow layout below 600 px changes the cells' display, which would otherwise drop the
+    // table's meaning for a screen reader.
+    return html`<table role="table" aria-label="Counted people">
+      <thead role="rowgroup">
+        <tr role="row">
+          <th role="columnheader" scope="col" class="number" title="The number on the person's box and alert">
+            #
+          </th>
+          <th role="columnheader" scope="col">Time</th>
+          <th role="columnheader" scope="col">Decision</th>
+          ${changes ? html`<th role="columnheader" scope="col">Change</th>` : nothing}
+          ${withPictures ? html`<th role="columnheader" scope="col">Picture</th>` : nothing}
+          <th role="columnheader" scope="col" class="number">Confidence</th>
+          <th role="columnheader" scope="col" class="number">Frames</th>
+          <th role="columnheader" scope="col" class="number">In view</th>
+          <th role="columnheader" scope="col">Counted by</th>
+          <th role="columnheader" scope="col">Changed from</th>
         </tr>
       </thead>
-      <tbody>
+      <tbody role="rowgroup">
         ${this.events.map(
           (e) =>
             html`<tr
+              role="row"
               data-event=${e.id}
               data-decision=${e.decision}
               data-source=${e.source}
@@ -149,16 +207,36 @@ export class EventList extends LitElement {
               data-removed=${ifDefined(e.removed === undefined ? undefined : String(e.removed.at))}
               data-number=${ifDefined(e.number)}
             >
-              <td class="number">${e.number === undefined ? '–' : e.number}</td>
-              <td>${formatTimeSeconds(e.time)}</td>
-              <td>${decisionCell(e)}</td>
-              ${changes ? html`<td>${e.shiftId === this.changeable ? this.renderChange(e) : nothing}</td>` : nothing}
-              ${withPictures ? html`<td class="picture">${this.renderPicture(e)}</td>` : nothing}
-              <td class="number confidence">${confidenceText(e)}</td>
-              <td class="number">${e.framesSeen}</td>
-              <td class="number">${(e.timeInViewMs / 1000).toFixed(1)} s</td>
-              <td>${e.source === 'manual' ? 'Guard (by hand)' : 'Camera'}</td>
-              <td>${e.corrected ? DECISION_TEXT[e.corrected.from] : ''}</td>
+              <td role="cell" class="number">${e.number === undefined ? '–' : `#${e.number}`}</td>
+              <td role="cell">${formatTimeSeconds(e.time)}</td>
+              <td role="cell">${decisionCell(e)}</td>
+              ${
+                changes
+                  ? html`<td role="cell" class="change ${e.shiftId === this.changeable ? '' : 'empty'}">
+                      ${e.shiftId === this.changeable ? this.renderChange(e) : nothing}
+                    </td>`
+                  : nothing
+              }
+              ${
+                withPictures
+                  ? html`<td role="cell" class="picture ${this.urls.has(e.id) ? '' : 'empty'}">
+                      ${this.renderPicture(e)}
+                    </td>`
+                  : nothing
+              }
+              <td role="cell" class="number confidence detail" data-label="Confidence">
+                ${confidenceText(e)}
+              </td>
+              <td role="cell" class="number detail" data-label="Frames">${e.framesSeen}</td>
+              <td role="cell" class="number detail" data-label="In view">
+                ${(e.timeInViewMs / 1000).toFixed(1)} s
+              </td>
+              <td role="cell" class="detail" data-label="Counted by">
+                ${e.source === 'manual' ? 'Guard (by hand)' : 'Camera'}
+              </td>
+              <td role="cell" class="detail ${e.corrected ? '' : 'empty'}" data-label="Changed from">
+                ${e.corrected ? DECISION_TEXT[e.corrected.from] : ''}
+              </td>
             </tr>`,
         )}
       </tbody>

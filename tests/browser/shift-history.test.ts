@@ -243,6 +243,42 @@ describe('shift panel, history and settings', () => {
     expect(await choice.inputValue()).toBe('with_mask');
   });
 
+  it('lists each person as a block on a phone held upright, with the change and its Save in sight', async () => {
+    // As a table the list was over 1,100 px wide: Save was reached by scrolling sideways, off its row's time.
+    // The page as it was (a second page of the app would not be the counting one); its size is put back after.
+    const phone = page;
+    const size = await page.evaluate(() => ({ width: innerWidth, height: innerHeight }));
+    await phone.setViewportSize({ width: 360, height: 740 });
+    try {
+      const first = phone.locator(`${history} event-list tbody tr`).first();
+      await first.locator('button[name=apply-change]').waitFor({ timeout: 30_000 });
+      const layout = await first.evaluate((row) => {
+        const list = (row.getRootNode() as ShadowRoot).host;
+        const box = (e: Element | null) => e!.getBoundingClientRect().toJSON() as DOMRect;
+        return {
+          scrolls: list.scrollWidth > list.clientWidth,
+          row: box(row),
+          time: box(row.querySelector('td:nth-child(2)')),
+          save: box(row.querySelector('button[name=apply-change]')),
+          choice: box(row.querySelector('select[name=change]')),
+        };
+      });
+      expect(layout.scrolls).toBe(false);
+      expect(layout.save.right).toBeLessThanOrEqual(360);
+      expect(layout.choice.left).toBeGreaterThanOrEqual(0);
+      // Save is on the person's own block, below their time.
+      expect(layout.save.top).toBeGreaterThanOrEqual(layout.time.bottom);
+      expect(layout.save.bottom).toBeLessThanOrEqual(layout.row.bottom);
+      // The details keep their names, as the column headers are out of sight.
+      expect(
+        await first.locator('td.confidence').evaluate((td) => getComputedStyle(td, '::before').content),
+      ).toBe('"Confidence: "');
+      expect(await phone.locator(`${history} event-list table`).getAttribute('role')).toBe('table');
+    } finally {
+      await phone.setViewportSize(size);
+    }
+  });
+
   it('moves focus into the end-of-shift question and back to "End shift…", for keyboard users', async () => {
     await showTab(page, 'shift');
     const end = page.locator(`${panel} button[name=end]`);
