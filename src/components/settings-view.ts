@@ -39,7 +39,9 @@ export class SettingsView extends LitElement {
         min-height: 44px;
         cursor: pointer;
       }
+      /* Not shrunk by a long label beside it (at 360 px it was squeezed to 17 px wide). */
       input[type='checkbox'] {
+        flex: none;
         width: 28px;
         height: 28px;
         min-height: 0;

@@ -108,6 +108,12 @@ describe('pictures of people without a mask', () => {
 
   it('turns pictures on in Settings, with none stored yet', async () => {
     await showTab(page, 'settings');
+    // On a narrow phone the box keeps its size beside its long label (it was squeezed to 17 px wide).
+    const size = await page.evaluate(() => ({ width: innerWidth, height: innerHeight }));
+    await page.setViewportSize({ width: 360, height: 740 });
+    const box = await page.locator(`${settings} input[name=thumbnails]`).boundingBox();
+    await page.setViewportSize(size);
+    expect(box?.width).toBeGreaterThanOrEqual(28);
     await page.locator(`${settings} input[name=thumbnails]`).check();
     await expect.poll(() => page.locator(`${settings} .message`).textContent()).toContain('will be kept');
     expect(await page.locator(`${settings} [data-pictures]`).textContent()).toContain(
