@@ -4,7 +4,7 @@
  */
 import './components/mask-guard-app.ts';
 import { DetectionClient } from './pipeline/detection-client.ts';
-import { GuardController, tabStorage } from './pipeline/guard-controller.ts';
+import { GuardController, handoverStorage } from './pipeline/guard-controller.ts';
 import { createShiftViews } from './pipeline/shift-views.ts';
 import { ShiftLog } from './storage/index.ts';
 import { offline, requestPersistence } from './offline/index.ts';
@@ -18,16 +18,16 @@ async function main(): Promise<void> {
   if (app === null) return;
   let log: ShiftLog;
   try {
-    // With the records this tab's page before could not write (a reload while the disk was full).
-    log = await ShiftLog.open({ tabStorage: tabStorage() });
+    // With the records the page that counted before could not write (a reload while the disk was full, say).
+    log = await ShiftLog.open({ handoverStorage: handoverStorage() });
   } catch (error) {
     app.status = shiftLogProblem(error);
     return;
   }
   const controller = new GuardController(new DetectionClient(), log);
   // Counted people kept only in memory (the phone is full), or whose record is still on its way to the log
-  // (behind a slow write; a hand count or a shift's end too), are lost if the tab is closed (a reload passes
-  // them on to the next page, see pagehide in GuardController): ask before it goes.
+  // (behind a slow write; a hand count or a shift's end too), are not on disk: pagehide in GuardController
+  // passes them on to the next page that counts, but localStorage may be full as well: ask before it goes.
   window.addEventListener('beforeunload', (event) => {
     if (!log.hasUnsaved && controller.counter.recordsInFlight === 0) return;
     event.preventDefault();

@@ -90,7 +90,7 @@ interface ProvisionalRecord {
   recorded: Promise<RecordRef | undefined>;
 }
 
-/** sessionStorage key of the tracks a page kept for the page that replaces it (see saveForReload). */
+/** localStorage key of the tracks a page kept for the next page that counts (see saveForReload). */
 export const TRACKS_OVER_RELOAD_KEY = 'maskguard-tracks-over-reload';
 
 /** A counted person's record as a page about to reload passes it on (no picture: it would not fit). */
@@ -253,7 +253,7 @@ export class DoorCounter {
   }
 
   /**
-   * The page is going (a reload, most often). Keeps in `storage` (the tab's sessionStorage) the records still
+   * The page is going (a reload, most often). Keeps in `storage` (the origin's localStorage) the records still
    * on their way to the shift log, for the next page to write if they never arrived (ids make writing one
    * twice harmless), and, with `keepTracks` (the camera's people), the tracks, paused, so that a page that
    * replaces this one within {@link DEFAULT_TRACKER_OPTIONS}.maxBlindMs carries on with them

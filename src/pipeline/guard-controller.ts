@@ -105,10 +105,16 @@ const pageHidden = () => document.visibilityState === 'hidden';
 /** The end of the status line while frames keep failing. */
 const NOT_CHECKED = 'Faces are not being checked right now.';
 
-/** The tab's sessionStorage; undefined where reading it throws (site data blocked). */
-export function tabStorage(): Storage | undefined {
+/**
+ * Where a counting page leaves what the next one needs (the people at the door, the records it could not
+ * write): the origin's localStorage, so that it reaches the next page that counts however it comes: this tab
+ * reloaded, the app closed and opened again (swiped away on a phone), or another MaskGuard tab that takes the
+ * counting over. (The tab's sessionStorage reached only a reload: the other two counted the person at the door
+ * again, and lost the people a full disk held in memory.) Undefined where reading it throws (site data blocked).
+ */
+export function handoverStorage(): Storage | undefined {
   try {
-    return sessionStorage;
+    return localStorage;
   } catch {
     return undefined;
   }
@@ -277,13 +283,13 @@ export class GuardController extends EventTarget {
     // The page is being unloaded or frozen (the OS may then discard it without another event): count
     // everyone seen long enough now.
     document.addEventListener('freeze', () => this.counter.pause());
-    // Going, most often to reload: the people at the door are kept for the next page of this tab (a person
+    // Going, most often to reload: the people at the door are kept for the next page that counts (a person
     // standing there through a reload is not counted again). Back from the back/forward cache instead, this
     // page goes on with them itself.
     window.addEventListener('pagehide', () => {
       this.counter.pause();
       // Records still on their way go too; the tracks only if they are the camera's (not a video file's).
-      const storage = tabStorage();
+      const storage = handoverStorage();
       if (storage === undefined) return;
       this.counter.saveForReload(storage, this.holdsCameraPeople());
       // And what the shift log could not write (a full disk): the next page's ShiftLog.open writes it.
@@ -291,11 +297,12 @@ export class GuardController extends EventTarget {
     });
     window.addEventListener('pageshow', (event) => {
       if (!event.persisted) return;
-      tabStorage()?.removeItem(TRACKS_OVER_RELOAD_KEY);
-      tabStorage()?.removeItem(UNSAVED_OVER_RELOAD_KEY);
+      handoverStorage()?.removeItem(TRACKS_OVER_RELOAD_KEY);
+      handoverStorage()?.removeItem(UNSAVED_OVER_RELOAD_KEY);
     });
-    // This tab's page before a reload may have kept the people it saw at the door.
-    const storage = tabStorage();
+    // The page that counted before (a reload, the app reopened, another tab) may have kept the people it saw at
+    // the door.
+    const storage = handoverStorage();
     if (storage !== undefined) this.counter.resumeAfterReload(storage);
     // Browsers let audio start only from a user gesture; any tap will do, not only the camera button (the
     // camera may have started by itself at boot, and the alarm must sound all the same). Not on key events:

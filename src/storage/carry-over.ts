@@ -1,28 +1,28 @@
 /**
  * Records the shift log could not write before its page went (a full disk, a database another tab's update
- * closed), kept in the tab's sessionStorage for the page that replaces it: a guard who reloads when told
+ * closed), kept in the origin's localStorage for the next page that counts (this tab reloaded, the app opened
+ * again, another tab taking over; see handoverStorage in guard-controller.ts): a guard who reloads when told
  * "Storage is full: 3 people kept in memory" must not lose those three. The next page's ShiftLog.open queues
  * them again, in order, before it reads the running shift; every record has its own key, so writing one that
  * did arrive meanwhile replaces it with the same record.
  *
- * Pictures do not go (a Blob does not fit in sessionStorage): an event carried over loses its thumbnail.
- * sessionStorage outlives a reload, not the tab: closing the tab still loses them, which the page's
- * leave prompt warns of.
+ * Pictures do not go (a Blob does not fit in localStorage): an event carried over loses its thumbnail.
+ * localStorage can be full too, so the page still asks before it is closed with records not on disk.
  */
 import type { PendingWrite } from './writes.js';
 import type { PersonEvent, Shift } from './schema.js';
 
-/** sessionStorage key of the records a page passed on (see {@link saveUnwritten}). */
+/** localStorage key of the records a page passed on (see {@link saveUnwritten}). */
 export const UNSAVED_OVER_RELOAD_KEY = 'maskguard-unsaved-over-reload';
 
-/** The part of sessionStorage used here (tests give a stand-in). */
-export type TabStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+/** The part of localStorage used here (tests give a stand-in). */
+export type HandoverStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 /**
- * Keeps `writes` (the queue, oldest first) for the next page of this tab, or clears what an earlier page kept
- * when there is nothing. Never throws: without sessionStorage (private mode, full) they are lost as before.
+ * Keeps `writes` (the queue, oldest first) for the next page that counts, or clears what an earlier page kept
+ * when there is nothing. Never throws: without localStorage (site data blocked, full) they are lost as before.
  */
-export function saveUnwritten(storage: TabStorage, writes: readonly PendingWrite[]): void {
+export function saveUnwritten(storage: HandoverStorage, writes: readonly PendingWrite[]): void {
   try {
     if (writes.length === 0) {
       storage.removeItem(UNSAVED_OVER_RELOAD_KEY);
@@ -44,7 +44,7 @@ export function saveUnwritten(storage: TabStorage, writes: readonly PendingWrite
  * Reads what the page before passed on; nothing if absent or malformed. The key stays until
  * {@link clearUnwritten}: a page that fails to open its log leaves the records for the next try.
  */
-export function readUnwritten(storage: TabStorage): PendingWrite[] {
+export function readUnwritten(storage: HandoverStorage): PendingWrite[] {
   let value: unknown;
   try {
     const text = storage.getItem(UNSAVED_OVER_RELOAD_KEY);
@@ -59,7 +59,7 @@ export function readUnwritten(storage: TabStorage): PendingWrite[] {
 }
 
 /** Forgets what the page before passed on, once the shift log holds it. Never throws. */
-export function clearUnwritten(storage: TabStorage): void {
+export function clearUnwritten(storage: HandoverStorage): void {
   try {
     storage.removeItem(UNSAVED_OVER_RELOAD_KEY);
   } catch {

@@ -20,7 +20,7 @@ import { tallyDecisions, type Tally } from '../shared/tracking/tally.js';
 import { dayRange, hourlyOf, type HourBucket } from './hourly.js';
 import { WriteQueue, type StorageStatus } from './write-queue.js';
 import type { PendingWrite } from './writes.js';
-import { clearUnwritten, readUnwritten, saveUnwritten, type TabStorage } from './carry-over.js';
+import { clearUnwritten, readUnwritten, saveUnwritten, type HandoverStorage } from './carry-over.js';
 
 /** Options of {@link ShiftLog.open}; all optional, the defaults are what the app uses. */
 export interface ShiftLogOptions {
@@ -33,10 +33,10 @@ export interface ShiftLogOptions {
   /** Prune old shifts while opening. Default true. */
   pruneOnOpen?: boolean;
   /**
-   * The tab's sessionStorage: the records the page before could not write are taken from it and queued again
+   * The origin's localStorage: the records the page before could not write are taken from it and queued again
    * (see ./carry-over.ts and {@link ShiftLog.saveForReload}). Default none.
    */
-  tabStorage?: TabStorage;
+  handoverStorage?: HandoverStorage;
 }
 
 /** One person as the tracker counted them. */
@@ -170,7 +170,7 @@ export class ShiftLog extends EventTarget {
     try {
       // What the page before could not write goes first, before the running shift is read: it may be that
       // shift's start or end. Kept queued (and said) if it still cannot be written.
-      const carried = options.tabStorage === undefined ? [] : readUnwritten(options.tabStorage);
+      const carried = options.handoverStorage === undefined ? [] : readUnwritten(options.handoverStorage);
       for (const write of carried) log.queue.pending.add(write);
       if (carried.length > 0) await log.queue.retry();
       const byId = new Map((await db.getAllFromIndex('shifts', 'byStart')).map((shift) => [shift.id, shift]));
@@ -206,7 +206,7 @@ export class ShiftLog extends EventTarget {
         await log.deleteThumbnails().catch(() => 0);
       }
       // Opened: the records passed on are in this log's queue (or on disk), and go with its own at pagehide.
-      if (options.tabStorage !== undefined) clearUnwritten(options.tabStorage);
+      if (options.handoverStorage !== undefined) clearUnwritten(options.handoverStorage);
       return log;
     } catch (error) {
       // Its retry timer too: a log that failed to open must not go on writing.
@@ -527,10 +527,10 @@ export class ShiftLog extends EventTarget {
   }
 
   /**
-   * The page is going (a reload, most often): keeps every record not yet on disk in `storage` (the tab's
-   * sessionStorage) for the next page's {@link ShiftLog.open} to write, pictures left out. Never throws.
+   * The page is going (a reload, most often): keeps every record not yet on disk in `storage` (the origin's
+   * localStorage) for the next page's {@link ShiftLog.open} to write, pictures left out. Never throws.
    */
-  saveForReload(storage: TabStorage): void {
+  saveForReload(storage: HandoverStorage): void {
     saveUnwritten(storage, this.queue.pending.list());
   }
 

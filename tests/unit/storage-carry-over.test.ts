@@ -5,16 +5,16 @@
 import 'fake-indexeddb/auto';
 import { deleteDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ShiftLog, UNSAVED_OVER_RELOAD_KEY, type TabStorage } from '../../src/storage/index.ts';
+import { ShiftLog, UNSAVED_OVER_RELOAD_KEY, type HandoverStorage } from '../../src/storage/index.ts';
 import { readUnwritten, saveUnwritten } from '../../src/storage/carry-over.ts';
 import { failEventWrites, jpeg, onDisk, person } from '../helpers/shift-log-fixtures.ts';
 
 let name: string;
 let clock: number;
 let log: ShiftLog;
-let tab: TabStorage & { items: Map<string, string> };
+let tab: HandoverStorage & { items: Map<string, string> };
 
-const open = () => ShiftLog.open({ name, now: () => clock, tabStorage: tab });
+const open = () => ShiftLog.open({ name, now: () => clock, handoverStorage: tab });
 
 /** Every put fails as over quota (the shift's start too, unlike failEventWrites). */
 function failAllWrites() {

@@ -68,7 +68,7 @@ interface TrackState {
 
 /**
  * A paused tracker's state, for a page that reloads while people stand at the door (see
- * {@link FaceTracker.snapshot}): plain data, kept in sessionStorage across the reload.
+ * {@link FaceTracker.snapshot}): plain data, kept in localStorage for the next page.
  */
 export interface TrackerSnapshot {
   readonly nextId: number;
