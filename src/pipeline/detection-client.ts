@@ -76,6 +76,14 @@ export type FrameOutcome = ResultMessage | undefined;
  */
 export const FRAME_TIMEOUT_MS = 10_000;
 
+/**
+ * A frame unanswered this long (ms) means the detector is stuck (a hung worker is replaced only after
+ * FRAME_TIMEOUT_MS, 10 s; see GuardController): the screen says faces are not being checked from then on, instead of showing the
+ * last boxes under "Watching the door" while people walk in unseen. 2 s is over four times the slowest frame
+ * measured (p95 417 ms, 6 faces, auto range).
+ */
+export const SLOW_ANSWER_MS = 2000;
+
 function createWorker(): WorkerLike {
   return new Worker(new URL('../worker/detection.worker.ts', import.meta.url), {
     type: 'module',
@@ -88,7 +96,13 @@ export class DetectionClient extends EventTarget {
   private worker: WorkerLike | undefined;
   private ready: Promise<ReadyMessage> | undefined;
   private inFlight:
-    | { frameId: number; resolve: (outcome: FrameOutcome) => void; timer: ReturnType<typeof setTimeout> }
+    | {
+        frameId: number;
+        resolve: (outcome: FrameOutcome) => void;
+        timer: ReturnType<typeof setTimeout>;
+        /** When it was sent (performance.now()). */
+        sentAt: number;
+      }
     | undefined;
   private statsWaiters: { resolve: (stats: StatsMessage) => void; reject: (error: Error) => void }[] = [];
   /** Photos waiting for the frame in flight to finish (see {@link submit}). */
@@ -121,6 +135,11 @@ export class DetectionClient extends EventTarget {
       this.ready = this.spawn();
     }
     return this.ready;
+  }
+
+  /** How long (ms) the frame in flight has waited for its answer; undefined when none is in flight. */
+  get waitingMs(): number | undefined {
+    return this.inFlight === undefined ? undefined : performance.now() - this.inFlight.sentAt;
   }
 
   /** True when a frame offered now would be processed rather than skipped. */
@@ -162,7 +181,7 @@ export class DetectionClient extends EventTarget {
         () => this.crashed(`a frame took longer than ${this.options.frameTimeoutMs ?? FRAME_TIMEOUT_MS} ms`),
         this.options.frameTimeoutMs ?? FRAME_TIMEOUT_MS,
       );
-      this.inFlight = { frameId, resolve, timer };
+      this.inFlight = { frameId, resolve, timer, sentAt: performance.now() };
       this.send({ type: 'frame', frameId, timestampMs, mode, bitmap, detectOnly });
     });
   }

@@ -30,7 +30,7 @@ import {
   type CameraProblem,
   type Facing,
 } from './camera.ts';
-import { DetectorError, type DetectionClient } from './detection-client.ts';
+import { DetectorError, SLOW_ANSWER_MS, type DetectionClient } from './detection-client.ts';
 import { FrameCapture } from './frame-capture.ts';
 import { DoorCounter, TRACKS_OVER_RELOAD_KEY, alertsOnScreen, type PersonAlert } from './door-counter.ts';
 import { checkPhoto, decodePhoto } from './photo-check.ts';
@@ -105,6 +105,12 @@ const pageHidden = () => document.visibilityState === 'hidden';
 /** The end of the status line while frames keep failing. */
 const NOT_CHECKED = 'Faces are not being checked right now.';
 
+/** How often (ms) the controller looks whether the frame in flight has waited too long. */
+const STALL_CHECK_MS = 250;
+
+/** The status line while the detector has not answered a frame for {@link SLOW_ANSWER_MS}. */
+const STALLED = `The detector is not answering. ${NOT_CHECKED}`;
+
 /**
  * Where a counting page leaves what the next one needs (the people at the door, the records it could not
  * write): the origin's localStorage, so that it reaches the next page that counts however it comes: this tab
@@ -177,6 +183,10 @@ export class GuardController extends EventTarget {
    */
   private guardChanges = new Map<number, Decision | 'removed'>();
   private statusBeforeFailures: string | undefined;
+  /** The frame in flight has waited over SLOW_ANSWER_MS, and the status line says so (see checkAnswering). */
+  private stalled = false;
+  /** The status line when the detector stopped answering, to put back when it answers. */
+  private stalledFrom: string | undefined;
   /** The detector's last per-frame error, in words, to tell a guard why a photo could not be checked. */
   private lastFrameError: string | undefined;
   /** A reload of the detector after it failed for good, while it is under way (see recoverDetector). */
@@ -258,7 +268,10 @@ export class GuardController extends EventTarget {
       // its models are loaded again: a pause, as when the camera restarts, so the people in view keep their
       // tracks instead of being counted again when seen after it.
       if (this.state.source === 'camera' || this.state.source === 'video-file') this.counter.pause();
-      if (this.state.status !== RESTARTING) this.statusBeforeRestart = this.state.status;
+      // A stuck frame is what ended the worker: the line to come back is the one from before it stuck.
+      const status = this.state.status === STALLED ? this.statusBeforeStall() : this.state.status;
+      this.stalled = false;
+      if (status !== RESTARTING) this.statusBeforeRestart = status;
       // The last boxes are not what is at the door any more: a screen with boxes must be a screen that looks.
       const live = this.state.source === 'camera' || this.state.source === 'video-file';
       this.update({ status: RESTARTING, ...(live ? { frame: undefined } : {}) });
@@ -280,6 +293,7 @@ export class GuardController extends EventTarget {
       void this.refreshTally();
     });
     document.addEventListener('visibilitychange', () => void this.onVisibilityChange());
+    setInterval(() => this.checkAnswering(), STALL_CHECK_MS);
     // The page is being unloaded or frozen (the OS may then discard it without another event): count
     // everyone seen long enough now.
     document.addEventListener('freeze', () => this.counter.pause());
@@ -565,10 +579,32 @@ export class GuardController extends EventTarget {
     const decisions = trackIds.map((id) => (id === undefined ? undefined : this.decisionShown(id)));
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;
+    const answeredAgain = this.stalled && this.state.status === STALLED;
+    this.stalled = false;
     this.update({
       frame: { ...result, trackIds, decisions },
       ...(recovered ? { status: this.statusBeforeFailures ?? 'Watching the door' } : {}),
+      ...(answeredAgain && !recovered ? { status: this.statusBeforeStall() } : {}),
     });
+  }
+
+  /**
+   * Says when the frame in flight has waited over {@link SLOW_ANSWER_MS} while a camera or video plays: no
+   * boxes (they are old), and the picture dimmed under "Not checking faces" (see notChecking). The next answer
+   * puts the status line back; a worker replaced for the hang says so itself.
+   */
+  private checkAnswering(): void {
+    const { source, status } = this.state;
+    if (this.stalled || (source !== 'camera' && source !== 'video-file')) return;
+    if ((this.client.waitingMs ?? 0) <= SLOW_ANSWER_MS || status === RESTARTING) return;
+    this.stalled = true;
+    this.stalledFrom = status;
+    this.update({ frame: undefined, status: STALLED });
+  }
+
+  /** The status line from before the detector stopped answering. */
+  private statusBeforeStall(): string {
+    return this.stalledFrom ?? 'Watching the door';
   }
 
   /**
@@ -591,9 +627,10 @@ export class GuardController extends EventTarget {
   private stopSource(keepTracks = false): void {
     this.capture.stop();
     this.camera.close();
-    // A run of failed frames belongs to the source that had it.
+    // A run of failed frames, or a frame unanswered, belongs to the source that had it.
     this.failedFrames = 0;
     this.statusBeforeFailures = undefined;
+    this.stalled = false;
     // Otherwise ended whatever the source says: tracks kept over a pause must not meet the faces of a file.
     if (keepTracks) this.counter.pause();
     else this.counter.end();

@@ -10,7 +10,7 @@ import type { Page, Worker } from 'playwright-core';
 import type { AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total } from '../helpers/tally.ts';
-import { FRAME_TIMEOUT_MS } from '../../src/pipeline/detection-client.ts';
+import { FRAME_TIMEOUT_MS, SLOW_ANSWER_MS } from '../../src/pipeline/detection-client.ts';
 
 /** How the worker fails, and how long the person stands (it must outlast the failure and the restart). */
 const FAILURES = [
@@ -48,6 +48,9 @@ describe.each(FAILURES)('detection worker $name while a person stands at the doo
   const boxes: number[] = [];
   /** The "Not checking faces" banner over the picture at each sample ('' when none). */
   const banners: string[] = [];
+  /** When each sample was read, and when the failure was set off (Date.now()). */
+  const sampledAt: number[] = [];
+  let failedAt = 0;
   let countedBefore = 0;
   let final = { masked: 0, unmasked: 0, uncertain: 0 };
 
@@ -64,6 +67,7 @@ describe.each(FAILURES)('detection worker $name while a person stands at the doo
     const worker = page.workers().find((w) => w.url().includes('detection.worker'));
     if (worker === undefined) throw new Error('no detection worker found');
     // The worker may be gone before the evaluation returns.
+    failedAt = Date.now();
     void failure.fail(worker).catch(() => {});
     // Watch until the person has left (1 s of empty doorway, then the person) and the track has ended.
     while (Date.now() - start < (1 + failure.showSeconds) * 1000 + 2500) {
@@ -77,6 +81,7 @@ describe.each(FAILURES)('detection worker $name while a person stands at the doo
           banner: root.querySelector('.not-checking')?.textContent ?? '',
         };
       });
+      sampledAt.push(Date.now());
       statuses.push(seen.status);
       boxes.push(seen.boxes);
       banners.push(seen.banner);
@@ -108,6 +113,22 @@ describe.each(FAILURES)('detection worker $name while a person stands at the doo
       boxes.join(' '),
     ).toBe(true);
   });
+
+  it.runIf(failure.name === 'hang')(
+    'says faces are not being checked soon after the detector stops answering, long before its restart',
+    () => {
+      // Until the worker was replaced (FRAME_TIMEOUT_MS), the last boxes stayed under "Watching the door".
+      const stuck = statuses.findIndex((s) => s.includes('The detector is not answering'));
+      expect(stuck, statuses.join(' | ')).toBeGreaterThanOrEqual(0);
+      expect(sampledAt[stuck]! - failedAt).toBeLessThan(SLOW_ANSWER_MS + 2000);
+      const restartedAt = statuses.findIndex((s) => s.includes('The detector restarted'));
+      expect(restartedAt).toBeGreaterThan(stuck);
+      for (let i = stuck; i < restartedAt; i++) {
+        expect(boxes[i], `sample ${i}: ${statuses[i]}`).toBe(0);
+        expect(banners[i], `sample ${i}`).toContain('Not checking faces.');
+      }
+    },
+  );
 
   it('counts the person who stood there through the restart exactly once', () => {
     expect(countedBefore).toBe(1);
