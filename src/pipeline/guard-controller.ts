@@ -187,6 +187,8 @@ export class GuardController extends EventTarget {
   private stalled = false;
   /** The status line when the detector stopped answering, to put back when it answers. */
   private stalledFrom: string | undefined;
+  /** Frames of the video file being checked that the detector answered (see openFile). */
+  private fileFramesChecked = 0;
   /** The detector's last per-frame error, in words, to tell a guard why a photo could not be checked. */
   private lastFrameError: string | undefined;
   /** A reload of the detector after it failed for good, while it is under way (see recoverDetector). */
@@ -539,11 +541,20 @@ export class GuardController extends EventTarget {
         frame: undefined,
         status: `Checking ${file.name}`,
       });
+      this.fileFramesChecked = 0;
       this.video.onended = () => {
         // No more frames, and a result still on its way must not start a person after the file's end.
         this.capture.stop();
         this.counter.end();
-        this.update({ status: `Finished ${file.name}` });
+        // A file cut short after its header plays to its "end" at once, with a size and no frame: it was not
+        // checked, and "Finished" would say it was (with nobody in it).
+        if (this.fileFramesChecked > 0) {
+          this.update({ status: `Finished ${file.name}` });
+          return;
+        }
+        const fileProblem = `No picture of "${file.name}" could be checked: the file may be damaged or cut short. Choose another video.`;
+        if (cameraWasOn) void this.startCamera().then(() => this.update({ fileProblem }));
+        else this.update({ source: 'none', status: 'Ready', fileProblem });
       };
       this.capture.start();
       return;
@@ -575,6 +586,7 @@ export class GuardController extends EventTarget {
   }
 
   private onResult(result: ResultMessage, frame?: ImageBitmap): void {
+    if (this.state.source === 'video-file') this.fileFramesChecked += 1;
     const trackIds = this.counter.observe(result.timestampMs, result.faces, frame);
     const decisions = trackIds.map((id) => (id === undefined ? undefined : this.decisionShown(id)));
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;

@@ -109,6 +109,19 @@ describe('a video file instead of the camera', () => {
     expect(await page.locator(status).textContent()).not.toContain('Checking sound.webm');
   }, 60_000);
 
+  it('says so when a video file is cut short after its header, instead of "Finished" with nobody in it', async () => {
+    // The first 300 bytes of a good file: it opens with a size, and ends at once with no frame.
+    await choose('cut.webm', shortVideo.subarray(0, 300));
+    await expect
+      .poll(() => page.locator('mask-guard-app .stage .problem').textContent(), { timeout: 30_000 })
+      .toContain('No picture of "cut.webm" could be checked');
+    expect(await page.locator(status).textContent()).not.toContain('Finished cut.webm');
+    // The app keeps working: the next file is checked.
+    await choose('door.webm', shortVideo);
+    await page.locator(status, { hasText: 'Finished door.webm' }).waitFor({ timeout: 60_000 });
+    expect(await page.locator('mask-guard-app .stage .problem').count()).toBe(0);
+  }, 120_000);
+
   it('contacted no other host', () => {
     expect(app.foreignRequests).toEqual([]);
   });
