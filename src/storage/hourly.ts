@@ -40,11 +40,16 @@ function nextHour(start: number): number {
   return next > start ? next : start + HOUR_MS;
 }
 
+/** The longest span (hours) that {@link hourlyOf} fills with empty hours between the hours with people. */
+export const MAX_FILLED_HOURS = 72;
+
 /**
  * Per-hour buckets for a bar chart, one per local hour from the first event's hour to the last's, including
  * empty hours so that a quiet hour shows as a gap rather than vanishing. A shift past midnight simply runs on
  * into the next day's hours. Removed records (`removed` set, see PersonEvent) are no people and are left out,
- * like in the tally. Empty input gives an empty array.
+ * like in the tally. Empty input gives an empty array. Over {@link MAX_FILLED_HOURS} hours from first to last
+ * (a shift run for days, or a phone clock set wrong in the middle of one) only the hours with people are given:
+ * one clock set back ten years made 175,000 empty hours, and drawing them froze the page, counting included.
  */
 export function hourlyOf(
   events: readonly Pick<PersonEvent, 'decision' | 'time' | 'removed'>[],
@@ -65,6 +70,8 @@ export function hourlyOf(
     bucket[FIELD[event.decision]] += 1;
   }
   if (byHour.size === 0) return [];
+  if (last - first > MAX_FILLED_HOURS * HOUR_MS)
+    return [...byHour.values()].sort((a, b) => a.start - b.start);
   const buckets: HourBucket[] = [];
   for (let start = first; start <= last; start = nextHour(start)) {
     buckets.push(byHour.get(start) ?? { start, masked: 0, unmasked: 0, uncertain: 0 });

@@ -3,7 +3,7 @@
  * days are exercised. Node reads TZ when it changes, so the zone is set for this file and restored after.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dayRange, hourStart, hourlyOf } from '../../src/storage/hourly.ts';
+import { MAX_FILLED_HOURS, dayRange, hourStart, hourlyOf } from '../../src/storage/hourly.ts';
 
 const savedTz = process.env.TZ;
 beforeAll(() => {
@@ -32,6 +32,26 @@ describe('hourlyOf', () => {
       { start: utc('2024-06-01T08:00:00Z'), masked: 0, unmasked: 0, uncertain: 0 },
       { start: utc('2024-06-01T09:00:00Z'), masked: 0, unmasked: 0, uncertain: 1 },
     ]);
+  });
+
+  it('gives only the hours with people when they span more than MAX_FILLED_HOURS (a clock set wrong)', () => {
+    // One person counted with the phone's clock ten years back: 87,600 empty hours would be drawn.
+    const events = [
+      { decision: 'with_mask' as const, time: utc('2016-03-01T10:20:00Z') },
+      { decision: 'without_mask' as const, time: utc('2026-03-01T10:20:00Z') },
+      { decision: 'with_mask' as const, time: utc('2026-03-01T10:40:00Z') },
+    ];
+    const buckets = hourlyOf(events);
+    expect(buckets.map((b) => [b.start, b.masked, b.unmasked])).toEqual([
+      [utc('2016-03-01T10:00:00Z'), 1, 0],
+      [utc('2026-03-01T10:00:00Z'), 1, 1],
+    ]);
+    // Just within the limit, the empty hours between are still there.
+    const near = hourlyOf([
+      events[1]!,
+      { ...events[1]!, time: events[1]!.time + MAX_FILLED_HOURS * 3_600_000 },
+    ]);
+    expect(near).toHaveLength(MAX_FILLED_HOURS + 1);
   });
 
   it('skips the hour that does not exist in spring and keeps both 02:00 hours in autumn', () => {
