@@ -161,6 +161,7 @@ export class GuardController extends EventTarget {
       // Also the line to come back once a worker restart or a run of failed frames is over.
       if (this.statusBeforeRestart === NO_PICTURE) this.statusBeforeRestart = 'Watching the door';
       if (this.statusBeforeFailures === NO_PICTURE) this.statusBeforeFailures = 'Watching the door';
+      if (this.stalledFrom === NO_PICTURE) this.stalledFrom = 'Watching the door';
     },
   });
   /** The status line when the detection worker last restarted, to put back when it is ready again. */
@@ -183,9 +184,10 @@ export class GuardController extends EventTarget {
    */
   private guardChanges = new Map<number, Decision | 'removed'>();
   private statusBeforeFailures: string | undefined;
-  /** The frame in flight has waited over SLOW_ANSWER_MS, and the status line says so (see checkAnswering). */
-  private stalled = false;
-  /** The status line when the detector stopped answering, to put back when it answers. */
+  /**
+   * The status line when the detector last stopped answering (see checkAnswering), to put back when it
+   * answers; never the STALLED line itself. The stall lasts as long as the status line says STALLED.
+   */
   private stalledFrom: string | undefined;
   /** Frames of the video file being checked that the detector answered (see openFile). */
   private fileFramesChecked = 0;
@@ -271,8 +273,7 @@ export class GuardController extends EventTarget {
       // tracks instead of being counted again when seen after it.
       if (this.state.source === 'camera' || this.state.source === 'video-file') this.counter.pause();
       // A stuck frame is what ended the worker: the line to come back is the one from before it stuck.
-      const status = this.state.status === STALLED ? this.statusBeforeStall() : this.state.status;
-      this.stalled = false;
+      const status = this.statusNotStalled();
       if (status !== RESTARTING) this.statusBeforeRestart = status;
       // The last boxes are not what is at the door any more: a screen with boxes must be a screen that looks.
       const live = this.state.source === 'camera' || this.state.source === 'video-file';
@@ -591,12 +592,11 @@ export class GuardController extends EventTarget {
     const decisions = trackIds.map((id) => (id === undefined ? undefined : this.decisionShown(id)));
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;
-    const answeredAgain = this.stalled && this.state.status === STALLED;
-    this.stalled = false;
     this.update({
       frame: { ...result, trackIds, decisions },
-      ...(recovered ? { status: this.statusBeforeFailures ?? 'Watching the door' } : {}),
-      ...(answeredAgain && !recovered ? { status: this.statusBeforeStall() } : {}),
+      ...(recovered
+        ? { status: this.statusBeforeFailures ?? 'Watching the door' }
+        : { status: this.statusNotStalled() }),
     });
   }
 
@@ -607,16 +607,17 @@ export class GuardController extends EventTarget {
    */
   private checkAnswering(): void {
     const { source, status } = this.state;
-    if (this.stalled || (source !== 'camera' && source !== 'video-file')) return;
-    if ((this.client.waitingMs ?? 0) <= SLOW_ANSWER_MS || status === RESTARTING) return;
-    this.stalled = true;
+    // A finished file's last frame is not waited for (its answer is dropped).
+    const watching = source === 'camera' || (source === 'video-file' && !this.video.ended);
+    if (!watching || status === STALLED || status === RESTARTING) return;
+    if ((this.client.waitingMs ?? 0) <= SLOW_ANSWER_MS) return;
     this.stalledFrom = status;
     this.update({ frame: undefined, status: STALLED });
   }
 
-  /** The status line from before the detector stopped answering. */
-  private statusBeforeStall(): string {
-    return this.stalledFrom ?? 'Watching the door';
+  /** The status line, or while the detector does not answer, the one from before it stopped answering. */
+  private statusNotStalled(): string {
+    return this.state.status === STALLED ? (this.stalledFrom ?? 'Watching the door') : this.state.status;
   }
 
   /**
@@ -642,7 +643,6 @@ export class GuardController extends EventTarget {
     // A run of failed frames, or a frame unanswered, belongs to the source that had it.
     this.failedFrames = 0;
     this.statusBeforeFailures = undefined;
-    this.stalled = false;
     // Otherwise ended whatever the source says: tracks kept over a pause must not meet the faces of a file.
     if (keepTracks) this.counter.pause();
     else this.counter.end();
@@ -720,10 +720,12 @@ export class GuardController extends EventTarget {
     const warning = `${error.message} ${NOT_CHECKED}`;
     // Said again if something else took the status line meanwhile (the camera unmuted, a worker restarted)
     // while the frames still fail.
-    if (this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING && this.state.status !== warning) {
-      if (this.failedFrames === FAILED_FRAMES_BEFORE_WARNING) this.statusBeforeFailures = this.state.status;
+    // An answer, if an error: the detector answers again (and the line before it stopped is the one to keep).
+    const status = this.statusNotStalled();
+    if (this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING && status !== warning) {
+      if (this.failedFrames === FAILED_FRAMES_BEFORE_WARNING) this.statusBeforeFailures = status;
       this.update({ frame: undefined, status: warning });
-    }
+    } else if (status !== this.state.status) this.update({ status });
   }
 
   /**

@@ -48,9 +48,8 @@ describe.each(FAILURES)('detection worker $name while a person stands at the doo
   const boxes: number[] = [];
   /** The "Not checking faces" banner over the picture at each sample ('' when none). */
   const banners: string[] = [];
-  /** When each sample was read, and when the failure was set off (Date.now()). */
+  /** When each sample was read (Date.now()). */
   const sampledAt: number[] = [];
-  let failedAt = 0;
   let countedBefore = 0;
   let final = { masked: 0, unmasked: 0, uncertain: 0 };
 
@@ -67,7 +66,6 @@ describe.each(FAILURES)('detection worker $name while a person stands at the doo
     const worker = page.workers().find((w) => w.url().includes('detection.worker'));
     if (worker === undefined) throw new Error('no detection worker found');
     // The worker may be gone before the evaluation returns.
-    failedAt = Date.now();
     void failure.fail(worker).catch(() => {});
     // Watch until the person has left (1 s of empty doorway, then the person) and the track has ended.
     while (Date.now() - start < (1 + failure.showSeconds) * 1000 + 2500) {
@@ -120,9 +118,13 @@ describe.each(FAILURES)('detection worker $name while a person stands at the doo
       // Until the worker was replaced (FRAME_TIMEOUT_MS), the last boxes stayed under "Watching the door".
       const stuck = statuses.findIndex((s) => s.includes('The detector is not answering'));
       expect(stuck, statuses.join(' | ')).toBeGreaterThanOrEqual(0);
-      expect(sampledAt[stuck]! - failedAt).toBeLessThan(SLOW_ANSWER_MS + 2000);
       const restartedAt = statuses.findIndex((s) => s.includes('The detector restarted'));
       expect(restartedAt).toBeGreaterThan(stuck);
+      // Measured between two samples of the same hung frame (the hang itself may start late on a busy
+      // machine): said about FRAME_TIMEOUT_MS - SLOW_ANSWER_MS (8 s) before the restart, with 1.5 s to spare.
+      expect(sampledAt[restartedAt]! - sampledAt[stuck]!).toBeGreaterThan(
+        FRAME_TIMEOUT_MS - SLOW_ANSWER_MS - 1500,
+      );
       for (let i = stuck; i < restartedAt; i++) {
         expect(boxes[i], `sample ${i}: ${statuses[i]}`).toBe(0);
         expect(banners[i], `sample ${i}`).toContain('Not checking faces.');
