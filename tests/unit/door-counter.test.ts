@@ -70,7 +70,7 @@ function newCounter(): DoorCounter {
   });
 }
 
-/** A tab's sessionStorage. */
+/** The origin's localStorage, where a page leaves the people at the door for the next one. */
 function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
   const items = new Map<string, string>();
   return {

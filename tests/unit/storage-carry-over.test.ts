@@ -1,5 +1,5 @@
 /**
- * Records a page could not write (a full disk) are passed to the next page of the tab through sessionStorage
+ * Records a page could not write (a full disk) are passed to the next page that counts through localStorage
  * and written by its ShiftLog.open: nothing counted is lost to a reload, nothing is written twice.
  */
 import 'fake-indexeddb/auto';
