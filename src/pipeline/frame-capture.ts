@@ -16,6 +16,8 @@ export class FrameCapture {
    */
   private stoppedMs = 0;
   private stoppedAt: number | undefined;
+  /** Frames the loop started last has sent to the detector (answered or not). */
+  framesSent = 0;
 
   /**
    * @param onResult called with each frame's result while the loop that sent the frame still runs; what
@@ -38,6 +40,7 @@ export class FrameCapture {
   start(): void {
     this.running = true;
     const generation = ++this.generation;
+    this.framesSent = 0;
     const current = () => this.running && generation === this.generation;
     const next = () => {
       if (!current()) return;
@@ -69,6 +72,7 @@ export class FrameCapture {
             bitmap.close();
             return;
           }
+          this.framesSent += 1;
           result = await this.client.submit(bitmap, this.clock(), 'video');
         } catch {
           // A frame that cannot be grabbed (the source just stopped) is skipped.

@@ -534,8 +534,9 @@ export class GuardController extends EventTarget {
         this.update({ fileProblem });
         return;
       }
-      // The file's faces must not meet the camera's tracks.
-      this.counter.end();
+      // The file's faces must not meet the camera's tracks: those end with the file's first answered frame
+      // (see onResult), not before: a file that turns out to have no frame to check gives the camera back to
+      // the people it was following.
       this.update({
         source: 'video-file',
         photoUrl: undefined,
@@ -543,20 +544,9 @@ export class GuardController extends EventTarget {
         status: `Checking ${file.name}`,
       });
       this.fileFramesChecked = 0;
-      this.video.onended = () => {
-        // No more frames, and a result still on its way must not start a person after the file's end.
-        this.capture.stop();
-        this.counter.end();
-        // A file cut short after its header plays to its "end" at once, with a size and no frame: it was not
-        // checked, and "Finished" would say it was (with nobody in it).
-        if (this.fileFramesChecked > 0) {
-          this.update({ status: `Finished ${file.name}` });
-          return;
-        }
-        const fileProblem = `No picture of "${file.name}" could be checked: the file may be damaged or cut short. Choose another video.`;
-        if (cameraWasOn) void this.startCamera().then(() => this.update({ fileProblem }));
-        else this.update({ source: 'none', status: 'Ready', fileProblem });
-      };
+      this.video.onended = () => this.fileEnded(file.name, cameraWasOn);
+      // A file damaged further in stops with an error, not an end.
+      this.video.onerror = () => this.fileEnded(file.name, cameraWasOn, true);
       this.capture.start();
       return;
     }
@@ -586,8 +576,50 @@ export class GuardController extends EventTarget {
     if (this.state.source === 'photo' && this.state.photoUrl === photoUrl) this.update(outcome);
   }
 
+  /**
+   * The video file being checked ended, or stopped with an error (`broken`). A file none of whose frames was
+   * checked (cut short after its header, say) says so, and gives the camera back if it was on, to the people
+   * it was following (their tracks ended only with the file's first answered frame); "Finished" would say it
+   * was checked, with nobody in it.
+   */
+  private fileEnded(name: string, cameraWasOn: boolean, broken = false): void {
+    this.video.onended = null;
+    this.video.onerror = null;
+    // A frame of the file sent but not answered yet had a picture too (its answer is dropped below). (Not
+    // whether any frame is in flight: the camera's last one may be, and its answer is not the file's.)
+    const checked = this.fileFramesChecked > 0 || this.capture.framesSent > 0;
+    // No more frames, and a result still on its way must not start a person after the file's end.
+    this.capture.stop();
+    if (checked) {
+      this.counter.end();
+      if (!broken) this.update({ status: `Finished ${name}` });
+      else
+        this.update({
+          status: `Stopped ${name}`,
+          fileProblem: `"${name}" could not be played to its end; the people seen until then are counted.`,
+        });
+      return;
+    }
+    const fileProblem = `No picture of "${name}" could be checked: the file may be damaged or cut short. Choose another video.`;
+    this.update({ source: 'none', frame: undefined });
+    if (!cameraWasOn) {
+      this.update({ status: 'Ready', fileProblem });
+      return;
+    }
+    const started = this.startCamera();
+    // Said once the camera is back, unless the guard chose something else meanwhile.
+    const choice = this.sourceChoices;
+    void started.then(() => {
+      if (this.sourceChoices === choice) this.update({ fileProblem });
+    });
+  }
+
   private onResult(result: ResultMessage, frame?: ImageBitmap): void {
-    if (this.state.source === 'video-file') this.fileFramesChecked += 1;
+    if (this.state.source === 'video-file') {
+      // The file's first answered frame: the camera's people (paused) end here, before the file's faces.
+      if (this.fileFramesChecked === 0) this.counter.end();
+      this.fileFramesChecked += 1;
+    }
     const trackIds = this.counter.observe(result.timestampMs, result.faces, frame);
     const decisions = trackIds.map((id) => (id === undefined ? undefined : this.decisionShown(id)));
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
@@ -647,6 +679,7 @@ export class GuardController extends EventTarget {
     if (keepTracks) this.counter.pause();
     else this.counter.end();
     this.video.onended = null;
+    this.video.onerror = null;
     this.video.srcObject = null;
     if (this.video.src.startsWith('blob:')) URL.revokeObjectURL(this.video.src);
     this.video.removeAttribute('src');

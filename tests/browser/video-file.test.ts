@@ -5,12 +5,16 @@
  * anyone twice. The video is recorded at test time in the page itself (canvas + MediaRecorder, WebM) from a
  * door photo of one masked person, so no encoder is needed.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchApp, type AppSession } from '../helpers/browser.ts';
 import { recordDoorVideo } from '../helpers/door-webm.ts';
 import { tallyOf, total } from '../helpers/tally.ts';
 import { setHidden } from '../helpers/visibility.ts';
+import { watchOnePerson } from '../helpers/one-person.ts';
 
 const status = 'mask-guard-app header > [role=status]';
 describe('a video file instead of the camera', () => {
@@ -159,5 +163,40 @@ describe('a video file chosen while the models are still loading', () => {
     // And the camera was not opened over it since.
     await page.waitForTimeout(1000);
     expect(await page.locator(status).textContent()).toContain('Finished door.webm');
+  }, 180_000);
+});
+
+describe('a damaged video file chosen while a person stands at the door', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-cut-video-'));
+  let app: AppSession | undefined;
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the camera back to the same person, not counted again', async () => {
+    let page: Page;
+    ({ app, page } = await watchOnePerson(dir, { leadSeconds: 0, showSeconds: 60, gapSeconds: 1 }));
+    await expect
+      .poll(() => tallyOf(page), { timeout: 30_000 })
+      .toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    const recorder = await app.context.newPage();
+    await recorder.goto(`${app.server.url}__fixtures/`).catch(() => {});
+    const cut = (await recordDoorVideo(recorder, 1)).subarray(0, 300);
+    await recorder.close();
+    await page
+      .locator('mask-guard-app input[type=file][name=photo]')
+      .setInputFiles({ name: 'cut.webm', mimeType: 'video/webm', buffer: cut });
+    await expect
+      .poll(() => page.locator('mask-guard-app .stage .problem').textContent(), { timeout: 30_000 })
+      .toContain('No picture of "cut.webm" could be checked');
+    // The camera is back, on the person still standing there: boxed again, and not counted a second time.
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => page.locator('mask-guard-app face-overlay [data-face]').count())
+      .toBeGreaterThan(0);
+    await page.waitForTimeout(5000);
+    expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    expect(app.foreignRequests).toEqual([]);
   }, 180_000);
 });
