@@ -130,11 +130,17 @@ export class EventList extends LitElement {
           font-size: 0.9rem;
           color: #b8c7d3;
         }
+        /* Seen, not read: a screen reader names the cell by its column header already. */
         td.detail[data-label]::before {
-          content: attr(data-label) ': ';
+          content: attr(data-label) ': ' / '';
         }
+        /* Out of sight but still in the row, so that each later cell keeps its own column header. */
         td.empty {
-          display: none;
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip-path: inset(50%);
         }
       }
     `,
