@@ -108,10 +108,25 @@ export class ShiftPanel extends LitElement {
     for (const key of ['last', 'removed'] as const) {
       if (ids[key] === this.targets[key].id) continue;
       this.targets[key] = { id: ids[key], until: first ? 0 : now + SETTLE_MS };
-      if (first) continue;
-      clearTimeout(this.settleTimer);
-      this.settleTimer = setTimeout(() => this.requestUpdate(), SETTLE_MS + 20);
     }
+    this.redrawWhenSettled();
+  }
+
+  /** Draws the buttons again when the next group of them settles (then waits for the one after, if any). */
+  private redrawWhenSettled(): void {
+    clearTimeout(this.settleTimer);
+    const now = performance.now();
+    const next = Math.min(
+      ...Object.values(this.targets).map(({ until }) => (until > now ? until : Infinity)),
+    );
+    if (next === Infinity) return;
+    this.settleTimer = setTimeout(
+      () => {
+        this.requestUpdate();
+        this.redrawWhenSettled();
+      },
+      next - now + 20,
+    );
   }
 
   /** Whether the buttons acting on `key`'s person take presses now (nothing running, the person settled). */
