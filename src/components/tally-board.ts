@@ -29,6 +29,16 @@ export class TallyBoard extends LitElement {
     span {
       font-size: 0.9rem;
     }
+    /*
+     * Whom compliance covers, on a line of its own that is always there: "compliance of the 4 decided" wrapped
+     * to three lines on a narrow phone when the first uncertain person came, and the picture above jumped.
+     */
+    small {
+      display: block;
+      font-size: 0.75rem;
+      white-space: nowrap;
+      opacity: 0.85;
+    }
     .sr-only {
       position: absolute;
       width: 1px;
@@ -50,7 +60,12 @@ export class TallyBoard extends LitElement {
     const compliance = formatCompliance(t);
     // Uncertain people are left out of compliance: say so whenever there are any, with how many it covers.
     const decided = t.masked + t.unmasked;
-    const complianceLabel = t.uncertain > 0 ? `compliance of the ${decided} decided` : 'compliance';
+    const covers =
+      t.uncertain > 0
+        ? `of ${decided} decided`
+        : decided > 0
+          ? `of ${decided} ${decided === 1 ? 'person' : 'people'}`
+          : '\u00a0';
     return html`<div
         class="masked"
         data-masked=${t.masked}
@@ -67,7 +82,7 @@ export class TallyBoard extends LitElement {
           compliance === '–'
             ? html`<b><span aria-hidden="true">–</span><span class="sr-only">none yet</span></b>`
             : html`<b>${compliance}</b>`
-        }<span>${complianceLabel}</span>
+        }<span>compliance</span><small>${covers}</small>
       </div>`;
   }
 }

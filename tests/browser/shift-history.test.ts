@@ -272,7 +272,7 @@ describe('shift panel, history and settings', () => {
       // The details keep their names, as the column headers are out of sight.
       expect(
         await first.locator('td.confidence').evaluate((td) => getComputedStyle(td, '::before').content),
-      ).toBe('"Confidence: "');
+      ).toContain('"Confidence: "');
       expect(await phone.locator(`${history} event-list table`).getAttribute('role')).toBe('table');
     } finally {
       await phone.setViewportSize(size);
@@ -373,20 +373,25 @@ describe('a double tap on a button that acts on one person', () => {
   /**
    * Taps `name` in the page as soon as `changed` (a selector) matches, i.e. as soon as the panel shows that
    * the person the button acts on changed: both in one evaluation, so no test-runner delay comes between
-   * (a guard's double tap is 100 to 400 ms apart). Resolves to how long after the change the tap came (ms).
+   * (a guard's double tap is 100 to 400 ms apart). Resolves to how long after the change the tap came (ms),
+   * and whether the button was shown unavailable then.
    */
   const tapAsSoonAs = (page: Page, name: string, changed: string) =>
     page.evaluate(
       ({ name, changed }) =>
-        new Promise<number>((resolve) => {
+        new Promise<{ late: number; dimmed: boolean }>((resolve) => {
           const root = document
             .querySelector('mask-guard-app')!
             .shadowRoot!.querySelector('shift-panel')!.shadowRoot!;
           const poll = () => {
             if (root.querySelector(changed) === null) return void requestAnimationFrame(poll);
             const seen = performance.now();
-            root.querySelector<HTMLButtonElement>(`button[name=${name}]`)!.click();
-            resolve(performance.now() - seen);
+            const button = root.querySelector<HTMLButtonElement>(`button[name=${name}]`)!;
+            button.click();
+            resolve({
+              late: performance.now() - seen,
+              dimmed: button.getAttribute('aria-disabled') === 'true',
+            });
           };
           poll();
         }),
@@ -409,11 +414,9 @@ describe('a double tap on a button that acts on one person', () => {
     const third = (await page.locator(`${panel} [data-last]`).getAttribute('data-last'))!;
     await (await whenReady(page.locator(`${panel} button[name=remove-last]`))).click();
     // The second tap lands on "Remove", which now names the person before.
-    const late = await tapAsSoonAs(page, 'remove-last', `[data-removed="${third}"]`);
-    expect(late).toBeLessThan(SETTLE_MS / 2);
-    expect(await page.locator(`${panel} button[name=remove-last]`).getAttribute('aria-disabled')).toBe(
-      'true',
-    );
+    const tap = await tapAsSoonAs(page, 'remove-last', `[data-removed="${third}"]`);
+    expect(tap.late).toBeLessThan(SETTLE_MS / 2);
+    expect(tap.dimmed).toBe(true);
     await page.waitForTimeout(SETTLE_MS + 500);
     expect(await tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 1, uncertain: 0 });
     // Settled, the button takes presses again: a deliberate second removal works.
@@ -426,6 +429,37 @@ describe('a double tap on a button that acts on one person', () => {
     await page.waitForTimeout(SETTLE_MS + 500);
     expect(await tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 1, uncertain: 0 });
     expect(await page.locator(`${panel} [data-removed]`).getAttribute('data-removed')).toBe(third);
+    expect(app.foreignRequests).toEqual([]);
+  }, 120_000);
+});
+
+describe('the tally on a narrow phone', () => {
+  let app: AppSession;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('keeps its height when the first uncertain person comes, and says whom compliance covers', async () => {
+    app = await launchApp({ grantCamera: false });
+    const page = await openApp(app);
+    await page.setViewportSize({ width: 360, height: 740 });
+    const panel = 'mask-guard-app shift-panel';
+    const board = page.locator(`${panel} tally-board`);
+    const covers = () => board.locator('.compliance small').textContent();
+    await showTab(page, 'shift');
+    await page.locator(`${panel} button[name=start]`).click();
+    expect((await covers())?.trim()).toBe('');
+    const empty = (await board.boundingBox())!.height;
+    for (const decision of ['with_mask', 'without_mask', 'with_mask'])
+      await page.locator(`${panel} button[name=add-${decision}]`).click();
+    await expect.poll(covers).toBe('of 3 people');
+    const decided = (await board.boundingBox())!.height;
+    await (await whenReady(page.locator(`${panel} button[name=correct-uncertain]`))).click();
+    await expect.poll(covers).toBe('of 2 decided');
+    expect(await tallyOf(page, panel)).toEqual({ masked: 1, unmasked: 1, uncertain: 1 });
+    // "compliance of the 2 decided" wrapped to three lines here, and the picture on the live screen jumped.
+    expect((await board.boundingBox())!.height).toBe(decided);
+    expect(decided).toBe(empty);
     expect(app.foreignRequests).toEqual([]);
   }, 120_000);
 });
