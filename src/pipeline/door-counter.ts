@@ -429,7 +429,17 @@ export class DoorCounter {
           if ((await this.log.events(shiftId)).some((event) => event.id === id)) return { id, shiftId };
         }
         if (person === undefined) return undefined;
-        const event = await this.record({ ...person, id });
+        // In the shift it was counted in, if that has ended since (the app closed with the record on its way,
+        // and opened again after the 12-hour idle end): not in the shift running now, nor one it would start.
+        const counted = shifts.find((shiftId) => shiftId !== undefined);
+        const ended =
+          counted === undefined || counted === this.log.currentShift()?.id
+            ? undefined
+            : (await this.log.shifts()).find((shift) => shift.id === counted && shift.end !== undefined);
+        const event =
+          ended === undefined
+            ? await this.record({ ...person, id })
+            : await this.log.recordPerson({ ...person, id }, ended);
         // Not from this page's counting: the tally is read again for it.
         this.host.recorded();
         return event;

@@ -286,11 +286,12 @@ export class ShiftLog extends EventTarget {
   }
 
   /**
-   * Records one person counted by the tracker in the running shift. Resolves once the write was attempted;
-   * it does not reject on a storage failure (the person stays queued, see {@link ShiftLog.status}).
+   * Records one person counted by the tracker in the running shift, or in `shift` (one that has ended since
+   * they were counted: a record a closed page passed on, written when the app is opened again). Resolves once
+   * the write was attempted; it does not reject on a storage failure (the person stays queued, see
+   * {@link ShiftLog.status}).
    */
-  async recordPerson(person: CountedPerson): Promise<PersonEvent> {
-    const shift = this.requireShift();
+  async recordPerson(person: CountedPerson, shift: Shift = this.requireShift()): Promise<PersonEvent> {
     const event: PersonEvent = {
       id: person.id ?? newId(),
       shiftId: shift.id,
@@ -305,7 +306,7 @@ export class ShiftLog extends EventTarget {
       event.number = person.number;
       this.highestNumber = Math.max(this.highestNumber, person.number);
     }
-    this.lastActivity = Math.max(this.lastActivity, event.time);
+    if (shift.id === this.running?.id) this.lastActivity = Math.max(this.lastActivity, event.time);
     const accepted = await this.acceptThumbnail(event.decision, person.thumbnail);
     await this.saveWithPicture(event, accepted);
     return event;

@@ -372,6 +372,23 @@ describe('DoorCounter', () => {
     expect(await decisions()).toEqual(['with_mask']);
   });
 
+  it('writes a record passed on into the shift it was counted in, also when the app is opened after that ended', async () => {
+    const shiftA = (await log.startShift('Side door')).id;
+    const disk = failEventWrites('quota'); // the record is still on its way when the app is closed
+    watch(10, face(200, 0.02));
+    const storage = memoryStorage();
+    counter.pause();
+    counter.saveForReload(storage);
+    await counter.settled();
+    disk.mockRestore();
+    // Opened again the next morning: shift A is ended at open (nobody counted in it for 12 hours).
+    await reload(storage, IDLE_SHIFT_END_MS + 3_600_000);
+    await counter.settled();
+    expect(log.currentShift()).toBeUndefined(); // no new shift started by yesterday's person
+    expect(await log.shifts()).toHaveLength(1);
+    expect((await log.events(shiftA)).map((e) => e.decision)).toEqual(['with_mask']);
+  });
+
   it('records once a person undecided at a reload with no shift yet, who then leaves undecided', async () => {
     const disk = failEventWrites('quota');
     watch(6, face(200, 0.3));
