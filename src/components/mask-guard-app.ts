@@ -353,10 +353,7 @@ export class MaskGuardApp extends LitElement {
           ${v !== undefined && !live ? this.renderSheet(c, v) : ''}
           ${
             alerts.length > 0
-              ? html`<div
-                  class="alerts ${live ? this.alertsAt : 'over-sheet'}"
-                  data-side=${live ? this.alertsAt : 'top'}
-                >
+              ? html`<div class="alerts ${live ? this.alertsAt : 'over-sheet'}">
                   ${repeat(
                     alerts,
                     (a) => `${a.atMs}:${a.trackId}`,

@@ -672,7 +672,7 @@ export class GuardController extends EventTarget {
   private stopSource(keepTracks = false): void {
     this.capture.stop();
     this.camera.close();
-    // A run of failed frames, or a frame unanswered, belongs to the source that had it.
+    // A run of failed frames belongs to the source that had it.
     this.failedFrames = 0;
     this.statusBeforeFailures = undefined;
     // Otherwise ended whatever the source says: tracks kept over a pause must not meet the faces of a file.
