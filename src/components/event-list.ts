@@ -93,7 +93,12 @@ export class EventList extends LitElement {
        * column headers are then out of sight but still read: the roles keep the table's meaning).
        */
       @container (max-width: 599px) {
-        thead tr {
+        /*
+         * Out of sight but still read: the column headers, and a cell left empty in a row (no picture, no change),
+         * which stays in the row so that each later cell keeps its own column header.
+         */
+        thead tr,
+        td.empty {
           position: absolute;
           width: 1px;
           height: 1px;
@@ -133,14 +138,6 @@ export class EventList extends LitElement {
         /* Seen, not read: a screen reader names the cell by its column header already. */
         td.detail[data-label]::before {
           content: attr(data-label) ': ' / '';
-        }
-        /* Out of sight but still in the row, so that each later cell keeps its own column header. */
-        td.empty {
-          position: absolute;
-          width: 1px;
-          height: 1px;
-          overflow: hidden;
-          clip-path: inset(50%);
         }
       }
     `,
