@@ -585,9 +585,9 @@ export class GuardController extends EventTarget {
   private fileEnded(name: string, cameraWasOn: boolean, broken = false): void {
     this.video.onended = null;
     this.video.onerror = null;
-    // A frame of the file sent but not answered yet had a picture too (its answer is dropped below). (Not
-    // whether any frame is in flight: the camera's last one may be, and its answer is not the file's.)
-    const checked = this.fileFramesChecked > 0 || this.capture.framesSent > 0;
+    // Any frame of the file sent, answered or not (an answer still on its way is dropped below), had a
+    // picture. (Not whether any frame is in flight: the camera's last one may be, and its answer is not the file's.)
+    const checked = this.capture.framesSent > 0;
     // No more frames, and a result still on its way must not start a person after the file's end.
     this.capture.stop();
     if (checked) {
