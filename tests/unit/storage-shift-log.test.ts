@@ -260,6 +260,22 @@ describe('guard corrections', () => {
     expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 2, uncertain: 0 });
   });
 
+  it('leaves no correction on a person changed back to their first decision', async () => {
+    const shift = await log.startShift('North');
+    const counted = await log.recordPerson(person('with_mask'));
+    clock = at(9);
+    await log.correct(counted.id, 'without_mask');
+    clock = at(10);
+    await log.correct(counted.id, 'uncertain');
+    clock = at(11);
+    expect((await log.correct(counted.id, 'with_mask'))?.corrected).toBeUndefined();
+    log.close();
+    log = await open();
+    const [event] = await log.events(shift.id);
+    expect(event).toMatchObject({ id: counted.id, decision: 'with_mask' });
+    expect(event).not.toHaveProperty('corrected');
+  });
+
   it('adds a person by hand as manual, and a correction then applies to that person', async () => {
     const shift = await log.startShift('North');
     await log.recordPerson(person('with_mask', { time: at(8) }));
