@@ -12,14 +12,15 @@ export const UTF8_BOM = '\uFEFF';
 
 /**
  * `maskguard-<door>-<YYYY-MM-DD>.csv`, the date being the local day of `time`. The door keeps its letters
- * (any script) and digits; runs of anything else, characters that file systems reject included, become one
- * `-`. An empty result (a door named "///") falls back to `door`.
+ * (any script, with their combining marks: the vowel signs of Hindi or Thai) and digits; runs of anything
+ * else, characters that file systems reject included, become one `-`. At most 60 characters of it, cut between
+ * characters (never inside one written with two UTF-16 units). An empty result (a door named "///") falls back
+ * to `door`.
  */
 export function csvFileName(door: string, time: number): string {
-  const slug = door
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
+  const slug = Array.from(door.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}]+/gu, '-'))
     .slice(0, 60)
+    .join('')
     .replace(/^-+|-+$/g, '');
   return `maskguard-${slug === '' ? 'door' : slug}-${localTime(time).slice(0, 10)}.csv`;
 }

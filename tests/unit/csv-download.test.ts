@@ -15,12 +15,19 @@ describe('csvFileName', () => {
     expect(csvFileName('a/b\\c:d*e?f<g>h|i', june3)).toBe('maskguard-a-b-c-d-e-f-g-h-i-2025-06-03.csv');
   });
 
+  it("keeps a script's combining marks (Hindi and Thai vowel signs) inside its words", () => {
+    expect(csvFileName('प्रवेश द्वार', june3)).toBe('maskguard-प्रवेश-द्वार-2025-06-03.csv');
+    expect(csvFileName('ประตูหน้า', june3)).toBe('maskguard-ประตูหน้า-2025-06-03.csv');
+  });
+
   it('falls back to "door" when nothing of the name is left', () => {
     expect(csvFileName(' /// ', june3)).toBe('maskguard-door-2025-06-03.csv');
   });
 
   it('caps the door part of the name', () => {
     expect(csvFileName('x'.repeat(500), june3)).toBe(`maskguard-${'x'.repeat(60)}-2025-06-03.csv`);
+    // Cut between characters: a letter outside the BMP (two UTF-16 units) at the cut is kept or left whole.
+    expect(csvFileName(`${'a'.repeat(59)}𝐀𝐀𝐀`, june3)).toBe(`maskguard-${'a'.repeat(59)}𝐀-2025-06-03.csv`);
   });
 });
 
