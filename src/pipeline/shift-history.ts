@@ -52,6 +52,8 @@ export interface HistoryState {
 /** What the guard can make of a person in the list: a decision, out of the count, or back in it. */
 export type PersonChange = Decision | 'removed';
 
+const SHIFT_GONE =
+  'The shift shown before is no longer kept (older than the days kept in Settings): the newest is shown.';
 const NOT_IN_RUNNING_SHIFT = 'That person can no longer be changed: their shift has ended.';
 
 /** See the module comment. */
@@ -108,7 +110,11 @@ export class ShiftHistory extends EventTarget {
     try {
       const generation = this.picturesGeneration;
       const shifts = await this.log.shifts();
-      const scope = this.current.scope ?? (shifts[0] && { kind: 'shift', shiftId: shifts[0].id });
+      // The shift shown may have been deleted since (Settings' days kept): the newest is shown instead, and
+      // said, rather than the deleted one's empty page under the newest one's name in the choice.
+      const chosen = this.current.scope;
+      const gone = chosen?.kind === 'shift' && !shifts.some((shift) => shift.id === chosen.shiftId);
+      const scope = (gone ? undefined : chosen) ?? (shifts[0] && { kind: 'shift', shiftId: shifts[0].id });
       const events = scope === undefined ? [] : await this.eventsOf(scope);
       // A picture that cannot be read is no reason to hide the people: they are listed without it.
       const read = await this.log.thumbnailsOf(events).catch(() => new Map<string, Blob>());
@@ -123,7 +129,7 @@ export class ShiftHistory extends EventTarget {
         hours: hourlyOf(events),
         runningShiftId: this.log.currentShift()?.id,
         // A read problem is over; the result of an export stays (a count re-reads the history every time).
-        ...(this.readFailed ? { message: undefined } : {}),
+        ...(gone ? { message: SHIFT_GONE } : this.readFailed ? { message: undefined } : {}),
       });
       this.readFailed = false;
     } catch (error) {

@@ -100,3 +100,22 @@ describe('changing a person of the running shift from History', () => {
     expect(history.state.events.every((e) => e.removed === undefined)).toBe(true);
   });
 });
+
+describe('the shift shown in History', () => {
+  it('falls back to the newest shift, and says so, when the one shown is deleted by the days kept', async () => {
+    const old = log.currentShift()!;
+    await log.endShift();
+    wall += 10 * 86_400_000;
+    const current = await log.startShift('South');
+    wall += 1000;
+    await log.recordPerson(person('with_mask', { number: 9 }));
+    await history.chooseShift(old.id);
+    expect(history.state.events).toHaveLength(3);
+    expect(await log.prune(wall, 5)).toBe(1);
+    await history.refresh();
+    expect(history.state.scope).toEqual({ kind: 'shift', shiftId: current.id });
+    expect(history.state.shifts.map((s) => s.id)).toEqual([current.id]);
+    expect(history.state.events.map((e) => e.number)).toEqual([9]);
+    expect(history.state.message).toMatch(/no longer kept/);
+  });
+});
