@@ -1,9 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { PersonChange } from '../pipeline/shift-history.ts';
 import type { PersonEvent } from '../storage/index.ts';
 import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
+import { ROWS_AT_FIRST, ROWS_MORE } from './event-list-rows.ts';
 import { controlStyles } from './view-styles.ts';
 
 /**
@@ -15,6 +17,10 @@ import { controlStyles } from './view-styles.ts';
  * to change them: another decision, or out of the count (a double count), or back into it. Narrower than
  * 600 px (a phone held upright) each person is a block instead of a row. Each row carries its values as
  * data attributes, for tests.
+ *
+ * A long list shows its newest {@link ROWS_AT_FIRST} people, with a button for earlier ones: drawing all of a
+ * busy shift's thousands froze the page (the camera's counting too) for seconds at every count. Rows are kept
+ * by person, so a choice not saved yet stays on its person's row when the list changes under it.
  *
  * The element makes the pictures' object URLs itself because only it knows when they stop being shown: each
  * URL holds its Blob in memory until revoked, so it revokes them whenever the list changes and when it
@@ -32,6 +38,8 @@ export class EventList extends LitElement {
   @property({ attribute: false }) changeable: string | undefined;
   /** A change is being saved: the controls ignore input until it is. */
   @property({ type: Boolean }) busy = false;
+  /** How many of the newest people are drawn. */
+  @state() private rows = ROWS_AT_FIRST;
   /** The object URL of each picture shown, by event id, with the Blob it was made from. */
   private urls = new Map<string, { blob: Blob; url: string }>();
 
@@ -72,6 +80,13 @@ export class EventList extends LitElement {
       }
       tr[data-removed] td:nth-child(3) small {
         display: block;
+      }
+      .earlier {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 8px 12px;
+        margin: 0 0 8px;
       }
       .change {
         display: flex;
@@ -154,11 +169,16 @@ export class EventList extends LitElement {
     this.keepUrls(new Map());
   }
 
-  /** Before each render: a URL per picture now listed (an unchanged Blob keeps its URL), the rest revoked. */
-  override willUpdate(): void {
+  /**
+   * Before each render: another list (another shift or day: its first person differs) starts again at the
+   * newest people; then a URL per picture now drawn (an unchanged Blob keeps its URL), the rest revoked.
+   */
+  override willUpdate(changed: PropertyValues<this>): void {
+    const before = changed.get('events') as PersonEvent[] | undefined;
+    if (before !== undefined && before[0]?.id !== this.events[0]?.id) this.rows = ROWS_AT_FIRST;
     const wanted = new Map<string, Blob>();
     // Out of the page, no URL is made: nothing would revoke it if the element is never connected again.
-    for (const event of this.isConnected ? this.events : []) {
+    for (const event of this.isConnected ? this.shown() : []) {
       const blob = this.pictures.get(event.id);
       if (blob) wanted.set(event.id, blob);
     }
@@ -175,75 +195,100 @@ export class EventList extends LitElement {
     this.urls = next;
   }
 
+  /** The people drawn: the newest {@link rows}, oldest first like the whole list. */
+  private shown(): PersonEvent[] {
+    return this.events.slice(Math.max(0, this.events.length - this.rows));
+  }
+
   override render() {
     if (this.events.length === 0) return html`<p>No people in this list.</p>`;
+    const shown = this.shown();
+    const earlier = this.events.length - shown.length;
+    const more = Math.min(earlier, ROWS_MORE);
     const withPictures = this.urls.size > 0;
-    const changes = this.changeable !== undefined && this.events.some((e) => e.shiftId === this.changeable);
+    const changes = this.changeable !== undefined && shown.some((e) => e.shiftId === this.changeable);
     // Explicit roles: the narrow layout below 600 px changes the cells' display, which would otherwise drop the
     // table's meaning for a screen reader.
-    return html`<table role="table" aria-label="Counted people">
-      <thead role="rowgroup">
-        <tr role="row">
-          <th role="columnheader" scope="col" class="number" title="The number on the person's box and alert">
-            #
-          </th>
-          <th role="columnheader" scope="col">Time</th>
-          <th role="columnheader" scope="col">Decision</th>
-          ${changes ? html`<th role="columnheader" scope="col">Change</th>` : nothing}
-          ${withPictures ? html`<th role="columnheader" scope="col">Picture</th>` : nothing}
-          <th role="columnheader" scope="col" class="number">Confidence</th>
-          <th role="columnheader" scope="col" class="number">Frames</th>
-          <th role="columnheader" scope="col" class="number">In view</th>
-          <th role="columnheader" scope="col">Counted by</th>
-          <th role="columnheader" scope="col">Changed from</th>
-        </tr>
-      </thead>
-      <tbody role="rowgroup">
-        ${this.events.map(
-          (e) =>
-            html`<tr
-              role="row"
-              data-event=${e.id}
-              data-decision=${e.decision}
-              data-source=${e.source}
-              data-corrected-from=${e.corrected?.from ?? ''}
-              data-removed=${ifDefined(e.removed === undefined ? undefined : String(e.removed.at))}
-              data-number=${ifDefined(e.number)}
+    return html`${
+        earlier === 0
+          ? nothing
+          : html`<p class="earlier">
+              The latest ${shown.length} of ${this.events.length} people.
+              <button name="show-earlier" @click=${() => (this.rows += ROWS_MORE)}>
+                Show ${more} earlier ${more === 1 ? 'person' : 'people'}
+              </button>
+            </p>`
+      }
+      <table role="table" aria-label="Counted people">
+        <thead role="rowgroup">
+          <tr role="row">
+            <th
+              role="columnheader"
+              scope="col"
+              class="number"
+              title="The number on the person's box and alert"
             >
-              <td role="cell" class="number">${e.number === undefined ? '–' : `#${e.number}`}</td>
-              <td role="cell">${formatTimeSeconds(e.time)}</td>
-              <td role="cell">${decisionCell(e)}</td>
-              ${
-                changes
-                  ? html`<td role="cell" class="change ${e.shiftId === this.changeable ? '' : 'empty'}">
-                      ${e.shiftId === this.changeable ? this.renderChange(e) : nothing}
-                    </td>`
-                  : nothing
-              }
-              ${
-                withPictures
-                  ? html`<td role="cell" class="picture ${this.urls.has(e.id) ? '' : 'empty'}">
-                      ${this.renderPicture(e)}
-                    </td>`
-                  : nothing
-              }
-              <td role="cell" class="number confidence detail" data-label="Confidence">
-                ${confidenceText(e)}
-              </td>
-              <td role="cell" class="number detail" data-label="Frames">${e.framesSeen}</td>
-              <td role="cell" class="number detail" data-label="In view">
-                ${(e.timeInViewMs / 1000).toFixed(1)} s
-              </td>
-              <td role="cell" class="detail" data-label="Counted by">
-                ${e.source === 'manual' ? 'Guard (by hand)' : 'Camera'}
-              </td>
-              <td role="cell" class="detail ${e.corrected ? '' : 'empty'}" data-label="Changed from">
-                ${e.corrected ? DECISION_TEXT[e.corrected.from] : ''}
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+              #
+            </th>
+            <th role="columnheader" scope="col">Time</th>
+            <th role="columnheader" scope="col">Decision</th>
+            ${changes ? html`<th role="columnheader" scope="col">Change</th>` : nothing}
+            ${withPictures ? html`<th role="columnheader" scope="col">Picture</th>` : nothing}
+            <th role="columnheader" scope="col" class="number">Confidence</th>
+            <th role="columnheader" scope="col" class="number">Frames</th>
+            <th role="columnheader" scope="col" class="number">In view</th>
+            <th role="columnheader" scope="col">Counted by</th>
+            <th role="columnheader" scope="col">Changed from</th>
+          </tr>
+        </thead>
+        <tbody role="rowgroup">
+          ${repeat(
+            shown,
+            (e) => e.id,
+            (e) =>
+              html`<tr
+                role="row"
+                data-event=${e.id}
+                data-decision=${e.decision}
+                data-source=${e.source}
+                data-corrected-from=${e.corrected?.from ?? ''}
+                data-removed=${ifDefined(e.removed === undefined ? undefined : String(e.removed.at))}
+                data-number=${ifDefined(e.number)}
+              >
+                <td role="cell" class="number">${e.number === undefined ? '–' : `#${e.number}`}</td>
+                <td role="cell">${formatTimeSeconds(e.time)}</td>
+                <td role="cell">${decisionCell(e)}</td>
+                ${
+                  changes
+                    ? html`<td role="cell" class="change ${e.shiftId === this.changeable ? '' : 'empty'}">
+                        ${e.shiftId === this.changeable ? this.renderChange(e) : nothing}
+                      </td>`
+                    : nothing
+                }
+                ${
+                  withPictures
+                    ? html`<td role="cell" class="picture ${this.urls.has(e.id) ? '' : 'empty'}">
+                        ${this.renderPicture(e)}
+                      </td>`
+                    : nothing
+                }
+                <td role="cell" class="number confidence detail" data-label="Confidence">
+                  ${confidenceText(e)}
+                </td>
+                <td role="cell" class="number detail" data-label="Frames">${e.framesSeen}</td>
+                <td role="cell" class="number detail" data-label="In view">
+                  ${(e.timeInViewMs / 1000).toFixed(1)} s
+                </td>
+                <td role="cell" class="detail" data-label="Counted by">
+                  ${e.source === 'manual' ? 'Guard (by hand)' : 'Camera'}
+                </td>
+                <td role="cell" class="detail ${e.corrected ? '' : 'empty'}" data-label="Changed from">
+                  ${e.corrected ? DECISION_TEXT[e.corrected.from] : ''}
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`;
   }
 
   /**

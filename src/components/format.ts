@@ -24,14 +24,22 @@ export function formatCompliance(tally: {
   return `${percent}%`;
 }
 
+// One formatter each, made on first use: `toLocaleTimeString` with options builds a new one at every call,
+// which the history's list of thousands of people paid for several times a row. (So a change of the phone's
+// time zone shows from the next start of the app; a summer-time change is within the zone and shows at once.)
+let timeFormat: Intl.DateTimeFormat | undefined;
+let secondsFormat: Intl.DateTimeFormat | undefined;
+
 /** `09:05` in the phone's locale and time zone. */
 export function formatTime(time: number): string {
-  return new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  timeFormat ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
+  return timeFormat.format(time);
 }
 
 /** `09:05:12`, for the event list where several people may arrive within a minute. */
 export function formatTimeSeconds(time: number): string {
-  return new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  secondsFormat ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return secondsFormat.format(time);
 }
 
 /** `Tue 3 Jun` (or the locale's equivalent). */

@@ -12,6 +12,7 @@ import { launchApp, type AppSession } from '../helpers/browser.ts';
 import { tallyOf } from '../helpers/tally.ts';
 import { parseCsv } from '../helpers/csv.ts';
 import { SETTLE_MS } from '../../src/components/settle.ts';
+import { ROWS_AT_FIRST } from '../../src/components/event-list-rows.ts';
 
 /** Comma and quotes test the CSV escaping; "é" tests the BOM and the file name. */
 const DOOR = 'Entrée Nord, "B"';
@@ -509,6 +510,95 @@ describe('a shift left running overnight', () => {
     await expect.poll(() => option.count()).toBe(1);
     expect(app.foreignRequests).toEqual([]);
   }, 120_000);
+});
+
+describe('the people listed in History', () => {
+  let app: AppSession;
+  afterAll(async () => {
+    await app?.close();
+  });
+  const panel = 'mask-guard-app shift-panel';
+  const history = 'mask-guard-app history-view';
+
+  /** Adds `n` people by hand in the shift panel, each once the one before is in the tally. */
+  async function addPeople(page: Page, decision: string, n: number): Promise<void> {
+    const total = async () => Object.values(await tallyOf(page, panel)).reduce((a, b) => a + b);
+    const before = await total();
+    for (let i = 1; i <= n; i++) {
+      await page.locator(`${panel} button[name=add-${decision}]`).click();
+      await expect.poll(total).toBe(before + i);
+    }
+  }
+
+  it('keeps a choice not saved yet on its own person when the list changes, never on another', async () => {
+    // The rows used to be drawn by position: switching from the day to the shift moved the choice made on
+    // the day's third person onto the shift's third, and its Save changed that other person.
+    app = await launchApp({ grantCamera: false });
+    const page = await openApp(app);
+    await showTab(page, 'shift');
+    await page.locator(`${panel} button[name=start]`).click();
+    await addPeople(page, 'without_mask', 2);
+    await page.locator(`${panel} button[name=end]`).click();
+    await page.locator(`${panel} button[name=confirm-end]`).click();
+    await page.locator(`${panel} button[name=start]`).click();
+    await addPeople(page, 'with_mask', 3);
+    await showTab(page, 'history');
+    const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));
+    await page.locator(`${history} input[name=day]`).fill(today);
+    const rows = page.locator(`${history} event-list tbody tr`);
+    await expect.poll(() => rows.count()).toBe(5);
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-event')!));
+    const row = (id: string) => page.locator(`${history} event-list tbody tr[data-event="${id}"]`);
+    // The running shift's first person (the day's third), chosen "No mask", not saved.
+    await row(ids[2]!).locator('select[name=change]').selectOption('without_mask');
+    const running = await page.locator(`${history} select[name=shift] option`).nth(1).getAttribute('value');
+    await page.locator(`${history} select[name=shift]`).selectOption(running!);
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-event')))).toEqual(
+      ids.slice(2),
+    );
+    expect(await row(ids[4]!).locator('select[name=change]').inputValue()).toBe('with_mask');
+    expect(await row(ids[2]!).locator('select[name=change]').inputValue()).toBe('without_mask');
+    // Save on the shift's third row changes nobody; on the first, the person chosen.
+    await row(ids[4]!).locator('button[name=apply-change]').click();
+    await row(ids[2]!).locator('button[name=apply-change]').click();
+    await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 2, unmasked: 1, uncertain: 0 });
+    expect(await row(ids[2]!).getAttribute('data-decision')).toBe('without_mask');
+    expect(await row(ids[4]!).getAttribute('data-decision')).toBe('with_mask');
+    expect(app.foreignRequests).toEqual([]);
+  }, 120_000);
+
+  it('draws the newest people of a long list, and earlier ones on request', async () => {
+    // Drawing every person of a busy shift froze the page (the counting too) for seconds at every count.
+    const page = app.context.pages().at(-1)!;
+    await showTab(page, 'shift');
+    const extra = ROWS_AT_FIRST + 20 - 3;
+    await addPeople(page, 'with_mask', extra);
+    await showTab(page, 'history');
+    const rows = page.locator(`${history} event-list tbody tr`);
+    const earlier = page.locator(`${history} event-list .earlier`);
+    await expect.poll(() => rows.count()).toBe(ROWS_AT_FIRST);
+    // All are counted and exported; the list draws the newest, the last row being the last person counted.
+    await expect.poll(() => tallyOf(page, history)).toEqual({ masked: 2 + extra, unmasked: 1, uncertain: 0 });
+    expect((await earlier.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      `The latest ${ROWS_AT_FIRST} of ${ROWS_AT_FIRST + 20} people. Show 20 earlier people`,
+    );
+    await showTab(page, 'shift');
+    const last = await page.locator(`${panel} [data-last]`).getAttribute('data-last');
+    await showTab(page, 'history');
+    expect(await rows.last().getAttribute('data-event')).toBe(last);
+    await earlier.locator('button[name=show-earlier]').click();
+    await expect.poll(() => rows.count()).toBe(ROWS_AT_FIRST + 20);
+    expect(await earlier.count()).toBe(0);
+    // Another list (the day, with the shift before) starts again at the newest.
+    const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));
+    await page.locator(`${history} input[name=day]`).fill(today);
+    await expect.poll(() => rows.count()).toBe(ROWS_AT_FIRST);
+    expect((await earlier.textContent())?.replace(/\s+/g, ' ').trim()).toContain(
+      `The latest ${ROWS_AT_FIRST} of ${ROWS_AT_FIRST + 22} people.`,
+    );
+    expect(app.foreignRequests).toEqual([]);
+  }, 180_000);
 });
 
 describe('keeping shifts for fewer days', () => {
