@@ -431,7 +431,7 @@ export class MaskGuardApp extends LitElement {
           </p>`
         : !s.alarmArmed
           ? html`<p class="alarm-hint" role="status">
-              The alarm sound is off until you touch the screen: tap anywhere once.
+              The alarm sound is off until you touch the screen: tap anywhere once (or press any button).
             </p>`
           : '';
     const tallyWarning = s.tallyProblem

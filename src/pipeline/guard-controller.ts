@@ -322,9 +322,12 @@ export class GuardController extends EventTarget {
     const storage = handoverStorage();
     if (storage !== undefined) this.counter.resumeAfterReload(storage);
     // Browsers let audio start only from a user gesture; any tap will do, not only the camera button (the
-    // camera may have started by itself at boot, and the alarm must sound all the same). Not on key events:
-    // starting audio from a keydown or keyup kept Chromium from opening the file chooser on Enter.
-    document.addEventListener('pointerdown', () => this.alarm.unlock(), { capture: true });
+    // camera may have started by itself at boot, and the alarm must sound all the same). From a keyboard or a
+    // switch, pressing any button does (its click): not on key events themselves, since starting audio from a
+    // keydown or keyup kept Chromium from opening the file chooser on Enter.
+    const unlock = () => this.alarm.unlock();
+    document.addEventListener('pointerdown', unlock, { capture: true });
+    document.addEventListener('click', unlock, { capture: true });
   }
 
   /**

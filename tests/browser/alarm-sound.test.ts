@@ -20,15 +20,23 @@ describe('the alarm sound before the first touch', () => {
     await app?.close();
   });
 
-  it('is said to be off until the guard touches the screen, then armed', async () => {
-    // Chromium's own test pattern as the camera.
-    app = await launchApp({ grantCamera: true, extraArgs: ['--use-fake-device-for-media-stream'] });
-    // Headless Chromium lets audio play without a gesture whatever --autoplay-policy says; a phone does not.
-    // The phone's rule, in the page: an AudioContext stays suspended until resumed after the first touch.
-    // (Not navigator.userActivation: Playwright's own evaluations count as user gestures.)
+  /**
+   * Headless Chromium lets audio play without a gesture whatever --autoplay-policy says; a phone does not.
+   * The phone's rule, in the page: an AudioContext stays suspended until resumed after the first touch or
+   * key press (Escape and Tab do not count). (Not navigator.userActivation: Playwright's own evaluations
+   * count as user gestures.)
+   */
+  async function phoneAutoplayRule(app: AppSession): Promise<void> {
     await app.context.addInitScript(() => {
       let touched = false;
       addEventListener('pointerdown', () => (touched = true), { capture: true });
+      addEventListener(
+        'keydown',
+        (e) => {
+          if (!['Escape', 'Tab', 'Shift'].includes(e.key)) touched = true;
+        },
+        { capture: true },
+      );
       const Real = window.AudioContext;
       window.AudioContext = class extends Real {
         private allowed = false;
@@ -42,6 +50,12 @@ describe('the alarm sound before the first touch', () => {
         }
       };
     });
+  }
+
+  it('is said to be off until the guard touches the screen, then armed', async () => {
+    // Chromium's own test pattern as the camera.
+    app = await launchApp({ grantCamera: true, extraArgs: ['--use-fake-device-for-media-stream'] });
+    await phoneAutoplayRule(app);
     const page = await app.context.newPage();
     await page.goto(app.server.url);
     await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
@@ -50,6 +64,25 @@ describe('the alarm sound before the first touch', () => {
     );
     // Any touch will do (here on the tally, not a button).
     await page.locator('mask-guard-app tally-board').click();
+    await expect.poll(() => page.locator(hint).count(), { timeout: 10_000 }).toBe(0);
+    expect(app.foreignRequests).toEqual([]);
+    await app.close();
+    app = undefined;
+  }, 180_000);
+
+  it('is armed from a keyboard too: by pressing any button', async () => {
+    // Only a touch armed it: a guard using a keyboard or a switch had no way but the Sound button twice.
+    app = await launchApp({ grantCamera: true, extraArgs: ['--use-fake-device-for-media-stream'] });
+    await phoneAutoplayRule(app);
+    const page = await app.context.newPage();
+    await page.goto(app.server.url);
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator(hint).textContent()).toContain('or press any button');
+    // The Shift tab, reached and pressed from the keyboard, then back to Live.
+    await page.locator('mask-guard-app view-tabs button[data-view=shift]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('mask-guard-app view-tabs button[data-view=live]').focus();
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator(hint).count(), { timeout: 10_000 }).toBe(0);
     expect(app.foreignRequests).toEqual([]);
   }, 180_000);
