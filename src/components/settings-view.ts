@@ -47,6 +47,10 @@ export class SettingsView extends LitElement {
         min-height: 0;
         margin: 0;
       }
+      input[aria-disabled='true'],
+      input[readonly] {
+        opacity: 0.5;
+      }
       [data-state='pending'] {
         color: #ffd27a;
         font-weight: 700;
@@ -54,6 +58,9 @@ export class SettingsView extends LitElement {
     `,
   ];
 
+  // While a setting is being saved its controls ignore input, marked aria-disabled (and the days field read-only)
+  // rather than disabled: a disabled control drops keyboard focus to the page, where a keyboard or switch user
+  // is lost (the checkbox did so at every press).
   override render() {
     const s = this.state;
     if (s === undefined) return nothing;
@@ -71,7 +78,7 @@ export class SettingsView extends LitElement {
             max=${RETENTION_LIMITS.max}
             step="1"
             .value=${String(s.retentionDays)}
-            ?disabled=${s.busy}
+            ?readonly=${s.busy}
             @change=${(e: Event) => this.fire('set-retention', Number((e.target as HTMLInputElement).value))}
         /></label>
       </div>
@@ -83,7 +90,10 @@ export class SettingsView extends LitElement {
           type="checkbox"
           name="thumbnails"
           .checked=${s.keepThumbnails}
-          ?disabled=${s.busy}
+          aria-disabled=${s.busy ? 'true' : 'false'}
+          @click=${(e: Event) => {
+            if (s.busy) e.preventDefault();
+          }}
           @change=${(e: Event) => this.fire('set-thumbnails', (e.target as HTMLInputElement).checked)}
         />
         Keep a small picture of each person counted without a mask
@@ -137,12 +147,16 @@ export class SettingsView extends LitElement {
         <button
           class="danger"
           name="confirm-retention"
-          ?disabled=${s.busy}
-          @click=${() => this.fire('confirm-retention', c.days)}
+          aria-disabled=${s.busy ? 'true' : 'false'}
+          @click=${() => s.busy || this.fire('confirm-retention', c.days)}
         >
           Delete ${shifts}
         </button>
-        <button name="cancel-retention" ?disabled=${s.busy} @click=${() => this.fire('cancel-retention')}>
+        <button
+          name="cancel-retention"
+          aria-disabled=${s.busy ? 'true' : 'false'}
+          @click=${() => s.busy || this.fire('cancel-retention')}
+        >
           Cancel
         </button>
       </div>
@@ -203,8 +217,8 @@ export class SettingsView extends LitElement {
       <p data-state=${s.storage.state} data-pending=${s.storage.pending}>${s.storage.message}</p>
       <button
         name="retry"
-        ?disabled=${s.busy || s.storage.state === 'saved'}
-        @click=${() => this.fire('retry-storage')}
+        aria-disabled=${s.busy || s.storage.state === 'saved' ? 'true' : 'false'}
+        @click=${() => s.busy || s.storage.state === 'saved' || this.fire('retry-storage')}
       >
         Retry now
       </button>`;
