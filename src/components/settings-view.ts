@@ -138,7 +138,12 @@ export class SettingsView extends LitElement {
       : c.shifts === 1
         ? '1 older shift'
         : `${c.shifts} older shifts`;
-    return html`<div class="confirm" role="alertdialog" aria-label="Delete older shifts?">
+    return html`<div
+      class="confirm"
+      role="alertdialog"
+      aria-label="Delete older shifts?"
+      @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && !s.busy && this.fire('cancel-retention')}
+    >
       <p>
         Keeping shifts for ${c.days} day${c.days === 1 ? '' : 's'} deletes ${shifts} now, with their people.
         Export them from History first if you need them.

@@ -227,10 +227,16 @@ export class ShiftPanel extends LitElement {
         </button>`;
     }
     return html`${line}
-      <div role="alertdialog" aria-labelledby="end-q" aria-describedby="end-d">
+      <div
+        role="alertdialog"
+        aria-labelledby="end-q"
+        aria-describedby="end-d"
+        @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.setConfirming(false)}
+      >
         <p id="end-q"><b>End the shift at ${shift.door}?</b></p>
         <p id="end-d" class="hint">
-          ${this.tally.total} people counted. If the camera counts someone afterwards, a new shift starts.
+          ${this.tally.total === 1 ? '1 person' : `${this.tally.total} people`} counted. If the camera counts
+          someone afterwards, a new shift starts.
         </p>
         <div class="row">
           <button name="cancel-end" @click=${() => this.setConfirming(false)}>Keep counting</button>

@@ -293,6 +293,16 @@ describe('shift panel, history and settings', () => {
     await expect.poll(() => dialog.count()).toBe(0);
     await expect.poll(() => focused(page)).toMatchObject({ name: 'end', inDialog: false });
     expect(await page.locator(`${panel} [data-shift]`).count()).toBe(1);
+    // Escape closes it as "Keep counting" does, also from "Yes, end shift"; it says how many were counted.
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    expect((await dialog.textContent())?.replace(/\s+/g, ' ')).toContain(' people counted.');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'confirm-end', inDialog: true });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => focused(page)).toMatchObject({ name: 'end', inDialog: false });
+    expect(await page.locator(`${panel} [data-shift]`).count()).toBe(1);
   });
 
   it('ends the shift only after the guard confirms in the page', async () => {
@@ -636,9 +646,9 @@ describe('keeping shifts for fewer days', () => {
     expect((await question.textContent())?.replace(/\s+/g, ' ')).toContain(
       'Keeping shifts for 3 days deletes 1 older shift now, with their people.',
     );
-    // Focus lands in the question, on the harmless answer.
+    // Focus lands in the question, on the harmless answer; Escape gives that answer too.
     await expect.poll(() => focused(page)).toMatchObject({ name: 'cancel-retention', inDialog: true });
-    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
     await expect.poll(() => question.count()).toBe(0);
     expect(await days.inputValue()).toBe('90');
     await expect.poll(() => focused(page)).toMatchObject({ name: 'retention' });
