@@ -36,8 +36,10 @@ export class HistoryView extends LitElement {
   static override styles = [
     viewStyles,
     css`
+      /* One column (nowrap: a wrapping column was as wide as its widest content, past the screen's edge). */
       .choose {
         flex-direction: column;
+        flex-wrap: nowrap;
         align-items: stretch;
       }
       .choose label {
@@ -47,6 +49,11 @@ export class HistoryView extends LitElement {
       }
       .choose input {
         align-self: flex-start;
+      }
+      /* Never wider than the screen, also with the phone's text made large. */
+      .choose input,
+      select {
+        max-width: 100%;
       }
       select {
         width: 100%;

@@ -14,12 +14,33 @@ export class TallyBoard extends LitElement {
 
   static override styles = css`
     :host {
-      display: grid;
-      grid-template-columns: repeat(4, 1fr);
-      gap: 4px;
+      display: block;
+      container-type: inline-size;
       text-align: center;
       background: rgba(0, 0, 0, 0.55);
       padding: 6px;
+    }
+    .board {
+      display: grid;
+      grid-template-columns: repeat(4, 1fr);
+      gap: 4px;
+    }
+    /*
+     * Two by two when four columns of its words do not fit: with the phone's text made large (a setting many
+     * guards use) the four ran off the screen's edge, compliance out of sight. In em, so that it follows the
+     * text size: the four columns' words take about 18 em (compliance's "of 88 decided" the widest), which a
+     * 360 px phone and the panel beside the picture of a phone held sideways have at the usual size.
+     */
+    @container (max-width: 18em) {
+      .board {
+        grid-template-columns: repeat(2, minmax(0, 1fr));
+      }
+      .board > div {
+        overflow-wrap: anywhere;
+      }
+      small {
+        white-space: normal;
+      }
     }
     b {
       display: block;
@@ -66,7 +87,8 @@ export class TallyBoard extends LitElement {
         : decided > 0
           ? `of ${decided} ${decided === 1 ? 'person' : 'people'}`
           : '\u00a0';
-    return html`<div
+    return html`<div class="board">
+      <div
         class="masked"
         data-masked=${t.masked}
         data-unmasked=${t.unmasked}
@@ -83,7 +105,8 @@ export class TallyBoard extends LitElement {
             ? html`<b><span aria-hidden="true">–</span><span class="sr-only">none yet</span></b>`
             : html`<b>${compliance}</b>`
         }<span>compliance</span><small>${covers}</small>
-      </div>`;
+      </div>
+    </div>`;
   }
 }
 

@@ -27,12 +27,14 @@ export class ViewTabs extends LitElement {
       display: block;
       padding: 0 6px 6px;
     }
+    /* On two lines when the four do not fit on one (the phone's text made large): never off the screen. */
     nav {
       display: flex;
+      flex-wrap: wrap;
       gap: 4px;
     }
     button {
-      flex: 1;
+      flex: 1 1 auto;
       font: inherit;
       font-size: 1.05rem;
       font-weight: 600;
