@@ -252,16 +252,24 @@ export class ShiftPanel extends LitElement {
     const last = s.lastPerson;
     const lastReady = this.ready('last');
     return html`<h3>Corrections</h3>
+      <!-- A live region that is always there: a screen reader says each change of the last person (one added by
+        hand, a correction, one put back, the first counted), which the buttons alone did not. -->
+      <div role="status">
+        ${
+          last === undefined
+            ? html`<p>No one counted in this shift yet.</p>`
+            : html`<p id="last-person" data-last=${last.id} data-decision=${last.decision}>
+                Last person${personNumber(last)}, ${formatTimeSeconds(last.time)}:
+                <b>${DECISION_TEXT[last.decision]}</b>${last.source === 'manual' ? ' (added by hand)' : ''}${
+                  last.corrected ? ` (changed from ${DECISION_TEXT[last.corrected.from]})` : ''
+                }
+              </p>`
+        }
+      </div>
       ${
         last === undefined
-          ? html`<p>No one counted in this shift yet.</p>`
-          : html`<p id="last-person" data-last=${last.id} data-decision=${last.decision}>
-                Last person${personNumber(last)}, ${formatTimeSeconds(last.time)}:
-                <b>${DECISION_TEXT[last.decision]}</b>
-                ${last.source === 'manual' ? '(added by hand)' : ''}
-                ${last.corrected ? `(changed from ${DECISION_TEXT[last.corrected.from]})` : ''}
-              </p>
-              <div class="row" role="group" aria-label="Change the last decision to">
+          ? nothing
+          : html`<div class="row" role="group" aria-label="Change the last decision to">
                 ${DECISIONS.map(
                   // aria-disabled, not disabled: the button a guard just pressed becomes the current decision,
                   // and a disabled button would drop keyboard focus to the page; this one keeps it and ignores
