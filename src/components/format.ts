@@ -42,6 +42,26 @@ export function formatTimeSeconds(time: number): string {
   return secondsFormat.format(time);
 }
 
+/**
+ * The start of an hour as a chart's axis writes it, as short as the locale allows: `9 AM` where clocks have
+ * twelve hours ("09:00 AM" beside the next hour's ran together), `09:00` where they have 24.
+ */
+export function hourFormatFor(locales: string | string[]): Intl.DateTimeFormat {
+  const twelve = new Intl.DateTimeFormat(locales, { hour: 'numeric' }).resolvedOptions().hour12 === true;
+  return new Intl.DateTimeFormat(
+    locales,
+    twelve ? { hour: 'numeric' } : { hour: '2-digit', minute: '2-digit' },
+  );
+}
+
+let hourFormat: Intl.DateTimeFormat | undefined;
+
+/** {@link hourFormatFor} in the phone's locale. */
+export function formatHour(time: number): string {
+  hourFormat ??= hourFormatFor([]);
+  return hourFormat.format(time);
+}
+
 /** `Tue 3 Jun` (or the locale's equivalent). */
 export function formatDay(time: number): string {
   return new Date(time).toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' });

@@ -1,7 +1,7 @@
 import { LitElement, css, html, svg } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { HourBucket } from '../storage/index.ts';
-import { formatTime } from './format.ts';
+import { dateInputValue, formatDay, formatHour, formatTime } from './format.ts';
 
 /** Chart geometry in SVG user units; the SVG scales to the element's width. */
 const SLOT = 72;
@@ -10,6 +10,8 @@ const LEFT = 40;
 const TOP = 26;
 const PLOT = 170;
 const BOTTOM = 30;
+/** Below the hours, the day, where a chart spans more than one (at its first hour and at each midnight). */
+const DAY_LINE = 20;
 
 /** The axis maximum: the even number at or above `max` (at least 2), so that the middle tick is whole too. */
 function axisMax(max: number): number {
@@ -59,6 +61,9 @@ export class HourlyChart extends LitElement {
       stroke: #ff5c50;
       stroke-width: 2;
     }
+    text.day {
+      fill: #b8c7d3;
+    }
     .legend {
       display: flex;
       gap: 16px;
@@ -87,7 +92,9 @@ export class HourlyChart extends LitElement {
     if (hours.length === 0) return html`<p>No people counted here yet.</p>`;
     const max = axisMax(Math.max(...hours.map((h) => Math.max(h.masked, h.unmasked))));
     const width = LEFT + hours.length * SLOT + 8;
-    const height = TOP + PLOT + BOTTOM;
+    const days = hours.map((h) => dateInputValue(h.start));
+    const manyDays = days.some((day) => day !== days[0]);
+    const height = TOP + PLOT + BOTTOM + (manyDays ? DAY_LINE : 0);
     const y = (value: number) => TOP + PLOT - (PLOT * value) / max;
     return html`<svg
         part="chart"
@@ -119,7 +126,12 @@ export class HourlyChart extends LitElement {
           return svg`<g data-hour=${hour.start}>
             ${this.bar('masked', x, hour.masked, y)}
             ${this.bar('unmasked', x + BAR, hour.unmasked, y)}
-            <text x=${x + BAR} y=${TOP + PLOT + 20} text-anchor="middle">${formatTime(hour.start)}</text>
+            <text class="hour" x=${x + BAR} y=${TOP + PLOT + 20} text-anchor="middle">${formatHour(hour.start)}</text>
+            ${
+              manyDays && (i === 0 || days[i] !== days[i - 1])
+                ? svg`<text class="day" x=${x} y=${TOP + PLOT + 20 + DAY_LINE}>${formatDay(hour.start)}</text>`
+                : ''
+            }
           </g>`;
         })}
       </svg>
@@ -141,10 +153,16 @@ export class HourlyChart extends LitElement {
     const masked = hours.reduce((sum, h) => sum + h.masked, 0);
     const unmasked = hours.reduce((sum, h) => sum + h.unmasked, 0);
     const busiest = hours.reduce((a, b) => (b.masked + b.unmasked > a.masked + a.unmasked ? b : a));
+    // With the days when it spans more than one ("from 10 PM to 5 AM" read as seven hours).
+    const end = hours.at(-1)!.start + 3_600_000;
+    const at = (time: number) =>
+      dateInputValue(hours[0]!.start) === dateInputValue(end - 1)
+        ? formatTime(time)
+        : `${formatDay(time)} ${formatTime(time)}`;
     const span =
       hours.length === 1
-        ? `in the hour from ${formatTime(hours[0]!.start)}`
-        : `from ${formatTime(hours[0]!.start)} to ${formatTime(hours.at(-1)!.start + 3_600_000)}`;
+        ? `in the hour from ${at(hours[0]!.start)}`
+        : `from ${at(hours[0]!.start)} to ${at(end)}`;
     return (
       `People per hour ${span}: ${masked} masked and ${unmasked} without a mask in all. ` +
       `Busiest hour ${formatTime(busiest.start)}: ${busiest.masked} masked, ${busiest.unmasked} without a mask.`

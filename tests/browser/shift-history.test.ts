@@ -621,6 +621,51 @@ describe('the people listed in History', () => {
   }, 180_000);
 });
 
+describe('the hourly chart of a shift through the night', () => {
+  let app: AppSession;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('names the day under its first hour and under midnight, and its hour labels never touch', async () => {
+    app = await launchApp({ grantCamera: false });
+    const panel = 'mask-guard-app shift-panel';
+    // People counted now, 11 hours later and 22 hours later (each within the 12 h that keep a shift running):
+    // the shift passes a midnight whatever the time of day the test runs.
+    for (const hoursLater of [0, 11, 22]) {
+      if (hoursLater > 0) await openedLater(app, 11 * 3_600_000);
+      const page = await openApp(app);
+      await showTab(page, 'shift');
+      if (hoursLater === 0) await page.locator(`${panel} button[name=start]`).click();
+      await page.locator(`${panel} button[name=add-with_mask]`).click();
+      await expect.poll(async () => (await tallyOf(page, panel)).masked).toBe(hoursLater / 11 + 1);
+      if (hoursLater < 22) await page.close();
+    }
+    const page = app.context.pages().at(-1)!;
+    await showTab(page, 'history');
+    const chart = page.locator('mask-guard-app history-view hourly-chart');
+    await expect.poll(() => chart.locator('g[data-hour]').count()).toBeGreaterThanOrEqual(23);
+    const labels = await chart.locator('text.hour').evaluateAll((texts) =>
+      texts.map((t) => {
+        const box = (t as SVGTextElement).getBBox();
+        return { text: t.textContent ?? '', left: box.x, right: box.x + box.width };
+      }),
+    );
+    for (const [i, label] of labels.entries()) {
+      if (i > 0)
+        expect(label.left, `"${labels[i - 1]!.text}" then "${label.text}"`).toBeGreaterThan(
+          labels[i - 1]!.right + 4,
+        );
+    }
+    // The first hour's day, and the next day's at its midnight.
+    expect(await chart.locator('text.day').count()).toBe(2);
+    const summary = (await chart.locator('svg').getAttribute('aria-label')) ?? '';
+    const [first] = await chart.locator('text.day').allTextContents();
+    expect(summary).toContain(`from ${first} `);
+    expect(app.foreignRequests).toEqual([]);
+  }, 180_000);
+});
+
 describe('keeping shifts for fewer days', () => {
   let app: AppSession;
   afterAll(async () => {
