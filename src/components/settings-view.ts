@@ -200,7 +200,8 @@ export class SettingsView extends LitElement {
             'the browser may delete shifts and offline files when the phone runs short of space.'
           : 'Unknown: this browser does not say whether it keeps the data.';
     return html`<h3>Keep data on this phone</h3>
-      <p data-persisted=${String(s.persisted)}>${answer}</p>
+      <!-- A live region: the answer to "Ask to keep data" is said, not only shown. -->
+      <p role="status" data-persisted=${String(s.persisted)}>${answer}</p>
       ${
         s.persisted === true
           ? nothing

@@ -357,6 +357,8 @@ describe('shift panel, history and settings', () => {
         )
         .toMatch(/^true |^false .*\(the browser declined\)/);
     }
+    // Said as well as shown: the answer is in a live region.
+    expect(await persisted.getAttribute('role')).toBe('status');
     expect(await page.locator(`${settings} [data-state]`).getAttribute('data-state')).toBe('saved');
     expect(await page.locator(`${settings} button[name=retry]`).getAttribute('aria-disabled')).toBe('true');
     const thumbnails = page.locator(`${settings} input[name=thumbnails]`);
