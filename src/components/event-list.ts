@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { PersonChange } from '../pipeline/shift-history.ts';
 import type { PersonEvent } from '../storage/index.ts';
 import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
+import { correctedFrom } from '../shared/corrections.ts';
 import { ROWS_AT_FIRST, ROWS_MORE } from './event-list-rows.ts';
 import { controlStyles } from './view-styles.ts';
 
@@ -258,7 +259,7 @@ export class EventList extends LitElement {
                 data-event=${e.id}
                 data-decision=${e.decision}
                 data-source=${e.source}
-                data-corrected-from=${e.corrected?.from ?? ''}
+                data-corrected-from=${correctedFrom(e) ?? ''}
                 data-removed=${ifDefined(e.removed === undefined ? undefined : String(e.removed.at))}
                 data-number=${ifDefined(e.number)}
               >
@@ -289,8 +290,8 @@ export class EventList extends LitElement {
                 <td role="cell" class="detail" data-label="Counted by">
                   ${e.source === 'manual' ? 'Guard (by hand)' : 'Camera'}
                 </td>
-                <td role="cell" class="detail ${e.corrected ? '' : 'empty'}" data-label="Changed from">
-                  ${e.corrected ? DECISION_TEXT[e.corrected.from] : ''}
+                <td role="cell" class="detail ${correctedFrom(e) ? '' : 'empty'}" data-label="Changed from">
+                  ${correctedFrom(e) ? DECISION_TEXT[correctedFrom(e)!] : ''}
                 </td>
               </tr>`,
           )}
@@ -352,7 +353,8 @@ function decisionCell(e: PersonEvent) {
 function confidenceText(e: PersonEvent): string {
   if (e.averageConfidence === null) return '–';
   const percent = `${Math.round(100 * e.averageConfidence)}%`;
-  return e.corrected ? `${percent} for ${DECISION_TEXT[e.corrected.from]}` : percent;
+  const from = correctedFrom(e);
+  return from ? `${percent} for ${DECISION_TEXT[from]}` : percent;
 }
 
 declare global {

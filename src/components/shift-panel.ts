@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ShiftPanelState } from '../pipeline/shift-actions.ts';
 import { SETTLE_MS } from './settle.ts';
+import { correctedFrom } from '../shared/corrections.ts';
 import { IDLE_SHIFT_END_MS, type Decision, type PersonEvent } from '../storage/index.ts';
 import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
 import { DECISION_TEXT, formatDay, formatTime, formatTimeSeconds } from './format.ts';
@@ -261,7 +262,7 @@ export class ShiftPanel extends LitElement {
             : html`<p id="last-person" data-last=${last.id} data-decision=${last.decision}>
                 Last person${personNumber(last)}, ${formatTimeSeconds(last.time)}:
                 <b>${DECISION_TEXT[last.decision]}</b>${last.source === 'manual' ? ' (added by hand)' : ''}${
-                  last.corrected ? ` (changed from ${DECISION_TEXT[last.corrected.from]})` : ''
+                  correctedFrom(last) ? ` (changed from ${DECISION_TEXT[correctedFrom(last)!]})` : ''
                 }
               </p>`
         }

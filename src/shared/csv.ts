@@ -2,6 +2,7 @@
  * CSV export of counted people, one row per person (RFC 4180). Pure: no DOM, worker or Node globals, so the
  * page, the worker and Node tests can all use it. The columns are documented in docs/csv.md; keep them in sync.
  */
+import { correctedFrom } from './corrections.ts';
 
 /**
  * How fields and decimals are separated. `comma` is RFC 4180 with decimal points (`0.912`). `semicolon`
@@ -55,7 +56,7 @@ export interface CsvEvent {
   framesSeen: number;
   timeInViewMs: number;
   source: 'auto' | 'manual';
-  corrected?: { from: string };
+  corrected?: { from: 'with_mask' | 'without_mask' | 'uncertain' };
   /** The number the person's box and alert showed; absent for a person added by hand. */
   number?: number;
   /** Set when the guard removed the record from the count: such a record gets no row. */
@@ -129,7 +130,7 @@ function fields(event: CsvEvent, shift: CsvShift | undefined, dialect: CsvDialec
     String(event.framesSeen),
     decimal(event.timeInViewMs / 1000, 1),
     event.source,
-    event.corrected?.from ?? '',
+    correctedFrom(event) ?? '',
     endedBy(shift),
     event.number === undefined ? '' : String(event.number),
   ];

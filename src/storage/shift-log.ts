@@ -566,14 +566,16 @@ export class ShiftLog extends EventTarget {
 
   /**
    * `person` with `decision`, the first decision kept in `corrected.from`; `person` itself if unchanged. Changed
-   * back to that first decision, the record is as first counted again: no correction is left on it (the
-   * export would otherwise show one that changed nothing).
+   * back to that first decision, `corrected` stays (the guard decided this person: the camera's later revision
+   * must not overwrite it, nor its alarm ring), and is shown nowhere as a change (see correctedFrom).
    */
   private corrected(person: PersonEvent, decision: Decision): PersonEvent {
     if (person.decision === decision) return person;
-    const from = person.corrected?.from ?? person.decision;
-    const event: PersonEvent = { ...person, decision, corrected: { from, at: this.now() } };
-    if (decision === from) delete event.corrected;
+    const event: PersonEvent = {
+      ...person,
+      decision,
+      corrected: { from: person.corrected?.from ?? person.decision, at: this.now() },
+    };
     // Only unmasked people may have a thumbnail; writing the event without the reference deletes it.
     if (decision !== 'without_mask') delete event.thumbnailId;
     return event;

@@ -14,6 +14,9 @@ import {
 } from '../../src/storage/index.ts';
 import type { MaskGuardDB } from '../../src/storage/schema.ts';
 import { jpeg, onDisk, person } from '../helpers/shift-log-fixtures.ts';
+import { parseCsv } from '../helpers/csv.ts';
+import { CSV_COLUMNS, toCsv } from '../../src/shared/csv.ts';
+import { correctedFrom } from '../../src/shared/corrections.ts';
 
 const DAY = 86_400_000;
 let name: string;
@@ -260,20 +263,25 @@ describe('guard corrections', () => {
     expect(await log.tally({ shiftId: shift.id })).toMatchObject({ masked: 2, uncertain: 0 });
   });
 
-  it('leaves no correction on a person changed back to their first decision', async () => {
+  it('shows no change for a person changed back to their first decision, but keeps them decided by the guard', async () => {
     const shift = await log.startShift('North');
-    const counted = await log.recordPerson(person('with_mask'));
+    const counted = await log.recordPerson(person('uncertain'));
     clock = at(9);
-    await log.correct(counted.id, 'without_mask');
+    await log.correct(counted.id, 'with_mask');
     clock = at(10);
-    await log.correct(counted.id, 'uncertain');
+    await log.correct(counted.id, 'without_mask');
     clock = at(11);
-    expect((await log.correct(counted.id, 'with_mask'))?.corrected).toBeUndefined();
+    await log.correct(counted.id, 'uncertain');
     log.close();
     log = await open();
     const [event] = await log.events(shift.id);
-    expect(event).toMatchObject({ id: counted.id, decision: 'with_mask' });
-    expect(event).not.toHaveProperty('corrected');
+    expect(event).toMatchObject({ id: counted.id, decision: 'uncertain' });
+    // Nothing changed to show, in History or the export…
+    expect(correctedFrom(event!)).toBeUndefined();
+    expect(parseCsv(toCsv([shift], [event!], 'comma'))[1]![CSV_COLUMNS.indexOf('corrected_from')]).toBe('');
+    // …but the guard's "uncertain" stands: the camera seeing the person again does not overwrite it.
+    expect(await log.revisePerson(counted, person('without_mask'))).toBeUndefined();
+    expect((await log.events(shift.id))[0]).toMatchObject({ decision: 'uncertain' });
   });
 
   it('adds a person by hand as manual, and a correction then applies to that person', async () => {
