@@ -67,6 +67,14 @@ export class ShiftPanel extends LitElement {
     removed: { id: undefined, until: 0 },
   };
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * What a screen reader was last told of the guard's own change to the count (a person added by hand, a
+   * correction, a put back): the last person's line once the change is done. Only these: the line itself is
+   * no live region, since the camera counting under this screen would have it speak at every person.
+   */
+  @state() private spoken = '';
+  /** The state when the guard pressed such a button: the next state after it with the action over is spoken. */
+  private speakAfter: ShiftPanelState | undefined;
 
   static override styles = [
     viewStyles,
@@ -85,6 +93,15 @@ export class ShiftPanel extends LitElement {
         margin: 12px 0;
         border-radius: 8px;
       }
+      /* Said, not seen: the last person's line above shows the same. */
+      .spoken {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
     `,
   ];
 
@@ -92,6 +109,11 @@ export class ShiftPanel extends LitElement {
     // A question about a shift that has since ended (or was replaced) must not be answered for the next one.
     if (this.confirming && this.state?.running?.id !== this.confirmingFor) this.setConfirming(false);
     if (changed.has('state')) this.followTargets(changed.get('state') === undefined);
+    const s = this.state;
+    if (this.speakAfter !== undefined && s !== undefined && s !== this.speakAfter && !s.busy) {
+      this.speakAfter = undefined;
+      this.spoken = s.lastPerson === undefined ? '' : lastPersonText(s.lastPerson);
+    }
   }
 
   override disconnectedCallback(): void {
@@ -253,20 +275,14 @@ export class ShiftPanel extends LitElement {
     const last = s.lastPerson;
     const lastReady = this.ready('last');
     return html`<h3>Corrections</h3>
-      <!-- A live region that is always there: a screen reader says each change of the last person (one added by
-        hand, a correction, one put back, the first counted), which the buttons alone did not. -->
-      <div role="status">
-        ${
-          last === undefined
-            ? html`<p>No one counted in this shift yet.</p>`
-            : html`<p id="last-person" data-last=${last.id} data-decision=${last.decision}>
-                Last person${personNumber(last)}, ${formatTimeSeconds(last.time)}:
-                <b>${DECISION_TEXT[last.decision]}</b>${last.source === 'manual' ? ' (added by hand)' : ''}${
-                  correctedFrom(last) ? ` (changed from ${DECISION_TEXT[correctedFrom(last)!]})` : ''
-                }
-              </p>`
-        }
-      </div>
+      ${
+        last === undefined
+          ? html`<p>No one counted in this shift yet.</p>`
+          : html`<p id="last-person" data-last=${last.id} data-decision=${last.decision}>
+              ${lastPersonParts(last)[0]} <b>${lastPersonParts(last)[1]}</b>${lastPersonParts(last)[2]}
+            </p>`
+      }
+      <p class="spoken" role="status">${this.spoken}</p>
       ${
         last === undefined
           ? nothing
@@ -390,8 +406,26 @@ export class ShiftPanel extends LitElement {
   }
 
   private fire(type: string, detail?: unknown): void {
+    if (['add-manual', 'correct-last', 'restore-removed'].includes(type)) this.speakAfter = this.state;
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
+}
+
+/** "Last person #7, 09:05:12:", "No mask", " (added by hand)": the panel shows the decision in bold. */
+function lastPersonParts(last: PersonEvent): [string, string, string] {
+  const from = correctedFrom(last);
+  return [
+    `Last person${personNumber(last)}, ${formatTimeSeconds(last.time)}:`,
+    DECISION_TEXT[last.decision],
+    (last.source === 'manual' ? ' (added by hand)' : '') +
+      (from === undefined ? '' : ` (changed from ${DECISION_TEXT[from]})`),
+  ];
+}
+
+/** The last person's line as said: "Last person #7, 09:05:12: No mask (added by hand)". */
+function lastPersonText(last: PersonEvent): string {
+  const [head, decision, tail] = lastPersonParts(last);
+  return `${head} ${decision}${tail}`;
 }
 
 /** " #7", the number the person's box and alert showed, or nothing (added by hand, or recorded before numbers). */
