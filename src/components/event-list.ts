@@ -16,7 +16,7 @@ import { controlStyles } from './view-styles.ts';
  * record the guard removed from the count stays listed, greyed, its decision struck through and marked
  * "removed" (it is in no tally or export). The people of the running shift get a column beside the decision
  * to change them: another decision, or out of the count (a double count), or back into it. Narrower than
- * 600 px (a phone held upright; 37.5 em, so more with the phone's text made large) each person is a block
+ * 600 px (a phone held upright; 37.5 rem, so more with the phone's text made large) each person is a block
  * instead of a row. Each row carries its values as data attributes, for tests.
  *
  * A long list shows its newest {@link ROWS_AT_FIRST} people, with a button for earlier ones: drawing all of a
@@ -114,7 +114,7 @@ export class EventList extends LitElement {
        * decision on the first line, the change on the next, then the picture and the details, each named (the
        * column headers are then out of sight but still read: the roles keep the table's meaning).
        */
-      @container (max-width: 37.45em) {
+      @container (max-width: 37.45rem) {
         /*
          * Out of sight but still read: the column headers, and a cell left empty in a row (no picture, no change),
          * which stays in the row so that each later cell keeps its own column header.

@@ -25,23 +25,6 @@ export class TallyBoard extends LitElement {
       grid-template-columns: repeat(4, 1fr);
       gap: 4px;
     }
-    /*
-     * Two by two when four columns of its words do not fit: with the phone's text made large (a setting many
-     * guards use) the four ran off the screen's edge, compliance out of sight. In em, so that it follows the
-     * text size: the four columns' words take about 18 em (compliance's "of 88 decided" the widest), which a
-     * 360 px phone and the panel beside the picture of a phone held sideways have at the usual size.
-     */
-    @container (max-width: 18em) {
-      .board {
-        grid-template-columns: repeat(2, minmax(0, 1fr));
-      }
-      .board > div {
-        overflow-wrap: anywhere;
-      }
-      small {
-        white-space: normal;
-      }
-    }
     b {
       display: block;
       font-size: 2rem;
@@ -73,6 +56,25 @@ export class TallyBoard extends LitElement {
     }
     .unmasked b {
       color: #ff8a80;
+    }
+    /*
+     * Two by two when four columns of its words do not fit: with the phone's text made large (a setting many
+     * guards use) the four ran off the screen's edge, compliance out of sight. In rem (the text's own unit
+     * here; a container query's em would be its container's font size), so that it follows the text size:
+     * the four columns' words take about 18 rem (compliance's "of 88 decided" the widest), which a 360 px
+     * phone and the panel beside the picture of a phone held sideways have at the usual size. After the
+     * rules it overrides.
+     */
+    @container (max-width: 18rem) {
+      .board {
+        grid-template-columns: repeat(2, minmax(0, 1fr));
+      }
+      .board > div {
+        overflow-wrap: anywhere;
+      }
+      small {
+        white-space: normal;
+      }
     }
   `;
 

@@ -34,7 +34,8 @@ export class ViewTabs extends LitElement {
       gap: 4px;
     }
     button {
-      flex: 1 1 auto;
+      flex: 1 1 0;
+      min-width: max-content;
       font: inherit;
       font-size: 1.05rem;
       font-weight: 600;

@@ -89,5 +89,29 @@ describe('the app with the phone text at 200 %', () => {
     await page.locator(`${root} guard-controls`).waitFor();
     expect(await pastTheEdge(page)).toEqual([]);
     expect(app.foreignRequests).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('keeps the four tally columns on one line at the usual text size, in the sheets too', async () => {
+    // The switch to two by two follows the text size, not the narrower sheets (the Shift and History screens
+    // give the tally 316 px of a 360 px phone).
+    const page = await app.context.newPage();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(app.server.url);
+    await page.locator(`${root} view-tabs`).waitFor({ timeout: 60_000 });
+    const rows = (scope: string) =>
+      page
+        .locator(`${scope} tally-board`)
+        .evaluate(
+          (board) =>
+            new Set(
+              [...board.shadowRoot!.querySelectorAll('.board > div')].map(
+                (d) => d.getBoundingClientRect().top,
+              ),
+            ).size,
+        );
+    expect(await rows(`${root} .live-panel`)).toBe(1);
+    await page.locator(`${root} view-tabs button[data-view=shift]`).click();
+    expect(await rows(`${root} shift-panel`)).toBe(1);
   }, 120_000);
 });
