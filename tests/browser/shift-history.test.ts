@@ -633,8 +633,12 @@ describe('the hourly chart of a shift through the night', () => {
   it('names the day under its first hour and under midnight, and its hour labels never touch', async () => {
     app = await launchApp({ grantCamera: false });
     const panel = 'mask-guard-app shift-panel';
-    // People counted now, 11 hours later and 22 hours later (each within the 12 h that keep a shift running):
-    // the shift passes a midnight whatever the time of day the test runs.
+    // People counted at 20:00 (the next 20:00, local time, as the browser's clock reads it), 11 hours later and
+    // 22 hours later (each within the 12 h that keep a shift running): from one evening to the next.
+    const evening = new Date();
+    evening.setHours(20, 0, 0, 0);
+    if (evening.getTime() <= Date.now()) evening.setDate(evening.getDate() + 1);
+    await openedLater(app, evening.getTime() - Date.now());
     for (const hoursLater of [0, 11, 22]) {
       if (hoursLater > 0) await openedLater(app, 11 * 3_600_000);
       const page = await openApp(app);
@@ -663,8 +667,9 @@ describe('the hourly chart of a shift through the night', () => {
     // The first hour's day, and the next day's at its midnight.
     expect(await chart.locator('text.day').count()).toBe(2);
     const summary = (await chart.locator('svg').getAttribute('aria-label')) ?? '';
-    const [first] = await chart.locator('text.day').allTextContents();
+    const [first, second] = await chart.locator('text.day').allTextContents();
     expect(summary).toContain(`from ${first} `);
+    expect(summary).toContain(`to ${second} `);
     expect(app.foreignRequests).toEqual([]);
   }, 180_000);
 });
@@ -699,12 +704,19 @@ describe('keeping shifts for fewer days', () => {
     expect((await question.textContent())?.replace(/\s+/g, ' ')).toContain(
       'Keeping shifts for 3 days deletes 1 older shift now, with their people.',
     );
-    // Focus lands in the question, on the harmless answer; Escape gives that answer too.
-    await expect.poll(() => focused(page)).toMatchObject({ name: 'cancel-retention', inDialog: true });
-    await page.keyboard.press('Escape');
-    await expect.poll(() => question.count()).toBe(0);
-    expect(await days.inputValue()).toBe('90');
-    await expect.poll(() => focused(page)).toMatchObject({ name: 'retention' });
+    // Focus lands in the question, on the harmless answer (Enter gives it); Escape gives it too.
+    for (const key of ['Enter', 'Escape']) {
+      if (key === 'Escape') {
+        await days.fill('3');
+        await days.press('Tab');
+        await question.waitFor();
+      }
+      await expect.poll(() => focused(page)).toMatchObject({ name: 'cancel-retention', inDialog: true });
+      await page.keyboard.press(key);
+      await expect.poll(() => question.count()).toBe(0);
+      expect(await days.inputValue()).toBe('90');
+      await expect.poll(() => focused(page)).toMatchObject({ name: 'retention' });
+    }
     await showTab(page, 'history');
     await expect
       .poll(() =>
