@@ -25,21 +25,44 @@ export function formatCompliance(tally: {
 }
 
 // One formatter each, made on first use: `toLocaleTimeString` with options builds a new one at every call,
-// which the history's list of thousands of people paid for several times a row. (So a change of the phone's
-// time zone shows from the next start of the app; a summer-time change is within the zone and shows at once.)
+// which the history's list of thousands of people paid for several times a row. A formatter keeps the time
+// zone it was made in, so they are made again when the phone's zone changes (seen as its offset from UTC now
+// changing, a summer-time change included), or the hours written would disagree with the days and hours
+// that Date computes in the new zone.
 let timeFormat: Intl.DateTimeFormat | undefined;
 let secondsFormat: Intl.DateTimeFormat | undefined;
+let hourFormat: Intl.DateTimeFormat | undefined;
+let formatsOffset: number | undefined;
+
+/** `format` of `time`, or `–` for a time that is not one (a damaged record must not break a whole list). */
+function written(format: () => Intl.DateTimeFormat, time: number): string {
+  const offset = new Date().getTimezoneOffset();
+  if (offset !== formatsOffset) {
+    formatsOffset = offset;
+    timeFormat = secondsFormat = hourFormat = undefined;
+  }
+  return Number.isFinite(time) ? format().format(time) : '–';
+}
 
 /** `09:05` in the phone's locale and time zone. */
 export function formatTime(time: number): string {
-  timeFormat ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
-  return timeFormat.format(time);
+  return written(
+    () => (timeFormat ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' })),
+    time,
+  );
 }
 
 /** `09:05:12`, for the event list where several people may arrive within a minute. */
 export function formatTimeSeconds(time: number): string {
-  secondsFormat ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  return secondsFormat.format(time);
+  return written(
+    () =>
+      (secondsFormat ??= new Intl.DateTimeFormat([], {
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })),
+    time,
+  );
 }
 
 /**
@@ -54,12 +77,9 @@ export function hourFormatFor(locales: string | string[]): Intl.DateTimeFormat {
   );
 }
 
-let hourFormat: Intl.DateTimeFormat | undefined;
-
 /** {@link hourFormatFor} in the phone's locale. */
 export function formatHour(time: number): string {
-  hourFormat ??= hourFormatFor([]);
-  return hourFormat.format(time);
+  return written(() => (hourFormat ??= hourFormatFor([])), time);
 }
 
 /** `Tue 3 Jun` (or the locale's equivalent). */
