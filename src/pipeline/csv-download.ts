@@ -13,16 +13,30 @@ export const UTF8_BOM = '\uFEFF';
 /**
  * `maskguard-<door>-<YYYY-MM-DD>.csv`, the date being the local day of `time`. The door keeps its letters
  * (any script, with their combining marks: the vowel signs of Hindi or Thai) and digits; runs of anything
- * else, characters that file systems reject included, become one `-`. At most 60 characters of it, cut between
- * characters (never inside one written with two UTF-16 units). An empty result (a door named "///") falls back
- * to `door`.
+ * else, characters that file systems reject included, become one `-` (with any mark left on them: an emoji's
+ * variation selector). At most 60 characters of it as a reader counts them, cut between them (never inside a
+ * syllable or a character written with two UTF-16 units). An empty result (a door named "///") falls back to
+ * `door`.
  */
 export function csvFileName(door: string, time: number): string {
-  const slug = Array.from(door.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}]+/gu, '-'))
+  const kept = door
+    .normalize('NFC')
+    .replace(/(?:[^\p{L}\p{M}\p{N}]\p{M}*)+/gu, '-')
+    .replace(/^\p{M}+/u, '');
+  const slug = characters(kept)
     .slice(0, 60)
     .join('')
     .replace(/^-+|-+$/g, '');
   return `maskguard-${slug === '' ? 'door' : slug}-${localTime(time).slice(0, 10)}.csv`;
+}
+
+/** `text` as a reader counts its characters (grapheme clusters), or by code point where that is not known. */
+function characters(text: string): string[] {
+  if (typeof Intl.Segmenter !== 'function') return Array.from(text);
+  return Array.from(
+    new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text),
+    (s) => s.segment,
+  );
 }
 
 /** Starts a download of `csvText` as `fileName` (with the BOM), through a Blob URL and an `<a download>`. */

@@ -18,6 +18,8 @@ describe('csvFileName', () => {
   it("keeps a script's combining marks (Hindi and Thai vowel signs) inside its words", () => {
     expect(csvFileName('प्रवेश द्वार', june3)).toBe('maskguard-प्रवेश-द्वार-2025-06-03.csv');
     expect(csvFileName('ประตูหน้า', june3)).toBe('maskguard-ประตูหน้า-2025-06-03.csv');
+    // A mark left on a character that was replaced goes with it (an emoji's variation selector).
+    expect(csvFileName('Gate ❤️ 2', june3)).toBe('maskguard-Gate-2-2025-06-03.csv');
   });
 
   it('falls back to "door" when nothing of the name is left', () => {
@@ -26,8 +28,10 @@ describe('csvFileName', () => {
 
   it('caps the door part of the name', () => {
     expect(csvFileName('x'.repeat(500), june3)).toBe(`maskguard-${'x'.repeat(60)}-2025-06-03.csv`);
-    // Cut between characters: a letter outside the BMP (two UTF-16 units) at the cut is kept or left whole.
+    // Cut between characters: a letter outside the BMP (two UTF-16 units) at the cut is kept or left whole,
+    // and so is a syllable (क with its vowel sign ि).
     expect(csvFileName(`${'a'.repeat(59)}𝐀𝐀𝐀`, june3)).toBe(`maskguard-${'a'.repeat(59)}𝐀-2025-06-03.csv`);
+    expect(csvFileName(`${'a'.repeat(59)}कि`, june3)).toBe(`maskguard-${'a'.repeat(59)}कि-2025-06-03.csv`);
   });
 });
 
