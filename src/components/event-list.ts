@@ -222,12 +222,12 @@ export class EventList extends LitElement {
           ? nothing
           : html`<p class="earlier">
               The latest ${shown.length} of ${this.events.length} people.
-              <button name="show-earlier" @click=${() => (this.rows += ROWS_MORE)}>
+              <button name="show-earlier" @click=${this.showEarlier}>
                 Show ${more} earlier ${more === 1 ? 'person' : 'people'}
               </button>
             </p>`
       }
-      <table role="table" aria-label="Counted people">
+      <table role="table" aria-label="Counted people" tabindex="-1">
         <thead role="rowgroup">
           <tr role="row">
             <th
@@ -297,6 +297,16 @@ export class EventList extends LitElement {
           )}
         </tbody>
       </table>`;
+  }
+
+  /**
+   * Draws more of the earlier people. Once all are drawn the button goes: focus then moves to the list rather
+   * than drop to the page, where a keyboard or switch user would start over from the top.
+   */
+  private showEarlier(): void {
+    this.rows += ROWS_MORE;
+    if (this.rows < this.events.length) return;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('table')?.focus());
   }
 
   /**

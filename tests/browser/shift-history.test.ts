@@ -610,9 +610,12 @@ describe('the people listed in History', () => {
     const last = await page.locator(`${panel} [data-last]`).getAttribute('data-last');
     await showTab(page, 'history');
     expect(await rows.last().getAttribute('data-event')).toBe(last);
-    await earlier.locator('button[name=show-earlier]').click();
+    // From the keyboard: the button goes once all are drawn, and focus moves to the list, not to the page.
+    await earlier.locator('button[name=show-earlier]').focus();
+    await page.keyboard.press('Enter');
     await expect.poll(() => rows.count()).toBe(ROWS_AT_FIRST + 20);
     expect(await earlier.count()).toBe(0);
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'table' });
     // Another list (the day, with the shift before) starts again at the newest.
     const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));
     await page.locator(`${history} input[name=day]`).fill(today);
