@@ -6,7 +6,7 @@ import { correctedFrom } from '../shared/corrections.ts';
 import { IDLE_SHIFT_END_MS, type Decision, type PersonEvent } from '../storage/index.ts';
 import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
 import { DECISION_TEXT, formatDay, formatTime, formatTimeSeconds } from './format.ts';
-import { viewStyles } from './view-styles.ts';
+import { srOnlyStyles, viewStyles } from './view-styles.ts';
 import './tally-board.ts';
 
 const DECISIONS: readonly Decision[] = ['with_mask', 'without_mask', 'uncertain'];
@@ -78,6 +78,7 @@ export class ShiftPanel extends LitElement {
 
   static override styles = [
     viewStyles,
+    srOnlyStyles,
     css`
       .door input {
         width: min(100%, 20em);
@@ -92,15 +93,6 @@ export class ShiftPanel extends LitElement {
       tally-board {
         margin: 12px 0;
         border-radius: 8px;
-      }
-      /* Said, not seen: the last person's line above shows the same. */
-      .spoken {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip-path: inset(50%);
-        white-space: nowrap;
       }
     `,
   ];
@@ -282,7 +274,8 @@ export class ShiftPanel extends LitElement {
               ${lastPersonParts(last)[0]} <b>${lastPersonParts(last)[1]}</b>${lastPersonParts(last)[2]}
             </p>`
       }
-      <p class="spoken" role="status">${this.spoken}</p>
+      <!-- Said, not seen: the last person's line above shows the same. -->
+      <p class="spoken sr-only" role="status">${this.spoken}</p>
       ${
         last === undefined
           ? nothing

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
 import { formatCompliance } from './format.ts';
+import { srOnlyStyles } from './view-styles.ts';
 
 /**
  * The shift's tally in large type: masked, unmasked, uncertain people and compliance (of the people decided:
@@ -12,52 +13,46 @@ import { formatCompliance } from './format.ts';
 export class TallyBoard extends LitElement {
   @property({ attribute: false }) tally: Tally = EMPTY_TALLY;
 
-  static override styles = css`
-    :host {
-      display: block;
-      container-type: inline-size;
-      text-align: center;
-      background: rgba(0, 0, 0, 0.55);
-      padding: 6px;
-    }
-    .board {
-      display: grid;
-      grid-template-columns: repeat(4, 1fr);
-      gap: 4px;
-    }
-    b {
-      display: block;
-      font-size: 2rem;
-      line-height: 1.1;
-    }
-    span {
-      font-size: 0.9rem;
-    }
-    /*
+  static override styles = [
+    srOnlyStyles,
+    css`
+      :host {
+        display: block;
+        container-type: inline-size;
+        text-align: center;
+        background: rgba(0, 0, 0, 0.55);
+        padding: 6px;
+      }
+      .board {
+        display: grid;
+        grid-template-columns: repeat(4, 1fr);
+        gap: 4px;
+      }
+      b {
+        display: block;
+        font-size: 2rem;
+        line-height: 1.1;
+      }
+      span {
+        font-size: 0.9rem;
+      }
+      /*
      * Whom compliance covers, on a line of its own that is always there: "compliance of the 4 decided" wrapped
      * to three lines on a narrow phone when the first uncertain person came, and the picture above jumped.
      */
-    small {
-      display: block;
-      font-size: 0.75rem;
-      white-space: nowrap;
-      opacity: 0.85;
-    }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
-    .masked b {
-      color: #7cf0a8;
-    }
-    .unmasked b {
-      color: #ff8a80;
-    }
-    /*
+      small {
+        display: block;
+        font-size: 0.75rem;
+        white-space: nowrap;
+        opacity: 0.85;
+      }
+      .masked b {
+        color: #7cf0a8;
+      }
+      .unmasked b {
+        color: #ff8a80;
+      }
+      /*
      * Two by two when four columns of its words do not fit: with the phone's text made large (a setting many
      * guards use) the four ran off the screen's edge, compliance out of sight. In rem (the text's own unit
      * here; a container query's em would be its container's font size), so that it follows the text size:
@@ -65,18 +60,19 @@ export class TallyBoard extends LitElement {
      * phone and the panel beside the picture of a phone held sideways have at the usual size. After the
      * rules it overrides.
      */
-    @container (max-width: 18rem) {
-      .board {
-        grid-template-columns: repeat(2, minmax(0, 1fr));
+      @container (max-width: 18rem) {
+        .board {
+          grid-template-columns: repeat(2, minmax(0, 1fr));
+        }
+        .board > div {
+          overflow-wrap: anywhere;
+        }
+        small {
+          white-space: normal;
+        }
       }
-      .board > div {
-        overflow-wrap: anywhere;
-      }
-      small {
-        white-space: normal;
-      }
-    }
-  `;
+    `,
+  ];
 
   override render() {
     const t = this.tally;

@@ -4,6 +4,18 @@
  */
 import { css } from 'lit';
 
+/** `.sr-only`: said by a screen reader, not seen. */
+export const srOnlyStyles = css`
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
+
 /** Buttons, fields and choices: the views' look and a ≥ 44 px touch height (also the history list's choices). */
 export const controlStyles = css`
   button,
