@@ -261,6 +261,10 @@ export class MaskGuardApp extends LitElement {
   private readonly onViewChange = (e: CustomEvent<AppView>) => {
     const view = e.detail;
     this.view = view;
+    if (this.views !== undefined) {
+      this.views.shift.shown = view === 'shift';
+      this.views.history.shown = view === 'history';
+    }
     if (view === 'shift') void this.views?.shift.refresh();
     if (view === 'history') void this.views?.history.refresh();
     if (view === 'settings') void this.views?.settings.refresh();

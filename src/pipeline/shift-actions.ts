@@ -81,10 +81,16 @@ export class ShiftActions extends EventTarget {
     controller.addEventListener('change', () => {
       if (controller.state.tally === this.seenTally) return;
       this.seenTally = controller.state.tally;
-      void this.refresh();
+      if (this.shown) void this.refresh();
     });
     void this.refresh();
   }
+
+  /**
+   * Whether the Shift screen is shown (the app sets it). Only then does each count re-read the running shift:
+   * hidden, the reads were a whole shift's records at every person for nobody (showing the screen re-reads it).
+   */
+  shown = false;
 
   /** The current state; a new object after every change. */
   get state(): ShiftPanelState {

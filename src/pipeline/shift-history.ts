@@ -88,7 +88,7 @@ export class ShiftHistory extends EventTarget {
     controller.addEventListener('change', () => {
       if (controller.state.tally === this.seenTally) return;
       this.seenTally = controller.state.tally;
-      if (this.current.scope !== undefined) void this.refresh();
+      if (this.shown && this.current.scope !== undefined) void this.refresh();
     });
     // The guard turned pictures off: forget them now, not at the next read, so none is shown again.
     log.addEventListener('thumbnails-deleted', () => {
@@ -96,6 +96,13 @@ export class ShiftHistory extends EventTarget {
       this.update({ pictures: new Map() });
     });
   }
+
+  /**
+   * Whether the History screen is shown (the app sets it). Only then does each count re-read the chosen shift
+   * or day: once opened, it went on re-reading a whole shift at every person after the guard had left it
+   * (showing the screen re-reads it).
+   */
+  shown = false;
 
   /** The current state; a new object after every change. */
   get state(): HistoryState {

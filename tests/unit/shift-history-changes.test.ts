@@ -119,3 +119,38 @@ describe('the shift shown in History', () => {
     expect(history.state.message).toMatch(/no longer kept/);
   });
 });
+
+describe('counts while History is not shown', () => {
+  it('are read when it is shown, not at every person while the guard is on another screen', async () => {
+    const controller = Object.assign(new EventTarget(), {
+      state: { tally: {} },
+      reloadTally: async () => {},
+    });
+    const hidden = new ShiftHistory(log, controller as unknown as GuardController);
+    await hidden.refresh();
+    let reads = 0;
+    const events = log.events.bind(log);
+    log.events = (shiftId: string) => {
+      reads += 1;
+      return events(shiftId);
+    };
+    /** The camera counts a person: the controller replaces its tally. */
+    const count = async () => {
+      wall += 1000;
+      await log.recordPerson(person('with_mask'));
+      controller.state = { tally: {} };
+      controller.dispatchEvent(new Event('change'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    await count();
+    expect(reads).toBe(0);
+    expect(hidden.state.events).toHaveLength(3);
+    // Shown: the app re-reads it, and each count is read as it comes.
+    hidden.shown = true;
+    await hidden.refresh();
+    expect(hidden.state.events).toHaveLength(4);
+    await count();
+    expect(hidden.state.events).toHaveLength(5);
+    expect(reads).toBe(2);
+  });
+});
