@@ -215,7 +215,7 @@ export class EventList extends LitElement {
     const more = Math.min(earlier, ROWS_MORE);
     const withPictures = this.urls.size > 0;
     const changes = this.changeable !== undefined && shown.some((e) => e.shiftId === this.changeable);
-    // Explicit roles: the narrow layout below 600 px changes the cells' display, which would otherwise drop the
+    // Explicit roles: the narrow layout (below 600 px at the usual text size) changes the cells' display, which would otherwise drop the
     // table's meaning for a screen reader.
     return html`${
         earlier === 0
@@ -291,7 +291,7 @@ export class EventList extends LitElement {
                   ${e.source === 'manual' ? 'Guard (by hand)' : 'Camera'}
                 </td>
                 <td role="cell" class="detail ${correctedFrom(e) ? '' : 'empty'}" data-label="Changed from">
-                  ${correctedFrom(e) ? DECISION_TEXT[correctedFrom(e)!] : ''}
+                  ${changedFromText(e)}
                 </td>
               </tr>`,
           )}
@@ -365,6 +365,12 @@ function confidenceText(e: PersonEvent): string {
   const percent = `${Math.round(100 * e.averageConfidence)}%`;
   const from = correctedFrom(e);
   return from ? `${percent} for ${DECISION_TEXT[from]}` : percent;
+}
+
+/** The decision a guard's correction changed, or nothing. */
+function changedFromText(e: PersonEvent): string {
+  const from = correctedFrom(e);
+  return from === undefined ? '' : DECISION_TEXT[from];
 }
 
 declare global {

@@ -266,12 +266,13 @@ export class ShiftPanel extends LitElement {
     if (s.running === undefined) return nothing;
     const last = s.lastPerson;
     const lastReady = this.ready('last');
+    const [head, decision, tail] = last === undefined ? [] : lastPersonParts(last);
     return html`<h3>Corrections</h3>
       ${
         last === undefined
           ? html`<p>No one counted in this shift yet.</p>`
           : html`<p id="last-person" data-last=${last.id} data-decision=${last.decision}>
-              ${lastPersonParts(last)[0]} <b>${lastPersonParts(last)[1]}</b>${lastPersonParts(last)[2]}
+              ${head} <b>${decision}</b>${tail}
             </p>`
       }
       <!-- Said, not seen: the last person's line above shows the same. -->
