@@ -9,7 +9,8 @@
  * with the full ones), the backend, live tensors and the worker's JS heap after 100 and N frames of one fresh
  * worker (`--frames`, default 3,000; 300 with `--quick`), and bytes precached; it checks that the warm load
  * fetched no model or runtime file from the server. Frames are door photos composed onto frames of the tested
- * size, in the page.
+ * size, in the page. Last, the whole app on an empty doorway (a fake 30 fps camera): frames checked per second
+ * and the browser's CPU use (`--doorway-seconds`, default 30; 5 with `--quick`).
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { readPrecacheManifest } from '../tests/helpers/precache-manifest.ts';
 import { startStaticServer, type StaticServer } from '../tests/helpers/static-server.ts';
 import { SHARED_DIR } from '../tests/helpers/browser.ts';
 import { composeAndRun, type FrameRunResult } from './lib/bench-page.ts';
+import { measureEmptyDoorway, type EmptyDoorwayReport } from './lib/empty-doorway.ts';
 import { workerHeapBytes } from './lib/worker-heap.ts';
 
 /** Single-face door photos used to compose frames. */
@@ -65,6 +67,8 @@ export interface BenchReport {
     heapB: number | null;
   };
   precache: { totalBytes: number; assets: { url: string; bytes: number }[] };
+  /** The whole app on an empty doorway (fake camera), or null when it could not be measured. */
+  emptyDoorway: EmptyDoorwayReport | null;
   /** Model and runtime files the warm load fetched from the server instead of the service worker (must be none). */
   warmLoadFetched: string[];
   /** Requests to any other origin during the run (must be none). */
@@ -120,6 +124,8 @@ export interface BenchOptions {
   memoryFrames: number;
   /** Seconds of the sustained-fps run. */
   sustainedSeconds: number;
+  /** Seconds of the empty-doorway run. */
+  doorwaySeconds: number;
   /** Only near range at 640×480 with 0 and 1 face (for the tests of this command). */
   tiny?: boolean;
 }
@@ -129,6 +135,7 @@ async function main(): Promise<void> {
     options: {
       json: { type: 'string' },
       frames: { type: 'string' },
+      'doorway-seconds': { type: 'string' },
       quick: { type: 'boolean', default: false },
     },
   });
@@ -136,10 +143,14 @@ async function main(): Promise<void> {
   const memoryFrames = Number(frames);
   if (!Number.isInteger(memoryFrames) || memoryFrames < 200)
     throw new Error(`--frames must be a whole number of at least 200, not "${frames}"`);
+  const doorwaySeconds = Number(values['doorway-seconds'] ?? (values.quick ? '5' : '30'));
+  if (!(doorwaySeconds >= 1))
+    throw new Error(`--doorway-seconds must be at least 1, not "${values['doorway-seconds']}"`);
   const report = await runBench({
     framesPerConfig: values.quick ? 5 : 30,
     memoryFrames,
     sustainedSeconds: values.quick ? 2 : 10,
+    doorwaySeconds,
   });
   console.log(formatBench(report));
   if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(report, null, 1));
@@ -243,6 +254,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     } catch (error) {
       log(`precache not measured: ${String(error)}`);
     }
+    log(`empty doorway (the whole app, fake 30 fps camera, ${options.doorwaySeconds} s)…`);
+    let emptyDoorway: EmptyDoorwayReport | null = null;
+    try {
+      emptyDoorway = await measureEmptyDoorway(server, options.doorwaySeconds);
+    } catch (error) {
+      log(`empty doorway not measured: ${String(error)}`);
+    }
     const report: BenchReport = {
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${process.platform}, headless Chromium (software WebGL)`,
       date: new Date().toISOString(),
@@ -265,6 +283,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         heapB: statsB.heapBytes,
       },
       precache,
+      emptyDoorway,
       warmLoadFetched,
       foreignRequests,
     };
@@ -300,6 +319,9 @@ export function formatBench(r: BenchReport): string {
     '',
     `Sustained: ${r.sustainedFps.fps.toFixed(1)} processed frames/s (${r.sustainedFps.range}, ${r.sustainedFps.size}, 1 face, one frame in flight)`,
     `Memory (one worker): live tensors ${r.memory.tensorsA} after ${r.memory.framesA} frames, ${r.memory.tensorsB} after ${r.memory.framesB}; worker JS heap ${mb(r.memory.heapA)} → ${mb(r.memory.heapB)}`,
+    r.emptyDoorway === null
+      ? 'Empty doorway: not measured'
+      : `Empty doorway (whole app, ${r.emptyDoorway.cameraFps} fps camera, ${r.emptyDoorway.seconds.toFixed(0)} s): ${r.emptyDoorway.framesPerSecond.toFixed(1)} frames checked/s, browser CPU ${r.emptyDoorway.cpuCores === null ? 'n/a' : `${r.emptyDoorway.cpuCores.toFixed(2)} cores`}`,
     `Warm load fetched from the server: ${r.warmLoadFetched.length === 0 ? 'nothing (all from the service worker cache)' : r.warmLoadFetched.join(', ')}`,
     '',
     `Precached: ${mb(r.precache.totalBytes)} in ${r.precache.assets.length} files`,

@@ -27,6 +27,8 @@ export class FrameCapture {
    * @param keepFrame whether to keep a copy of each frame sent (the worker gets the frame itself), asked
    *   per frame: only while the guard keeps pictures of unmasked people, which must show the face the
    *   result found, not the picture on screen by the time it came back.
+   * @param minInterval least time (ms, on the counting clock) from one frame sent to the next, asked at each
+   *   video frame: 0 checks every frame the detector is free for (see DoorwayPacing).
    */
   constructor(
     private readonly video: HTMLVideoElement,
@@ -34,6 +36,7 @@ export class FrameCapture {
     private readonly onResult: (result: ResultMessage, frame?: ImageBitmap) => void,
     private readonly onRefused: (error: unknown) => void,
     private readonly keepFrame: () => boolean = () => false,
+    private readonly minInterval: (nowMs: number) => number = () => 0,
   ) {}
 
   /** Starts reading frames (ending any loop before it). */
@@ -49,9 +52,13 @@ export class FrameCapture {
       else requestAnimationFrame(() => void onFrame());
     };
     let pending = false;
+    let lastSentMs = Number.NEGATIVE_INFINITY;
     const onFrame = async () => {
       next();
       if (pending || !this.client.idle || this.video.readyState < 2 || this.video.videoWidth === 0) return;
+      const now = this.clock();
+      if (now - lastSentMs < this.minInterval(now)) return;
+      lastSentMs = now;
       pending = true;
       let copy: ImageBitmap | undefined;
       try {

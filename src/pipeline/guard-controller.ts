@@ -32,6 +32,7 @@ import {
 } from './camera.ts';
 import { DetectorError, SLOW_ANSWER_MS, type DetectionClient } from './detection-client.ts';
 import { FrameCapture } from './frame-capture.ts';
+import { DoorwayPacing } from './doorway-pacing.ts';
 import { DoorCounter, TRACKS_OVER_RELOAD_KEY, alertsOnScreen, type PersonAlert } from './door-counter.ts';
 import { checkPhoto, decodePhoto } from './photo-check.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
@@ -169,6 +170,8 @@ export class GuardController extends EventTarget {
   private readonly alarm = new UnmaskedAlarm();
   /** Frames from the camera or a video file into the worker, on the counting clock. */
   private readonly capture: FrameCapture;
+  /** Fewer of the camera's frames checked while nobody is at the door (battery, heat). */
+  private readonly pacing = new DoorwayPacing();
   private resumeCameraOnShow = false;
   /** A video file was playing when the page was hidden, and plays on when it is shown. */
   private resumeVideoOnShow = false;
@@ -220,6 +223,8 @@ export class GuardController extends EventTarget {
         }),
       // A copy of each frame only while pictures of unmasked people are kept (see DoorCounter.observe).
       () => log.getSetting('keepThumbnails'),
+      // The camera's frames are paced while the doorway is empty; a video file's are all checked.
+      (now) => (this.state.source === 'camera' ? this.pacing.minInterval(now) : 0),
     );
     this.counter = new DoorCounter(log, {
       // Not for a person the guard has already changed or removed (counted uncertain on a pause, decided
@@ -462,6 +467,7 @@ export class GuardController extends EventTarget {
       status: 'Watching the door',
     });
     void this.camera.keepScreenOn();
+    this.pacing.start(this.capture.clock());
     this.capture.start();
     if (torchWanted && this.state.camera.torchAvailable && (await this.camera.setTorch(true)))
       this.update({ camera: { ...this.state.camera, torchOn: true } });
@@ -624,6 +630,7 @@ export class GuardController extends EventTarget {
       this.fileFramesChecked += 1;
     }
     const trackIds = this.counter.observe(result.timestampMs, result.faces, frame);
+    this.pacing.observed(result.timestampMs, result.faces.length, this.counter.peopleInView);
     const decisions = trackIds.map((id) => (id === undefined ? undefined : this.decisionShown(id)));
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateVoc, formatReport } from '../../scripts/eval-e2e.ts';
 import { formatBench, runBench } from '../../scripts/bench.ts';
+import { IDLE_FRAME_INTERVAL_MS } from '../../src/pipeline/doorway-pacing.ts';
 import { SHARED_DIR } from '../helpers/browser.ts';
 
 describe('npm run eval:e2e', () => {
@@ -101,7 +102,13 @@ describe('npm run eval:e2e', () => {
 
 describe('npm run bench', () => {
   it('measures load, latency per stage, fps, memory and precache on a few frames', async () => {
-    const report = await runBench({ framesPerConfig: 3, memoryFrames: 150, sustainedSeconds: 1, tiny: true });
+    const report = await runBench({
+      framesPerConfig: 3,
+      memoryFrames: 150,
+      sustainedSeconds: 1,
+      doorwaySeconds: 3,
+      tiny: true,
+    });
     expect(report.load.coldMs).toBeGreaterThan(0);
     expect(report.latency.map((l) => [l.range, l.size, l.faces])).toEqual([
       ['near', '640x480', 0],
@@ -128,5 +135,11 @@ describe('npm run bench', () => {
     expect(report.load.warmMs).toBeGreaterThan(0);
     expect(report.warmLoadFetched).toEqual([]);
     expect(formatBench(report)).toMatch(/Sustained: .* processed frames\/s/);
+    // The whole app on an empty doorway: paced to at most two frames a second (a few frames in 3 s), and the
+    // browser's CPU read (Linux).
+    expect(report.emptyDoorway?.framesPerSecond).toBeGreaterThan(0);
+    expect(report.emptyDoorway?.framesPerSecond).toBeLessThanOrEqual(1000 / IDLE_FRAME_INTERVAL_MS + 0.5);
+    expect(report.emptyDoorway?.cpuCores).toBeGreaterThan(0);
+    expect(formatBench(report)).toMatch(/Empty doorway .* frames checked\/s, browser CPU \d/);
   }, 600_000);
 });

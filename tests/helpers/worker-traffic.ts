@@ -1,0 +1,42 @@
+import type { BrowserContext, Page } from 'playwright-core';
+
+/** What a page told its workers and heard back, by page time (ms). */
+export interface WorkerTraffic {
+  /** When each 'frame' message was posted to a worker. */
+  sent: number[];
+  /** When each 'result' came back, and how many faces it held. */
+  answers: { at: number; faces: number }[];
+}
+
+/**
+ * Records, in every page of `context` from its next navigation, each 'frame' posted to a worker and each
+ * 'result' a worker answers, by wrapping the page's Worker: the app's own traffic, with no hook in the app.
+ */
+export async function recordWorkerTraffic(context: BrowserContext): Promise<void> {
+  await context.addInitScript({
+    content: `
+      globalThis.__workerTraffic = { sent: [], answers: [] };
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (message, ...rest) {
+        if (message && message.type === 'frame') globalThis.__workerTraffic.sent.push(performance.now());
+        return post.call(this, message, ...rest);
+      };
+      const PageWorker = Worker;
+      globalThis.Worker = class extends PageWorker {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener('message', (event) => {
+            const data = event.data;
+            if (data && data.type === 'result')
+              globalThis.__workerTraffic.answers.push({ at: performance.now(), faces: data.faces.length });
+          });
+        }
+      };
+    `,
+  });
+}
+
+/** The traffic recorded so far in `page` (see {@link recordWorkerTraffic}). */
+export function workerTraffic(page: Page): Promise<WorkerTraffic> {
+  return page.evaluate(() => (globalThis as unknown as { __workerTraffic: WorkerTraffic }).__workerTraffic);
+}
