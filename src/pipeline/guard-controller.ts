@@ -302,25 +302,20 @@ export class GuardController extends EventTarget {
     });
     document.addEventListener('visibilitychange', () => void this.onVisibilityChange());
     setInterval(() => this.checkAnswering(), STALL_CHECK_MS);
-    // The page is being unloaded or frozen (the OS may then discard it without another event): count
-    // everyone seen long enough now.
-    document.addEventListener('freeze', () => this.counter.pause());
+    // The page is being frozen: the OS may then discard it without another event (see handOver).
+    document.addEventListener('freeze', () => {
+      this.counter.pause();
+      this.handOver();
+    });
     // Going, most often to reload: the people at the door are kept for the next page that counts (a person
     // standing there through a reload is not counted again). Back from the back/forward cache instead, this
     // page goes on with them itself.
     window.addEventListener('pagehide', () => {
       this.counter.pause();
-      // Records still on their way go too; the tracks only if they are the camera's (not a video file's).
-      const storage = handoverStorage();
-      if (storage === undefined) return;
-      this.counter.saveForReload(storage, this.holdsCameraPeople());
-      // And what the shift log could not write (a full disk): the next page's ShiftLog.open writes it.
-      this.log.saveForReload(storage);
+      this.handOver();
     });
     window.addEventListener('pageshow', (event) => {
-      if (!event.persisted) return;
-      handoverStorage()?.removeItem(TRACKS_OVER_RELOAD_KEY);
-      handoverStorage()?.removeItem(UNSAVED_OVER_RELOAD_KEY);
+      if (event.persisted) this.takeBack();
     });
     // The page that counted before (a reload, the app reopened, another tab) may have kept the people it saw at
     // the door.
@@ -696,6 +691,30 @@ export class GuardController extends EventTarget {
     if (this.state.photoUrl !== undefined) URL.revokeObjectURL(this.state.photoUrl);
   }
 
+  /**
+   * Leaves in the origin's localStorage, for the next page that counts, the people at the door (the camera's
+   * tracks, not a video file's), the counted people whose record is on its way, and what the shift log could
+   * not write (a full disk; the next page's ShiftLog.open writes it). Done when the page is hidden and frozen
+   * as well as when it goes: a phone often ends a hidden app without a `pagehide` (swiped away from the recent
+   * apps, or discarded to free memory), and hidden is the last moment a page is sure to see. Ids make a record
+   * written by both pages count once. Call after the counter is paused.
+   */
+  private handOver(): void {
+    const storage = handoverStorage();
+    if (storage === undefined) return;
+    this.counter.saveForReload(storage, this.holdsCameraPeople());
+    this.log.saveForReload(storage);
+  }
+
+  /**
+   * This page goes on counting (shown again, or back from the back/forward cache): what it handed over is
+   * its own again, and must not reach a later page once it is stale (tracks long gone, records since changed).
+   */
+  private takeBack(): void {
+    handoverStorage()?.removeItem(TRACKS_OVER_RELOAD_KEY);
+    handoverStorage()?.removeItem(UNSAVED_OVER_RELOAD_KEY);
+  }
+
   /** Hidden page: camera and inference stop (battery, privacy); shown again: they resume. */
   private async onVisibilityChange(): Promise<void> {
     if (document.visibilityState === 'hidden') {
@@ -711,7 +730,11 @@ export class GuardController extends EventTarget {
         this.stopSource(true);
         this.update({ source: 'none', status: 'Paused while MaskGuard is in the background' });
       }
-    } else if (this.state.source === 'video-file') {
+      this.handOver();
+      return;
+    }
+    this.takeBack();
+    if (this.state.source === 'video-file') {
       this.capture.runClock();
       // The file paused with the page goes on where it stopped. The flag is taken before waiting: hidden again
       // meanwhile, the page sets it anew for the next show.

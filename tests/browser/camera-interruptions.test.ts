@@ -14,6 +14,7 @@ import { recordDoorVideo } from '../helpers/door-webm.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total, type Counts } from '../helpers/tally.ts';
 import { setHidden } from '../helpers/visibility.ts';
+import { TRACKS_OVER_RELOAD_KEY } from '../../src/pipeline/door-counter.ts';
 import { chooseUnreadablePhoto } from '../helpers/unreadable-photo.ts';
 
 const status = 'mask-guard-app header > [role=status]';
@@ -115,9 +116,14 @@ describe('the camera interrupted while one person stands at the door', () => {
     await expect
       .poll(() => page.locator(status).textContent())
       .toContain('Paused while MaskGuard is in the background');
+    // Handed over while hidden (the phone may end a hidden app without a pagehide) …
+    const handedOver = () => page.evaluate((key) => localStorage.getItem(key), TRACKS_OVER_RELOAD_KEY);
+    expect(await handedOver()).not.toBeNull();
     await page.waitForTimeout(3000);
     await setHidden(page, false);
     await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
+    // … and taken back when shown: this page goes on with them, and a later page must not get a stale copy.
+    expect(await handedOver()).toBeNull();
     // The same person is in view again; before, they were a new track and counted within about 2 s.
     const seen = await watchTally(page, 8000);
     expect(seen.map(total)).not.toContain(2);

@@ -1,7 +1,8 @@
 /**
  * The guard reloads the page (or the phone does), closes the app and opens it again, or another MaskGuard tab
- * takes the counting over, while a person stands at the door: the next page that counts carries on with the
- * people the old one was tracking, so that person is not counted a second time.
+ * takes the counting over, or the phone ends the app in the background, while a person stands at the door:
+ * the next page that counts carries on with the people the old one was tracking, so that person is not counted
+ * a second time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import type { Page } from 'playwright-core';
 import type { AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf } from '../helpers/tally.ts';
+import { setHidden } from '../helpers/visibility.ts';
 
 const status = 'mask-guard-app header > [role=status]';
 const boxes = 'mask-guard-app face-overlay [data-face]';
@@ -55,6 +57,22 @@ describe('a reload while someone stands at the door', () => {
   it('counts the person once when the app is closed and opened again at once (swiped away on a phone)', async () => {
     const { page, number } = await onePersonCounted();
     await page.close({ runBeforeUnload: true });
+    const reopened = await app!.context.newPage();
+    await reopened.goto(app!.server.url);
+    await countedOnceAs(reopened, number);
+  }, 180_000);
+
+  it('counts the person once when the phone ends the app in the background without a pagehide', async () => {
+    const { page, number } = await onePersonCounted();
+    // The guard switches to another app; the phone then discards MaskGuard to free memory, which gives the page
+    // no pagehide or unload: its renderer just ends.
+    await setHidden(page, true);
+    await page.locator(status, { hasText: 'Paused while MaskGuard is in the background' }).waitFor();
+    const cdp = await app!.context.newCDPSession(page);
+    const crashed = page.waitForEvent('crash');
+    // Never answered: the renderer is gone.
+    void cdp.send('Page.crash').catch(() => {});
+    await crashed;
     const reopened = await app!.context.newPage();
     await reopened.goto(app!.server.url);
     await countedOnceAs(reopened, number);
