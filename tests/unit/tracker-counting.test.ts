@@ -319,6 +319,39 @@ describe('FaceTracker pause (camera restarting)', () => {
     expect(countedIn(back)[0]!.trackId).not.toBe(1);
   });
 
+  it('counts an unmasked newcomer who stepped into a counted masked person’s place during a pause (rule 5)', () => {
+    const tracker = pausedAfterOnePerson();
+    // 3 s later (a detector restart, say) someone else stands where the masked person stood, unmasked.
+    const back = feed(tracker, Array(10).fill(0.95), 100, 4000);
+    // Their first minFrames frames after the pause decide the other label: a new person, counted and so
+    // alerted for, the masked person's count left as it was.
+    expect(countedIn(back)).toMatchObject([{ decision: 'without_mask', frames: 5, firstSeenMs: 4000 }]);
+    expect(countedIn(back)[0]!.trackId).not.toBe(1);
+    expect(back.flatMap((update) => update.ended)).toMatchObject([{ trackId: 1, decision: 'with_mask' }]);
+    // The newcomer's box carries their own number from the frame they are counted in.
+    expect(back[4]!.tracks).toMatchObject([{ id: countedIn(back)[0]!.trackId, visible: true }]);
+    expect(countedIn(back.slice(5))).toEqual([]);
+  });
+
+  it('keeps the person after a pause when their frames since then agree, or only flicker (rule 5)', () => {
+    const same = pausedAfterOnePerson();
+    const back = feed(same, [0.05, 0.9, 0.05, 0.1, 0.05, 0.9, 0.05, 0.05], 100, 4000);
+    expect(countedIn(back)).toEqual([]);
+    expect(back.every((update) => update.tracks.map((track) => track.id).join() === '1')).toBe(true);
+    // Frames in the uncertain band after the pause are not the other label either.
+    const unsure = pausedAfterOnePerson();
+    const doubtful = feed(unsure, Array(8).fill(0.3), 100, 4000);
+    expect(countedIn(doubtful)).toEqual([]);
+    expect(doubtful.every((update) => update.tracks.map((track) => track.id).join() === '1')).toBe(true);
+  });
+
+  it('checks only the first minFrames frames after a pause: a later change of label is a flicker (rule 5)', () => {
+    const tracker = pausedAfterOnePerson();
+    const back = feed(tracker, [...Array(5).fill(0.05), ...Array(10).fill(0.95)], 100, 4000);
+    expect(countedIn(back)).toEqual([]);
+    expect(back.every((update) => update.tracks.map((track) => track.id).join() === '1')).toBe(true);
+  });
+
   it('does not count a pause as time in view (rule 3): seen 3 frames, hidden 4 s, then decided as usual', () => {
     const tracker = new FaceTracker({ maxUndecidedMs: 3000 });
     feed(tracker, [0.5, 0.5, 0.5]);

@@ -18,6 +18,14 @@
  *    `settle` (input paused before rule 2 or 3 could decide) is decided on when seen again, by rules 2 and
  *    3; that decision (a firm label, or `uncertain` after `maxUndecidedMs` in view) revises the count
  *    (`revised`), never adds one.
+ * 5. A person counted with a firm label whose track is carried over a pause is on probation: the tracker
+ *    cannot see who stands at the door while it does not look, and in a queue the next person often steps
+ *    into the place of the one who left. Their first `minFrames` frames after the pause are averaged apart;
+ *    if that average decides the other firm label, the face is taken for a newcomer: the old track ends (its
+ *    count stands) and the frames after the pause become a new track, counted by rules 1 to 3 (an unmasked
+ *    newcomer is counted and alerted for, not hidden under a masked person's number). A person who took off
+ *    or put on a mask during the pause is counted again that way: the camera cannot tell them from a
+ *    newcomer, and an unmasked person never counted nor announced is the worse mistake.
  *
  * Association: each existing track predicts where its face is now (constant velocity from smoothed box
  * motion); faces are matched to tracks on IoU and centre distance (see ./association.ts).
@@ -64,6 +72,16 @@ interface TrackState {
   decision: Decision | null;
   /** Counted `uncertain` by `settle` before rules 2 and 3 had their say: may still be revised (rule 4). */
   provisional: boolean;
+  /** Rule 5: the frames since the track was carried over a pause, while on probation; undefined otherwise. */
+  probation?: Probation;
+}
+
+/** The observations of a track since it was carried over a pause (rule 5). */
+interface Probation {
+  frames: number;
+  sumProbWithoutMask: number;
+  /** The first of them (undefined until one is seen). */
+  firstSeenMs?: number;
 }
 
 /**
@@ -114,7 +132,8 @@ export class FaceTracker {
     return {
       nextId: this.nextId,
       pausedAtMs: this.pausedAtMs!,
-      tracks: this.tracks.map((track) => ({ ...track, box: { ...track.box } })),
+      // Probation starts afresh when the restored tracks are carried over this pause (rule 5).
+      tracks: this.tracks.map((track) => ({ ...track, box: { ...track.box }, probation: undefined })),
     };
   }
 
@@ -144,6 +163,7 @@ export class FaceTracker {
     tracker.tracks = snapshot.tracks.map((track) => ({
       ...track,
       box: { ...track.box },
+      probation: undefined,
       firstSeenMs: move(track.firstSeenMs),
       lastSeenMs: move(track.lastSeenMs),
       absentSinceMs: move(track.absentSinceMs),
@@ -201,6 +221,9 @@ export class FaceTracker {
         } else {
           track.absentSinceMs += pauseMs;
         }
+        // Rule 5: whoever is matched to a firmly decided track from now may be someone else.
+        if (track.decision === 'with_mask' || track.decision === 'without_mask')
+          track.probation = { frames: 0, sumProbWithoutMask: 0 };
       }
     }
     this.pausedAtMs = undefined;
@@ -244,6 +267,29 @@ export class FaceTracker {
       taken.push(face.box);
       const track = this.start(face, timestampMs);
       observationOf.set(track, index);
+    }
+
+    // Rule 5: a track on probation whose frames since the pause decide the other firm label is a newcomer.
+    for (const track of [...this.tracks]) {
+      const probation = track.probation;
+      if (probation === undefined || probation.frames < this.options.minFrames) continue;
+      track.probation = undefined;
+      const label = decideLabel(probation.sumProbWithoutMask / probation.frames, this.options);
+      if (label === null || label === track.decision) continue;
+      this.tracks.splice(this.tracks.indexOf(track), 1);
+      this.end(track, timestampMs, counted, ended);
+      const newcomer = this.start(
+        { box: track.box, probWithoutMask: track.lastProbWithoutMask },
+        probation.firstSeenMs ?? timestampMs,
+      );
+      newcomer.lastSeenMs = timestampMs;
+      newcomer.absentSinceMs = track.absentSinceMs;
+      newcomer.missedFrames = track.missedFrames;
+      newcomer.frames = probation.frames;
+      newcomer.sumProbWithoutMask = probation.sumProbWithoutMask;
+      const observation = observationOf.get(track);
+      observationOf.delete(track);
+      if (observation !== undefined) observationOf.set(newcomer, observation);
     }
 
     // Rules 1 to 3. Only observed tracks are checked: the others' averages and times in view did not move.
@@ -430,6 +476,11 @@ function observe(track: TrackState, face: Observation, timestampMs: number): voi
   track.frames += 1;
   track.sumProbWithoutMask += face.probWithoutMask;
   track.lastProbWithoutMask = face.probWithoutMask;
+  if (track.probation !== undefined) {
+    track.probation.frames += 1;
+    track.probation.sumProbWithoutMask += face.probWithoutMask;
+    track.probation.firstSeenMs ??= timestampMs;
+  }
 }
 
 function liveTrack(track: TrackState, observationIndex: number | null): LiveTrack {
