@@ -113,6 +113,33 @@ describe('associate', () => {
     }
   });
 
+  it('weighs how alike the classifier reads a face and a track, and rules out a face that jumped and reads unlike', () => {
+    const labels = (track: number[], faces: number[]) => ({
+      tracks: track,
+      observations: faces,
+      maxDifference: 0.75,
+      jumpDistance: 0.3,
+      weight: 1,
+    });
+    // A masked person's track (0.03): an unmasked face (0.95) half a face away is someone else …
+    expect(associate([[box(0, 0)]], [box(50, 0)], 1, labels([0.03], [0.95]))).toEqual([]);
+    // … but the same face where the track's face was is that person's label flickering or the mask coming off,
+    expect(associate([[box(0, 0)]], [box(10, 0)], 1, labels([0.03], [0.95]))).toEqual([
+      { trackIndex: 0, observationIndex: 0 },
+    ]);
+    // and a borderline reading half a face away is still them.
+    expect(associate([[box(0, 0)]], [box(50, 0)], 1, labels([0.03], [0.6]))).toEqual([
+      { trackIndex: 0, observationIndex: 0 },
+    ]);
+    // Of two tracks near a face, the one that reads like it takes it, though the other's box is nearer.
+    expect(associate([[box(0, 0)], [box(90, 0)]], [box(30, 0)], 1, labels([0.03, 0.9], [0.93]))).toEqual([
+      { trackIndex: 1, observationIndex: 0 },
+    ]);
+    expect(associate([[box(0, 0)], [box(90, 0)]], [box(30, 0)], 1)).toEqual([
+      { trackIndex: 0, observationIndex: 0 },
+    ]);
+  });
+
   it('matches nothing when there are no tracks or no faces', () => {
     expect(associate([], [box(0, 0)], 1)).toEqual([]);
     expect(associate([[box(0, 0)]], [], 1)).toEqual([]);

@@ -114,6 +114,34 @@ describe('FaceTracker scenarios (issue 4)', () => {
     ]);
   });
 
+  it('does not hand a masked person’s track to an unmasked walker passing in front of them', () => {
+    // A masked person stands at x 300 for 4 s (counted at once). From 1 s an unmasked walker crosses in
+    // front at 800 px/s (10 fps, 80 px a frame, 100 px faces), hiding the standing face while within 60 px.
+    // The walker's own young track cannot follow the first jumps; the standing track is the nearest one.
+    const sequence = frames(0, 4000, 100, (t) => {
+      const xWalker = 700 - 0.8 * (t - 1000);
+      const faces: Observation[] = [];
+      if (Math.abs(xWalker - 300) >= 60 || t < 1000) faces.push(face(300, 240, 0.03, 100));
+      if (t >= 1000 && xWalker > -50) faces.push(face(xWalker, 245, 0.95, 100));
+      return faces;
+    });
+    const result = run(new FaceTracker(), sequence);
+
+    const standing = result.counted[0]!;
+    expect(standing.decision).toBe('with_mask');
+    // The walker is counted, unmasked (so alerted for), under their own number; the standing person once.
+    expect(result.counted.map((event) => event.decision)).toEqual(['with_mask', 'without_mask']);
+    expect(result.counted[1]!.trackId).not.toBe(standing.trackId);
+    // No frame shows the walker's face under the standing person's number.
+    result.updates.forEach((update, index) => {
+      const faces = sequence[index]![1];
+      faces.forEach((f, i) => {
+        if (f.probWithoutMask > 0.5)
+          expect(idOf(update, i), `walker at frame ${index}`).not.toBe(standing.trackId);
+      });
+    });
+  });
+
   it('does not count twice a person missing for 0.5 s', () => {
     const sequence = [
       ...frames(0, 3000, 100, () => [face(300, 240, 0.9)]),

@@ -22,34 +22,71 @@ export interface Match {
  * a dropped frame leaves no overlap at all. `Infinity` when `d > maxCentreDistance` (the gate).
  */
 export function matchCost(hypothesis: Box, observation: Box, maxCentreDistance: number): number {
-  const size = (Math.sqrt(boxArea(hypothesis)) + Math.sqrt(boxArea(observation))) / 2;
-  if (size <= 0) return Infinity;
-  const distance = centreDistance(hypothesis, observation) / size;
+  const distance = distanceInFaces(hypothesis, observation);
   if (distance > maxCentreDistance) return Infinity;
   return 1 - iou(hypothesis, observation) + distance;
+}
+
+/** Centre distance in face sizes (see {@link matchCost}); Infinity for empty boxes. */
+function distanceInFaces(hypothesis: Box, observation: Box): number {
+  const size = (Math.sqrt(boxArea(hypothesis)) + Math.sqrt(boxArea(observation))) / 2;
+  return size <= 0 ? Infinity : centreDistance(hypothesis, observation) / size;
+}
+
+/**
+ * What the classifier said, for matching by it as well as by place: each track's average P(without_mask)
+ * and each observation's, in the order of the boxes. The difference, times `weight`, is added to a pair's
+ * cost. A pair whose two differ by more than `maxDifference` is gated out when the face is also more than
+ * `jumpDistance` face sizes from where the track's face should be: a face that both jumped and reads as
+ * the other label is someone else. Either alone is not: a person standing still whose label flickers or
+ * who takes their mask off stays where they are, and a walker keeps their label.
+ */
+export interface LabelEvidence {
+  readonly tracks: readonly number[];
+  readonly observations: readonly number[];
+  readonly maxDifference: number;
+  readonly jumpDistance: number;
+  readonly weight: number;
 }
 
 /**
  * Gated optimal assignment of `observations` to tracks. Each track offers one or more hypothesis boxes (its
  * motion-predicted box and its last seen box); a pair costs the cheapest of them, so a person who stopped
- * while undetected is found where they were, and one who kept walking where they should be now.
+ * while undetected is found where they were, and one who kept walking where they should be now. With
+ * `labels`, the classifier's answers count too (see {@link LabelEvidence}): a walker read as unmasked who
+ * passes in front of a masked person standing in a queue does not take over that person's track (measured
+ * in the app with a fake camera before this: the walker was never counted nor alerted for, and the masked
+ * person counted twice).
  * Returns the matches ordered by track index; pairs outside the gate are never matched.
  */
 export function associate(
   trackHypotheses: readonly (readonly Box[])[],
   observations: readonly Box[],
   maxCentreDistance: number,
+  labels?: LabelEvidence,
 ): Match[] {
   if (trackHypotheses.length === 0 || observations.length === 0) return [];
-  const costs = trackHypotheses.map((hypotheses) =>
-    observations.map((observation) =>
-      Math.min(...hypotheses.map((hypothesis) => matchCost(hypothesis, observation, maxCentreDistance))),
+  const labelCost = (track: number, index: number, hypotheses: readonly Box[]): number => {
+    if (labels === undefined) return 0;
+    const difference = Math.abs(labels.tracks[track]! - labels.observations[index]!);
+    if (difference > labels.maxDifference) {
+      const jump = Math.min(...hypotheses.map((h) => distanceInFaces(h, observations[index]!)));
+      if (jump > labels.jumpDistance) return Infinity;
+    }
+    return labels.weight * difference;
+  };
+  const costs = trackHypotheses.map((hypotheses, track) =>
+    observations.map(
+      (observation, index) =>
+        Math.min(...hypotheses.map((hypothesis) => matchCost(hypothesis, observation, maxCentreDistance))) +
+        labelCost(track, index, hypotheses),
     ),
   );
   // A gated pair costs more than any set of allowed pairs can add up to, so the solver only uses one when
-  // it has no choice; such pairs are then dropped. Allowed costs are at most 1 + maxCentreDistance each.
+  // it has no choice; such pairs are then dropped. Allowed costs are at most 1 + maxCentreDistance each,
+  // plus the label's weight.
   const pairsAtMost = Math.min(trackHypotheses.length, observations.length);
-  const forbidden = (pairsAtMost + 1) * (1 + maxCentreDistance) + 1;
+  const forbidden = (pairsAtMost + 1) * (1 + maxCentreDistance + (labels?.weight ?? 0)) + 1;
   const finite = costs.map((row) => row.map((cost) => (cost === Infinity ? forbidden : cost)));
 
   const matches: Match[] = [];

@@ -51,6 +51,24 @@ export interface TrackerOptions {
    */
   maxCentreDistance: number;
   /**
+   * Largest difference between a track's average P(without_mask) and a face's for the two to be matched
+   * when the face is also more than `labelJumpDistance` face sizes from where the track's face should be.
+   * The classifier's answer is the one thing the tracker knows about who a face is: a walker read as clearly
+   * unmasked (0.95) is not the masked person (0.02) whose place their face crosses. Default 0.75.
+   */
+  maxLabelDifference: number;
+  /**
+   * See `maxLabelDifference`: how far (in face sizes) a face must be from a track's predicted or last box
+   * for a label that much unlike the track's to rule the pair out. A face standing still wobbles by a
+   * tenth of its size from frame to frame. Default 0.3.
+   */
+  labelJumpDistance: number;
+  /**
+   * Weight, in the matching cost, of the difference between a track's average P(without_mask) and a face's:
+   * of two tracks near a face, the one whose faces read like it is preferred. Default 1.
+   */
+  labelWeight: number;
+  /**
    * An observation that matches no track but overlaps another observation of the same frame by at least this
    * IoU is taken as a duplicate detection of that face (e.g. two detectors merged badly) and starts no new
    * track, since a duplicate track would count the person twice. Default 0.5.
@@ -68,6 +86,9 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = Object.freeze({
   withMaskThreshold: 0.35,
   maxUndecidedMs: 3000,
   maxCentreDistance: 1,
+  maxLabelDifference: 0.75,
+  labelJumpDistance: 0.3,
+  labelWeight: 1,
   duplicateIou: 0.5,
 });
 
@@ -104,6 +125,15 @@ export function resolveTrackerOptions(options: Partial<TrackerOptions> = {}): Tr
   }
   if (!(resolved.maxCentreDistance >= 0) || !Number.isFinite(resolved.maxCentreDistance)) {
     throw new RangeError(`maxCentreDistance must be ≥ 0, got ${resolved.maxCentreDistance}`);
+  }
+  if (!(resolved.maxLabelDifference > 0 && resolved.maxLabelDifference <= 1)) {
+    throw new RangeError(`maxLabelDifference must be in (0, 1], got ${resolved.maxLabelDifference}`);
+  }
+  if (!(resolved.labelJumpDistance >= 0) || !Number.isFinite(resolved.labelJumpDistance)) {
+    throw new RangeError(`labelJumpDistance must be ≥ 0, got ${resolved.labelJumpDistance}`);
+  }
+  if (!(resolved.labelWeight >= 0) || !Number.isFinite(resolved.labelWeight)) {
+    throw new RangeError(`labelWeight must be ≥ 0, got ${resolved.labelWeight}`);
   }
   if (!(resolved.duplicateIou > 0 && resolved.duplicateIou <= 1)) {
     throw new RangeError(`duplicateIou must be in (0, 1], got ${resolved.duplicateIou}`);

@@ -28,7 +28,8 @@
  *    newcomer, and an unmasked person never counted nor announced is the worse mistake.
  *
  * Association: each existing track predicts where its face is now (constant velocity from smoothed box
- * motion); faces are matched to tracks on IoU and centre distance (see ./association.ts).
+ * motion); faces are matched to tracks on IoU, centre distance and how alike the classifier reads them (see
+ * ./association.ts).
  * Timestamps are milliseconds, may be irregular (dropped frames), and must never go backwards.
  */
 import { type Box, boxCentre, iou, translateBox } from '../geometry';
@@ -246,6 +247,13 @@ export class FaceTracker {
       hypotheses,
       faces.map((face) => face.box),
       this.options.maxCentreDistance,
+      {
+        tracks: this.tracks.map(average),
+        observations: faces.map((face) => face.probWithoutMask),
+        maxDifference: this.options.maxLabelDifference,
+        jumpDistance: this.options.labelJumpDistance,
+        weight: this.options.labelWeight,
+      },
     );
     const observationOf = new Map<TrackState, number>();
     for (const { trackIndex, observationIndex } of matches) {
