@@ -83,6 +83,13 @@ export interface DoorCounterHost {
 /** A person's record, by what finds it in the shift log. */
 type RecordRef = Pick<PersonEvent, 'id' | 'shiftId'>;
 
+/** A camera view's people while the camera looks elsewhere (see DoorCounter.switchView). */
+interface ParkedView {
+  view: string;
+  tracker: FaceTracker;
+  provisional: Map<number, ProvisionalRecord>;
+}
+
 /** A provisional record (see DoorCounter.provisional): its id, its shift once known, and its write. */
 interface ProvisionalRecord {
   id: string;
@@ -189,6 +196,8 @@ export class DoorCounter {
    * clock), oldest first: records are written in counting order, one after another.
    */
   private readonly inFlightSince: number[] = [];
+  /** The people of the camera view the guard switched away from, kept for a switch back (see switchView). */
+  private parkedView: ParkedView | undefined;
   /**
    * Input paused with its tracks kept (page hidden, camera lost, the detector restarting or given up, or the
    * camera made way for a photo or a video that would not play): the input that resumes continues them, and
@@ -345,8 +354,30 @@ export class DoorCounter {
     return this.tracker.tracksHeldAt(this.host.now());
   }
 
+  /**
+   * The camera turns from view `from` to view `to` (the rear and the front camera). Neither view's faces may
+   * continue the other's people, so this view's tracks are put aside, paused (as on any pause, the undecided
+   * ones are recorded as uncertain now), and the tracks put aside when the camera last left `to` come back, as
+   * after a pause: a guard who switches away and back within the tracker's blind limit (a mis-tap put right)
+   * finds the person at the door still counted once, under the same number. Only the last view left is kept.
+   */
+  switchView(from: string, to: string): void {
+    this.pause();
+    const leaving: ParkedView = { view: from, tracker: this.tracker, provisional: new Map(this.provisional) };
+    const back = this.parkedView?.view === to ? this.parkedView : undefined;
+    const nextNumber = Math.max(this.tracker.nextTrackId, this.parkedView?.tracker.nextTrackId ?? 0);
+    this.tracker = back?.tracker ?? new FaceTracker(TRACKER_THRESHOLDS, nextNumber);
+    this.tracker.continueNumbersFrom(nextNumber);
+    this.provisional.clear();
+    for (const [trackId, record] of back?.provisional ?? []) this.provisional.set(trackId, record);
+    this.parkedView = leaving;
+    this.decisions.clear();
+  }
+
   /** Input stopped (another source, the file ended): every track ends, people seen long enough are counted. */
   end(): void {
+    // The view parked by a camera switch ends with the rest (its people were recorded when it was parked).
+    this.parkedView = undefined;
     for (const person of this.tracker.flush(this.host.now()).counted) void this.count(person);
     // Numbers go on from the last tracker's: an alert still naming "#3" must not point at a new person's box.
     this.tracker = new FaceTracker(TRACKER_THRESHOLDS, this.tracker.nextTrackId);

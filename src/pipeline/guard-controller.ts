@@ -404,11 +404,17 @@ export class GuardController extends EventTarget {
     await this.openCameraSource(this.holdsCameraPeople());
   }
 
-  /** Switches between the rear and the front camera (another view: the people in the old one are done). */
+  /**
+   * Switches between the rear and the front camera: another view, whose faces must not continue the people
+   * of this one; this one's are kept aside for a switch back (see DoorCounter.switchView).
+   */
   async switchCamera(): Promise<void> {
-    const facing: Facing = this.state.preferences.facing === 'environment' ? 'user' : 'environment';
+    const from = this.state.preferences.facing;
+    const facing: Facing = from === 'environment' ? 'user' : 'environment';
     this.setPreferences({ facing });
-    await this.openCameraSource(false);
+    const cameraPeople = this.holdsCameraPeople();
+    if (cameraPeople) this.counter.switchView(from, facing);
+    await this.openCameraSource(cameraPeople);
   }
 
   /**

@@ -180,6 +180,14 @@ export class FaceTracker {
   }
 
   /**
+   * New tracks get ids from `id` up, if that is above the next one: a tracker taken up again after another
+   * gave numbers meanwhile (the other camera's view) must not give one of them a second time.
+   */
+  continueNumbersFrom(id: number): void {
+    if (Number.isSafeInteger(id)) this.nextId = Math.max(this.nextId, id);
+  }
+
+  /**
    * How many tracks a frame at `timestampMs` would still continue: every track kept (seen in the last frame,
    * or missed for less than the gap), also over a pause, until the pause outlasts `maxBlindMs` (then the next
    * frame ends them all, whoever stands at the door may be new).

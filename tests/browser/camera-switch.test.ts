@@ -1,0 +1,64 @@
+/**
+ * The guard switches to the other camera and back while a person stands at the door (a mis-tap put right at
+ * once), in the real app with a fake camera. The fake device is one camera, so the "front" view shows the same
+ * person; the person seen in it may be counted as that view's own (as the front camera would count whoever it
+ * sees), but back on the rear camera the person at the door is the one counted first, under the same number:
+ * before, every switch ended the view's people and each tap counted the person (and rang) again.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { AppSession } from '../helpers/browser.ts';
+import { watchOnePerson } from '../helpers/one-person.ts';
+import { tallyOf, total } from '../helpers/tally.ts';
+
+const status = 'mask-guard-app header > [role=status]';
+
+/** The person numbers on the face boxes on screen ("#3 MASK"). */
+async function numbersOnScreen(page: Page): Promise<number[]> {
+  const texts = await page
+    .locator('mask-guard-app face-overlay [data-face]')
+    .evaluateAll((elements) => elements.map((e) => e.textContent ?? ''));
+  return texts.flatMap((text) => {
+    const match = /#(\d+)/.exec(text);
+    return match === null ? [] : [Number(match[1])];
+  });
+}
+
+describe('switching to the other camera and back while someone stands at the door', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-switch-'));
+  let app: AppSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    ({ app, page } = await watchOnePerson(dir, { leadSeconds: 0, showSeconds: 60, gapSeconds: 1 }));
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds the person counted once, under the same number, when back on the first camera', async () => {
+    await expect
+      .poll(() => tallyOf(page), { timeout: 30_000 })
+      .toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
+    await expect.poll(() => numbersOnScreen(page), { timeout: 10_000 }).toHaveLength(1);
+    const [number] = await numbersOnScreen(page);
+    await page.getByRole('button', { name: 'Use front camera' }).click();
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Use rear camera' }).click();
+    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
+    // Back on the rear camera: the person keeps their number, and nobody more is counted while they stand.
+    await expect.poll(() => numbersOnScreen(page), { timeout: 15_000 }).toEqual([number]);
+    const afterSwitches = await tallyOf(page);
+    // At most the front view's own sighting of the person besides the first count.
+    expect(total(afterSwitches)).toBeLessThanOrEqual(2);
+    await page.waitForTimeout(4000);
+    expect(await tallyOf(page)).toEqual(afterSwitches);
+    expect(await numbersOnScreen(page)).toEqual([number]);
+    expect(app.foreignRequests).toEqual([]);
+  }, 120_000);
+});
