@@ -52,6 +52,16 @@ function frames(fromMs: number, toMs: number, stepMs: number, faces: (t: number)
   return out;
 }
 
+/** When (ms) the first track seen ended, in a run of `sequence` (no flush). */
+function firstTrackEndedAt(sequence: [number, Observation[]][]): number {
+  const tracker = new FaceTracker();
+  for (const [t, faces] of sequence) {
+    const update = tracker.update(t, faces);
+    if (update.ended.some((ended) => ended.trackId === 1)) return t;
+  }
+  return Infinity;
+}
+
 /** Id of the track matched to `faces[observationIndex]` in `update`. */
 function idOf(update: TrackerUpdate, observationIndex: number): number | undefined {
   return update.tracks.find((track) => track.observationIndex === observationIndex)?.id;
@@ -140,6 +150,39 @@ describe('FaceTracker scenarios (issue 4)', () => {
           expect(idOf(update, i), `walker at frame ${index}`).not.toBe(standing.trackId);
       });
     });
+  });
+
+  it('does not count again a person hidden behind someone who stands in front of them for 2 s', () => {
+    // An unmasked person waits at x 300; from 1 s to 3 s someone (masked) stands in front, a little to the
+    // side, hiding their face (more than maxGapMs), then steps away; the person is still there.
+    const sequence = frames(0, 5000, 100, (t) => {
+      const inFront = t >= 1000 && t < 3000;
+      const faces: Observation[] = [];
+      if (!inFront) faces.push(face(300, 240, 0.95, 100));
+      if (t >= 800 && t < 3200) faces.push(face(inFront ? 320 : 420, 250, 0.03, 110));
+      return faces;
+    });
+    const result = run(new FaceTracker(), sequence);
+
+    const decisions = result.counted.map((event) => event.decision).sort();
+    expect(decisions).toEqual(['with_mask', 'without_mask']);
+    const unmasked = result.counted.find((event) => event.decision === 'without_mask')!;
+    // Seen again after the 2 s behind the other face: the same track, not a second unmasked person.
+    const last = result.updates.at(-1)!;
+    expect(idOf(last, 0)).toBe(unmasked.trackId);
+  });
+
+  it('still ends the track of a person who left while hidden, once uncovered', () => {
+    // The person leaves while the other stands in front of where they were (from 1 s to 2 s), then the one in
+    // front walks away: nobody there, so the hidden person's track ends within the gap after it.
+    const sequence = frames(0, 4500, 100, (t) => {
+      const faces: Observation[] = [];
+      if (t < 1000) faces.push(face(300, 240, 0.95, 100));
+      if (t >= 800 && t < 2000) faces.push(face(320, 250, 0.03, 110));
+      return faces;
+    });
+    const result = firstTrackEndedAt(sequence);
+    expect(result).toBeLessThanOrEqual(2000 + 1000 + 300);
   });
 
   it('does not count twice a person missing for 0.5 s', () => {

@@ -51,6 +51,13 @@ export interface TrackerOptions {
    */
   maxCentreDistance: number;
   /**
+   * How long a person whose face is hidden behind another face (someone in the queue stepping or walking in
+   * front of them: the face in front covers at least a third of theirs) keeps their track, from when they
+   * were last seen: time hidden so is not absence, so that the person is not counted again when they are
+   * seen after it. Their first frames after it are checked as after a pause (rule 5). Default 3000.
+   */
+  maxHiddenMs: number;
+  /**
    * Largest difference between a track's average P(without_mask) and a face's for the two to be matched
    * when the face is also more than `labelJumpDistance` face sizes from where the track's face should be.
    * The classifier's answer is the one thing the tracker knows about who a face is: a walker read as clearly
@@ -60,12 +67,12 @@ export interface TrackerOptions {
   /**
    * See `maxLabelDifference`: how far (in face sizes) a face must be from a track's predicted or last box
    * for a label that much unlike the track's to rule the pair out. A face standing still wobbles by a
-   * tenth of its size from frame to frame. Default 0.3.
+   * twentieth of its size from frame to frame. Default 0.15.
    */
   labelJumpDistance: number;
   /**
    * Weight, in the matching cost, of the difference between a track's average P(without_mask) and a face's:
-   * of two tracks near a face, the one whose faces read like it is preferred. Default 1.
+   * of two tracks near a face, the one whose faces read like it is preferred. Default 2.
    */
   labelWeight: number;
   /**
@@ -86,9 +93,10 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = Object.freeze({
   withMaskThreshold: 0.35,
   maxUndecidedMs: 3000,
   maxCentreDistance: 1,
+  maxHiddenMs: 3000,
   maxLabelDifference: 0.75,
-  labelJumpDistance: 0.3,
-  labelWeight: 1,
+  labelJumpDistance: 0.15,
+  labelWeight: 2,
   duplicateIou: 0.5,
 });
 
@@ -125,6 +133,9 @@ export function resolveTrackerOptions(options: Partial<TrackerOptions> = {}): Tr
   }
   if (!(resolved.maxCentreDistance >= 0) || !Number.isFinite(resolved.maxCentreDistance)) {
     throw new RangeError(`maxCentreDistance must be ≥ 0, got ${resolved.maxCentreDistance}`);
+  }
+  if (!(resolved.maxHiddenMs >= 0) || !Number.isFinite(resolved.maxHiddenMs)) {
+    throw new RangeError(`maxHiddenMs must be ≥ 0, got ${resolved.maxHiddenMs}`);
   }
   if (!(resolved.maxLabelDifference > 0 && resolved.maxLabelDifference <= 1)) {
     throw new RangeError(`maxLabelDifference must be in (0, 1], got ${resolved.maxLabelDifference}`);

@@ -18,9 +18,10 @@
  *    `settle` (input paused before rule 2 or 3 could decide) is decided on when seen again, by rules 2 and
  *    3; that decision (a firm label, or `uncertain` after `maxUndecidedMs` in view) revises the count
  *    (`revised`), never adds one.
- * 5. A person counted with a firm label whose track is carried over a pause is on probation: the tracker
- *    cannot see who stands at the door while it does not look, and in a queue the next person often steps
- *    into the place of the one who left. Their first `minFrames` frames after the pause are averaged apart;
+ * 5. A person counted with a firm label whose track is carried over a pause (or over a time hidden behind
+ *    another face, see `maxHiddenMs`) is on probation: the tracker cannot see who stands at the door while it
+ *    does not look (or sees only the face in front), and in a queue the next person often steps into the
+ *    place of the one who left. Their first `minFrames` frames after the pause are averaged apart;
  *    if that average decides the other firm label, the face is taken for a newcomer: the old track ends (its
  *    count stands) and the frames after the pause become a new track, counted by rules 1 to 3 (an unmasked
  *    newcomer is counted and alerted for, not hidden under a masked person's number). A person who took off
@@ -32,7 +33,7 @@
  * ./association.ts).
  * Timestamps are milliseconds, may be irregular (dropped frames), and must never go backwards.
  */
-import { type Box, boxCentre, iou, translateBox } from '../geometry';
+import { type Box, boxArea, boxCentre, intersectionArea, iou, translateBox } from '../geometry';
 import { associate } from './association';
 import {
   type Decision,
@@ -42,6 +43,9 @@ import {
   resolveTrackerOptions,
 } from './options';
 import type { LiveTrack, Observation, PersonCounted, TrackEnded, TrackerUpdate } from './types';
+
+/** Share of a track's box another face must cover for the track's face to count as hidden behind it. */
+const HIDDEN_COVER = 1 / 3;
 
 /**
  * Weight of the newest motion measurement in a track's smoothed velocity: 0.5 follows a walker within a few
@@ -269,7 +273,22 @@ export class FaceTracker {
       observe(track, faces[observationIndex], timestampMs);
       observationOf.set(track, observationIndex);
     }
-    for (const track of this.tracks) if (!observationOf.has(track)) track.missedFrames += 1;
+    for (const track of this.tracks) {
+      if (observationOf.has(track)) continue;
+      // Hidden behind a face in front (someone stepping or walking past): not absent, up to maxHiddenMs, and
+      // on probation (rule 5) once seen again, since the face that comes out may be someone else's.
+      const covered = faces.some(
+        (face) => intersectionArea(face.box, track.box) >= HIDDEN_COVER * boxArea(track.box),
+      );
+      if (covered && timestampMs - track.lastSeenMs <= this.options.maxHiddenMs) {
+        track.absentSinceMs = timestampMs;
+        track.missedFrames = 0;
+        if (track.decision === 'with_mask' || track.decision === 'without_mask')
+          track.probation ??= { frames: 0, sumProbWithoutMask: 0 };
+      } else {
+        track.missedFrames += 1;
+      }
+    }
 
     // New tracks for unmatched faces, strongest detection first, skipping duplicates of faces already taken.
     const taken = matches.map((match) => faces[match.observationIndex].box);
