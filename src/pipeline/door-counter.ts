@@ -100,8 +100,12 @@ interface ProvisionalRecord {
 /** localStorage key of the tracks a page kept for the next page that counts (see saveForReload). */
 export const TRACKS_OVER_RELOAD_KEY = 'maskguard-tracks-over-reload';
 
-/** A counted person's record as a page about to reload passes it on (no picture: it would not fit). */
-type StoredPerson = Omit<CountedPerson, 'thumbnail' | 'id'>;
+/**
+ * A counted person's record as a page about to reload passes it on (no picture: it would not fit). `revises`:
+ * the decision made of a person recorded `uncertain` on a pause (see DoorCounter.revise), which the next page
+ * applies to that record if it finds it written, and writes as the record if not.
+ */
+type StoredPerson = Omit<CountedPerson, 'thumbnail' | 'id'> & { revises?: true };
 
 /** The record of `person`, as the counter writes it. */
 function countedOf(person: PersonCounted): StoredPerson {
@@ -147,7 +151,8 @@ function isSavedForReload(value: unknown): value is SavedForReload {
       finite(r.framesSeen) &&
       finite(r.timeInViewMs) &&
       (r.time === undefined || finite(r.time)) &&
-      (r.number === undefined || Number.isSafeInteger(r.number))
+      (r.number === undefined || Number.isSafeInteger(r.number)) &&
+      (r.revises === undefined || r.revises === true)
     );
   };
   return (
@@ -426,7 +431,8 @@ export class DoorCounter {
     id = newId(),
   ): Promise<PersonEvent | undefined> {
     // Kept (without a picture) until the shift log has it: a reload meanwhile passes it on.
-    this.unwritten.set(id, { ...countedOf(person), time: Date.now() });
+    const stored: StoredPerson = { ...countedOf(person), time: Date.now() };
+    this.unwritten.set(id, stored);
     return this.write(
       person,
       picture,
@@ -434,7 +440,8 @@ export class DoorCounter {
         try {
           return await this.record({ ...counted, id });
         } finally {
-          this.unwritten.delete(id);
+          // Not a revision of this record made meanwhile: that one waits for its own write.
+          if (this.unwritten.get(id) === stored) this.unwritten.delete(id);
         }
       },
       alert,
@@ -457,7 +464,14 @@ export class DoorCounter {
       try {
         for (const shiftId of new Set([...shifts, this.log.currentShift()?.id])) {
           if (shiftId === undefined) continue;
-          if ((await this.log.events(shiftId)).some((event) => event.id === id)) return { id, shiftId };
+          const found = (await this.log.events(shiftId)).find((event) => event.id === id);
+          if (found === undefined) continue;
+          // The page before decided on the person after recording them uncertain, and went before it wrote it.
+          if (person?.revises === true && found.decision !== person.decision) {
+            await this.log.revisePerson(found, person);
+            this.host.recorded();
+          }
+          return { id, shiftId };
         }
         if (person === undefined) return undefined;
         // In the shift it was counted in, if that has ended since (the app closed with the record on its way,
@@ -499,15 +513,23 @@ export class DoorCounter {
     const recorded = provisional?.recorded;
     const provisionalId = provisional?.id;
     this.provisional.delete(person.trackId);
+    // Kept until written, as a count is: a page that goes meanwhile passes the decision on (see StoredPerson).
+    const stored: StoredPerson = { ...countedOf(person), time: Date.now(), revises: true };
+    if (provisionalId !== undefined) this.unwritten.set(provisionalId, stored);
     return this.write(
       person,
       picture,
       async (counted) => {
-        const event = await recorded;
-        // No record to revise (its write failed): this is the person's only record, under the same id, so that
-        // a late copy of the first one is replaced, not added to.
-        if (event === undefined) return this.record({ ...counted, id: provisionalId });
-        return this.log.revisePerson(event, counted);
+        try {
+          const event = await recorded;
+          // No record to revise (its write failed): this is the person's only record, under the same id, so
+          // that a late copy of the first one is replaced, not added to.
+          if (event === undefined) return await this.record({ ...counted, id: provisionalId });
+          return await this.log.revisePerson(event, counted);
+        } finally {
+          if (provisionalId !== undefined && this.unwritten.get(provisionalId) === stored)
+            this.unwritten.delete(provisionalId);
+        }
       },
       true,
       true,

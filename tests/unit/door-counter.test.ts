@@ -443,6 +443,27 @@ describe('DoorCounter', () => {
     expect(log.currentShift()).toBeUndefined(); // no second record started a shift B
   });
 
+  it('passes on the decision made of a person recorded uncertain, when the page goes before writing it', async () => {
+    watch(6, face(200, 0.3));
+    counter.pause(); // hidden: recorded uncertain, provisionally
+    await counter.settled();
+    clock += 2000;
+    // Shown again: decided unmasked at once (alert and box say so), and the page goes (pagehide) before the
+    // revision is written.
+    const [id] = watch(3, face(200, 0.99));
+    expect(alerts.map((a) => a.decision)).toEqual(['without_mask']);
+    const storage = memoryStorage();
+    counter.pause();
+    counter.saveForReload(storage);
+    await reload(storage, 1000);
+    const [again] = watch(30, face(200, 0.99));
+    await counter.settled();
+    expect(again).toBe(id);
+    // One person, as the alert and the box said: the record is revised, not left uncertain, nor added to.
+    expect(await decisions()).toEqual(['without_mask']);
+    expect(counter.decisionOf(again!)).toBe('without_mask');
+  });
+
   it('starts normally from anything else left in the tab storage', async () => {
     for (const text of [
       'null',
