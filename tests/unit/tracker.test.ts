@@ -172,6 +172,25 @@ describe('FaceTracker scenarios (issue 4)', () => {
     expect(idOf(last, 0)).toBe(unmasked.trackId);
   });
 
+  it('does not count again a person hidden by the head of someone who steps in front of them, face aside', () => {
+    // As above, but the face in front is 1.2 face sizes to the side: their head and hair, not their face,
+    // hide the person's face for 1.6 s.
+    const sequence = frames(0, 5000, 100, (t) => {
+      const inFront = t >= 1000 && t < 2600;
+      const faces: Observation[] = [];
+      if (!inFront) faces.push(face(300, 240, 0.95, 90));
+      // Steps in from 530 to 410 (40 px a frame), stands, and steps back out.
+      const x = t < 1000 ? 530 - 0.4 * (t - 700) : t < 2600 ? 410 : 410 + 0.4 * (t - 2600);
+      if (t >= 700 && t < 2900) faces.push(face(x, 250, 0.03, 80));
+      return faces;
+    });
+    const result = run(new FaceTracker(), sequence);
+
+    expect(result.counted.map((event) => event.decision).sort()).toEqual(['with_mask', 'without_mask']);
+    const unmasked = result.counted.find((event) => event.decision === 'without_mask')!;
+    expect(idOf(result.updates.at(-1)!, 0)).toBe(unmasked.trackId);
+  });
+
   it('still ends the track of a person who left while hidden, once uncovered', () => {
     // The person leaves while the other stands in front of where they were (from 1 s to 2 s), then the one in
     // front walks away: nobody there, so the hidden person's track ends within the gap after it.

@@ -44,8 +44,25 @@ import {
 } from './options';
 import type { LiveTrack, Observation, PersonCounted, TrackEnded, TrackerUpdate } from './types';
 
-/** Share of a track's box another face must cover for the track's face to count as hidden behind it. */
+/**
+ * Share of a track's box that another person's head must cover for the track's face to count as hidden
+ * behind it. A head is wider than the face box the detector gives (hair, ears, a hood; the detector's box
+ * runs from brows to mouth): taken as the face box widened by {@link HEAD_REACH} of its width on each side
+ * and as much above, and as tall again below (chin, neck, shoulders).
+ */
 const HIDDEN_COVER = 1 / 3;
+const HEAD_REACH = 0.75;
+
+/** The space a person whose face box is `face` hides from the camera (see {@link HIDDEN_COVER}). */
+function headOf(face: Box): Box {
+  const reach = HEAD_REACH * face.width;
+  return {
+    x: face.x - reach,
+    y: face.y - reach,
+    width: face.width + 2 * reach,
+    height: 2 * face.height + reach,
+  };
+}
 
 /**
  * Weight of the newest motion measurement in a track's smoothed velocity: 0.5 follows a walker within a few
@@ -275,10 +292,10 @@ export class FaceTracker {
     }
     for (const track of this.tracks) {
       if (observationOf.has(track)) continue;
-      // Hidden behind a face in front (someone stepping or walking past): not absent, up to maxHiddenMs, and
+      // Hidden behind a head in front (someone stepping or walking past): not absent, up to maxHiddenMs, and
       // on probation (rule 5) once seen again, since the face that comes out may be someone else's.
       const covered = faces.some(
-        (face) => intersectionArea(face.box, track.box) >= HIDDEN_COVER * boxArea(track.box),
+        (face) => intersectionArea(headOf(face.box), track.box) >= HIDDEN_COVER * boxArea(track.box),
       );
       if (covered && timestampMs - track.lastSeenMs <= this.options.maxHiddenMs) {
         track.absentSinceMs = timestampMs;
