@@ -1,0 +1,93 @@
+/**
+ * People at the door together, in the real app with a fake camera: someone walking past in front of two
+ * people waiting, and someone stepping in front of a person in a queue. Each person is counted once, by class:
+ * the face in front must not take the place of the person behind it (an unmasked walker was once never
+ * counted nor alerted for, and a masked person counted twice), and a person hidden for a moment by someone's
+ * head is not counted again when seen after it. Each scene is followed by an empty doorway, read before
+ * Chromium plays the file again.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { writeScene, type Actor } from '../helpers/door-scene.ts';
+import { tallyOf } from '../helpers/tally.ts';
+
+const SIZE = 200;
+const TOP = 150;
+
+/** In view from `from` to `to` seconds at `x`, swaying a little as people waiting do. */
+const standing =
+  (x: number, from: number, to: number, phase: number): Actor['at'] =>
+  (t) =>
+    t >= from && t < to
+      ? { x: x + 12 * Math.sin(t * 0.9 + phase), y: TOP + 6 * Math.sin(t * 1.3 + phase) }
+      : null;
+
+/** Plays `actors` for `seconds` (then 12 s of empty doorway) and returns the tally `readAfter` s after the camera starts. */
+async function tallyAfterScene(actors: Actor[], seconds: number, readAfter: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-queue-'));
+  let app: AppSession | undefined;
+  try {
+    const video = join(dir, 'scene.y4m');
+    await writeScene(video, seconds + 12, actors);
+    app = await launchApp({ fakeCameraY4m: video });
+    const page = await app.context.newPage();
+    await page.goto(app.server.url);
+    await page
+      .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
+      .waitFor({ timeout: 120_000 });
+    await page.waitForTimeout(readAfter * 1000);
+    const tally = await tallyOf(page);
+    expect(app.foreignRequests).toEqual([]);
+    return tally;
+  } finally {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('people at the door together', () => {
+  it('counts an unmasked walker passing in front of two masked people waiting, and each of them once', async () => {
+    const walker: Actor = {
+      photo: '24-photo.jpg',
+      size: SIZE,
+      // Right to left at 400 px/s from 6 s, in front of both.
+      at: (t) => (t < 6 || 650 - 400 * (t - 6) < -SIZE - 10 ? null : { x: 650 - 400 * (t - 6), y: TOP - 10 }),
+    };
+    const tally = await tallyAfterScene(
+      [
+        { photo: '15-photo.jpg', size: SIZE, at: standing(60, 1, 14, 0) },
+        { photo: '26-photo.jpg', size: SIZE, at: standing(360, 1.5, 14.5, 1) },
+        walker,
+      ],
+      16,
+      19,
+    );
+    expect(tally).toEqual({ masked: 2, unmasked: 1, uncertain: 0 });
+  }, 180_000);
+
+  it('counts once an unmasked person in a queue hidden for 1.5 s by someone stepping in front', async () => {
+    const stepping: Actor = {
+      photo: '21-photo.jpg',
+      size: SIZE,
+      // Waits at x 420; from 7 s steps 170 px left in front of the person in the middle, stays 1 s, steps back.
+      at: (t) => {
+        if (t < 2 || t >= 15) return null;
+        const aside = t < 7 ? 0 : t < 8 ? 170 * (t - 7) : t < 9 ? 170 : t < 10 ? 170 * (10 - t) : 0;
+        return { x: 420 - aside + 10 * Math.sin(t * 0.7), y: TOP + 6 * Math.sin(t * 1.3) };
+      },
+    };
+    const tally = await tallyAfterScene(
+      [
+        { photo: '15-photo.jpg', size: SIZE, at: standing(20, 1, 13, 0) },
+        { photo: '14-photo.jpg', size: SIZE, at: standing(220, 1.5, 14, 1) },
+        stepping,
+      ],
+      16,
+      19,
+    );
+    expect(tally).toEqual({ masked: 2, unmasked: 1, uncertain: 0 });
+  }, 180_000);
+});
