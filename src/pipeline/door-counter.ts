@@ -492,7 +492,8 @@ export class DoorCounter {
         this.host.recorded(errorText(error));
         return undefined;
       } finally {
-        this.unwritten.delete(id);
+        // Only what this call kept: a revision of the record made meanwhile waits for its own write.
+        if (person !== undefined && this.unwritten.get(id) === person) this.unwritten.delete(id);
         this.inFlightSince.shift();
       }
     });

@@ -464,6 +464,35 @@ describe('DoorCounter', () => {
     expect(counter.decisionOf(again!)).toBe('without_mask');
   });
 
+  it('passes on a revision made just after a reload, while the record carried over is being checked', async () => {
+    watch(6, face(200, 0.3));
+    counter.pause(); // recorded uncertain, provisionally
+    await counter.settled();
+    const first = memoryStorage();
+    counter.saveForReload(first);
+    await reload(first, 1000);
+    // The next page: the person is decided at once, and the revision's write is slow (a busy disk).
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const revise = log.revisePerson.bind(log);
+    vi.spyOn(log, 'revisePerson').mockImplementation(async (...args) => {
+      await slow;
+      return revise(...args);
+    });
+    watch(3, face(200, 0.99));
+    expect(alerts.map((a) => a.decision)).toEqual(['without_mask']);
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    // That page goes too, the revision still waiting.
+    counter.pause();
+    const second = memoryStorage();
+    counter.saveForReload(second);
+    release();
+    vi.restoreAllMocks();
+    await reload(second, 1000);
+    await counter.settled();
+    expect(await decisions()).toEqual(['without_mask']);
+  });
+
   it('starts normally from anything else left in the tab storage', async () => {
     for (const text of [
       'null',

@@ -180,8 +180,9 @@ describe('FaceTracker scenarios (issue 4)', () => {
       const faces: Observation[] = [];
       if (!inFront) faces.push(face(300, 240, 0.95, 90));
       // Steps in from 530 to 410 (40 px a frame), stands, and steps back out.
+      // Nearer the camera than the person, so their face looks bigger.
       const x = t < 1000 ? 530 - 0.4 * (t - 700) : t < 2600 ? 410 : 410 + 0.4 * (t - 2600);
-      if (t >= 700 && t < 2900) faces.push(face(x, 250, 0.03, 80));
+      if (t >= 700 && t < 2900) faces.push(face(x, 250, 0.03, 100));
       return faces;
     });
     const result = run(new FaceTracker(), sequence);
@@ -189,6 +190,41 @@ describe('FaceTracker scenarios (issue 4)', () => {
     expect(result.counted.map((event) => event.decision).sort()).toEqual(['with_mask', 'without_mask']);
     const unmasked = result.counted.find((event) => event.decision === 'without_mask')!;
     expect(idOf(result.updates.at(-1)!, 0)).toBe(unmasked.trackId);
+  });
+
+  it('is not fooled by someone behind: the next person stepping into the place of one who left is counted', () => {
+    // A (masked) in front, Q behind (smaller, higher: their head is drawn over A's place, but behind A). A
+    // walks in; 1.5 s later C (masked) steps up half a face to the side of where A stood.
+    const app = { withMaskThreshold: 0.15, withoutMaskThreshold: 0.4 };
+    const box = (x: number, y: number, w: number, h: number, p: number): Observation => ({
+      box: { x, y, width: w, height: h },
+      probWithoutMask: p,
+    });
+    const q = () => box(540, 180, 80, 100, 0.05);
+    const sequence: [number, Observation[]][] = [];
+    let t = 0;
+    for (let i = 0; i < 10; i++) sequence.push([(t += 66), [box(500, 300, 120, 150, 0.05), q()]]);
+    for (let i = 0; i < 22; i++) sequence.push([(t += 66), [q()]]);
+    for (let i = 0; i < 10; i++) sequence.push([(t += 66), [box(560, 310, 120, 150, 0.05), q()]]);
+    expect(run(new FaceTracker(app), sequence).counted).toHaveLength(3);
+  });
+
+  it('does not count again a person missed once beside someone behind while putting a mask on', () => {
+    const app = { withMaskThreshold: 0.15, withoutMaskThreshold: 0.4 };
+    const box = (x: number, y: number, w: number, h: number, p: number): Observation => ({
+      box: { x, y, width: w, height: h },
+      probWithoutMask: p,
+    });
+    const person = (p: number) => box(500, 300, 120, 150, p);
+    // Someone nearer would do as well: one missed frame is not a time someone else could take the place.
+    const beside = () => box(540, 180, 120, 150, 0.05);
+    const sequence: [number, Observation[]][] = [];
+    let t = 0;
+    for (let i = 0; i < 10; i++) sequence.push([(t += 66), [person(0.8), beside()]]);
+    sequence.push([(t += 66), [beside()]]); // hands at the face: the detector misses it once
+    for (let i = 0; i < 10; i++) sequence.push([(t += 66), [person(0.05), beside()]]);
+    const counted = run(new FaceTracker(app), sequence).counted;
+    expect(counted.map((event) => event.decision).sort()).toEqual(['with_mask', 'without_mask']);
   });
 
   it('still ends the track of a person who left while hidden, once uncovered', () => {

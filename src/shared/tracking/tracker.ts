@@ -52,6 +52,16 @@ import type { LiveTrack, Observation, PersonCounted, TrackEnded, TrackerUpdate }
  */
 const HIDDEN_COVER = 1 / 3;
 const HEAD_REACH = 0.75;
+/**
+ * Only a face nearer the camera hides one: its box at least this share of the hidden face's area (a person
+ * behind in a queue looks smaller, and their head, drawn over the front person's place, hides nothing there).
+ */
+const NEARER_AREA = 0.8;
+/**
+ * Frames hidden in a row before probation (rule 5): one missed detection beside someone (hands at the face
+ * while putting a mask on) is not a time in which someone else could have taken the place.
+ */
+const HIDDEN_FRAMES_FOR_PROBATION = 2;
 
 /** The space a person whose face box is `face` hides from the camera (see {@link HIDDEN_COVER}). */
 function headOf(face: Box): Box {
@@ -96,6 +106,8 @@ interface TrackState {
   provisional: boolean;
   /** Rule 5: the frames since the track was carried over a pause, while on probation; undefined otherwise. */
   probation?: Probation;
+  /** Processed frames in a row in which the face was hidden behind someone in front (see maxHiddenMs). */
+  hiddenFrames?: number;
 }
 
 /** The observations of a track since it was carried over a pause (rule 5). */
@@ -294,16 +306,23 @@ export class FaceTracker {
       if (observationOf.has(track)) continue;
       // Hidden behind a head in front (someone stepping or walking past): not absent, up to maxHiddenMs, and
       // on probation (rule 5) once seen again, since the face that comes out may be someone else's.
+      const area = boxArea(track.box);
       const covered = faces.some(
-        (face) => intersectionArea(headOf(face.box), track.box) >= HIDDEN_COVER * boxArea(track.box),
+        (face) =>
+          boxArea(face.box) >= NEARER_AREA * area &&
+          intersectionArea(headOf(face.box), track.box) >= HIDDEN_COVER * area,
       );
       if (covered && timestampMs - track.lastSeenMs <= this.options.maxHiddenMs) {
         track.absentSinceMs = timestampMs;
         track.missedFrames = 0;
-        if (track.decision === 'with_mask' || track.decision === 'without_mask')
-          track.probation ??= { frames: 0, sumProbWithoutMask: 0 };
+        track.hiddenFrames = (track.hiddenFrames ?? 0) + 1;
+        // Afresh at each time hidden: frames from before it are the person's own.
+        const firm = track.decision === 'with_mask' || track.decision === 'without_mask';
+        if (firm && track.hiddenFrames === HIDDEN_FRAMES_FOR_PROBATION)
+          track.probation = { frames: 0, sumProbWithoutMask: 0 };
       } else {
         track.missedFrames += 1;
+        track.hiddenFrames = 0;
       }
     }
 
@@ -525,6 +544,7 @@ function observe(track: TrackState, face: Observation, timestampMs: number): voi
   track.lastSeenMs = timestampMs;
   track.absentSinceMs = timestampMs;
   track.missedFrames = 0;
+  track.hiddenFrames = 0;
   track.frames += 1;
   track.sumProbWithoutMask += face.probWithoutMask;
   track.lastProbWithoutMask = face.probWithoutMask;
