@@ -22,6 +22,8 @@ export class GuardControls extends LitElement {
   @property({ type: Boolean }) cameraOn = false;
   @property({ type: Boolean }) torchAvailable = false;
   @property({ type: Boolean }) torchOn = false;
+  /** Whether there is another camera to switch to: false once the device is known to have only one. */
+  @property({ type: Boolean }) canSwitch = true;
 
   static override styles = css`
     :host {
@@ -70,9 +72,13 @@ export class GuardControls extends LitElement {
       <button @click=${() => this.fire('start-camera')}>
         ${this.cameraOn ? 'Restart camera' : 'Start camera'}
       </button>
-      <button @click=${() => this.fire('switch-camera')}>
-        ${p.facing === 'environment' ? 'Use front camera' : 'Use rear camera'}
-      </button>
+      ${
+        this.canSwitch
+          ? html`<button @click=${() => this.fire('switch-camera')}>
+              ${p.facing === 'environment' ? 'Use front camera' : 'Use rear camera'}
+            </button>`
+          : ''
+      }
       ${
         this.torchAvailable
           ? html`<button @click=${() => this.fire('toggle-torch')}>

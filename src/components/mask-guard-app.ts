@@ -448,6 +448,7 @@ export class MaskGuardApp extends LitElement {
         ?cameraOn=${s.source === 'camera'}
         ?torchAvailable=${s.camera.torchAvailable}
         ?torchOn=${s.camera.torchOn}
+        ?canSwitch=${s.camera.cameras === undefined || s.camera.cameras > 1}
         @start-camera=${() => void c.startCamera()}
         @switch-camera=${() => void c.switchCamera()}
         @toggle-torch=${() => void c.toggleTorch()}

@@ -73,6 +73,19 @@ export async function setTorch(stream: MediaStream, on: boolean): Promise<boolea
   }
 }
 
+/**
+ * How many cameras the device has, or undefined when the browser cannot say. Only meaningful once the
+ * camera was allowed: before that, browsers list at most one unnamed camera whatever the device has.
+ */
+export async function countCameras(): Promise<number | undefined> {
+  try {
+    const devices = await navigator.mediaDevices?.enumerateDevices?.();
+    return devices?.filter((device) => device.kind === 'videoinput').length;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Stops every track, which turns the camera (and its light) off. */
 export function closeCamera(stream: MediaStream | undefined): void {
   stream?.getTracks().forEach((track) => track.stop());

@@ -27,6 +27,7 @@ import {
   DoorCamera,
   describeCameraError,
   torchSupported,
+  countCameras,
   type CameraProblem,
   type Facing,
 } from './camera.ts';
@@ -75,7 +76,11 @@ export interface GuardState {
    */
   fatal?: { advice: string; detail?: string };
   source: 'none' | 'camera' | 'video-file' | 'photo';
-  camera: { problem?: CameraProblem; torchAvailable: boolean; torchOn: boolean };
+  /**
+   * `cameras`: how many cameras the device has, known once one was opened (a laptop's single camera gets no
+   * "Use front camera" button, which would only open the same camera again).
+   */
+  camera: { problem?: CameraProblem; torchAvailable: boolean; torchOn: boolean; cameras?: number };
   photoUrl?: string;
   frame?: LiveFrame;
   tally: Tally;
@@ -301,6 +306,10 @@ export class GuardController extends EventTarget {
       void this.refreshTally();
     });
     document.addEventListener('visibilitychange', () => void this.onVisibilityChange());
+    // A camera plugged in or out (a laptop's USB camera): the switch button comes or goes.
+    globalThis.navigator?.mediaDevices?.addEventListener?.('devicechange', () => {
+      if (this.state.camera.cameras !== undefined) void this.recountCameras();
+    });
     setInterval(() => this.checkAnswering(), STALL_CHECK_MS);
     // The page is being frozen: the OS may then discard it without another event (see handOver).
     document.addEventListener('freeze', () => {
@@ -464,10 +473,11 @@ export class GuardController extends EventTarget {
       // No boxes from before (another picture, or this door minutes ago) until this camera's first result.
       frame: undefined,
       fileProblem: undefined,
-      camera: { torchAvailable: torchSupported(stream), torchOn: false },
+      camera: { torchAvailable: torchSupported(stream), torchOn: false, cameras: this.state.camera.cameras },
       status: 'Watching the door',
     });
     void this.camera.keepScreenOn();
+    void this.recountCameras();
     this.pacing.start(this.capture.clock());
     this.capture.start();
     if (torchWanted && this.state.camera.torchAvailable && (await this.camera.setTorch(true)))
@@ -501,6 +511,13 @@ export class GuardController extends EventTarget {
   async toggleTorch(): Promise<void> {
     const on = !this.state.camera.torchOn;
     if (await this.camera.setTorch(on)) this.update({ camera: { ...this.state.camera, torchOn: on } });
+  }
+
+  /** Counts the device's cameras (see GuardState.camera.cameras); call once one has been opened. */
+  private async recountCameras(): Promise<void> {
+    const cameras = await countCameras();
+    if (cameras !== undefined && cameras !== this.state.camera.cameras)
+      this.update({ camera: { ...this.state.camera, cameras } });
   }
 
   setRange(range: DetectionRange): void {

@@ -3,7 +3,9 @@
  * once), in the real app with a fake camera. The fake device is one camera, so the "front" view shows the same
  * person; the person seen in it may be counted as that view's own (as the front camera would count whoever it
  * sees), but back on the rear camera the person at the door is the one counted first, under the same number:
- * before, every switch ended the view's people and each tap counted the person (and rang) again.
+ * before, every switch ended the view's people and each tap counted the person (and rang) again. The fake
+ * device is also the only camera the browser lists, so these tests list a second one (see listSecondCamera);
+ * the last test shows the switch button gone with one camera and back when a second is plugged in.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,25 @@ import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total } from '../helpers/tally.ts';
 
 const status = 'mask-guard-app header > [role=status]';
+
+/**
+ * An init script that makes `navigator.mediaDevices.enumerateDevices()` list a second camera besides the
+ * fake one while `globalThis.__secondCamera` is true (its initial value given here). Opening a camera still
+ * opens the one fake device: only the list of cameras, which decides whether the app offers a switch, is
+ * doubled.
+ */
+function listSecondCamera(initially: boolean): string {
+  return `globalThis.__secondCamera = ${initially};
+    const devices = navigator.mediaDevices;
+    const listed = devices.enumerateDevices.bind(devices);
+    devices.enumerateDevices = async () => {
+      const found = await listed();
+      const second = { kind: 'videoinput', deviceId: 'second', groupId: 'second', label: 'Second camera' };
+      return globalThis.__secondCamera ? [...found, second] : found;
+    };`;
+}
+
+const switchButton = (page: Page) => page.getByRole('button', { name: /^Use (front|rear) camera$/ });
 
 /** The person numbers on the face boxes on screen ("#3 MASK"). */
 async function numbersOnScreen(page: Page): Promise<number[]> {
@@ -33,7 +54,11 @@ describe('switching to the other camera and back while someone stands at the doo
   let page: Page;
 
   beforeAll(async () => {
-    ({ app, page } = await watchOnePerson(dir, { leadSeconds: 0, showSeconds: 60, gapSeconds: 1 }));
+    ({ app, page } = await watchOnePerson(
+      dir,
+      { leadSeconds: 0, showSeconds: 60, gapSeconds: 1 },
+      (session) => session.context.addInitScript({ content: listSecondCamera(true) }),
+    ));
   }, 180_000);
 
   afterAll(async () => {
@@ -61,4 +86,36 @@ describe('switching to the other camera and back while someone stands at the doo
     expect(await numbersOnScreen(page)).toEqual([number]);
     expect(app.foreignRequests).toEqual([]);
   }, 120_000);
+});
+
+describe('a device with one camera', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maskguard-one-camera-'));
+  let app: AppSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    ({ app, page } = await watchOnePerson(
+      dir,
+      { leadSeconds: 0, showSeconds: 10, gapSeconds: 1 },
+      (session) => session.context.addInitScript({ content: listSecondCamera(false) }),
+    ));
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('offers no switch to another camera, until a second camera is plugged in', async () => {
+    // The buttons beside it are there (the camera is on): only the switch, which would reopen the same
+    // camera and count the person at the door as another view's, is left out.
+    await page.getByRole('button', { name: 'Restart camera' }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => switchButton(page).count(), { timeout: 10_000 }).toBe(0);
+    await page.evaluate(() => {
+      (globalThis as { __secondCamera?: boolean }).__secondCamera = true;
+      navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+    });
+    await expect.poll(() => switchButton(page).count(), { timeout: 10_000 }).toBe(1);
+    expect(app.foreignRequests).toEqual([]);
+  }, 60_000);
 });
