@@ -11,7 +11,8 @@ import { controlStyles } from './view-styles.ts';
 
 /**
  * The counted people of a shift or day as a table: the number their box and alert showed ("#7"), time,
- * decision, confidence, frames, time in view, who counted them (camera or guard), after a correction the
+ * decision, confidence, the frames and time the camera took to decide (counted as soon as the frames agree,
+ * usually while the person is still at the door: not how long they stood there), who counted them (camera or guard), after a correction the
  * first decision, and the kept picture of an unmasked person (a column shown only when one is listed). A
  * record the guard removed from the count stays listed, greyed, its decision struck through and marked
  * "removed" (it is in no tally or export). The people of the running shift get a column beside the decision
@@ -243,8 +244,8 @@ export class EventList extends LitElement {
             ${changes ? html`<th role="columnheader" scope="col">Change</th>` : nothing}
             ${withPictures ? html`<th role="columnheader" scope="col">Picture</th>` : nothing}
             <th role="columnheader" scope="col" class="number">Confidence</th>
-            <th role="columnheader" scope="col" class="number">Frames</th>
-            <th role="columnheader" scope="col" class="number">In view</th>
+            <th role="columnheader" scope="col" class="number">Frames to decide</th>
+            <th role="columnheader" scope="col" class="number">Time to decide</th>
             <th role="columnheader" scope="col">Counted by</th>
             <th role="columnheader" scope="col">Changed from</th>
           </tr>
@@ -283,9 +284,11 @@ export class EventList extends LitElement {
                 <td role="cell" class="number confidence detail" data-label="Confidence">
                   ${confidenceText(e)}
                 </td>
-                <td role="cell" class="number detail" data-label="Frames">${e.framesSeen}</td>
-                <td role="cell" class="number detail" data-label="In view">
-                  ${(e.timeInViewMs / 1000).toFixed(1)} s
+                <td role="cell" class="number detail" data-label="Frames to decide">
+                  ${e.source === 'manual' ? '–' : e.framesSeen}
+                </td>
+                <td role="cell" class="number detail" data-label="Time to decide">
+                  ${e.source === 'manual' ? '–' : `${(e.timeInViewMs / 1000).toFixed(1)} s`}
                 </td>
                 <td role="cell" class="detail" data-label="Counted by">
                   ${e.source === 'manual' ? 'Guard (by hand)' : 'Camera'}

@@ -96,6 +96,8 @@ interface CountedPerson {
   time: string;
   decision: string;
   confidence: string;
+  /** The "Frames to decide" cell. */
+  frames: string;
 }
 
 /** The running shift's counted people, oldest first, read from the history tab's event list. */
@@ -116,6 +118,7 @@ async function countedPeople(page: Page): Promise<CountedPerson[]> {
         time: cells[1] ?? '',
         decision: row.getAttribute('data-decision') ?? '',
         confidence: row.querySelector('td.confidence')?.textContent?.trim() ?? '',
+        frames: row.querySelector('td[data-label="Frames to decide"]')?.textContent?.trim() ?? '',
       };
     }),
   );
@@ -271,8 +274,10 @@ describe('live screen with a fake camera', () => {
     expect(inOrder, rows.join('\n')).toBe(true);
     const countedRight = appearances.filter((person, i) => counted[i]!.decision === person.label);
     expect(countedRight.length, rows.join('\n')).toBeGreaterThanOrEqual(people.length - 2);
-    // The history lists every person counted, and the same people the tally counts.
+    // The history lists every person counted, and the same people the tally counts, each decided on at least
+    // the tracker's 5 frames.
     expect(counted).toHaveLength(people.length);
+    for (const person of counted) expect(Number(person.frames)).toBeGreaterThanOrEqual(5);
     const tally = observations.at(-1)!.tally;
     expect(counted.map((c) => c.decision).sort()).toEqual(
       [

@@ -156,6 +156,11 @@ describe('shift panel, history and settings', () => {
       { decision: 'without_mask', source: 'manual', from: 'with_mask', removed: false },
       { decision: 'without_mask', source: 'manual', from: '', removed: true },
     ]);
+    // People added by hand were not decided on by the camera: no frames nor time to decide (not "0").
+    const decided = await page
+      .locator(`${history} event-list tbody td[data-label$="to decide"]`)
+      .evaluateAll((cells) => cells.map((cell) => cell.textContent?.trim()));
+    expect(decided).toEqual(Array<string>(10).fill('–'));
     expect(await page.locator(`${history} event-list tr[data-removed] td`).nth(2).innerText()).toMatch(
       /^No mask\s+removed \d\d:\d\d:\d\d/,
     );
