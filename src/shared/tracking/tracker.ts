@@ -264,8 +264,7 @@ export class FaceTracker {
           track.absentSinceMs += pauseMs;
         }
         // Rule 5: whoever is matched to a firmly decided track from now may be someone else.
-        if (track.decision === 'with_mask' || track.decision === 'without_mask')
-          track.probation = { frames: 0, sumProbWithoutMask: 0 };
+        if (firmlyDecided(track)) startProbation(track);
       }
     }
     this.pausedAtMs = undefined;
@@ -317,9 +316,7 @@ export class FaceTracker {
         track.missedFrames = 0;
         track.hiddenFrames = (track.hiddenFrames ?? 0) + 1;
         // Afresh at each time hidden: frames from before it are the person's own.
-        const firm = track.decision === 'with_mask' || track.decision === 'without_mask';
-        if (firm && track.hiddenFrames === HIDDEN_FRAMES_FOR_PROBATION)
-          track.probation = { frames: 0, sumProbWithoutMask: 0 };
+        if (firmlyDecided(track) && track.hiddenFrames === HIDDEN_FRAMES_FOR_PROBATION) startProbation(track);
       } else {
         track.missedFrames += 1;
         track.hiddenFrames = 0;
@@ -349,15 +346,7 @@ export class FaceTracker {
       if (label === null || label === track.decision) continue;
       this.tracks.splice(this.tracks.indexOf(track), 1);
       this.end(track, timestampMs, counted, ended);
-      const newcomer = this.start(
-        { box: track.box, probWithoutMask: track.lastProbWithoutMask },
-        probation.firstSeenMs ?? timestampMs,
-      );
-      newcomer.lastSeenMs = timestampMs;
-      newcomer.absentSinceMs = track.absentSinceMs;
-      newcomer.missedFrames = track.missedFrames;
-      newcomer.frames = probation.frames;
-      newcomer.sumProbWithoutMask = probation.sumProbWithoutMask;
+      const newcomer = this.startNewcomer(track, probation, timestampMs);
       const observation = observationOf.get(track);
       observationOf.delete(track);
       if (observation !== undefined) observationOf.set(newcomer, observation);
@@ -473,6 +462,23 @@ export class FaceTracker {
     return track;
   }
 
+  /**
+   * Rule 5's newcomer: a new track holding what `track` saw since its pause (`probation`), where `track` is
+   * now; it is counted by rules 1 to 3 like any new face.
+   */
+  private startNewcomer(track: TrackState, probation: Probation, timestampMs: number): TrackState {
+    const newcomer = this.start(
+      { box: track.box, probWithoutMask: track.lastProbWithoutMask },
+      probation.firstSeenMs ?? timestampMs,
+    );
+    newcomer.lastSeenMs = timestampMs;
+    newcomer.absentSinceMs = track.absentSinceMs;
+    newcomer.missedFrames = track.missedFrames;
+    newcomer.frames = probation.frames;
+    newcomer.sumProbWithoutMask = probation.sumProbWithoutMask;
+    return newcomer;
+  }
+
   /** Rule 1: seen in `minFrames` frames and not counted yet. */
   private awaitsDecision(track: TrackState): boolean {
     return track.decision === null && track.frames >= this.options.minFrames;
@@ -519,6 +525,16 @@ export class FaceTracker {
 /** Time from the first observation to the latest, less the pauses in between. */
 function timeInView(track: TrackState): number {
   return track.lastSeenMs - track.firstSeenMs - track.pausedMs;
+}
+
+/** Counted with a firm label (neither `uncertain` nor still undecided): whom rule 5 puts on probation. */
+function firmlyDecided(track: TrackState): boolean {
+  return track.decision === 'with_mask' || track.decision === 'without_mask';
+}
+
+/** Rule 5: the frames from now are averaged apart, to tell whether this is still the person counted. */
+function startProbation(track: TrackState): void {
+  track.probation = { frames: 0, sumProbWithoutMask: 0 };
 }
 
 function average(track: TrackState): number {
