@@ -352,3 +352,54 @@ describe('FaceTracker scenarios (issue 4)', () => {
     expect(strict.counted).toHaveLength(2);
   });
 });
+
+/**
+ * A slow phone: a frame every 400–650 ms instead of every 100 (the slow-phone exploration: the app slowed 3–6
+ * times lost most people shown for 2 s, and an unmasked person following a masked one became one person).
+ */
+describe('FaceTracker on a slow phone', () => {
+  it('counts, by their label, a person seen in 3 frames over 0.8 s (2.5 frames/s)', () => {
+    const slow = run(new FaceTracker(), [...frames(0, 1200, 400, () => [face(300, 240, 0.9)]), [1600, []]]);
+    expect(slow.counted).toHaveLength(1);
+    // Counted at the third frame, while still in view (so the alert comes while the guard can look).
+    expect(slow.counted[0]).toMatchObject({ decision: 'without_mask', frames: 3, countedAtMs: 800 });
+  });
+
+  it('still asks 5 frames of a face seen at full speed, and never counts a glimpse or a flickering detection', () => {
+    // 4 frames in a row at 10 frames/s (0.3 s): a glimpse, as before.
+    expect(
+      run(
+        new FaceTracker(),
+        frames(0, 400, 100, () => [face(300, 240, 0.9)]),
+      ).counted,
+    ).toEqual([]);
+    // 3 detections over 0.4 s at 10 frames/s, missed in between: a flickering false detection, not a person.
+    const flicker = run(
+      new FaceTracker(),
+      frames(0, 500, 100, (t) => (t % 200 === 0 ? [face(300, 240, 0.9)] : [])),
+    );
+    expect(flicker.counted).toEqual([]);
+    // 2 frames however slow: too little to go on.
+    expect(
+      run(
+        new FaceTracker(),
+        frames(0, 1300, 650, () => [face(300, 240, 0.9)]),
+      ).counted,
+    ).toEqual([]);
+  });
+
+  it('counts the next person in the same place apart when one frame saw the place empty between them', () => {
+    // A frame every 650 ms: a masked person, one frame with nobody (the 1 s between them), an unmasked one.
+    const masked = frames(0, 2600, 650, () => [face(300, 240, 0.02)]);
+    const gap: [number, Observation[]][] = [[2600, []]];
+    const unmasked = frames(3250, 5850, 650, () => [face(300, 240, 0.97)]);
+    const twoPeople = run(new FaceTracker(), [...masked, ...gap, ...unmasked]);
+    expect(twoPeople.counted.map((person) => person.decision)).toEqual(['with_mask', 'without_mask']);
+  });
+
+  it('keeps a person missed in one frame at 2.5 frames/s, within the gap', () => {
+    // Seen, missed at 800 ms, seen again at 1200 ms (0.8 s unseen, under the 1 s gap): one person.
+    const sequence = frames(0, 3200, 400, (t) => (t === 800 ? [] : [face(300, 240, 0.02)]));
+    expect(run(new FaceTracker(), sequence).counted).toHaveLength(1);
+  });
+});

@@ -34,6 +34,18 @@ export interface TrackerOptions {
    * a detector false positive or a face glimpsed in passing. Integer ≥ 1. Default 5.
    */
   minFrames: number;
+  /**
+   * On a slow phone (a few processed frames a second) `minFrames` frames take longer than many people stand in
+   * view, and they would never be counted nor alerted for. So a track is also eligible once it has at least
+   * `minSlowFrames` observations spanning `minEvidenceMs` of time in view, with at most one processed frame
+   * missing the face since it was first seen. At 10 frames/s that takes the same 5 frames as `minFrames`
+   * (3 frames span 200 ms; 400 ms of frames seen in a row is 5); at 2.5 frames/s, 3 frames (0.8 s) instead of
+   * 5 (1.6 s). A glimpse or a false detection still needs 0.4 s of being seen in (almost) every frame, longer
+   * in frames than at full speed. Integer ≥ 1 (at or above `minFrames` it changes nothing). Default 3.
+   */
+  minSlowFrames: number;
+  /** See `minSlowFrames` (ms). Default 400: the span of 5 frames at 10 frames/s. */
+  minEvidenceMs: number;
   /** Average P(without_mask) at or above which a person is counted `without_mask`. Default 0.65. */
   withoutMaskThreshold: number;
   /** Average P(without_mask) at or below which a person is counted `with_mask`. Default 0.35. */
@@ -89,6 +101,8 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = Object.freeze({
   minMissedFrames: 2,
   maxBlindMs: 10_000,
   minFrames: 5,
+  minSlowFrames: 3,
+  minEvidenceMs: 400,
   withoutMaskThreshold: 0.65,
   withMaskThreshold: 0.35,
   maxUndecidedMs: 3000,
@@ -122,6 +136,12 @@ export function resolveTrackerOptions(options: Partial<TrackerOptions> = {}): Tr
   }
   if (!Number.isInteger(minFrames) || minFrames < 1) {
     throw new RangeError(`minFrames must be an integer ≥ 1, got ${minFrames}`);
+  }
+  if (!Number.isInteger(resolved.minSlowFrames) || resolved.minSlowFrames < 1) {
+    throw new RangeError(`minSlowFrames must be an integer ≥ 1, got ${resolved.minSlowFrames}`);
+  }
+  if (!(resolved.minEvidenceMs >= 0)) {
+    throw new RangeError(`minEvidenceMs must be ≥ 0, got ${resolved.minEvidenceMs}`);
   }
   if (!(withMaskThreshold >= 0 && withMaskThreshold <= withoutMaskThreshold && withoutMaskThreshold <= 1)) {
     throw new RangeError(

@@ -2,8 +2,9 @@
  * The face tracker and people counter: turns per-frame detections into people, each counted exactly once.
  *
  * Counting rule (one {@link PersonCounted} per track, never more):
- * 1. A track becomes eligible once it has `minFrames` observations; before that it is never counted, so a
- *    detector false positive or a face glimpsed in passing adds nothing to the tally.
+ * 1. A track becomes eligible once it has `minFrames` observations (on a slow phone, `minSlowFrames` seen
+ *    over `minEvidenceMs` in almost every frame); before that it is never counted, so a detector false
+ *    positive or a face glimpsed in passing adds nothing to the tally.
  * 2. From then on, on each frame the person is observed, the mean P(without_mask) over all their
  *    observations is checked: at or above `withoutMaskThreshold` → counted `without_mask`; at or below
  *    `withMaskThreshold` → counted `with_mask`. This counts early, while the person is still at the door,
@@ -108,6 +109,15 @@ interface TrackState {
   probation?: Probation;
   /** Processed frames in a row in which the face was hidden behind someone in front (see maxHiddenMs). */
   hiddenFrames?: number;
+  /** Processed frames that missed the face since it was first seen, hidden ones aside (see minSlowFrames). */
+  missedTotal?: number;
+  /**
+   * Whether a frame that missed the face since it was last seen came after blind time: after a pause, or over
+   * `maxGapMs` after the frame before it (a detector restart, one very slow frame). Only a gap with blind time
+   * in it is bridged by the `minMissedFrames` allowance; missed frames that came at the usual pace, however
+   * slow, are time spent looking.
+   */
+  blindSinceSeen?: boolean;
 }
 
 /** The observations of a track since it was carried over a pause (rule 5). */
@@ -141,6 +151,8 @@ export class FaceTracker {
   private tracks: TrackState[] = [];
   private nextId = 1;
   private lastTimestampMs = -Infinity;
+  /** The last processed frame's time (of `update`, not `pause`). */
+  private lastFrameMs = -Infinity;
   /** Set by {@link FaceTracker.pause}: when input stopped, until the next update. */
   private pausedAtMs: number | undefined;
 
@@ -241,6 +253,10 @@ export class FaceTracker {
   update(timestampMs: number, faces: readonly Observation[]): TrackerUpdate {
     this.checkTimestamp(timestampMs);
     faces.forEach(checkObservation);
+    // Blind time before this frame: no frame looked at the door for longer than a person's gap.
+    const afterBlindTime =
+      this.pausedAtMs !== undefined || timestampMs - this.lastFrameMs > this.options.maxGapMs;
+    this.lastFrameMs = timestampMs;
     const counted: PersonCounted[] = [];
     const revised: PersonCounted[] = [];
     const ended: TrackEnded[] = [];
@@ -260,6 +276,7 @@ export class FaceTracker {
         if (inView) {
           track.absentSinceMs = timestampMs;
           track.missedFrames = 0;
+          track.blindSinceSeen = false;
         } else {
           track.absentSinceMs += pauseMs;
         }
@@ -270,14 +287,19 @@ export class FaceTracker {
     this.pausedAtMs = undefined;
 
     // Gaps first, so that a face back after a long absence cannot rejoin its old track. Only time spent
-    // looking counts as absence: a gap with fewer than `minMissedFrames` processed frames (the detector
-    // restarting, one very slow frame) is blind time, bridged up to `maxBlindMs`, or the person still in
-    // view would start a second track and be counted twice.
+    // looking counts as absence: a gap in which no frame was processed, or that began with blind time (the
+    // detector restarting, one very slow frame) and has fewer than `minMissedFrames` processed frames since,
+    // is bridged up to `maxBlindMs`, or the person still in view would start a second track and be counted
+    // twice. On a slow phone (a frame every 0.6 s) one frame missing the face at the usual pace is looking:
+    // bridging it too let the next person in the same place continue the one who left (slow-phone exploration).
     this.tracks = this.tracks.filter((track) => {
       const unseenMs = timestampMs - track.absentSinceMs;
       if (unseenMs <= this.options.maxGapMs) return true;
-      if (track.missedFrames < this.options.minMissedFrames && unseenMs <= this.options.maxBlindMs)
-        return true;
+      const blind =
+        track.missedFrames === 0 ||
+        ((track.blindSinceSeen === true || afterBlindTime) &&
+          track.missedFrames < this.options.minMissedFrames);
+      if (blind && unseenMs <= this.options.maxBlindMs) return true;
       this.end(track, timestampMs, counted, ended);
       return false;
     });
@@ -314,11 +336,14 @@ export class FaceTracker {
       if (covered && timestampMs - track.lastSeenMs <= this.options.maxHiddenMs) {
         track.absentSinceMs = timestampMs;
         track.missedFrames = 0;
+        track.blindSinceSeen = false;
         track.hiddenFrames = (track.hiddenFrames ?? 0) + 1;
         // Afresh at each time hidden: frames from before it are the person's own.
         if (firmlyDecided(track) && track.hiddenFrames === HIDDEN_FRAMES_FOR_PROBATION) startProbation(track);
       } else {
+        if (afterBlindTime) track.blindSinceSeen = true;
         track.missedFrames += 1;
+        track.missedTotal = (track.missedTotal ?? 0) + 1;
         track.hiddenFrames = 0;
       }
     }
@@ -479,9 +504,14 @@ export class FaceTracker {
     return newcomer;
   }
 
-  /** Rule 1: seen in `minFrames` frames and not counted yet. */
+  /** Rule 1: seen in enough frames (`minFrames`, or on a slow phone `minSlowFrames`) and not counted yet. */
   private awaitsDecision(track: TrackState): boolean {
-    return track.decision === null && track.frames >= this.options.minFrames;
+    if (track.decision !== null) return false;
+    const { minFrames, minSlowFrames, minEvidenceMs } = this.options;
+    if (track.frames >= minFrames) return true;
+    return (
+      track.frames >= minSlowFrames && timeInView(track) >= minEvidenceMs && (track.missedTotal ?? 0) <= 1
+    );
   }
 
   /** Rules 1 and 3 at the end of a track: an eligible track still undecided is counted `uncertain`. */
@@ -560,6 +590,7 @@ function observe(track: TrackState, face: Observation, timestampMs: number): voi
   track.lastSeenMs = timestampMs;
   track.absentSinceMs = timestampMs;
   track.missedFrames = 0;
+  track.blindSinceSeen = false;
   track.hiddenFrames = 0;
   track.frames += 1;
   track.sumProbWithoutMask += face.probWithoutMask;
@@ -618,6 +649,8 @@ function isSnapshot(value: unknown): value is TrackerSnapshot {
       finite(box.x, box.y, box.width, box.height) &&
       finite(t.vx, t.vy, t.firstSeenMs, t.lastSeenMs, t.absentSinceMs, t.missedFrames, t.pausedMs) &&
       finite(t.frames, t.sumProbWithoutMask, t.lastProbWithoutMask) &&
+      (t.missedTotal === undefined || finite(t.missedTotal)) &&
+      (t.blindSinceSeen === undefined || typeof t.blindSinceSeen === 'boolean') &&
       (t.frames as number) >= 1 &&
       DECISIONS.includes(t.decision as Decision | null) &&
       typeof t.provisional === 'boolean'
