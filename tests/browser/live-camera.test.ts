@@ -275,9 +275,9 @@ describe('live screen with a fake camera', () => {
     const countedRight = appearances.filter((person, i) => counted[i]!.decision === person.label);
     expect(countedRight.length, rows.join('\n')).toBeGreaterThanOrEqual(people.length - 2);
     // The history lists every person counted, and the same people the tally counts, each decided on at least
-    // the tracker's 5 frames.
+    // the tracker's 3 frames (5, or 3 or 4 over 0.75 s when frames come slowly).
     expect(counted).toHaveLength(people.length);
-    for (const person of counted) expect(Number(person.frames)).toBeGreaterThanOrEqual(5);
+    for (const person of counted) expect(Number(person.frames)).toBeGreaterThanOrEqual(3);
     const tally = observations.at(-1)!.tally;
     expect(counted.map((c) => c.decision).sort()).toEqual(
       [

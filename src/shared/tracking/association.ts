@@ -28,7 +28,7 @@ export function matchCost(hypothesis: Box, observation: Box, maxCentreDistance: 
 }
 
 /** Centre distance in face sizes (see {@link matchCost}); Infinity for empty boxes. */
-function distanceInFaces(hypothesis: Box, observation: Box): number {
+export function distanceInFaces(hypothesis: Box, observation: Box): number {
   const size = (Math.sqrt(boxArea(hypothesis)) + Math.sqrt(boxArea(observation))) / 2;
   return size <= 0 ? Infinity : centreDistance(hypothesis, observation) / size;
 }

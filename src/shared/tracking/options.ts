@@ -38,13 +38,13 @@ export interface TrackerOptions {
    * On a slow phone (a few processed frames a second) `minFrames` frames take longer than many people stand in
    * view, and they would never be counted nor alerted for. So a track is also eligible once it has at least
    * `minSlowFrames` observations spanning `minEvidenceMs` of time in view, with at most one processed frame
-   * missing the face since it was first seen. At 10 frames/s that takes the same 5 frames as `minFrames`
-   * (3 frames span 200 ms; 400 ms of frames seen in a row is 5); at 2.5 frames/s, 3 frames (0.8 s) instead of
-   * 5 (1.6 s). A glimpse or a false detection still needs 0.4 s of being seen in (almost) every frame, longer
-   * in frames than at full speed. Integer ≥ 1 (at or above `minFrames` it changes nothing). Default 3.
+   * missing the face since it was first seen. From about 5 frames/s up this changes nothing (4 frames at 5/s
+   * span 600 ms: it still takes 5); at 4 frames/s it takes 4 (0.75 s), at 2.5 frames/s 3 (0.8 s) instead of 5
+   * (1.6 s). A glimpse or a false detection still needs 0.75 s of being seen in (almost) every frame, longer
+   * than 5 frames at full speed. Integer ≥ 1 (at or above `minFrames` it changes nothing). Default 3.
    */
   minSlowFrames: number;
-  /** See `minSlowFrames` (ms). Default 400: the span of 5 frames at 10 frames/s. */
+  /** See `minSlowFrames` (ms). Default 750. */
   minEvidenceMs: number;
   /** Average P(without_mask) at or above which a person is counted `without_mask`. Default 0.65. */
   withoutMaskThreshold: number;
@@ -102,7 +102,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = Object.freeze({
   maxBlindMs: 10_000,
   minFrames: 5,
   minSlowFrames: 3,
-  minEvidenceMs: 400,
+  minEvidenceMs: 750,
   withoutMaskThreshold: 0.65,
   withMaskThreshold: 0.35,
   maxUndecidedMs: 3000,

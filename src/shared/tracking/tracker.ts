@@ -35,7 +35,7 @@
  * Timestamps are milliseconds, may be irregular (dropped frames), and must never go backwards.
  */
 import { type Box, boxArea, boxCentre, intersectionArea, iou, translateBox } from '../geometry';
-import { associate } from './association';
+import { associate, distanceInFaces } from './association';
 import {
   type Decision,
   type TrackerOptions,
@@ -61,12 +61,13 @@ const NEARER_AREA = 0.8;
 /**
  * A face matched to a track whose box has less than this share of the track's last box area may be someone
  * who stood behind that person, hidden, and is in view now that the person in front left (ducked out, turned
- * away): at the same spot, a face behind looks smaller, and matching by place alone hands them the front
+ * away): at the same spot, a face behind looks smaller (someone 0.5 m behind a person 1.5 m from the camera:
+ * 0.56 of the area), and matching by place alone hands them the front
  * person's track (approach exploration: 11 of 20 people walking right behind another were never counted). The
  * detector's box of one face can also jump this much between frames, so such a face is not taken for someone
  * else outright: the track goes on probation (rule 5), and only a firmly other label makes it a newcomer.
  */
-const SHRINK_AREA = 0.5;
+const SHRINK_AREA = 0.6;
 /**
  * Frames hidden in a row before probation (rule 5): one missed detection beside someone (hands at the face
  * while putting a mask on) is not a time in which someone else could have taken the place.
@@ -327,14 +328,25 @@ export class FaceTracker {
       },
     );
     const observationOf = new Map<TrackState, number>();
+    // Faces no track took that are not duplicates of one taken: people new in view this frame.
+    const newFaces = faces.filter(
+      (face, index) =>
+        !matches.some((match) => match.observationIndex === index) &&
+        !matches.some(
+          (match) => iou(faces[match.observationIndex].box, face.box) >= this.options.duplicateIou,
+        ),
+    );
     for (const { trackIndex, observationIndex } of matches) {
       const track = this.tracks[trackIndex];
       const face = faces[observationIndex];
-      // Rule 5: a face much smaller than the person counted here may be someone who stood behind them.
+      // Rule 5: where one person was counted, two faces now (someone beside or behind them came into view,
+      // or the person stepped aside and uncovered them), or one much smaller (someone who stood right behind
+      // them, now that they left): the face matched to the track may be the other person's.
       if (
         firmlyDecided(track) &&
         track.probation === undefined &&
-        boxArea(face.box) < SHRINK_AREA * boxArea(track.box)
+        (boxArea(face.box) < SHRINK_AREA * boxArea(track.box) ||
+          newFaces.some((other) => distanceInFaces(track.box, other.box) <= this.options.maxCentreDistance))
       )
         startProbation(track);
       observe(track, face, timestampMs);
