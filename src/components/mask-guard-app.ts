@@ -438,11 +438,20 @@ export class MaskGuardApp extends LitElement {
               The alarm sound is off until you touch the screen: tap anywhere once (or press any button).
             </p>`
           : '';
+    // A slow phone sees a quick passer in too few frames to count them: the guard must not trust the tally blindly.
+    const slowHint =
+      s.slowChecks !== undefined && s.source === 'camera'
+        ? html`<p class="alarm-hint" role="status" data-slow-checks=${s.slowChecks.toFixed(1)}>
+            This phone checks only ${s.slowChecks.toLocaleString(undefined, { maximumFractionDigits: 1 })}
+            pictures a second: someone who passes quickly may not be counted. Close other apps, and turn
+            battery saver off if it is on.
+          </p>`
+        : '';
     const tallyWarning = s.tallyProblem
       ? html`<p class="storage-warning" role="alert">${s.tallyProblem}</p>`
       : '';
     return html`<div class="live-panel">
-      ${storageWarning}${tallyWarning}${alarmHint}<tally-board .tally=${s.tally}></tally-board>
+      ${storageWarning}${tallyWarning}${alarmHint}${slowHint}<tally-board .tally=${s.tally}></tally-board>
       <guard-controls
         .preferences=${s.preferences}
         ?cameraOn=${s.source === 'camera'}

@@ -34,6 +34,7 @@ import {
 import { DetectorError, SLOW_ANSWER_MS, type DetectionClient } from './detection-client.ts';
 import { FrameCapture } from './frame-capture.ts';
 import { DoorwayPacing } from './doorway-pacing.ts';
+import { CheckRate } from './check-rate.ts';
 import { DoorCounter, TRACKS_OVER_RELOAD_KEY, alertsOnScreen, type PersonAlert } from './door-counter.ts';
 import { checkPhoto, decodePhoto } from './photo-check.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
@@ -100,6 +101,11 @@ export interface GuardState {
   alarmArmed: boolean;
   /** The last reading of the tally from the log failed: what to tell the guard until one succeeds. */
   tallyProblem?: string;
+  /**
+   * Frames the camera's picture is checked in a second, while that is too slow to count everyone who passes
+   * quickly (see CheckRate); undefined otherwise, and for files.
+   */
+  slowChecks?: number;
 }
 
 /** What the guard can do when the detector cannot run (see GuardController.recoverDetector). */
@@ -177,6 +183,7 @@ export class GuardController extends EventTarget {
   private readonly capture: FrameCapture;
   /** Fewer of the camera's frames checked while nobody is at the door (battery, heat). */
   private readonly pacing = new DoorwayPacing();
+  private readonly checkRate = new CheckRate();
   private resumeCameraOnShow = false;
   /** A video file was playing when the page was hidden, and plays on when it is shown. */
   private resumeVideoOnShow = false;
@@ -649,11 +656,14 @@ export class GuardController extends EventTarget {
     }
     const trackIds = this.counter.observe(result.timestampMs, result.faces, frame);
     this.pacing.observed(result.timestampMs, result.faces.length, this.counter.peopleInView);
+    const camera = this.state.source === 'camera';
+    if (camera) this.checkRate.record(result.timestampMs, result.faces.length > 0);
     const decisions = trackIds.map((id) => (id === undefined ? undefined : this.decisionShown(id)));
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;
     this.update({
       frame: { ...result, trackIds, decisions },
+      slowChecks: camera ? this.checkRate.slow : undefined,
       ...(recovered
         ? { status: this.statusBeforeFailures ?? 'Watching the door' }
         : { status: this.statusNotStalled() }),
@@ -699,6 +709,7 @@ export class GuardController extends EventTarget {
    */
   private stopSource(keepTracks = false): void {
     this.capture.stop();
+    this.checkRate.reset();
     this.camera.close();
     // A run of failed frames belongs to the source that had it.
     this.failedFrames = 0;

@@ -3,7 +3,8 @@
  * said after SLOW_ANSWER_MS, and put back to what it was once the detector answers (a result or an error),
  * through a worker restart, failed frames and a camera paused by the phone. The controller runs in Node here,
  * on the few page objects it touches at construction, with a stand-in detection client and shift log; its
- * watchdog tick is called by hand.
+ * watchdog tick is called by hand. Also the notice of a phone that checks the camera's picture too slowly to
+ * count everyone (state.slowChecks, from CheckRate).
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLOW_ANSWER_MS } from '../../src/pipeline/detection-client.ts';
@@ -146,5 +147,38 @@ describe('the status line while the detector does not answer', () => {
     c.video.ended = true;
     c.checkAnswering();
     expect(c.state.status).toBe('Finished a.webm');
+  });
+});
+
+describe('the notice of a phone too slow to count everyone', () => {
+  /** A result with one face at x = `x` (each far from the last, so that nobody is ever counted). */
+  const withFace = (frameId: number, timestampMs: number, x: number) => ({
+    ...result(frameId),
+    timestampMs,
+    faces: [
+      {
+        box: { x, y: 100, width: 60, height: 60 },
+        crop: { x, y: 100, width: 60, height: 60 },
+        detScore: 0.9,
+        label: 'with_mask',
+        probs: { with_mask: 0.9, without_mask: 0.1 },
+      },
+    ],
+  });
+
+  it('says how many pictures a second the camera gets checked when under 2, and goes once they are faster', () => {
+    const { c } = make();
+    for (let i = 0; i < 6; i++) c.onResult(withFace(i + 1, 10_000 + 700 * i, (i % 2) * 400));
+    expect(c.state.slowChecks).toBeCloseTo(1000 / 700, 6);
+    for (let i = 0; i < 6; i++) c.onResult(withFace(i + 7, 14_000 + 100 * i, (i % 2) * 400));
+    expect(c.state.slowChecks).toBeUndefined();
+  });
+
+  it('says nothing for a video file, however slowly it is checked', () => {
+    const { c } = make();
+    c.update({ source: 'video-file' });
+    c.fileFramesChecked = 1;
+    for (let i = 0; i < 6; i++) c.onResult(withFace(i + 1, 10_000 + 700 * i, (i % 2) * 400));
+    expect(c.state.slowChecks).toBeUndefined();
   });
 });
