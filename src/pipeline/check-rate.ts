@@ -10,26 +10,33 @@
 export const SLOW_CHECKS_PER_SECOND = 2;
 /** ...and no longer once the checks are this fast again (a margin, so that the notice does not flicker). */
 export const FAST_AGAIN_PER_SECOND = 2.5;
-/** Frames in a row with someone in view over which the speed is measured. */
-const WINDOW = 6;
+/** Intervals between checked frames that both had a face, over which the speed is measured (the latest). */
+const INTERVALS = 5;
+/** Fewest such intervals to go on: a person passing a slow phone is in 3 or 4 frames, so this spans people. */
+const MIN_INTERVALS = 4;
 
-/** Measures checked frames per second over the last frames in a row that had a face in them. */
+/** Measures checked frames per second between frames that had a face in them. */
 export class CheckRate {
-  private times: number[] = [];
+  /** The last frame, if it had a face. */
+  private previousMs: number | undefined;
+  private intervals: number[] = [];
   /** The last speed measured under SLOW_CHECKS_PER_SECOND, until one at or over FAST_AGAIN_PER_SECOND. */
   private slowRate: number | undefined;
 
   /**
-   * One checked frame at `timestampMs` (never earlier than the last); `inView`: it had a face. A frame without
-   * one starts the measure afresh, since the checks are paced while nobody is in view.
+   * One checked frame at `timestampMs` (never earlier than the last); `inView`: it had a face. Only the time
+   * between two frames that both had one is the phone's own pace: with nobody in view the checks are paced.
    */
   record(timestampMs: number, inView: boolean): void {
     if (!inView) {
-      this.times = [];
+      this.previousMs = undefined;
       return;
     }
-    this.times.push(timestampMs);
-    if (this.times.length > WINDOW) this.times.shift();
+    if (this.previousMs !== undefined) {
+      this.intervals.push(timestampMs - this.previousMs);
+      if (this.intervals.length > INTERVALS) this.intervals.shift();
+    }
+    this.previousMs = timestampMs;
     const rate = this.perSecond;
     if (rate === undefined) return;
     if (rate < SLOW_CHECKS_PER_SECOND || (this.slowRate !== undefined && rate < FAST_AGAIN_PER_SECOND))
@@ -39,15 +46,16 @@ export class CheckRate {
 
   /** Forgets everything (another camera, a file, the camera stopped). */
   reset(): void {
-    this.times = [];
+    this.previousMs = undefined;
+    this.intervals = [];
     this.slowRate = undefined;
   }
 
-  /** Checked frames per second over the last frames in a row with a face, once there are enough of them. */
+  /** Checked frames per second between frames with a face (the latest few), once there are enough. */
   get perSecond(): number | undefined {
-    if (this.times.length < WINDOW) return undefined;
-    const spanMs = this.times[this.times.length - 1]! - this.times[0]!;
-    return spanMs > 0 ? (1000 * (this.times.length - 1)) / spanMs : undefined;
+    if (this.intervals.length < MIN_INTERVALS) return undefined;
+    const spanMs = this.intervals.reduce((sum, ms) => sum + ms, 0);
+    return spanMs > 0 ? (1000 * this.intervals.length) / spanMs : undefined;
   }
 
   /**

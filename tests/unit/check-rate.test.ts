@@ -9,9 +9,9 @@ function faces(rate: CheckRate, fromMs: number, count: number, stepMs: number): 
 }
 
 describe('CheckRate', () => {
-  it('says nothing at full speed, nor before it has measured 6 frames in a row', () => {
+  it('says nothing at full speed, nor before it has measured 4 intervals between frames with a face', () => {
     const rate = new CheckRate();
-    faces(rate, 0, 5, 700);
+    faces(rate, 0, 4, 700);
     expect(rate.perSecond).toBeUndefined();
     expect(rate.slow).toBeUndefined();
     const fast = new CheckRate();
@@ -44,6 +44,17 @@ describe('CheckRate', () => {
     expect(rate.slow).toBeCloseTo(1000 / 450, 6);
     faces(rate, t, 6, 333);
     expect(rate.slow).toBeUndefined();
+  });
+
+  it('measures across people passing one by one, each in 3 frames with empty frames between', () => {
+    const rate = new CheckRate();
+    let t = 0;
+    for (let person = 0; person < 3; person++) {
+      t = faces(rate, t, 3, 650);
+      rate.record(t, false);
+      t += 650;
+    }
+    expect(rate.slow).toBeCloseTo(1000 / 650, 6);
   });
 
   it('forgets on reset (another camera or a file)', () => {
