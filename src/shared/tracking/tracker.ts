@@ -20,14 +20,15 @@
  *    3; that decision (a firm label, or `uncertain` after `maxUndecidedMs` in view) revises the count
  *    (`revised`), never adds one.
  * 5. A person counted with a firm label whose track is carried over a pause (or over a time hidden behind
- *    another face, see `maxHiddenMs`, or whose face suddenly looks much smaller, see SHRINK_AREA) is on probation: the tracker cannot see who stands at the door while it
- *    does not look (or sees only the face in front), and in a queue the next person often steps into the
- *    place of the one who left. Their first `minFrames` frames after the pause are averaged apart;
- *    if that average decides the other firm label, the face is taken for a newcomer: the old track ends (its
- *    count stands) and the frames after the pause become a new track, counted by rules 1 to 3 (an unmasked
- *    newcomer is counted and alerted for, not hidden under a masked person's number). A person who took off
- *    or put on a mask during the pause is counted again that way: the camera cannot tell them from a
- *    newcomer, and an unmasked person never counted nor announced is the worse mistake.
+ *    another face, see `maxHiddenMs`) is on probation, and so is one where a second face comes into view or
+ *    whose face suddenly looks much smaller (see SHRINK_AREA): the tracker cannot see who stands at the door
+ *    while it does not look (or sees only the face in front, or a face uncovered behind), and in a queue the
+ *    next person often steps into the place of the one who left. Their first `minFrames` frames after the pause
+ *    (or that moment) are averaged apart; if that average decides the other firm label, the face is taken for a
+ *    newcomer: the old track ends (its count stands) and the frames after the pause become a new track, counted
+ *    by rules 1 to 3 (an unmasked newcomer is counted and alerted for, not hidden under a masked person's
+ *    number). A person who took off or put on a mask during the pause is counted again that way: the camera
+ *    cannot tell them from a newcomer, and an unmasked person never counted nor announced is the worse mistake.
  *
  * Association: each existing track predicts where its face is now (constant velocity from smoothed box
  * motion); faces are matched to tracks on IoU, centre distance and how alike the classifier reads them (see
@@ -62,10 +63,10 @@ const NEARER_AREA = 0.8;
  * A face matched to a track whose box has less than this share of the track's last box area may be someone
  * who stood behind that person, hidden, and is in view now that the person in front left (ducked out, turned
  * away): at the same spot, a face behind looks smaller (someone 0.5 m behind a person 1.5 m from the camera:
- * 0.56 of the area), and matching by place alone hands them the front
- * person's track (approach exploration: 11 of 20 people walking right behind another were never counted). The
- * detector's box of one face can also jump this much between frames, so such a face is not taken for someone
- * else outright: the track goes on probation (rule 5), and only a firmly other label makes it a newcomer.
+ * 0.56 of the area), and matching by place alone hands them the front person's track (approach exploration:
+ * 11 of 20 people walking right behind another were never counted). The detector's box of one face can also
+ * jump this much between frames, so such a face is not taken for someone else outright: the track goes on
+ * probation (rule 5), and only a firmly other label makes it a newcomer.
  */
 const SHRINK_AREA = 0.6;
 /**
