@@ -285,9 +285,7 @@ export class FaceTracker {
         const inView =
           track.missedFrames === 0 || this.pausedAtMs - track.absentSinceMs <= this.options.maxGapMs / 2;
         if (inView) {
-          track.absentSinceMs = timestampMs;
-          track.missedFrames = 0;
-          track.blindSinceSeen = false;
+          absenceStartsAt(track, timestampMs);
         } else {
           track.absentSinceMs += pauseMs;
         }
@@ -364,9 +362,7 @@ export class FaceTracker {
           intersectionArea(headOf(face.box), track.box) >= HIDDEN_COVER * area,
       );
       if (covered && timestampMs - track.lastSeenMs <= this.options.maxHiddenMs) {
-        track.absentSinceMs = timestampMs;
-        track.missedFrames = 0;
-        track.blindSinceSeen = false;
+        absenceStartsAt(track, timestampMs);
         track.hiddenFrames = (track.hiddenFrames ?? 0) + 1;
         // Afresh at each time hidden: frames from before it are the person's own.
         if (firmlyDecided(track) && track.hiddenFrames === HIDDEN_FRAMES_FOR_PROBATION) startProbation(track);
@@ -597,6 +593,16 @@ function startProbation(track: TrackState): void {
   track.probation = { frames: 0, sumProbWithoutMask: 0 };
 }
 
+/**
+ * The track's absence clock starts (again) at `timestampMs`: the face was seen then, or counts as in view
+ * (hidden behind someone, or in view when a pause began), so no frame has missed it since.
+ */
+function absenceStartsAt(track: TrackState, timestampMs: number): void {
+  track.absentSinceMs = timestampMs;
+  track.missedFrames = 0;
+  track.blindSinceSeen = false;
+}
+
 function average(track: TrackState): number {
   return track.sumProbWithoutMask / track.frames;
 }
@@ -618,9 +624,7 @@ function observe(track: TrackState, face: Observation, timestampMs: number): voi
   }
   track.box = face.box;
   track.lastSeenMs = timestampMs;
-  track.absentSinceMs = timestampMs;
-  track.missedFrames = 0;
-  track.blindSinceSeen = false;
+  absenceStartsAt(track, timestampMs);
   track.hiddenFrames = 0;
   track.frames += 1;
   track.sumProbWithoutMask += face.probWithoutMask;
