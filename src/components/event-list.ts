@@ -12,13 +12,14 @@ import { controlStyles } from './view-styles.ts';
 /**
  * The counted people of a shift or day as a table: the number their box and alert showed ("#7"), time,
  * decision, confidence, the frames and time the camera took to decide (counted as soon as the frames agree,
- * usually while the person is still at the door: not how long they stood there), who counted them (camera or guard), after a correction the
- * first decision, and the kept picture of an unmasked person (a column shown only when one is listed). A
- * record the guard removed from the count stays listed, greyed, its decision struck through and marked
- * "removed" (it is in no tally or export). The people of the running shift get a column beside the decision
- * to change them: another decision, or out of the count (a double count), or back into it. Narrower than
- * 600 px (a phone held upright; 37.5 rem, so more with the phone's text made large) each person is a block
- * instead of a row. Each row carries its values as data attributes, for tests.
+ * usually while the person is still at the door: not how long they stood there), who counted them (camera
+ * or guard), after a correction the first decision, and the kept picture of an unmasked person (a column
+ * shown only when one is listed). A record the guard removed from the count stays listed, greyed, its
+ * decision struck through and marked "removed" (it is in no tally or export). The people of the running
+ * shift get a column beside the decision to change them: another decision, or out of the count (a double
+ * count), or back into it. Narrower than 600 px (a phone held upright; 37.5 rem, so more with the phone's
+ * text made large) each person is a block instead of a row. Each row carries its values as data
+ * attributes, for tests.
  *
  * A long list shows its newest {@link ROWS_AT_FIRST} people, with a button for earlier ones: drawing all of a
  * busy shift's thousands froze the page (the camera's counting too) for seconds at every count. Rows are kept

@@ -78,7 +78,8 @@ export class MaskGuardApp extends LitElement {
         env(safe-area-inset-left, 0);
     }
     .storage-warning,
-    .alarm-hint {
+    .alarm-hint,
+    .slow-hint {
       margin: 0;
       padding: 6px 12px;
       background: #5a3d00;
@@ -441,7 +442,7 @@ export class MaskGuardApp extends LitElement {
     // A slow phone sees a quick passer in too few frames to count them: the guard must not trust the tally blindly.
     const slowHint =
       s.slowChecks !== undefined && s.source === 'camera'
-        ? html`<p class="alarm-hint" role="status" data-slow-checks=${s.slowChecks.toFixed(1)}>
+        ? html`<p class="slow-hint" role="status" data-slow-checks=${s.slowChecks.toFixed(1)}>
             This phone checks only ${s.slowChecks.toLocaleString(undefined, { maximumFractionDigits: 1 })}
             pictures a second: someone who passes quickly may not be counted. Close other apps, and turn
             battery saver off if it is on.

@@ -46,9 +46,13 @@ export interface TrackerOptions {
   minSlowFrames: number;
   /** See `minSlowFrames` (ms). Default 750. */
   minEvidenceMs: number;
-  /** Average P(without_mask) at or above which a person is counted `without_mask`. Default 0.65. */
+  /**
+   * Average P(without_mask) at or above which a person is counted `without_mask`. Default 0.65, a band
+   * around 0.5 for a classifier that decides at 0.5; the app runs with a band around the shipped
+   * classifier's 0.25 instead (0.15–0.40, TRACKER_THRESHOLDS in src/pipeline/door-counter.ts).
+   */
   withoutMaskThreshold: number;
-  /** Average P(without_mask) at or below which a person is counted `with_mask`. Default 0.35. */
+  /** Average P(without_mask) at or below which a person is counted `with_mask`. Default 0.35 (see above). */
   withMaskThreshold: number;
   /**
    * How long (ms since first seen) a track with enough frames may stay between the thresholds, waiting for
