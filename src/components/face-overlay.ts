@@ -11,9 +11,28 @@ const LABEL_CSS_PX = 18;
 
 /**
  * A label's width in font sizes, over-estimated (bold system-ui runs about 0.6 of the size per character,
- * capitals more): a label that would run off the frame's right edge is moved left to fit.
+ * capitals more; Debian's Chromium draws them at 0.72–0.74): only used to keep a label that is wider than the
+ * room beside its box from running off the frame's far edge (see labelPlace).
  */
-const labelWidth = (label: string) => 0.68 * label.length;
+const labelWidth = (label: string) => 0.8 * label.length;
+
+/**
+ * Where a box's label goes, in frame pixels: above the box, from its left edge for a face in the left half of
+ * the frame and up to its right edge for one in the right half (`text-anchor: end`), so that the text runs
+ * towards the middle of the picture. Placed by the box's left edge alone, with the width estimated, a
+ * label near the right edge of a phone held upright (where the picture fills the screen's width) ran off it
+ * whenever the font was wider than the estimate ("#4 NO MAS").
+ */
+function labelPlace(
+  box: { x: number; width: number },
+  frameWidth: number,
+  estimatedWidth: number,
+): { x: number; anchor: 'start' | 'end' } {
+  if (box.x + box.width / 2 <= frameWidth / 2) {
+    return { x: Math.max(0, Math.min(box.x, frameWidth - estimatedWidth)), anchor: 'start' };
+  }
+  return { x: Math.min(frameWidth, Math.max(box.x + box.width, estimatedWidth)), anchor: 'end' };
+}
 
 /**
  * Boxes over the picture, one per face, coloured and labelled in words (never colour alone): this frame's
@@ -113,6 +132,7 @@ export class FaceOverlay extends LitElement {
           decision !== undefined && track !== undefined
             ? `#${track} ${COUNTED_TEXT[decision]}`
             : `${LABEL_TEXT[face.label]} ${Math.round(100 * face.probs[face.label])}%${track === undefined ? '' : ` · #${track}`}`;
+        const place = labelPlace(face.box, frame.width, labelWidth(label) * LABEL_CSS_PX * scale);
         return svg`<g
           data-face
           data-label=${face.label}
@@ -122,7 +142,8 @@ export class FaceOverlay extends LitElement {
         >
           <rect x=${x} y=${y} width=${width} height=${height}></rect>
           <text
-            x=${Math.max(0, Math.min(x, frame.width - labelWidth(label) * LABEL_CSS_PX * scale))}
+            x=${place.x}
+            text-anchor=${place.anchor}
             y=${Math.max(y - 6 * scale, (LABEL_CSS_PX + 2) * scale)}
             font-size=${LABEL_CSS_PX * scale}
             stroke-width=${3 * scale}

@@ -26,9 +26,15 @@ export class GuardControls extends LitElement {
   @property({ type: Boolean }) canSwitch = true;
 
   static override styles = css`
+    /*
+     * Equal columns, as many as fit (two on a phone held upright), each control filling its cell and its
+     * text wrapping inside it: left to flow at their own widths, four controls took four rows on a 360 px
+     * phone (two of them did not fit side by side), leaving the camera's picture a third of the screen.
+     * In rem, so that a phone's large text gets fewer, wider columns.
+     */
     :host {
-      display: flex;
-      flex-wrap: wrap;
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
       gap: 6px;
       padding: 6px;
       background: rgba(0, 0, 0, 0.55);
@@ -37,14 +43,18 @@ export class GuardControls extends LitElement {
     select {
       font: inherit;
       font-size: 0.95rem;
+      line-height: 1.15;
       min-height: 44px;
-      padding: 0 12px;
+      min-width: 0;
+      padding: 2px 10px;
       border-radius: 8px;
       border: 1px solid #5c7080;
       background: #17303f;
       color: inherit;
       display: inline-flex;
       align-items: center;
+      justify-content: center;
+      text-align: center;
       cursor: pointer;
     }
     /* Out of sight but still rendered (the usual pattern for a file input opened by its own button); the

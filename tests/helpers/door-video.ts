@@ -37,6 +37,8 @@ export interface DoorVideoOptions {
   photoHeight: number;
   /** Amplitude of the sideways sway, in pixels. */
   swayPixels: number;
+  /** Where the photo stands across the frame: centred (the default) or against the right edge. */
+  align?: 'centre' | 'right';
 }
 
 export const DEFAULT_DOOR_VIDEO: DoorVideoOptions = {
@@ -130,7 +132,11 @@ export async function writeDoorVideo(
       .removeAlpha()
       .png()
       .toBuffer();
-    const left = Math.round((width - photoWidth) / 2);
+    // Against the right edge, the sway (to either side) must not push the photo out of the frame.
+    const left =
+      options.align === 'right'
+        ? width - photoWidth - options.swayPixels
+        : Math.round((width - photoWidth) / 2);
     const top = Math.round((height - options.photoHeight) / 2);
     appearances.push({
       photo,
