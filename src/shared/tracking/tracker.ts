@@ -20,8 +20,9 @@
  *    3; that decision (a firm label, or `uncertain` after `maxUndecidedMs` in view) revises the count
  *    (`revised`), never adds one.
  * 5. A person counted with a firm label whose track is carried over a pause (or over a time hidden behind
- *    another face, see `maxHiddenMs`) is on probation, and so is one where a second face comes into view or
- *    whose face suddenly looks much smaller (see SHRINK_AREA): the tracker cannot see who stands at the door
+ *    another face, see `maxHiddenMs`) is on probation, and so is one where a second face comes into view,
+ *    whose face suddenly looks much smaller (see SHRINK_AREA), or who is seen again after frames that missed
+ *    them (see MISSED_FRAMES_FOR_PROBATION): the tracker cannot see who stands at the door
  *    while it does not look (or sees only the face in front, or a face uncovered behind), and in a queue the
  *    next person often steps into the place of the one who left. Their first `minFrames` frames after the pause
  *    (or that moment) are averaged apart; if that average decides the other firm label, the face is taken for a
@@ -74,6 +75,14 @@ const SHRINK_AREA = 0.6;
  * while putting a mask on) is not a time in which someone else could have taken the place.
  */
 const HIDDEN_FRAMES_FOR_PROBATION = 2;
+/**
+ * Frames in a row that missed a counted person before probation (rule 5) when a face is matched to them
+ * again: in a queue the next person steps into the place of the one who left, a fraction of a second later,
+ * and matching by place hands them the track (groups exploration: 8 people at one spot, 0.3 s apart, counted
+ * as 1 masked person, none of the 4 unmasked alerted for). One missed detection, as for hidden frames, is not
+ * a time in which someone else could have taken the place.
+ */
+const MISSED_FRAMES_FOR_PROBATION = 2;
 
 /** The space a person whose face box is `face` hides from the camera (see {@link HIDDEN_COVER}). */
 function headOf(face: Box): Box {
@@ -339,12 +348,14 @@ export class FaceTracker {
       const track = this.tracks[trackIndex];
       const face = faces[observationIndex];
       // Rule 5: where one person was counted, two faces now (someone beside or behind them came into view,
-      // or the person stepped aside and uncovered them), or one much smaller (someone who stood right behind
-      // them, now that they left): the face matched to the track may be the other person's.
+      // or the person stepped aside and uncovered them), one much smaller (someone who stood right behind
+      // them, now that they left), or a face again after frames that saw nobody there (the next in a queue):
+      // the face matched to the track may be the other person's.
       if (
         firmlyDecided(track) &&
         track.probation === undefined &&
-        (boxArea(face.box) < SHRINK_AREA * boxArea(track.box) ||
+        (track.missedFrames >= MISSED_FRAMES_FOR_PROBATION ||
+          boxArea(face.box) < SHRINK_AREA * boxArea(track.box) ||
           newFaces.some((other) => distanceInFaces(track.box, other.box) <= this.options.maxCentreDistance))
       )
         startProbation(track);
