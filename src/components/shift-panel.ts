@@ -280,7 +280,7 @@ export class ShiftPanel extends LitElement {
       ${
         last === undefined
           ? nothing
-          : html`<div class="row" role="group" aria-label="Change the last decision to">
+          : html`<div class="row" role="group" aria-label=${`Change ${personNamed(last)} to`}>
                 ${DECISIONS.map(
                   // aria-disabled, not disabled: the button a guard just pressed becomes the current decision,
                   // and a disabled button would drop keyboard focus to the page; this one keeps it and ignores
@@ -315,7 +315,7 @@ export class ShiftPanel extends LitElement {
                     this.fire('remove-last', last.id);
                   }}
                 >
-                  Remove (counted by mistake)
+                  Remove ${personNamed(last)} (counted by mistake)
                 </button>
               </div>`
       }
@@ -420,6 +420,16 @@ function lastPersonParts(last: PersonEvent): [string, string, string] {
 function lastPersonText(last: PersonEvent): string {
   const [head, decision, tail] = lastPersonParts(last);
   return `${head} ${decision}${tail}`;
+}
+
+/**
+ * The person the correction buttons act on, as their label names them: "#7", the number their box and alert
+ * showed, or "the last person" (added by hand). On the buttons, not only in the line above them: a person the
+ * camera counts just before a tap becomes the last person, and a guard looking at the button must see whom it
+ * changes (a UX exploration removed the unmasked #8, counted 1.3 s before the tap, instead of #7).
+ */
+function personNamed(person: PersonEvent): string {
+  return person.number === undefined ? 'the last person' : `#${person.number}`;
 }
 
 /** " #7", the number the person's box and alert showed, or nothing (added by hand, or recorded before numbers). */

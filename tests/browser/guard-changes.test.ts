@@ -76,6 +76,17 @@ describe('the guard changes a person who is still at the door', () => {
     expect(overlap).toBe(0);
   });
 
+  it('names them on the Shift screen’s buttons that would change them', async () => {
+    const panel = 'mask-guard-app shift-panel';
+    await page.locator('mask-guard-app view-tabs button[data-view=shift]').click();
+    await expect
+      .poll(() => page.locator(`${panel} button[name=remove-last]`).textContent())
+      .toContain('Remove #1');
+    expect(
+      await page.locator(`${panel} [role=group]:has(button[name^=correct-])`).getAttribute('aria-label'),
+    ).toBe('Change #1 to');
+  });
+
   it('shows on their box the decision the guard chose, and the alert about them goes', async () => {
     await page.locator('mask-guard-app view-tabs button[data-view=history]').click();
     const row = page.locator(`${history} event-list tbody tr`).first();
