@@ -12,7 +12,7 @@ const RANGE_TEXT: Record<DetectionRange, string> = {
 /**
  * The guard's buttons: camera, torch, mute, detection range, and a photo or video file instead of the camera.
  *
- * @fires start-camera @fires switch-camera @fires toggle-torch
+ * @fires start-camera @fires stop-camera @fires switch-camera @fires toggle-torch
  * @fires set-muted - CustomEvent<boolean> @fires set-range - CustomEvent<DetectionRange>
  * @fires open-file - CustomEvent<File>
  */
@@ -79,8 +79,9 @@ export class GuardControls extends LitElement {
   override render() {
     const p = this.preferences;
     return html`
-      <button @click=${() => this.fire('start-camera')}>
-        ${this.cameraOn ? 'Restart camera' : 'Start camera'}
+      <!-- Stop, then Start, also restarts a camera whose picture froze; people in view are kept over it. -->
+      <button name="camera" @click=${() => this.fire(this.cameraOn ? 'stop-camera' : 'start-camera')}>
+        ${this.cameraOn ? 'Stop camera' : 'Start camera'}
       </button>
       ${
         this.canSwitch

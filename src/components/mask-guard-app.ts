@@ -460,6 +460,7 @@ export class MaskGuardApp extends LitElement {
         ?torchOn=${s.camera.torchOn}
         ?canSwitch=${s.camera.cameras === undefined || s.camera.cameras > 1}
         @start-camera=${() => void c.startCamera()}
+        @stop-camera=${() => c.stopCamera()}
         @switch-camera=${() => void c.switchCamera()}
         @toggle-torch=${() => void c.toggleTorch()}
         @set-muted=${(e: CustomEvent<boolean>) => c.setMuted(e.detail)}

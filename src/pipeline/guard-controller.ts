@@ -492,6 +492,35 @@ export class GuardController extends EventTarget {
   }
 
   /**
+   * The guard stops the camera ("Stop camera": the shift is over, or the phone goes in a pocket): nothing is
+   * checked or counted, and the screen may sleep, until they start it again. Without it the only way to stop
+   * was to leave the app: after "End shift" the camera went on counting into a new shift (UX exploration).
+   * The people in view are paused, not ended, as when the camera stops by itself: started again within the
+   * tracker's blind limit, the person still at the door is not counted a second time.
+   */
+  stopCamera(): void {
+    if (this.state.source !== 'camera') return;
+    this.sourceChoices += 1;
+    // Closes the camera, which also makes a start still opening one give it up (see DoorCamera.open).
+    this.stopSource(true);
+    this.update({
+      source: 'none',
+      status: 'Camera stopped',
+      frame: undefined,
+      camera: {
+        ...this.state.camera,
+        torchAvailable: false,
+        torchOn: false,
+        problem: {
+          title: 'Camera stopped.',
+          advice:
+            'Nobody at the door is checked or counted until you tap "Start camera". The count so far is kept.',
+        },
+      },
+    });
+  }
+
+  /**
    * The camera stopped by itself (see CameraEvents.lost). Frames simply stop coming, so without this the
    * screen would go on saying it watches.
    */

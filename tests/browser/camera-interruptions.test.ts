@@ -171,9 +171,9 @@ describe('the camera interrupted while one person stands at the door', () => {
   it('keeps watching when the guard chooses a file that is not a photo', async () => {
     await chooseUnreadablePhoto(page);
     expect(await page.locator(status).textContent()).toContain('Watching the door');
-    // Still counting from the camera: its button offers a restart, and faces are still being detected (the
+    // Still counting from the camera: its button offers to stop it, and faces are still being detected (the
     // person sways across the frame, so a box from a later frame sits elsewhere).
-    await expect(page.getByRole('button', { name: 'Restart camera' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: 'Stop camera' }).count()).resolves.toBe(1);
     const boxes = () =>
       page
         .locator('mask-guard-app face-overlay g[data-face]')

@@ -109,7 +109,7 @@ describe('a device with one camera', () => {
   it('offers no switch to another camera, until a second camera is plugged in', async () => {
     // The buttons beside it are there (the camera is on): only the switch, which would reopen the same
     // camera and count the person at the door as another view's, is left out.
-    await page.getByRole('button', { name: 'Restart camera' }).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Stop camera' }).waitFor({ timeout: 10_000 });
     await expect.poll(() => switchButton(page).count(), { timeout: 10_000 }).toBe(0);
     await page.evaluate(() => {
       (globalThis as { __secondCamera?: boolean }).__secondCamera = true;
