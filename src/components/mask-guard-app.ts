@@ -281,6 +281,7 @@ export class MaskGuardApp extends LitElement {
             .tally=${s.tally}
             door=${s.preferences.door}
             @set-door=${(e: CustomEvent<string>) => v.shift.setDoor(e.detail)}
+            @rename-shift=${(e: CustomEvent<string>) => void v.shift.renameShift(e.detail)}
             @start-shift=${() => void v.shift.startShift()}
             @end-shift=${(e: CustomEvent<string | undefined>) => void v.shift.endShift(e.detail)}
             @correct-last=${(e: CustomEvent<{ id: string; decision: Decision }>) =>

@@ -1,9 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type { ShiftPanelState } from '../pipeline/shift-actions.ts';
 import { SETTLE_MS } from './settle.ts';
 import { correctedFrom } from '../shared/corrections.ts';
-import { IDLE_SHIFT_END_MS, type Decision, type PersonEvent } from '../storage/index.ts';
+import { IDLE_SHIFT_END_MS, type Decision, type PersonEvent, type Shift } from '../storage/index.ts';
 import { EMPTY_TALLY, type Tally } from '../shared/tracking/index.ts';
 import { DECISION_TEXT, formatDay, formatTime, formatTimeSeconds } from './format.ts';
 import { srOnlyStyles, viewStyles } from './view-styles.ts';
@@ -18,7 +19,8 @@ const DECISIONS: readonly Decision[] = ['with_mask', 'without_mask', 'uncertain'
  * add a person the camera missed. It renders {@link ShiftPanelState}; the actions are
  * in src/pipeline/shift-actions.ts.
  *
- * @fires set-door - CustomEvent<string> when the door name was edited
+ * @fires set-door - CustomEvent<string> when the door name was edited while no shift runs
+ * @fires rename-shift - CustomEvent<string> when it was edited while a shift runs
  * @fires start-shift - Event
  * @fires end-shift - Event, after the guard confirmed
  * @fires correct-last - CustomEvent<{ id: string; decision: Decision }>
@@ -33,6 +35,8 @@ export class ShiftPanel extends LitElement {
   @property({ attribute: false }) tally: Tally = EMPTY_TALLY;
   /** The door name in the preferences: the next shift's. */
   @property({ type: String }) door = '';
+  /** The door name typed and not saved yet (see renderDoor); undefined when none is. */
+  @state() private doorDraft: string | undefined;
   /** The end-of-shift question is open (screen state only). */
   @state() private confirming = false;
   /** The shift the end-of-shift question is about: the question closes if another one is running. */
@@ -193,30 +197,64 @@ export class ShiftPanel extends LitElement {
   override render() {
     const s = this.state;
     if (s === undefined) return nothing;
+    const shift = s.running;
     return html`<h2>Shift</h2>
-      ${s.running === undefined ? this.renderIdle(s) : this.renderRunning(s)}
+      ${shift !== undefined && this.confirming ? nothing : this.renderEndedIdle(s)}
+      ${
+        shift === undefined
+          ? html`<p>No shift is running. The camera starts one with the first person it counts.</p>`
+          : html`<p data-shift=${shift.id}>
+              Running at <b>${shift.door}</b> since ${formatTime(shift.start)} (${formatDay(shift.start)})
+            </p>`
+      }
+      ${this.renderDoor(s)} ${shift === undefined ? nothing : this.renderEnd(s, shift)}
       <tally-board .tally=${this.tally}></tally-board>
       ${this.renderCorrections(s)}
       ${s.message === undefined ? nothing : html`<p class="message" role="alert">${s.message}</p>`}`;
   }
 
-  private renderIdle(s: ShiftPanelState) {
-    return html`${this.renderEndedIdle(s)}
-      <p>No shift is running. The camera starts one with the first person it counts.</p>
-      <div class="row door">
-        <label
-          >Door
-          <input
-            name="door"
-            .value=${this.door}
-            maxlength="80"
-            autocomplete="off"
-            @change=${(e: Event) => this.fire('set-door', (e.target as HTMLInputElement).value)}
-        /></label>
-        <button class="primary" name="start" ?disabled=${s.busy} @click=${this.startShift}>
-          Start shift
-        </button>
-      </div>`;
+  /**
+   * The door's name: the next shift's while none runs, the running shift's while one runs ("Rename"); saved
+   * when the field is left or Enter pressed. One template in one place for both, so the field, what is typed
+   * in it and its focus stay when the camera starts a shift under the guard's fingers: a UX exploration typing
+   * a name on the first visit lost it that way (the field went), and the running shift could not be renamed.
+   */
+  private renderDoor(s: ShiftPanelState) {
+    const saved = s.running?.door ?? this.door;
+    const draft = this.doorDraft;
+    const renamed = draft !== undefined && draft.trim() !== '' && draft.trim() !== saved;
+    return html`<div class="row door">
+      <label
+        >Door
+        <input
+          name="door"
+          .value=${live(draft ?? saved)}
+          maxlength="80"
+          autocomplete="off"
+          @input=${(e: Event) => (this.doorDraft = (e.target as HTMLInputElement).value)}
+          @change=${(e: Event) => this.saveDoor((e.target as HTMLInputElement).value)}
+      /></label>
+      ${
+        s.running === undefined
+          ? html`<button class="primary" name="start" ?disabled=${s.busy} @click=${this.startShift}>
+              Start shift
+            </button>`
+          : html`<button
+              name="rename"
+              ?disabled=${s.busy || !renamed}
+              @click=${() => this.saveDoor(draft ?? '')}
+            >
+              Rename
+            </button>`
+      }
+    </div>`;
+  }
+
+  /** Saves a door name typed (a blank one puts the saved name back in the field). */
+  private saveDoor(value: string): void {
+    this.doorDraft = undefined;
+    if (value.trim() === '') return;
+    this.fire(this.state?.running === undefined ? 'set-door' : 'rename-shift', value);
   }
 
   /** The notice that the app ended a shift nobody was counted in for 12 hours (see ShiftLog.endIdleShift). */
@@ -230,36 +268,36 @@ export class ShiftPanel extends LitElement {
     </p>`;
   }
 
-  private renderRunning(s: ShiftPanelState) {
-    const shift = s.running!;
-    const line = html`<p data-shift=${shift.id}>
-      Running at <b>${shift.door}</b> since ${formatTime(shift.start)} (${formatDay(shift.start)})
-    </p>`;
+  /** "End shift…", or the question it opens. */
+  private renderEnd(s: ShiftPanelState, shift: Shift) {
     if (!this.confirming) {
-      return html`${this.renderEndedIdle(s)}${line}
-        <button class="danger" name="end" ?disabled=${s.busy} @click=${() => this.setConfirming(true)}>
-          End shift…
-        </button>`;
-    }
-    return html`${line}
-      <div
-        role="alertdialog"
-        aria-labelledby="end-q"
-        aria-describedby="end-d"
-        @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.setConfirming(false)}
+      return html`<button
+        class="danger"
+        name="end"
+        ?disabled=${s.busy}
+        @click=${() => this.setConfirming(true)}
       >
-        <p id="end-q"><b>End the shift at ${shift.door}?</b></p>
-        <p id="end-d" class="hint">
-          ${this.tally.total === 1 ? '1 person' : `${this.tally.total} people`} counted. If the camera counts
-          someone afterwards, a new shift starts.
-        </p>
-        <div class="row">
-          <button name="cancel-end" @click=${() => this.setConfirming(false)}>Keep counting</button>
-          <button class="danger" name="confirm-end" ?disabled=${s.busy} @click=${this.confirmEnd}>
-            Yes, end shift
-          </button>
-        </div>
-      </div>`;
+        End shift…
+      </button>`;
+    }
+    return html`<div
+      role="alertdialog"
+      aria-labelledby="end-q"
+      aria-describedby="end-d"
+      @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.setConfirming(false)}
+    >
+      <p id="end-q"><b>End the shift at ${shift.door}?</b></p>
+      <p id="end-d" class="hint">
+        ${this.tally.total === 1 ? '1 person' : `${this.tally.total} people`} counted. If the camera counts
+        someone afterwards, a new shift starts.
+      </p>
+      <div class="row">
+        <button name="cancel-end" @click=${() => this.setConfirming(false)}>Keep counting</button>
+        <button class="danger" name="confirm-end" ?disabled=${s.busy} @click=${this.confirmEnd}>
+          Yes, end shift
+        </button>
+      </div>
+    </div>`;
   }
 
   private renderCorrections(s: ShiftPanelState) {

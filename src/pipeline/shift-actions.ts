@@ -102,6 +102,17 @@ export class ShiftActions extends EventTarget {
     this.controller.setDoor(door);
   }
 
+  /**
+   * Renames the running shift's door, and the next shifts' (the preference): a name the guard typed as the
+   * camera started the shift with the one before is not lost.
+   */
+  async renameShift(door: string): Promise<void> {
+    this.controller.setDoor(door);
+    await this.act(async () => {
+      await this.log.renameRunning(door);
+    });
+  }
+
   /** Starts a shift at the door in the preferences. */
   async startShift(): Promise<void> {
     await this.act(async () => {

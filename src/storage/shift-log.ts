@@ -275,6 +275,19 @@ export class ShiftLog extends EventTarget {
     return this.running;
   }
 
+  /**
+   * Renames the running shift's door (a name typed as the camera started the shift with the one before, or a
+   * guard who moved to another door). Resolves to the renamed shift, or undefined if none is running or
+   * `door` is blank. Queued like any write: a failed one stays queued (see {@link ShiftLog.status}).
+   */
+  async renameRunning(door: string): Promise<Shift | undefined> {
+    const name = door.trim();
+    if (!this.running || name === '') return undefined;
+    this.running = { ...this.running, door: name };
+    await this.queue.save({ kind: 'shift', shift: this.running });
+    return this.running;
+  }
+
   /** Ends the running shift; resolves to it, or undefined if none was running. */
   async endShift(): Promise<Shift | undefined> {
     if (!this.running) return undefined;
