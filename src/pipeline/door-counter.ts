@@ -181,6 +181,11 @@ interface Picture {
 /** See the module comment. */
 export class DoorCounter {
   private tracker: FaceTracker;
+  /**
+   * The picture size the tracker's boxes are in, and which tracker that is: one taken up from elsewhere (a
+   * reload, the other camera's view) has boxes of unknown size, and is not moved at its first frame.
+   */
+  private frameSize: { tracker: FaceTracker; width: number; height: number } | undefined;
   /** Each live track's counted decision after the last frame (see {@link decisionOf}). */
   private decisions = new Map<number, Decision | undefined>();
   /** The chain of person records, in the order people were counted. */
@@ -223,9 +228,22 @@ export class DoorCounter {
   /**
    * One processed frame's faces. Returns the track of each face (same index) and counts whoever the tracker
    * decided on. `frame` is the picture the faces were found in, given only when the guard keeps pictures of
-   * unmasked people (see {@link DoorCounterHost.snapshot}); without it no picture is taken.
+   * unmasked people (see {@link DoorCounterHost.snapshot}); without it no picture is taken. `size` is the
+   * picture's size: when it changes, the tracks are moved with it (see FaceTracker.reframe).
    */
-  observe(timestampMs: number, faces: readonly FaceResult[], frame?: ImageBitmap): (number | undefined)[] {
+  observe(
+    timestampMs: number,
+    faces: readonly FaceResult[],
+    frame?: ImageBitmap,
+    size?: { width: number; height: number },
+  ): (number | undefined)[] {
+    if (size !== undefined) {
+      // The phone turned (or the camera changed resolution): the tracks move with the picture.
+      const before = this.frameSize?.tracker === this.tracker ? this.frameSize : undefined;
+      if (before !== undefined && (before.width !== size.width || before.height !== size.height))
+        this.tracker.reframe(before, size);
+      this.frameSize = { tracker: this.tracker, width: size.width, height: size.height };
+    }
     const update = this.tracker.update(
       timestampMs,
       faces.map((f) => ({ box: f.box, probWithoutMask: f.probs.without_mask, detScore: f.detScore })),

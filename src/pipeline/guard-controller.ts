@@ -683,7 +683,7 @@ export class GuardController extends EventTarget {
       if (this.fileFramesChecked === 0) this.counter.end();
       this.fileFramesChecked += 1;
     }
-    const trackIds = this.counter.observe(result.timestampMs, result.faces, frame);
+    const trackIds = this.counter.observe(result.timestampMs, result.faces, frame, result);
     this.pacing.observed(result.timestampMs, result.faces.length, this.counter.peopleInView);
     const camera = this.state.source === 'camera';
     if (camera) this.checkRate.record(result.timestampMs, result.faces.length > 0);

@@ -239,6 +239,35 @@ export class FaceTracker {
     return tracker;
   }
 
+  /**
+   * The camera's picture changed size, from `from` to `to` (width × height, pixels): the phone was turned
+   * between upright and sideways (the browser turns the picture with it), or the camera changed resolution.
+   * Every track's box moves where the same face now is, so the people in view keep their tracks: the picture
+   * turns about its centre, and its long side spans the same view before and after (a 1280 × 720 picture
+   * turned is 720 × 1280, the same pixels per degree), so a face keeps its offset from the centre, scaled by
+   * the ratio of the long sides. Without it a face moved by up to (long − short) / √2 pixels, beyond the one
+   * face size a match may jump, and the person was counted (and alerted for) again at every turn (rotation
+   * exploration: one unmasked person counted 3 times over two turns at 1280 × 720).
+   */
+  reframe(from: { width: number; height: number }, to: { width: number; height: number }): void {
+    const scale = Math.max(to.width, to.height) / Math.max(from.width, from.height);
+    if (!Number.isFinite(scale) || scale <= 0) return;
+    const move = (x: number, fromSide: number, toSide: number) => (x - fromSide / 2) * scale + toSide / 2;
+    for (const track of this.tracks) {
+      const { x, y, width, height } = track.box;
+      const cx = move(x + width / 2, from.width, to.width);
+      const cy = move(y + height / 2, from.height, to.height);
+      track.box = {
+        x: cx - (width * scale) / 2,
+        y: cy - (height * scale) / 2,
+        width: width * scale,
+        height: height * scale,
+      };
+      track.vx *= scale;
+      track.vy *= scale;
+    }
+  }
+
   /** The id the next new track will get. */
   get nextTrackId(): number {
     return this.nextId;
