@@ -11,7 +11,9 @@ import { CSV_DIALECTS, csvDialectFor, localTime, type CsvDialect } from '../shar
 export const UTF8_BOM = '\uFEFF';
 
 /**
- * `maskguard-<door>-<YYYY-MM-DD>.csv`, the date being the local day of `time`. The door keeps its letters
+ * `maskguard-<door>-<YYYY-MM-DD>.csv`, the date being the local day of `time`; a shift's export adds its start
+ * time and, while it runs, that it does (`maskguard-<door>-<YYYY-MM-DD>-<HHmm>[-running].csv`, see
+ * {@link shiftCsvFileName}). The door keeps its letters
  * (any script, with their combining marks: the vowel signs of Hindi or Thai) and digits; runs of anything
  * else, characters that file systems reject included, become one `-` (with any mark left on them: an emoji's
  * variation selector). At most 60 characters of it as a reader counts them, cut between them (never inside a
@@ -28,6 +30,17 @@ export function csvFileName(door: string, time: number): string {
     .join('')
     .replace(/^-+|-+$/g, '');
   return `maskguard-${slug === '' ? 'door' : slug}-${localTime(time).slice(0, 10)}.csv`;
+}
+
+/**
+ * The file name of one shift's export: two shifts at one door on one day get two names, and an export taken
+ * while the shift still ran says so, so that it is not taken for the whole shift (a UX exploration: the export
+ * made during a shift and the one made after it ended had the same name, and the phone kept "(1)" copies).
+ */
+export function shiftCsvFileName(shift: { door: string; start: number; end?: number }): string {
+  const start = localTime(shift.start);
+  const suffix = `-${start.slice(11, 13)}${start.slice(14, 16)}${shift.end === undefined ? '-running' : ''}`;
+  return csvFileName(shift.door, shift.start).replace(/\.csv$/, `${suffix}.csv`);
 }
 
 /** `text` as a reader counts its characters (grapheme clusters), or by code point where that is not known. */

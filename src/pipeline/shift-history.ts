@@ -18,7 +18,13 @@ import {
   type Shift,
   type ShiftLog,
 } from '../storage/index.ts';
-import { csvFileName, downloadCsv, loadCsvDialect, saveCsvDialect } from './csv-download.ts';
+import {
+  csvFileName,
+  downloadCsv,
+  loadCsvDialect,
+  saveCsvDialect,
+  shiftCsvFileName,
+} from './csv-download.ts';
 import type { GuardController } from './guard-controller.ts';
 
 /** What the history shows: one shift, or one local day (epoch ms of any moment in it) across shifts. */
@@ -224,11 +230,11 @@ export class ShiftHistory extends EventTarget {
     return scope.kind === 'shift' ? this.log.events(scope.shiftId) : this.log.eventsOfDay(scope.day);
   }
 
-  /** A shift's file is named after its door and start day; a day's after its one door, or "all-doors". */
+  /** A shift's file is named after its door and start (see shiftCsvFileName); a day's after its one door, or "all-doors". */
   private fileName(scope: HistoryScope, shifts: Shift[], events: PersonEvent[]): string {
     if (scope.kind === 'shift') {
       const shift = shifts.find((s) => s.id === scope.shiftId);
-      return csvFileName(shift?.door ?? '', shift?.start ?? Date.now());
+      return shift === undefined ? csvFileName('', Date.now()) : shiftCsvFileName(shift);
     }
     const doors = new Set(events.map((e) => shifts.find((s) => s.id === e.shiftId)?.door ?? ''));
     const door = doors.size === 1 ? [...doors][0]! : 'all doors';

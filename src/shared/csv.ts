@@ -78,6 +78,7 @@ export const CSV_COLUMNS = [
   'corrected_from',
   'shift_ended_by',
   'person_number',
+  'utc_offset',
 ] as const;
 
 /** RFC 4180 line break. */
@@ -133,7 +134,18 @@ function fields(event: CsvEvent, shift: CsvShift | undefined, dialect: CsvDialec
     correctedFrom(event) ?? '',
     endedBy(shift),
     event.number === undefined ? '' : String(event.number),
+    utcOffset(event.time),
   ];
+}
+
+/**
+ * `+01:00`: how far `local_time` is ahead of UTC at that moment on the exporting device (daylight saving
+ * included), so a supervisor reading the file elsewhere knows which clock `local_time` is on.
+ */
+export function utcOffset(time: number): string {
+  const minutes = -new Date(time).getTimezoneOffset();
+  const sign = minutes < 0 ? '-' : '+';
+  return `${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
 }
 
 /** The events that get a row: every one but those the guard removed from the count. */

@@ -178,11 +178,13 @@ describe('shift panel, history and settings', () => {
       const d = new Date();
       return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     });
-    expect(download.suggestedFilename()).toBe(`maskguard-Entrée-Nord-B-${today}.csv`);
+    // The shift's start time in the name, and that it was still running.
+    const name = download.suggestedFilename();
+    expect(name).toMatch(new RegExp(`^maskguard-Entrée-Nord-B-${today}-[0-2][0-9][0-5][0-9]-running\\.csv$`));
     // Said on screen too: what was exported, under which name.
     await expect
       .poll(() => page.locator(`${history} .message`).textContent())
-      .toBe(`Exported 4 people as maskguard-Entrée-Nord-B-${today}.csv (look in the phone's downloads).`);
+      .toBe(`Exported 4 people as ${name} (look in the phone's downloads).`);
     const bytes = readFileSync(await download.path());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UTF8_BOM, csvFileName, loadCsvDialect, saveCsvDialect } from '../../src/pipeline/csv-download.ts';
+import {
+  UTF8_BOM,
+  csvFileName,
+  loadCsvDialect,
+  saveCsvDialect,
+  shiftCsvFileName,
+} from '../../src/pipeline/csv-download.ts';
 
 describe('csvFileName', () => {
   // Noon local time: the same calendar day in every time zone the test may run in.
@@ -20,6 +26,16 @@ describe('csvFileName', () => {
     expect(csvFileName('ประตูหน้า', june3)).toBe('maskguard-ประตูหน้า-2025-06-03.csv');
     // A mark left on a character that was replaced goes with it (an emoji's variation selector).
     expect(csvFileName('Gate ❤️ 2', june3)).toBe('maskguard-Gate-2-2025-06-03.csv');
+  });
+
+  it('names a shift’s file after its start time too, and says when the shift was still running', () => {
+    const start = new Date(2025, 5, 3, 7, 5, 0).getTime();
+    expect(shiftCsvFileName({ door: 'North entrance', start, end: start + 3_600_000 })).toBe(
+      'maskguard-North-entrance-2025-06-03-0705.csv',
+    );
+    expect(shiftCsvFileName({ door: 'North entrance', start })).toBe(
+      'maskguard-North-entrance-2025-06-03-0705-running.csv',
+    );
   });
 
   it('falls back to "door" when nothing of the name is left', () => {

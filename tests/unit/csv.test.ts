@@ -5,6 +5,7 @@ import {
   defuseFormula,
   escapeField,
   toCsv,
+  utcOffset,
   type CsvEvent,
 } from '../../src/shared/csv.ts';
 import { parseCsv } from '../helpers/csv.ts';
@@ -43,12 +44,26 @@ describe('toCsv', () => {
   it('writes the documented header and one row per person, every row ending in CRLF', () => {
     const text = toCsv([{ id: 's1', door: 'North' }], [auto, manual]);
     expect(text.split('\r\n')).toEqual([
-      'shift_id,door,event_id,time_iso,local_time,decision,average_confidence,frames_seen,time_in_view_s,source,corrected_from,shift_ended_by,person_number',
-      `s1,North,e1,2024-06-01T07:15:02.345Z,${localOf(time)},without_mask,0.912,42,3.4,auto,,,7`,
-      `s1,North,e2,2024-06-01T07:16:02.345Z,${localOf(time + 60_000)},with_mask,,0,0.0,manual,uncertain,,`,
+      'shift_id,door,event_id,time_iso,local_time,decision,average_confidence,frames_seen,time_in_view_s,source,corrected_from,shift_ended_by,person_number,utc_offset',
+      `s1,North,e1,2024-06-01T07:15:02.345Z,${localOf(time)},without_mask,0.912,42,3.4,auto,,,7,${utcOffset(time)}`,
+      `s1,North,e2,2024-06-01T07:16:02.345Z,${localOf(time + 60_000)},with_mask,,0,0.0,manual,uncertain,,,${utcOffset(time + 60_000)}`,
       '',
     ]);
-    expect(CSV_COLUMNS).toHaveLength(13);
+    expect(CSV_COLUMNS).toHaveLength(14);
+  });
+
+  it('says which clock local_time is on: local_time is time_iso plus utc_offset', () => {
+    // Winter and summer (daylight saving where the test runs), and a moment in each half-hour zone's reach.
+    for (const iso of ['2024-01-15T23:30:00.000Z', '2024-07-15T00:45:00.000Z', '2024-03-31T01:30:00.000Z']) {
+      const at = Date.parse(iso);
+      const [, , , timeIso, local, , , , , , , , , offset] = toCsv([], [{ ...auto, time: at }])
+        .split('\r\n')[1]!
+        .split(',');
+      expect(offset).toMatch(/^[+-][0-9]{2}:[0-9]{2}$/);
+      const [sign, hours, minutes] = [offset![0], Number(offset!.slice(1, 3)), Number(offset!.slice(4))];
+      const ahead = (sign === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+      expect(Date.parse(`${local!.replace(' ', 'T')}Z`) - ahead).toBe(Date.parse(timeIso!) - (at % 1000));
+    }
   });
 
   it('says how each shift ended: by the guard, by the app after hours with nobody, or not yet', () => {
@@ -114,8 +129,8 @@ describe('toCsv, semicolon dialect (spreadsheets that write 1,5)', () => {
     const text = toCsv(shifts, [auto, manual], 'semicolon');
     expect(text.split('\r\n')).toEqual([
       CSV_COLUMNS.join(';'),
-      `s1;North;e1;2024-06-01T07:15:02.345Z;${localOf(time)};without_mask;0,912;42;3,4;auto;;;7`,
-      `s1;North;e2;2024-06-01T07:16:02.345Z;${localOf(time + 60_000)};with_mask;;0;0,0;manual;uncertain;;`,
+      `s1;North;e1;2024-06-01T07:15:02.345Z;${localOf(time)};without_mask;0,912;42;3,4;auto;;;7;${utcOffset(time)}`,
+      `s1;North;e2;2024-06-01T07:16:02.345Z;${localOf(time + 60_000)};with_mask;;0;0,0;manual;uncertain;;;${utcOffset(time + 60_000)}`,
       '',
     ]);
     const decimalsAsPoints = parseCsv(text, ';').map((row) =>

@@ -13,6 +13,7 @@ import { person } from '../helpers/shift-log-fixtures.ts';
 // The CSV download module is not used here; the history model imports it.
 vi.mock('../../src/pipeline/csv-download.ts', () => ({
   csvFileName: () => 'file.csv',
+  shiftCsvFileName: () => 'file.csv',
   downloadCsv: () => {},
   loadCsvDialect: () => 'comma',
   saveCsvDialect: () => {},
