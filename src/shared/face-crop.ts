@@ -12,7 +12,7 @@
  * 224×224 without keeping the aspect ratio: exactly how the training pictures were brought to 224×224
  * (scripts/classifier/face-image.ts).
  */
-import { iou, type Box } from './geometry.ts';
+import { iou, type Box, type Point } from './geometry.ts';
 
 /** How a detector box becomes a face box (see the module comment). */
 export interface FaceBoxCalibration {
@@ -39,12 +39,56 @@ export const FULL_RANGE_CALIBRATION: FaceBoxCalibration = {
   centreShiftY: -0.019,
 };
 
-/** The forehead-to-chin face box for a BlazeFace box. */
-export function faceBoxFromDetector(box: Box, calibration: FaceBoxCalibration = FACE_BOX_CALIBRATION): Box {
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2 + box.height * calibration.centreShiftY;
-  const width = box.width * calibration.widthScale;
-  const height = box.height * calibration.heightScale;
+/** Degrees a face may be off a quarter turn and still be read as turned (see faceTurns). */
+const TURN_TOLERANCE = 25;
+
+/**
+ * Quarter turns clockwise (0–3) a face is turned in the picture: 0 upright, 1 lying with the top of its head
+ * to the right, 2 upside down, 3 with it to the left. Read from BlazeFace's keypoints, the way from between
+ * the eyes to the mouth (the face's "down"), so the names of the eyes do not matter; upright unless that way
+ * is nearer another quarter than straight down (a tilted head stays upright). A phone held sideways with its
+ * rotation locked shows every face turned a quarter: cut straight, those crops read "mask" with near
+ * certainty (rotation exploration: two unmasked people counted masked, P(without_mask) 0.000–0.002).
+ */
+export function faceTurns(eyeA: Point, eyeB: Point, mouth: Point): number {
+  const dx = mouth.x - (eyeA.x + eyeB.x) / 2;
+  const dy = mouth.y - (eyeA.y + eyeB.y) / 2;
+  if (dx === 0 && dy === 0) return 0;
+  // Straight down is 90° in picture coordinates (y grows downward); each quarter turn clockwise adds 90°.
+  const degrees = (Math.atan2(dy, dx) * 180) / Math.PI - 90;
+  const turns = ((Math.round(degrees / 90) % 4) + 4) % 4;
+  if (turns === 0) return 0;
+  // Turned only on clear evidence: the eyes-to-mouth way within TURN_TOLERANCE of the quarter, and the line
+  // through the eyes across it. An upright face with a hand or hair over it gets keypoints far off (on the
+  // door photos, three faces read 1 or 3 quarter turns by the eyes-to-mouth way alone).
+  const off = (angle: number, target: number) => Math.abs(((((angle - target) % 360) + 540) % 360) - 180);
+  const eyes = (Math.atan2(eyeB.y - eyeA.y, eyeB.x - eyeA.x) * 180) / Math.PI;
+  const across = Math.min(off(eyes, turns * 90), off(eyes, turns * 90 + 180));
+  return off(degrees, turns * 90) <= TURN_TOLERANCE && across <= TURN_TOLERANCE ? turns : 0;
+}
+
+/**
+ * The forehead-to-chin face box for a BlazeFace box, of a face turned `turns` quarter turns (see faceTurns):
+ * the calibration applies along the face's own height and width.
+ */
+export function faceBoxFromDetector(
+  box: Box,
+  calibration: FaceBoxCalibration = FACE_BOX_CALIBRATION,
+  turns = 0,
+): Box {
+  const sideways = turns % 2 === 1;
+  // The face's "down" in the picture: down, left, up, right for 0 to 3 quarter turns clockwise.
+  const [downX, downY] = [
+    [0, 1],
+    [-1, 0],
+    [0, -1],
+    [1, 0],
+  ][((turns % 4) + 4) % 4]!;
+  const faceHeight = sideways ? box.width : box.height;
+  const cx = box.x + box.width / 2 + downX * faceHeight * calibration.centreShiftY;
+  const cy = box.y + box.height / 2 + downY * faceHeight * calibration.centreShiftY;
+  const width = box.width * (sideways ? calibration.heightScale : calibration.widthScale);
+  const height = box.height * (sideways ? calibration.widthScale : calibration.heightScale);
   return { x: cx - width / 2, y: cy - height / 2, width, height };
 }
 
@@ -80,6 +124,8 @@ export interface Detection {
    * frame's own resolution, so it adds faces the other passes miss but does not move their boxes.
    */
   coarse?: boolean;
+  /** Quarter turns the face is turned in the picture (see faceTurns); 0 when not known. */
+  turns?: number;
 }
 
 /**
@@ -128,6 +174,8 @@ export function mergeDetections(detections: readonly Detection[], maxOverlap = 0
         height: mean((b) => b.height),
       },
       score: cluster[0]!.score,
+      // The best box's reading of how the face is turned (the mean of quarter turns means nothing).
+      ...(cluster[0]!.turns ? { turns: cluster[0]!.turns } : {}),
     };
   });
   // Clusters were made best first, so faces are in score order and a face is only dropped for a better one.

@@ -99,7 +99,11 @@ async function processFrame(request: FrameRequest): Promise<void> {
     const crops = faces.map((f) => faceCrop(f.box, bitmap.width, bitmap.height, FACE_CROP_MARGIN));
     const { probabilities, cropMs, classifyMs } = request.detectOnly
       ? { probabilities: [], cropMs: 0, classifyMs: 0 }
-      : await classifier.classify(bitmap, crops);
+      : await classifier.classify(
+          bitmap,
+          crops,
+          faces.map((f) => f.turns ?? 0),
+        );
     const t2 = performance.now();
     framesProcessed++;
     post({

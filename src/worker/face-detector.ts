@@ -9,6 +9,7 @@ import {
   FULL_RANGE_CALIBRATION,
   ZOOMED_OUT_PADDINGS,
   faceBoxFromDetector,
+  faceTurns,
   mergeDetections,
   type Detection,
 } from '../shared/face-crop.ts';
@@ -200,10 +201,17 @@ export class FaceDetectorSet {
             height: b.height / view.scale,
           };
           const calibration = pass.model === 'full' ? FULL_RANGE_CALIBRATION : FACE_BOX_CALIBRATION;
+          // Keypoints are normalized to the picture's width and height: back to pixels for their direction.
+          const [eyeA, eyeB, , mouth] = (d.keypoints ?? []).map((k) => ({
+            x: k.x * image.width,
+            y: k.y * image.height,
+          }));
+          const turns = eyeA && eyeB && mouth ? faceTurns(eyeA, eyeB, mouth) : 0;
           found.push({
-            box: faceBoxFromDetector(box, calibration),
+            box: faceBoxFromDetector(box, calibration, turns),
             score: d.categories[0]?.score ?? 0,
             coarse: pass.padding > 0,
+            ...(turns !== 0 ? { turns } : {}),
           });
         }
       } finally {

@@ -103,10 +103,10 @@ export class MaskClassifier {
    * Crops `crops` (frame pixels) out of `frame`, resizes each to the model's input, and classifies them all
    * in one batch. Returns P(without_mask) per crop and the time of the crop and classify stages.
    */
-  async classify(frame: ImageBitmap, crops: readonly Box[]) {
+  async classify(frame: ImageBitmap, crops: readonly Box[], turns: readonly number[] = []) {
     if (crops.length === 0) return { probabilities: [] as MaskProbabilities, cropMs: 0, classifyMs: 0 };
     const t0 = performance.now();
-    const pixels = this.cropFaces(frame, crops);
+    const pixels = this.cropFaces(frame, crops, turns);
     const t1 = performance.now();
     const output = tf.tidy(() => {
       const perCrop = INPUT_SIZE * INPUT_SIZE;
@@ -138,7 +138,7 @@ export class MaskClassifier {
    * downscaling the training pictures had) and costs a few milliseconds, where tfjs's cropAndResize on
    * WebGL cost over 100 ms per frame here, most of it reading the batch back.
    */
-  private cropFaces(frame: ImageBitmap, crops: readonly Box[]): ImageData {
+  private cropFaces(frame: ImageBitmap, crops: readonly Box[], turns: readonly number[]): ImageData {
     const height = INPUT_SIZE * crops.length;
     if (this.canvas === undefined || this.canvas.height < height) {
       this.canvas = new OffscreenCanvas(INPUT_SIZE, height);
@@ -151,9 +151,14 @@ export class MaskClassifier {
     context.imageSmoothingQuality = 'high';
     // Cleared first: a transparent picture (a PNG chosen as a photo) must not show the previous crop through.
     context.clearRect(0, 0, INPUT_SIZE, height);
-    crops.forEach((c, i) =>
-      context.drawImage(frame, c.x, c.y, c.width, c.height, 0, i * INPUT_SIZE, INPUT_SIZE, INPUT_SIZE),
-    );
+    const half = INPUT_SIZE / 2;
+    crops.forEach((c, i) => {
+      // A face turned `turns` quarter turns clockwise (see faceTurns) is turned back upright, as trained.
+      context.setTransform(1, 0, 0, 1, half, i * INPUT_SIZE + half);
+      context.rotate((-(turns[i] ?? 0) * Math.PI) / 2);
+      context.drawImage(frame, c.x, c.y, c.width, c.height, -half, -half, INPUT_SIZE, INPUT_SIZE);
+    });
+    context.setTransform(1, 0, 0, 1, 0, 0);
     return context.getImageData(0, 0, INPUT_SIZE, height);
   }
 

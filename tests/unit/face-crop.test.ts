@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { faceBoxFromDetector, faceCrop, mergeDetections } from '../../src/shared/face-crop.ts';
+import { faceBoxFromDetector, faceCrop, faceTurns, mergeDetections } from '../../src/shared/face-crop.ts';
 import type { Box } from '../../src/shared/geometry.ts';
 
 describe('faceBoxFromDetector', () => {
@@ -16,6 +16,57 @@ describe('faceBoxFromDetector', () => {
     expect(face.height).toBeCloseTo(120);
     expect(face.x + face.width / 2).toBeCloseTo(150);
     expect(face.y + face.height / 2).toBeCloseTo(160);
+  });
+});
+
+describe('faceTurns', () => {
+  // An upright face: eyes at (40, 40) and (60, 40), mouth at (50, 70).
+  const upright = { a: { x: 40, y: 40 }, b: { x: 60, y: 40 }, mouth: { x: 50, y: 70 } };
+  /** The same face turned `q` quarter turns clockwise about (50, 50) (y grows downward). */
+  const turned = (q: number) => {
+    const turn = (p: { x: number; y: number }) => {
+      let [x, y] = [p.x - 50, p.y - 50];
+      for (let i = 0; i < q; i++) [x, y] = [-y, x];
+      return { x: x + 50, y: y + 50 };
+    };
+    return [turn(upright.a), turn(upright.b), turn(upright.mouth)] as const;
+  };
+
+  it('reads the quarter turns from the way from the eyes to the mouth, whichever eye is named first', () => {
+    for (const q of [0, 1, 2, 3]) {
+      const [a, b, mouth] = turned(q);
+      expect(faceTurns(a, b, mouth)).toBe(q);
+      expect(faceTurns(b, a, mouth)).toBe(q);
+    }
+  });
+
+  it('keeps a tilted head upright (under 45°), and a face lying on its side a quarter turn', () => {
+    expect(faceTurns({ x: 40, y: 45 }, { x: 60, y: 35 }, { x: 58, y: 68 })).toBe(0);
+    expect(faceTurns({ x: 40, y: 40 }, { x: 40, y: 60 }, { x: 10, y: 50 })).toBe(1);
+  });
+});
+
+describe('faceBoxFromDetector on a turned face', () => {
+  it('calibrates along the face: a face lying on its side gets a wider, lower box shifted toward its chin', () => {
+    const calibration = { widthScale: 0.9, heightScale: 1.2, centreShiftY: 0.1 };
+    // A quarter turn clockwise: the face's "down" is the picture's left.
+    const face = faceBoxFromDetector({ x: 100, y: 100, width: 100, height: 100 }, calibration, 1);
+    expect(face.width).toBeCloseTo(120);
+    expect(face.height).toBeCloseTo(90);
+    expect(face.x + face.width / 2).toBeCloseTo(140);
+    expect(face.y + face.height / 2).toBeCloseTo(150);
+    expect(faceBoxFromDetector({ x: 100, y: 100, width: 100, height: 100 }, calibration, 0)).toEqual(
+      faceBoxFromDetector({ x: 100, y: 100, width: 100, height: 100 }, calibration),
+    );
+  });
+
+  it('keeps the best box’s turns when merging passes', () => {
+    const merged = mergeDetections([
+      { box: { x: 0, y: 0, width: 100, height: 100 }, score: 0.9, turns: 1 },
+      { box: { x: 5, y: 5, width: 100, height: 100 }, score: 0.6 },
+    ]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]!.turns).toBe(1);
   });
 });
 
