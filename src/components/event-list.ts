@@ -307,6 +307,23 @@ export class EventList extends LitElement {
    * Draws more of the earlier people. Once all are drawn the button goes: focus then moves to the list rather
    * than drop to the page, where a keyboard or switch user would start over from the top.
    */
+  /**
+   * Brings the newest person into view (the list runs oldest first, so they are at its end, many screens down
+   * on a phone in a busy shift) and moves focus to their change, or to the list when they cannot be changed:
+   * the person an alert just named is the one a guard comes to History for.
+   */
+  showNewest(): void {
+    const row = this.renderRoot.querySelector<HTMLElement>('tbody tr:last-of-type');
+    if (row === null) return;
+    row.scrollIntoView({ block: 'center' });
+    (
+      row.querySelector<HTMLElement>('select[name=change]') ??
+      this.renderRoot.querySelector<HTMLElement>('table')
+    )?.focus({
+      preventScroll: true,
+    });
+  }
+
   private showEarlier(): void {
     this.rows += ROWS_MORE;
     if (this.rows < this.events.length) return;

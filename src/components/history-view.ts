@@ -7,7 +7,15 @@ import { dateInputValue, formatDay, formatTime } from './format.ts';
 import { viewStyles } from './view-styles.ts';
 import './tally-board.ts';
 import './hourly-chart.ts';
+import type { EventList } from './event-list.ts';
 import './event-list.ts';
+
+/**
+ * From how many people History offers "Go to the newest person": the list runs oldest first, and with 40 people
+ * the newest row (the person an alert just named) was 9 screens down on a phone, 88 Tab presses away (UX
+ * exploration).
+ */
+const NEWEST_BUTTON_FROM = 5;
 
 /** One line naming a shift: door, day, hours (or "running"), and whether the app ended it as idle. */
 function shiftLabel(shift: Shift): string {
@@ -131,6 +139,16 @@ export class HistoryView extends LitElement {
       </div>
       ${s.message === undefined ? nothing : html`<p class="message" role="alert">${s.message}</p>`}
       <h3>People</h3>
+      ${
+        s.events.length > NEWEST_BUTTON_FROM
+          ? html`<button
+              name="to-newest"
+              @click=${() => this.renderRoot.querySelector<EventList>('event-list')?.showNewest()}
+            >
+              Go to the newest person
+            </button>`
+          : nothing
+      }
       <event-list
         .events=${s.events}
         .pictures=${s.pictures}
