@@ -46,7 +46,8 @@ const TURN_TOLERANCE = 25;
  * Quarter turns clockwise (0–3) a face is turned in the picture: 0 upright, 1 lying with the top of its head
  * to the right, 2 upside down, 3 with it to the left. Read from BlazeFace's keypoints, the way from between
  * the eyes to the mouth (the face's "down"), so the names of the eyes do not matter; upright unless that way
- * is nearer another quarter than straight down (a tilted head stays upright). A phone held sideways with its
+ * lies within TURN_TOLERANCE of another quarter and the line through the eyes crosses it (a tilted head, or
+ * an upright face whose keypoints a hand throws off, stays upright). A phone held sideways with its
  * rotation locked shows every face turned a quarter: cut straight, those crops read "mask" with near
  * certainty (rotation exploration: two unmasked people counted masked, P(without_mask) 0.000–0.002).
  */

@@ -133,7 +133,8 @@ export class MaskClassifier {
   }
 
   /**
-   * Draws every crop, resized to the model's input, into one column of a 2D OffscreenCanvas and reads it
+   * Draws every crop, resized to the model's input (and turned upright, `turns` quarter turns back, see
+   * faceTurns), into one column of a 2D OffscreenCanvas and reads it
    * back as one RGBA block ([n × 224, 224]). The canvas resamples with smoothing (close to the area/Lanczos
    * downscaling the training pictures had) and costs a few milliseconds, where tfjs's cropAndResize on
    * WebGL cost over 100 ms per frame here, most of it reading the batch back.
