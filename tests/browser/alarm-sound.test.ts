@@ -7,11 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
 import { tallyOf } from '../helpers/tally.ts';
 
-const status = 'mask-guard-app header > [role=status]';
 const hint = 'mask-guard-app .alarm-hint';
 
 describe('the alarm sound before the first touch', () => {
@@ -58,7 +57,7 @@ describe('the alarm sound before the first touch', () => {
     await phoneAutoplayRule(app);
     const page = await app.context.newPage();
     await page.goto(app.server.url);
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     expect(await page.locator(hint).textContent()).toContain(
       'The alarm sound is off until you touch the screen',
     );
@@ -76,7 +75,7 @@ describe('the alarm sound before the first touch', () => {
     await phoneAutoplayRule(app);
     const page = await app.context.newPage();
     await page.goto(app.server.url);
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     expect(await page.locator(hint).textContent()).toContain('or press any button');
     // The Shift tab, reached and pressed from the keyboard, then back to Live.
     await page.locator('mask-guard-app view-tabs button[data-view=shift]').focus();
@@ -131,7 +130,7 @@ describe('the alarm at the door', () => {
       unmasked: (await tallyOf(page)).unmasked,
     });
     await page.goto(app.server.url);
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     await page.locator('mask-guard-app tally-board').click(); // the guard's first touch allows audio
     expect((await tallyOf(page)).unmasked, 'nobody counted before the first touch').toBe(0);
 

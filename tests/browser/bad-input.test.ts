@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DIST_DIR, SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { DIST_DIR, SHARED_DIR, launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
 import { tallyOf } from '../helpers/tally.ts';
 import { chooseUnreadablePhoto } from '../helpers/unreadable-photo.ts';
@@ -192,7 +192,7 @@ describe.each([
     // The server has the right file (as a deployment does); the retry downloads it.
     writeFileSync(join(root, weights), good);
     await page.locator('mask-guard-app guard-controls button', { hasText: 'Start camera' }).click();
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     expect(await page.locator(problem).count()).toBe(0);
     // ... as the same kind of file the server sent (a runtime's .wasm must stay application/wasm).
     const served = (await fetch(app.server.url + weights)).headers.get('Content-Type');
@@ -202,7 +202,7 @@ describe.each([
     // (the service worker's precache alone would not store it again until the app's next update).
     await app.server.close();
     await page.reload();
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     expect(await page.locator(problem).count()).toBe(0);
   }, 300_000);
 });
@@ -238,7 +238,7 @@ describe('a damaged model first loaded when the guard changes the range', () => 
       .locator('mask-guard-app offline-status', { hasText: 'Ready to work offline' })
       .waitFor({ timeout: 120_000 });
     await page.reload();
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     await app.server.close();
     // "Far" needs the full-range model, loaded with the next frame: it is the damaged one.
     await page
@@ -274,7 +274,7 @@ describe('models that failed to download once', () => {
     );
     failing = false;
     await page.locator('mask-guard-app guard-controls button', { hasText: 'Start camera' }).click();
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     expect(await page.locator(problem).count()).toBe(0);
     // Faces are checked again: the person in the (looping) video is counted.
     await expect.poll(() => tallyOf(page), { timeout: 30_000 }).toMatchObject({ masked: 1 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
-import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { recordDoorVideo } from '../helpers/door-webm.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total, type Counts } from '../helpers/tally.ts';
@@ -78,7 +78,7 @@ async function crashUntilGivenUpThenStartCamera(page: Page): Promise<void> {
   expect(await page.locator(status).textContent()).toContain('Stopped: faces are not being checked');
   stopCrashing();
   await page.getByRole('button', { name: 'Start camera' }).click();
-  await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 30_000 });
+  await untilWatching(page, 30_000);
 }
 
 /**
@@ -121,7 +121,7 @@ describe('the camera interrupted while one person stands at the door', () => {
     expect(await handedOver()).not.toBeNull();
     await page.waitForTimeout(3000);
     await setHidden(page, false);
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
+    await untilWatching(page, 20_000);
     // … and taken back when shown: this page goes on with them, and a later page must not get a stale copy.
     expect(await handedOver()).toBeNull();
     // The same person is in view again; before, they were a new track and counted within about 2 s.
@@ -141,7 +141,7 @@ describe('the camera interrupted while one person stands at the door', () => {
     expect(await page.locator(status).textContent()).toContain('Camera off');
     expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
     await page.getByRole('button', { name: 'Start camera' }).click();
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
+    await untilWatching(page, 20_000);
     await expect.poll(() => page.locator(problem).count()).toBe(0);
     // The person never left: they keep their track and are not counted again.
     const seen = await watchTally(page, 6000);

@@ -12,11 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { AppSession } from '../helpers/browser.ts';
+import { untilWatching, type AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total } from '../helpers/tally.ts';
-
-const status = 'mask-guard-app header > [role=status]';
 
 /**
  * An init script that makes `navigator.mediaDevices.enumerateDevices()` list a second camera besides the
@@ -73,9 +71,9 @@ describe('switching to the other camera and back while someone stands at the doo
     await expect.poll(() => numbersOnScreen(page), { timeout: 10_000 }).toHaveLength(1);
     const [number] = await numbersOnScreen(page);
     await page.getByRole('button', { name: 'Use front camera' }).click();
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
+    await untilWatching(page, 20_000);
     await page.getByRole('button', { name: 'Use rear camera' }).click();
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
+    await untilWatching(page, 20_000);
     // Back on the rear camera: the person keeps their number, and nobody more is counted while they stand.
     await expect.poll(() => numbersOnScreen(page), { timeout: 15_000 }).toEqual([number]);
     const afterSwitches = await tallyOf(page);

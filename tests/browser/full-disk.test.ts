@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DB_NAME } from '../../src/storage/schema.ts';
-import type { AppSession } from '../helpers/browser.ts';
+import { untilWatching, type AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { DISK_SWITCH, setDiskFull } from '../helpers/storage-full.ts';
 import { tallyOf } from '../helpers/tally.ts';
@@ -183,9 +183,7 @@ describe('the guard reloads the page while the phone is full', () => {
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
     countedBefore = await rows.first().getAttribute('data-event');
     await page.reload();
-    await page
-      .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
-      .waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     // Still full: the person the page before could not write is in this page's memory, and said so.
     await expect
       .poll(() => page.locator(warning).textContent(), { timeout: 30_000 })

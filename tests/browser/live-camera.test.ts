@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { iou } from '../../src/shared/geometry.ts';
 import { ALERT_VISIBLE_MS } from '../../src/pipeline/door-counter.ts';
-import { SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { SHARED_DIR, launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { tallyOf, type Counts } from '../helpers/tally.ts';
 import {
   ANNOTATION_ERRATA,
@@ -167,9 +167,7 @@ describe('live screen with a fake camera', () => {
     app = await launchApp({ fakeCameraY4m: video });
     page = await app.context.newPage();
     await page.goto(app.server.url);
-    await page
-      .locator('mask-guard-app [role=status]', { hasText: 'Watching the door' })
-      .waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     // One pass through the file, from the moment the camera runs, plus a margin for the last count.
     const { leadSeconds, gapSeconds, showSeconds } = DEFAULT_DOOR_VIDEO;
     const passMs = 1000 * (leadSeconds + people.length * (gapSeconds + showSeconds));

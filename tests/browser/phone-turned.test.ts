@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { SHARED_DIR, launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { tallyOf } from '../helpers/tally.ts';
 
 const PHOTO = join(SHARED_DIR, 'data/door-photos/images/4-photo.jpg');
@@ -80,9 +80,7 @@ describe('the phone turned with a person at the door', () => {
     page = await app.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(app.server.url);
-    await page
-      .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
-      .waitFor({ timeout: 120_000 });
+    await untilWatching(page);
   }, 180_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { iou } from '../../src/shared/geometry.ts';
-import type { AppSession } from '../helpers/browser.ts';
+import { untilWatching, type AppSession } from '../helpers/browser.ts';
 import { DEFAULT_DOOR_VIDEO, writeDoorVideo, type Appearance } from '../helpers/door-video.ts';
 import { launchApp } from '../helpers/browser.ts';
 import { tallyOf } from '../helpers/tally.ts';
@@ -39,9 +39,7 @@ describe('portrait camera (phone held upright)', () => {
     app = await launchApp({ fakeCameraY4m: video });
     page = await app.context.newPage();
     await page.goto(app.server.url);
-    await page
-      .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
-      .waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     const start = Date.now();
     // Until the person has left (1 + 4 s) and their track has ended, well before the file loops (8 s).
     while (Date.now() - start < 7000) {

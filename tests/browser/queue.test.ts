@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { writeScene, type Actor } from '../helpers/door-scene.ts';
 import { tallyOf } from '../helpers/tally.ts';
 
@@ -35,9 +35,7 @@ async function tallyAfterScene(actors: Actor[], seconds: number, readAfter: numb
     app = await launchApp({ fakeCameraY4m: video });
     const page = await app.context.newPage();
     await page.goto(app.server.url);
-    await page
-      .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
-      .waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     await page.waitForTimeout(readAfter * 1000);
     const tally = await tallyOf(page);
     expect(app.foreignRequests).toEqual([]);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { AppSession } from '../helpers/browser.ts';
+import { untilWatching, type AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf } from '../helpers/tally.ts';
 import { setHidden } from '../helpers/visibility.ts';
@@ -46,7 +46,7 @@ describe('a reload while someone stands at the door', () => {
   };
   /** The next page counts the person once, under the same number, also given time. */
   const countedOnceAs = async (page: Page, number: number | undefined) => {
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 60_000 });
+    await untilWatching(page, 60_000);
     await expect.poll(() => personNumber(page), { timeout: 15_000 }).toBe(number);
     await page.waitForTimeout(5000);
     expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });

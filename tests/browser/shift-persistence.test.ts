@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../src/shared/csv.ts';
-import { SHARED_DIR, launchApp, type AppSession } from '../helpers/browser.ts';
+import { SHARED_DIR, launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { tallyOf, total, type Counts } from '../helpers/tally.ts';
 import {
   ANNOTATION_ERRATA,
@@ -88,9 +88,7 @@ describe('a shift survives a crash of the page', () => {
   it('counts at least two people from the camera, all on disk', async () => {
     const page = await app.context.newPage();
     await page.goto(app.server.url);
-    await page
-      .locator('mask-guard-app [role=status]', { hasText: 'Watching the door' })
-      .waitFor({ timeout: 170_000 });
+    await untilWatching(page, 170_000);
     // At least two people shown, and every one of them written (not only queued in memory).
     let stored = { shiftId: undefined as string | undefined, events: -1 };
     await expect

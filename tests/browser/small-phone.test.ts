@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { AppSession } from '../helpers/browser.ts';
+import { untilWatching, type AppSession } from '../helpers/browser.ts';
 import { DEFAULT_DOOR_VIDEO, writeDoorVideo } from '../helpers/door-video.ts';
 import { launchApp } from '../helpers/browser.ts';
 
@@ -58,9 +58,7 @@ describe('a small phone held upright', () => {
     // 390 × 844 first (a common phone): there the picture fills the screen's width, edge to edge.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(app.server.url);
-    await page
-      .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
-      .waitFor({ timeout: 120_000 });
+    await untilWatching(page);
     const start = Date.now();
     while (Date.now() - start < 7000) {
       labels.push(

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CSV_COLUMNS } from '../../src/shared/csv.ts';
-import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { DEFAULT_DOOR_VIDEO, doorPhotoFace, writeDoorVideo } from '../helpers/door-video.ts';
 import { tallyOf } from '../helpers/tally.ts';
 
@@ -125,7 +125,7 @@ describe('pictures of people without a mask', () => {
     await app.context.grantPermissions(['camera'], { origin: app.server.url });
     await showTab(page, 'live');
     await page.getByRole('button', { name: 'Start camera' }).click();
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 20_000 });
+    await untilWatching(page, 20_000);
     await expect.poll(async () => (await tallyOf(page)).unmasked, { timeout: 15_000 }).toBe(1);
     // Stop the camera as a call taking it would, so the looping file brings nobody else.
     await page.locator('mask-guard-app .stage > video').evaluate((video: HTMLVideoElement) => {

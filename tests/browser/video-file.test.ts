@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, type AppSession } from '../helpers/browser.ts';
+import { launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { recordDoorVideo } from '../helpers/door-webm.ts';
 import { tallyOf, total } from '../helpers/tally.ts';
 import { setHidden } from '../helpers/visibility.ts';
@@ -191,7 +191,7 @@ describe('a damaged video file chosen while a person stands at the door', () => 
       .poll(() => page.locator('mask-guard-app .stage .problem').textContent(), { timeout: 30_000 })
       .toContain('No picture of "cut.webm" could be checked');
     // The camera is back, on the person still standing there: boxed again, and not counted a second time.
-    await page.locator(status, { hasText: 'Watching the door' }).waitFor({ timeout: 30_000 });
+    await untilWatching(page, 30_000);
     await expect
       .poll(() => page.locator('mask-guard-app face-overlay [data-face]').count())
       .toBeGreaterThan(0);

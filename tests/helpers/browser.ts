@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type LaunchOptions } from 'playwright-core';
+import { chromium, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 import { startStaticServer, type StaticServer } from './static-server.ts';
 
 /** The project root, the built app, and the read-only shared material (never copied into the repo). */
@@ -97,4 +97,12 @@ export async function launchApp(options: LaunchAppOptions = {}): Promise<AppSess
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The header's status line ("Watching the door", "Camera off: …"), which tests read and wait on. */
+export const APP_STATUS = 'mask-guard-app header > [role=status]';
+
+/** Waits until the header says the app is watching the door: models loaded, camera (or file) running. */
+export async function untilWatching(page: Page, timeout = 120_000): Promise<void> {
+  await page.locator(APP_STATUS, { hasText: 'Watching the door' }).waitFor({ timeout });
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchApp, type AppSession } from './browser.ts';
+import { launchApp, untilWatching, type AppSession } from './browser.ts';
 import { DEFAULT_DOOR_VIDEO, writeDoorVideo, type DoorVideoOptions } from './door-video.ts';
 
 /**
@@ -21,8 +21,6 @@ export async function watchOnePerson(
   await setup?.(app);
   const page = await app.context.newPage();
   await page.goto(app.server.url);
-  await page
-    .locator('mask-guard-app header > [role=status]', { hasText: 'Watching the door' })
-    .waitFor({ timeout: 120_000 });
+  await untilWatching(page);
   return { app, page };
 }
