@@ -96,6 +96,10 @@ export class ShiftHistory extends EventTarget {
       this.seenTally = controller.state.tally;
       if (this.shown && this.current.scope !== undefined) void this.refresh();
     });
+    // Retention deleted shifts (the prune that opening starts may end after this screen read the list).
+    log.addEventListener('shifts-pruned', () => {
+      if (this.shown) void this.refresh();
+    });
     // The guard turned pictures off: forget them now, not at the next read, so none is shown again.
     log.addEventListener('thumbnails-deleted', () => {
       this.picturesGeneration++;

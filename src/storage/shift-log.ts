@@ -14,7 +14,7 @@ import {
   type Shift,
 } from './schema.js';
 import { readSettings, writeSetting } from './settings.js';
-import { DAY_MS, countEndedBefore, pruneEndedBefore } from './retention.js';
+import { DAY_MS, deleteShift, endedBefore, shiftsEndedBefore } from './retention.js';
 import { deleteAllThumbnails, mayKeepThumbnail, readThumbnails, storedThumbnailBytes } from './thumbnails.js';
 import { tallyDecisions, type Tally } from '../shared/tracking/tally.js';
 import { dayRange, hourlyOf, type HourBucket } from './hourly.js';
@@ -103,6 +103,8 @@ export type TallyScope = { shiftId: string } | { day: number };
  *
  * @fires status - an `Event` whenever {@link ShiftLog.status} changes.
  * @fires thumbnails-deleted - an `Event` after {@link ShiftLog.deleteThumbnails} deleted them all.
+ * @fires shifts-pruned - an `Event` after {@link ShiftLog.prune} deleted one or more shifts (also the prune
+ *   that opening starts, which may end after views have read the shifts).
  */
 export class ShiftLog extends EventTarget {
   private readonly queue: WriteQueue;
@@ -122,6 +124,11 @@ export class ShiftLog extends EventTarget {
   endedIdle: Shift | undefined;
   /** Bytes of stored thumbnails; undefined after anything that may have deleted some (recounted lazily). */
   private storedThumbnailBytes: number | undefined;
+  /**
+   * The retention prune that opening started (see {@link open}), resolved to the number of shifts it deleted
+   * (0 if it failed: the next open retries). Opening does not wait for it.
+   */
+  pruning: Promise<number> = Promise.resolve(0);
 
   private constructor(
     private readonly db: IDBPDatabase<MaskGuardDB>,
@@ -179,7 +186,9 @@ export class ShiftLog extends EventTarget {
       log.running = latest.find((shift) => shift.end === undefined);
       // Shifts follow one another, so the latest-started ended shift is the last one ended.
       const lastEnded = latest.find((shift) => shift.end !== undefined);
-      if (lastEnded?.endReason === 'idle') log.endedIdle = lastEnded;
+      // Not one that the prune below deletes: the guard would be told of a shift gone from History.
+      const cutoff = log.now() - settings.retentionDays * DAY_MS;
+      if (lastEnded?.endReason === 'idle' && !endedBefore(lastEnded, cutoff)) log.endedIdle = lastEnded;
       // The running shift's last activity; and the highest person number of the latest shift that has numbers,
       // running or not (numbers go on from it, as they do on a page that stays open from one shift to the next;
       // an empty shift or one of hand counts has none). Read one by one: a shift may hold a great many people.
@@ -199,7 +208,9 @@ export class ShiftLog extends EventTarget {
       }
       if (log.running !== undefined) await log.endIdleShift();
       // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
-      if (options.pruneOnOpen ?? true) await log.prune().catch(() => 0);
+      // Not awaited: a phone not opened for weeks had tens of thousands of people to delete, and the screen
+      // said "Starting…" for most of a minute; the prune lets counts through between shifts (see prune).
+      if (options.pruneOnOpen ?? true) log.pruning = log.prune().catch(() => 0);
       // With the opt-in off no picture may stay: one can if the page closed between turning it off and the
       // deletion, or the deletion failed. Same reasoning as the prune: a failure must not stop the counting.
       if (!settings.keepThumbnails && (await db.count('thumbnails').catch(() => 0)) > 0) {
@@ -523,7 +534,7 @@ export class ShiftLog extends EventTarget {
 
   /** How many ended shifts {@link prune} would delete with `retentionDays`, deleting nothing. */
   async countPrunable(retentionDays: number, now = this.now()): Promise<number> {
-    return countEndedBefore(this.db, now - retentionDays * DAY_MS);
+    return (await shiftsEndedBefore(this.db, now - retentionDays * DAY_MS)).length;
   }
 
   /**
@@ -531,13 +542,20 @@ export class ShiftLog extends EventTarget {
    * events and thumbnails. The running shift is never pruned. Resolves to the number of shifts deleted.
    */
   async prune(now = this.now(), retentionDays = this.settings.retentionDays): Promise<number> {
-    // Serialized with the queue's writes: a write in progress must not store an event of a shift being pruned.
-    const pruned = await this.queue.serial(() => pruneEndedBefore(this.db, now - retentionDays * DAY_MS));
-    this.queue.pending.forgetShifts(new Set(pruned));
-    if (pruned.length > 0) this.storedThumbnailBytes = undefined;
-    // A shift retention deleted is no news: its people are gone from History too.
-    if (this.endedIdle !== undefined && pruned.includes(this.endedIdle.id)) this.endedIdle = undefined;
-    return pruned.length;
+    let pruned = 0;
+    for (const id of await shiftsEndedBefore(this.db, now - retentionDays * DAY_MS)) {
+      // One shift per turn of the queue, so that people counted meanwhile are written between two shifts
+      // rather than after all of them; serialized with the queue's writes, so that a write in progress
+      // cannot store an event of the shift being deleted.
+      if (!(await this.queue.serial(() => deleteShift(this.db, id)))) continue;
+      pruned++;
+      this.queue.pending.forgetShifts(new Set([id]));
+      this.storedThumbnailBytes = undefined;
+      // A shift retention deleted is no news: its people are gone from History too.
+      if (this.endedIdle?.id === id) this.endedIdle = undefined;
+    }
+    if (pruned > 0) this.dispatchEvent(new Event('shifts-pruned'));
+    return pruned;
   }
 
   /**

@@ -121,6 +121,22 @@ describe('the shift shown in History', () => {
   });
 });
 
+describe('a prune while History is shown', () => {
+  it('re-reads the shifts by itself: the prune opening starts may end after History read them', async () => {
+    const old = log.currentShift()!;
+    await log.endShift();
+    wall += 10 * 86_400_000;
+    const current = await log.startShift('South');
+    history.shown = true;
+    await history.chooseShift(old.id);
+    expect(history.state.shifts).toHaveLength(2);
+    expect(await log.prune(wall, 5)).toBe(1);
+    await vi.waitFor(() => expect(history.state.shifts.map((s) => s.id)).toEqual([current.id]));
+    expect(history.state.scope).toEqual({ kind: 'shift', shiftId: current.id });
+    expect(history.state.message).toMatch(/no longer kept/);
+  });
+});
+
 describe('counts while History is not shown', () => {
   it('are read when it is shown, not at every person while the guard is on another screen', async () => {
     const controller = Object.assign(new EventTarget(), {
