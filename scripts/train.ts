@@ -137,6 +137,16 @@
  * against 0.072: the live screen, not run with it, would likely count him masked instead of uncertain). The
  * synthetic shifts reward what the real door pictures do not; until there are door-camera training pictures,
  * the frozen backbone stays.
+ * Tried and not shipped, `--augmentation door-occluders` (scratch worktree, not committed): the door recipe plus,
+ * on 35 % of the pictures of both classes, a non-mask object painted below the mouth before the geometry and
+ * photometry (a dark phone held at the chin, a dark collar band, a skin-toned hand), to unteach "dark lower
+ * face = mask" (8-photo: a phone held under a bare chin). Against the door recipe retrained on the same app
+ * crops with the same seed (42 / 1): original val 99.67 / 99.51 % (99.84 / 99.67), shift mean 98.12 / 98.29 %
+ * (98.12 / 98.29), cost 90 / 78 (92 / 82); val crops 99.51 / 99.67 % (99.84 / 99.67), crops shift mean 98.41 /
+ * 98.25 % (98.37 / 98.21), crops cost 51 / 57 (54 / 60). Shifts flat within seed noise, plain val worse (the
+ * extra errors masked faces read unmasked), so not shipped. Door photos after that choice (report only): 56 /
+ * 57 of 60 (door recipe same seed 54), mAP 92.5 / 91.7 %; it raised P(without_mask) on every hard lower face,
+ * masked ones too (36-photo, masked, 0.08 → 0.38, a new false alarm; 8-photo 0.016 → 0.221, still missed).
  * Tried on the shipped model, not shipped: averaging P(without_mask) over the crop and its mirror image (test-time
  * flip; scratch, the inference worker given a mirror flag), at the app's threshold 0.25, against the crop alone:
  *   original val 99.35 % (99.84), shift mean 98.45 % (98.33), cost 66 (81); val crops 99.67 % (99.84), crops
