@@ -126,7 +126,7 @@ export class ShiftLog extends EventTarget {
   private storedThumbnailBytes: number | undefined;
   /**
    * The retention prune that opening started (see {@link open}), resolved to the number of shifts it deleted
-   * (0 if it failed: the next open retries). Opening does not wait for it.
+   * (0 if it failed part-way: the next open goes on with the rest). Opening does not wait for it.
    */
   pruning: Promise<number> = Promise.resolve(0);
 
@@ -543,18 +543,22 @@ export class ShiftLog extends EventTarget {
    */
   async prune(now = this.now(), retentionDays = this.settings.retentionDays): Promise<number> {
     let pruned = 0;
-    for (const id of await shiftsEndedBefore(this.db, now - retentionDays * DAY_MS)) {
-      // One shift per turn of the queue, so that people counted meanwhile are written between two shifts
-      // rather than after all of them; serialized with the queue's writes, so that a write in progress
-      // cannot store an event of the shift being deleted.
-      if (!(await this.queue.serial(() => deleteShift(this.db, id)))) continue;
-      pruned++;
-      this.queue.pending.forgetShifts(new Set([id]));
-      this.storedThumbnailBytes = undefined;
-      // A shift retention deleted is no news: its people are gone from History too.
-      if (this.endedIdle?.id === id) this.endedIdle = undefined;
+    try {
+      for (const id of await shiftsEndedBefore(this.db, now - retentionDays * DAY_MS)) {
+        // One shift per turn of the queue, so that people counted meanwhile are written between two shifts
+        // rather than after all of them; serialized with the queue's writes, so that a write in progress
+        // cannot store an event of the shift being deleted.
+        if (!(await this.queue.serial(() => deleteShift(this.db, id)))) continue;
+        pruned++;
+        this.queue.pending.forgetShifts(new Set([id]));
+        this.storedThumbnailBytes = undefined;
+        // A shift retention deleted is no news: its people are gone from History too.
+        if (this.endedIdle?.id === id) this.endedIdle = undefined;
+      }
+    } finally {
+      // Also when a later shift could not be deleted: those before it are gone.
+      if (pruned > 0) this.dispatchEvent(new Event('shifts-pruned'));
     }
-    if (pruned > 0) this.dispatchEvent(new Event('shifts-pruned'));
     return pruned;
   }
 
