@@ -35,6 +35,7 @@ function shiftLabel(shift: Shift): string {
  * @fires choose-shift - CustomEvent<string> (a shift id)
  * @fires choose-day - CustomEvent<string> (`YYYY-MM-DD`)
  * @fires export-csv - Event
+ * @fires export-all - Event (every shift kept, in one file)
  * @fires set-csv-dialect - CustomEvent<CsvDialect>
  */
 @customElement('history-view')
@@ -122,6 +123,9 @@ export class HistoryView extends LitElement {
       <div class="row">
         <button name="export" ?disabled=${rows === 0} @click=${() => this.fire('export-csv')}>
           Export CSV (${rows} ${rows === 1 ? 'person' : 'people'})
+        </button>
+        <button name="export-all" ?disabled=${s.shifts.length === 0} @click=${() => this.fire('export-all')}>
+          Export all ${s.shifts.length} kept ${s.shifts.length === 1 ? 'shift' : 'shifts'}
         </button>
         <label
           >For spreadsheets that write

@@ -298,6 +298,7 @@ export class MaskGuardApp extends LitElement {
                 void v.history.changePerson(e.detail.id, e.detail.change)}
               @choose-day=${(e: CustomEvent<string>) => void v.history.chooseDay(e.detail)}
               @export-csv=${() => void v.history.exportCsv()}
+              @export-all=${() => void v.history.exportAll()}
               @set-csv-dialect=${(e: CustomEvent<CsvDialect>) => v.history.setCsvDialect(e.detail)}
             ></history-view>`
           : html`<settings-view

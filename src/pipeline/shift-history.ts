@@ -176,10 +176,28 @@ export class ShiftHistory extends EventTarget {
   async exportCsv(): Promise<void> {
     const scope = this.current.scope;
     if (scope === undefined) return;
-    try {
+    await this.export(async () => {
       const [shifts, events] = await Promise.all([this.log.shifts(), this.eventsOf(scope)]);
       // Named after the doors of the people in the file (a door whose only record was removed is not in it).
-      const file = this.fileName(scope, shifts, exportedEvents(events));
+      return { file: this.fileName(scope, shifts, exportedEvents(events)), shifts, events };
+    });
+  }
+
+  /**
+   * Downloads every shift kept (Settings' days kept) as one CSV, named for the day it was made: a supervisor
+   * collecting a month from a busy door made one export per shift or day (scale exploration).
+   */
+  async exportAll(): Promise<void> {
+    await this.export(async () => {
+      const [shifts, events] = await Promise.all([this.log.shifts(), this.log.allEvents()]);
+      return { file: csvFileName('all shifts', Date.now()), shifts, events };
+    });
+  }
+
+  /** Reads what to export, downloads it, and says what was exported or why it could not be. */
+  private async export(read: () => Promise<{ file: string; shifts: Shift[]; events: PersonEvent[] }>) {
+    try {
+      const { file, shifts, events } = await read();
       downloadCsv(file, toCsv(shifts, events, this.current.csvDialect));
       // The file holds the people counted; records the guard removed get no row, so they are not said.
       const rows = exportedEvents(events).length;

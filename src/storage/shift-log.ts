@@ -463,6 +463,13 @@ export class ShiftLog extends EventTarget {
     });
   }
 
+  /** Every person kept, of every shift, oldest first (queued ones included): the export of everything kept. */
+  async allEvents(): Promise<PersonEvent[]> {
+    return this.queue.serial(async () =>
+      this.withPending(await this.db.getAllFromIndex('events', 'byTime'), () => true),
+    );
+  }
+
   /** The people counted during the local day containing `day` (epoch ms), any shift, oldest first. */
   async eventsOfDay(day: number): Promise<PersonEvent[]> {
     const [from, to] = dayRange(day);

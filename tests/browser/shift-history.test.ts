@@ -199,6 +199,21 @@ describe('shift panel, history and settings', () => {
     expect(column('corrected_from')).toEqual(['', '', '', 'with_mask']);
   });
 
+  it('downloads every shift kept in one file', async () => {
+    const all = page.locator(`${history} button[name=export-all]`);
+    expect((await all.textContent())?.trim()).toBe('Export all 1 kept shift');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), all.click()]);
+    expect(download.suggestedFilename()).toMatch(/^maskguard-all-shifts-\d{4}-\d\d-\d\d\.csv$/);
+    const [header, ...rows] = parseCsv(readFileSync(await download.path(), 'utf8').slice(1));
+    expect(header).toEqual([...CSV_COLUMNS]);
+    expect(rows.map((r) => r[CSV_COLUMNS.indexOf('decision')])).toEqual([
+      'with_mask',
+      'with_mask',
+      'without_mask',
+      'without_mask',
+    ]);
+  });
+
   it('writes semicolons and decimal commas once the guard picks "1,5", and keeps that choice', async () => {
     // Before any choice: what the browser's language writes (en-US here: commas).
     const dialect = page.locator(`${history} select[name=csv-dialect]`);

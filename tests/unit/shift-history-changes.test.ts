@@ -9,12 +9,14 @@ import { IDLE_SHIFT_END_MS, ShiftLog, type PersonEvent } from '../../src/storage
 import { ShiftHistory } from '../../src/pipeline/shift-history.ts';
 import type { GuardController } from '../../src/pipeline/guard-controller.ts';
 import { person } from '../helpers/shift-log-fixtures.ts';
+import { parseCsv } from '../helpers/csv.ts';
 
-// The CSV download module is not used here; the history model imports it.
+// No download in Node: the files the history model would download are kept here instead.
+const downloads = vi.hoisted(() => [] as { file: string; text: string }[]);
 vi.mock('../../src/pipeline/csv-download.ts', () => ({
-  csvFileName: () => 'file.csv',
+  csvFileName: (door: string) => `${door}.csv`,
   shiftCsvFileName: () => 'file.csv',
-  downloadCsv: () => {},
+  downloadCsv: (file: string, text: string) => void downloads.push({ file, text }),
   loadCsvDialect: () => 'comma',
   saveCsvDialect: () => {},
 }));
@@ -118,6 +120,31 @@ describe('the shift shown in History', () => {
     expect(history.state.shifts.map((s) => s.id)).toEqual([current.id]);
     expect(history.state.events.map((e) => e.number)).toEqual([9]);
     expect(history.state.message).toMatch(/no longer kept/);
+  });
+});
+
+describe('exporting every shift kept', () => {
+  it('writes the people of every shift in one file, oldest first, without those removed from the count', async () => {
+    const first = log.currentShift()!;
+    await history.changePerson(people[1]!.id, 'removed');
+    await log.endShift();
+    wall += 86_400_000;
+    const second = await log.startShift('South');
+    wall += 1000;
+    await log.recordPerson(person('uncertain', { number: 1 }));
+    downloads.length = 0;
+    await history.exportAll();
+    expect(downloads.map((d) => d.file)).toEqual(['all shifts.csv']);
+    const [header, ...rows] = parseCsv(downloads[0]!.text.replace(/^\uFEFF/, ''));
+    const cell = (row: string[], column: string) => row[header!.indexOf(column)];
+    expect(rows.map((r) => [cell(r, 'shift_id'), cell(r, 'door'), cell(r, 'decision')])).toEqual([
+      [first.id, 'North', 'without_mask'],
+      [first.id, 'North', 'with_mask'],
+      [second.id, 'South', 'uncertain'],
+    ]);
+    expect(history.state.message).toBe(
+      "Exported 3 people as all shifts.csv (look in the phone's downloads).",
+    );
   });
 });
 
