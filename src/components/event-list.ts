@@ -304,10 +304,6 @@ export class EventList extends LitElement {
   }
 
   /**
-   * Draws more of the earlier people. Once all are drawn the button goes: focus then moves to the list rather
-   * than drop to the page, where a keyboard or switch user would start over from the top.
-   */
-  /**
    * Brings the newest person into view (the list runs oldest first, so they are at its end, many screens down
    * on a phone in a busy shift) and moves focus to their change, or to the list when they cannot be changed:
    * the person an alert just named is the one a guard comes to History for.
@@ -324,6 +320,10 @@ export class EventList extends LitElement {
     });
   }
 
+  /**
+   * Draws more of the earlier people. Once all are drawn the button goes: focus then moves to the list rather
+   * than drop to the page, where a keyboard or switch user would start over from the top.
+   */
   private showEarlier(): void {
     this.rows += ROWS_MORE;
     if (this.rows < this.events.length) return;

@@ -11,7 +11,7 @@ import type { EventList } from './event-list.ts';
 import './event-list.ts';
 
 /**
- * From how many people History offers "Go to the newest person": the list runs oldest first, and with 40 people
+ * Above how many people History offers "Go to the newest person": the list runs oldest first, and with 40 people
  * the newest row (the person an alert just named) was 9 screens down on a phone, 88 Tab presses away (UX
  * exploration).
  */
