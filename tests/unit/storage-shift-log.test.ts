@@ -4,7 +4,7 @@
  */
 import 'fake-indexeddb/auto';
 import { deleteDB, openDB } from 'idb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ShiftLog,
   THUMBNAIL_MAX_BYTES,
@@ -13,7 +13,7 @@ import {
   type PersonEvent,
 } from '../../src/storage/index.ts';
 import type { MaskGuardDB } from '../../src/storage/schema.ts';
-import { jpeg, onDisk, person } from '../helpers/shift-log-fixtures.ts';
+import { failEventWrites, jpeg, onDisk, person } from '../helpers/shift-log-fixtures.ts';
 import { parseCsv } from '../helpers/csv.ts';
 import { CSV_COLUMNS, toCsv } from '../../src/shared/csv.ts';
 import { correctedFrom } from '../../src/shared/corrections.ts';
@@ -201,13 +201,15 @@ describe('counts derived from events', () => {
       total: 6,
       compliancePercent: 75,
     });
-    // No count is stored anywhere: deleting an event record changes the tally.
+    // No count is stored anywhere: deleting an event record changes the tally. The running shift's people are
+    // kept in memory by the one page that writes (see ShiftLog.onDisk), so the next page to open sees the
+    // deletion; a day is read from the disk each time, so the open log sees it at once.
     await onDisk(name, (db) => db.delete('events', events[2]!.id));
-    expect(await log.tally({ shiftId: shift.id })).toMatchObject({
-      unmasked: 0,
-      total: 5,
-      compliancePercent: 100,
-    });
+    const after = { unmasked: 0, total: 5, compliancePercent: 100 };
+    expect(await log.tally({ day: at(8) })).toMatchObject(after);
+    log.close();
+    log = await open();
+    expect(await log.tally({ shiftId: shift.id })).toMatchObject(after);
   });
 
   it('buckets a shift per local hour, empty hours included, across midnight', async () => {
@@ -359,6 +361,87 @@ describe('guard corrections', () => {
     expect(await log.correctLast('with_mask')).toBeUndefined();
     await log.recordPerson(person('with_mask'));
     expect((await log.correctLast('with_mask'))?.corrected).toBeUndefined();
+  });
+});
+
+describe("the running shift's people in memory", () => {
+  /** The shift's people as this log reads them, and as a second connection reads them from the disk. */
+  const both = async (shiftId: string) => ({
+    log: await log.events(shiftId),
+    disk: (await onDisk(name, (db) => db.getAllFromIndex('events', 'byShift', shiftId))).sort(
+      (a, b) => a.time - b.time || (a.id < b.id ? -1 : 1),
+    ),
+  });
+
+  it('are what is on disk after every kind of write, and what a reopened log reads', async () => {
+    await log.setSetting('keepThumbnails', true);
+    const shift = await log.startShift('North');
+    const steps: (() => Promise<unknown>)[] = [
+      () => log.recordPerson(person('with_mask')),
+      () => log.recordPerson(person('without_mask', { thumbnail: jpeg(3000) })),
+      () => log.recordPerson(person('uncertain', { number: 7 })),
+      () => log.addManual('without_mask'),
+      () => log.correctLast('with_mask'),
+      () => log.removeLast(),
+      async () => log.restore((await log.events(shift.id)).at(-1)!.id),
+      async () => log.revisePerson((await log.events(shift.id))[2]!, person('without_mask')),
+      async () => log.correct((await log.events(shift.id))[1]!.id, 'uncertain'),
+      () => log.recordPerson(person('without_mask', { thumbnail: jpeg(2000) })),
+      () => log.deleteThumbnails(),
+    ];
+    for (const [i, step] of steps.entries()) {
+      clock += 60_000;
+      await step();
+      const { log: read, disk } = await both(shift.id);
+      expect(read, `after step ${i}`).toEqual(disk);
+    }
+    const { log: read } = await both(shift.id);
+    expect(read).toHaveLength(5);
+    expect(read.some((e) => e.thumbnailId !== undefined)).toBe(false);
+    log.close();
+    log = await open();
+    expect(await log.events(shift.id)).toEqual(read);
+  });
+
+  it('are what is on disk after a full disk drops a picture and the retry writes the person', async () => {
+    await log.setSetting('keepThumbnails', true);
+    const shift = await log.startShift('North');
+    await log.recordPerson(person('with_mask'));
+    const full = failEventWrites('quota');
+    await log.recordPerson(person('without_mask', { thumbnail: jpeg(3000) }));
+    // Counted while only in memory; not on disk.
+    expect((await log.events(shift.id)).map((e) => e.decision)).toEqual(['with_mask', 'without_mask']);
+    expect((await both(shift.id)).disk).toHaveLength(1);
+    full.mockRestore();
+    expect(await log.retry()).toBe(true);
+    const { log: read, disk } = await both(shift.id);
+    expect(read).toEqual(disk);
+    expect(read[1]).not.toHaveProperty('thumbnailId');
+  });
+
+  it('are read without reading the shift back from the disk, also after a reload', async () => {
+    const shift = await log.startShift('North');
+    for (let i = 0; i < 20; i++) await log.recordPerson(person(i % 3 === 0 ? 'without_mask' : 'with_mask'));
+    const reads = vi.spyOn(IDBIndex.prototype, 'getAll');
+    try {
+      await log.recordPerson(person('uncertain'));
+      expect(await log.tally({ shiftId: shift.id })).toMatchObject({ total: 21, uncertain: 1, unmasked: 7 });
+      expect(reads).not.toHaveBeenCalled();
+      log.close();
+      log = await open();
+      reads.mockClear();
+      await log.recordPerson(person('with_mask'));
+      expect(await log.tally({ shiftId: shift.id })).toMatchObject({ total: 22 });
+      expect(reads).not.toHaveBeenCalled();
+      // An ended shift other than the latest is read from the disk.
+      await log.endShift();
+      const next = await log.startShift('South');
+      expect(await log.tally({ shiftId: next.id })).toMatchObject({ total: 0 });
+      expect(await log.tally({ shiftId: shift.id })).toMatchObject({ total: 22 });
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });
 
