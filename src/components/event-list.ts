@@ -6,7 +6,15 @@ import type { PersonChange } from '../pipeline/shift-history.ts';
 import type { PersonEvent } from '../storage/index.ts';
 import { DECISION_TEXT, formatTimeSeconds } from './format.ts';
 import { correctedFrom } from '../shared/corrections.ts';
-import { ROWS_AT_FIRST, ROWS_MORE } from './event-list-rows.ts';
+import {
+  NEWEST_FIRST,
+  ROWS_MORE,
+  rowRange,
+  showEarlier,
+  showIndex,
+  showLater,
+  type RowWindow,
+} from './event-list-rows.ts';
 import { controlStyles } from './view-styles.ts';
 
 /**
@@ -21,9 +29,10 @@ import { controlStyles } from './view-styles.ts';
  * text made large) each person is a block instead of a row. Each row carries its values as data
  * attributes, for tests.
  *
- * A long list shows its newest {@link ROWS_AT_FIRST} people, with a button for earlier ones: drawing all of a
- * busy shift's thousands froze the page (the camera's counting too) for seconds at every count. Rows are kept
- * by person, so a choice not saved yet stays on its person's row when the list changes under it.
+ * A long list draws a window of it (see event-list-rows.ts): its newest people at first, with buttons for earlier
+ * and later ones, and {@link showNumber} to go to one person: drawing all of a busy shift's thousands froze the
+ * page (the camera's counting too) for seconds at every count. Rows are kept by person, so a choice not saved
+ * yet stays on its person's row when the list changes under it.
  *
  * The element makes the pictures' object URLs itself because only it knows when they stop being shown: each
  * URL holds its Blob in memory until revoked, so it revokes them whenever the list changes and when it
@@ -41,8 +50,8 @@ export class EventList extends LitElement {
   @property({ attribute: false }) changeable: string | undefined;
   /** A change is being saved: the controls ignore input until it is. */
   @property({ type: Boolean }) busy = false;
-  /** How many of the newest people are drawn. */
-  @state() private rows = ROWS_AT_FIRST;
+  /** Which people are drawn. */
+  @state() private window: RowWindow = NEWEST_FIRST;
   /** The object URL of each picture shown, by event id, with the Blob it was made from. */
   private urls = new Map<string, { blob: Blob; url: string }>();
 
@@ -84,12 +93,16 @@ export class EventList extends LitElement {
       tr[data-removed] td:nth-child(3) small {
         display: block;
       }
-      .earlier {
+      .earlier,
+      .later {
         display: flex;
         flex-wrap: wrap;
         align-items: center;
         gap: 8px 12px;
         margin: 0 0 8px;
+      }
+      .later {
+        margin: 8px 0 0;
       }
       /* The choice and its Save wrap rather than push Save off the screen (large text: the choice is as wide
          as "Not counted (remove)"). */
@@ -185,7 +198,7 @@ export class EventList extends LitElement {
    */
   override willUpdate(changed: PropertyValues<this>): void {
     const before = changed.get('events') as PersonEvent[] | undefined;
-    if (before !== undefined && before[0]?.id !== this.events[0]?.id) this.rows = ROWS_AT_FIRST;
+    if (before !== undefined && before[0]?.id !== this.events[0]?.id) this.window = NEWEST_FIRST;
     const wanted = new Map<string, Blob>();
     // Out of the page, no URL is made: nothing would revoke it if the element is never connected again.
     for (const event of this.isConnected ? this.shown() : []) {
@@ -205,28 +218,39 @@ export class EventList extends LitElement {
     this.urls = next;
   }
 
-  /** The people drawn: the newest {@link rows}, oldest first like the whole list. */
+  /** The people drawn (see {@link window}), oldest first like the whole list. */
   private shown(): PersonEvent[] {
-    return this.events.slice(Math.max(0, this.events.length - this.rows));
+    return this.events.slice(...rowRange(this.window, this.events.length));
   }
 
   override render() {
     if (this.events.length === 0) return html`<p>No people in this list.</p>`;
-    const shown = this.shown();
-    const earlier = this.events.length - shown.length;
+    const [start, end] = rowRange(this.window, this.events.length);
+    const shown = this.events.slice(start, end);
+    const earlier = start;
+    const later = this.events.length - end;
     const more = Math.min(earlier, ROWS_MORE);
+    const moreLater = Math.min(later, ROWS_MORE);
     const withPictures = this.urls.size > 0;
     const changes = this.changeable !== undefined && shown.some((e) => e.shiftId === this.changeable);
     // Explicit roles: the narrow layout (below 600 px at the usual text size) changes the cells' display, which would otherwise drop the
     // table's meaning for a screen reader.
     return html`${
-        earlier === 0
+        earlier === 0 && later === 0
           ? nothing
           : html`<p class="earlier">
-              The latest ${shown.length} of ${this.events.length} people.
-              <button name="show-earlier" @click=${this.showEarlier}>
-                Show ${more} earlier ${more === 1 ? 'person' : 'people'}
-              </button>
+              ${
+                later === 0
+                  ? `The latest ${shown.length} of ${this.events.length} people.`
+                  : `People ${start + 1}–${end} of ${this.events.length}, oldest first.`
+              }
+              ${
+                earlier === 0
+                  ? nothing
+                  : html`<button name="show-earlier" @click=${this.showEarlier}>
+                      Show ${more} earlier ${more === 1 ? 'person' : 'people'}
+                    </button>`
+              }
             </p>`
       }
       <table role="table" aria-label="Counted people" tabindex="-1">
@@ -300,7 +324,16 @@ export class EventList extends LitElement {
               </tr>`,
           )}
         </tbody>
-      </table>`;
+      </table>
+      ${
+        later === 0
+          ? nothing
+          : html`<p class="later">
+              <button name="show-later" @click=${this.showLater}>
+                Show ${moreLater} later ${moreLater === 1 ? 'person' : 'people'}
+              </button>
+            </p>`
+      }`;
   }
 
   /**
@@ -308,9 +341,32 @@ export class EventList extends LitElement {
    * on a phone in a busy shift) and moves focus to their change, or to the list when they cannot be changed:
    * the person an alert just named is the one a guard comes to History for.
    */
-  showNewest(): void {
+  async showNewest(): Promise<void> {
+    if (this.window.kind !== 'newest') this.window = NEWEST_FIRST;
+    await this.updateComplete;
     const row = this.renderRoot.querySelector<HTMLElement>('tbody tr:last-of-type');
-    if (row === null) return;
+    if (row !== null) this.bringIntoView(row);
+  }
+
+  /**
+   * Brings person `#number` into view (drawing them if they were not), focus on their change or the list, as
+   * {@link showNewest} does: the number is what an alert, a box and every row show. The latest of that
+   * number if the list has two (a day's shifts). Resolves to false if nobody in the list has it.
+   */
+  async showNumber(number: number): Promise<boolean> {
+    let index = this.events.length - 1;
+    while (index >= 0 && this.events[index]!.number !== number) index--;
+    if (index < 0) return false;
+    this.window = showIndex(this.window, this.events.length, index);
+    await this.updateComplete;
+    const row = this.renderRoot.querySelector<HTMLElement>(
+      `tbody tr[data-event="${this.events[index]!.id}"]`,
+    );
+    if (row !== null) this.bringIntoView(row);
+    return row !== null;
+  }
+
+  private bringIntoView(row: HTMLElement): void {
     row.scrollIntoView({ block: 'center' });
     (
       row.querySelector<HTMLElement>('select[name=change]') ??
@@ -325,9 +381,27 @@ export class EventList extends LitElement {
    * than drop to the page, where a keyboard or switch user would start over from the top.
    */
   private showEarlier(): void {
-    this.rows += ROWS_MORE;
-    if (this.rows < this.events.length) return;
+    this.window = showEarlier(this.window, this.events.length);
+    if (rowRange(this.window, this.events.length)[0] > 0) return;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('table')?.focus());
+  }
+
+  /**
+   * Draws later people, in place of as many of the earliest drawn. Its button sits below the list, after people
+   * now drawn above it: the first of them is brought to the top of the screen, and focus goes to the list (the
+   * button may be gone).
+   */
+  private showLater(): void {
+    const first = this.events[rowRange(this.window, this.events.length)[1]];
+    this.window = showLater(this.window, this.events.length);
+    void this.updateComplete.then(() => {
+      const row =
+        first === undefined
+          ? null
+          : this.renderRoot.querySelector<HTMLElement>(`tbody tr[data-event="${first.id}"]`);
+      row?.scrollIntoView({ block: 'start' });
+      this.renderRoot.querySelector<HTMLElement>('table')?.focus({ preventScroll: true });
+    });
   }
 
   /**

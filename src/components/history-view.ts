@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { HistoryState } from '../pipeline/shift-history.ts';
 import { exportedEvents, type CsvDialect } from '../shared/csv.ts';
 import { IDLE_SHIFT_END_MS, type Shift } from '../storage/index.ts';
@@ -11,11 +11,17 @@ import type { EventList } from './event-list.ts';
 import './event-list.ts';
 
 /**
- * Above how many people History offers "Go to the newest person": the list runs oldest first, and with 40 people
- * the newest row (the person an alert just named) was 9 screens down on a phone, 88 Tab presses away (UX
- * exploration).
+ * Above how many people History offers "Go to the newest person" and "Go to person #": the list runs oldest
+ * first, and with 40 people the newest row (the person an alert just named) was 9 screens down on a phone, 88
+ * Tab presses away (UX exploration); in a busy shift the person is often not drawn at all (see event-list-rows).
  */
 const NEWEST_BUTTON_FROM = 5;
+
+/** Which list is shown: its shift, or its day. */
+function listKey(s: HistoryState): string {
+  const scope = s.scope;
+  return scope === undefined ? '' : scope.kind === 'shift' ? scope.shiftId : `day:${scope.day}`;
+}
 
 /** One line naming a shift: door, day, hours (or "running"), and whether the app ended it as idle. */
 function shiftLabel(shift: Shift): string {
@@ -41,6 +47,8 @@ function shiftLabel(shift: Shift): string {
 @customElement('history-view')
 export class HistoryView extends LitElement {
   @property({ attribute: false }) state: HistoryState | undefined;
+  /** What "Go to person #" found, for the list it looked in (said until another list is shown). */
+  @state() private found: { list: string; text: string } | undefined;
 
   static override styles = [
     viewStyles,
@@ -70,6 +78,16 @@ export class HistoryView extends LitElement {
       tally-board {
         margin: 12px 0;
         border-radius: 8px;
+      }
+      form.go {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: end;
+        gap: 8px 12px;
+        margin: 0 0 8px;
+      }
+      form.go input {
+        width: 7ch;
       }
     `,
   ];
@@ -145,12 +163,25 @@ export class HistoryView extends LitElement {
       <h3>People</h3>
       ${
         s.events.length > NEWEST_BUTTON_FROM
-          ? html`<button
-              name="to-newest"
-              @click=${() => this.renderRoot.querySelector<EventList>('event-list')?.showNewest()}
-            >
-              Go to the newest person
-            </button>`
+          ? html`<form class="go" @submit=${this.onGoTo}>
+                <button
+                  type="button"
+                  name="to-newest"
+                  @click=${() => void this.renderRoot.querySelector<EventList>('event-list')?.showNewest()}
+                >
+                  Go to the newest person
+                </button>
+                <label
+                  >Person #
+                  <input name="person-number" inputmode="numeric" autocomplete="off" required />
+                </label>
+                <button name="to-person">Go</button>
+              </form>
+              ${
+                this.found !== undefined && this.found.list === listKey(s)
+                  ? html`<p class="message" role="status">${this.found.text}</p>`
+                  : nothing
+              }`
           : nothing
       }
       <event-list
@@ -159,6 +190,24 @@ export class HistoryView extends LitElement {
         .changeable=${s.runningShiftId}
         ?busy=${s.busy}
       ></event-list>`;
+  }
+
+  /** "Go to person #": draws and focuses that person, or says nobody in this list has the number. */
+  private async onGoTo(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).elements.namedItem('person-number') as HTMLInputElement;
+    const typed = input.value.trim().replace(/^#\s*/, '');
+    const list = this.renderRoot.querySelector<EventList>('event-list');
+    if (this.state === undefined || list === null) return;
+    const key = listKey(this.state);
+    const number = /^\d+$/.test(typed) ? Number(typed) : undefined;
+    if (number === undefined) {
+      this.found = { list: key, text: "Type the number on the person's box or alert, such as 12." };
+    } else if (await list.showNumber(number)) {
+      this.found = undefined;
+    } else {
+      this.found = { list: key, text: `Nobody in this list is #${number}.` };
+    }
   }
 
   private onShift(e: Event): void {
