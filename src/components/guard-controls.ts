@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { DETECTION_RANGES, type DetectionRange } from '../shared/protocol.ts';
 import type { Preferences } from '../pipeline/preferences.ts';
+import { focusStyles } from './view-styles.ts';
 
 const RANGE_TEXT: Record<DetectionRange, string> = {
   auto: 'Auto range',
@@ -25,52 +26,55 @@ export class GuardControls extends LitElement {
   /** Whether there is another camera to switch to: false once the device is known to have only one. */
   @property({ type: Boolean }) canSwitch = true;
 
-  static override styles = css`
-    /*
+  static override styles = [
+    focusStyles,
+    css`
+      /*
      * Equal columns, as many as fit (two on a phone held upright), each control filling its cell and its
      * text wrapping inside it: left to flow at their own widths, four controls took four rows on a 360 px
      * phone (two of them did not fit side by side), leaving the camera's picture a third of the screen.
      * In rem, so that a phone's large text gets fewer, wider columns.
      */
-    :host {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
-      gap: 6px;
-      padding: 6px;
-      background: rgba(0, 0, 0, 0.55);
-    }
-    button,
-    select {
-      font: inherit;
-      font-size: 0.95rem;
-      line-height: 1.15;
-      min-height: 44px;
-      min-width: 0;
-      padding: 2px 10px;
-      border-radius: 8px;
-      border: 1px solid #5c7080;
-      background: #17303f;
-      color: inherit;
-      display: inline-flex;
-      align-items: center;
-      justify-content: center;
-      text-align: center;
-      cursor: pointer;
-    }
-    /* Out of sight but still rendered (the usual pattern for a file input opened by its own button); the
+      :host {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
+        gap: 6px;
+        padding: 6px;
+        background: rgba(0, 0, 0, 0.55);
+      }
+      button,
+      select {
+        font: inherit;
+        font-size: 0.95rem;
+        line-height: 1.15;
+        min-height: 44px;
+        min-width: 0;
+        padding: 2px 10px;
+        border-radius: 8px;
+        border: 1px solid #5c7080;
+        background: #17303f;
+        color: inherit;
+        display: inline-flex;
+        align-items: center;
+        justify-content: center;
+        text-align: center;
+        cursor: pointer;
+      }
+      /* Out of sight but still rendered (the usual pattern for a file input opened by its own button); the
        tests and scripts/screenshots.ts fill it by its name with setInputFiles. */
-    input[type='file'] {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      padding: 0;
-      border: 0;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
-  `;
+      input[type='file'] {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        margin: -1px;
+        padding: 0;
+        border: 0;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
+    `,
+  ];
 
   private fire(type: string, detail?: unknown): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));

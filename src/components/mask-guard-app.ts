@@ -17,6 +17,7 @@ import type { Decision } from '../storage/index.ts';
 import type { CsvDialect } from '../shared/csv.ts';
 import { offline, type OfflineState } from '../offline/index.ts';
 import { alertSide, type AlertSide } from './alert-placement.ts';
+import { focusStyles } from './view-styles.ts';
 
 /**
  * What the alert says; it names the reason in words, never by colour alone, and the person by the number
@@ -67,180 +68,183 @@ export class MaskGuardApp extends LitElement {
   }
   private readonly onChange = () => this.requestUpdate();
 
-  static override styles = css`
-    :host {
-      display: flex;
-      flex-direction: column;
-      height: 100%;
-      /* Installed full screen (viewport-fit=cover): keep clear of the notch and the home indicator. */
-      box-sizing: border-box;
-      padding: env(safe-area-inset-top, 0) env(safe-area-inset-right, 0) env(safe-area-inset-bottom, 0)
-        env(safe-area-inset-left, 0);
-    }
-    .storage-warning,
-    .alarm-hint,
-    .slow-hint {
-      margin: 0;
-      padding: 6px 12px;
-      background: #5a3d00;
-      color: #fff3d6;
-      font-weight: 600;
-    }
-    header {
-      padding: 8px 12px;
-      display: flex;
-      flex-wrap: wrap;
-      align-items: baseline;
-      gap: 4px 12px;
-    }
-    /* A long status line takes a row of its own on a narrow phone instead of a tall narrow column. */
-    header > [role='status'] {
-      flex: 1 1 16em;
-    }
-    h1 {
-      margin: 0;
-      font-size: 1.3rem;
-    }
-    /* The screen below the header and the tabs: the picture (or a sheet over it) and the live controls. */
-    main {
-      flex: 1;
-      display: flex;
-      flex-direction: column;
-      min-height: 0;
-    }
-    .stage {
-      position: relative;
-      flex: 1;
-      min-height: 200px;
-      background: #000;
-      overflow: hidden;
-      /* Its alerts are sized by the picture's room (a phone held upright leaves it short), not the page's. */
-      container-type: size;
-    }
-    /*
+  static override styles = [
+    focusStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        /* Installed full screen (viewport-fit=cover): keep clear of the notch and the home indicator. */
+        box-sizing: border-box;
+        padding: env(safe-area-inset-top, 0) env(safe-area-inset-right, 0) env(safe-area-inset-bottom, 0)
+          env(safe-area-inset-left, 0);
+      }
+      .storage-warning,
+      .alarm-hint,
+      .slow-hint {
+        margin: 0;
+        padding: 6px 12px;
+        background: #5a3d00;
+        color: #fff3d6;
+        font-weight: 600;
+      }
+      header {
+        padding: 8px 12px;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 4px 12px;
+      }
+      /* A long status line takes a row of its own on a narrow phone instead of a tall narrow column. */
+      header > [role='status'] {
+        flex: 1 1 16em;
+      }
+      h1 {
+        margin: 0;
+        font-size: 1.3rem;
+      }
+      /* The screen below the header and the tabs: the picture (or a sheet over it) and the live controls. */
+      main {
+        flex: 1;
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+      }
+      .stage {
+        position: relative;
+        flex: 1;
+        min-height: 200px;
+        background: #000;
+        overflow: hidden;
+        /* Its alerts are sized by the picture's room (a phone held upright leaves it short), not the page's. */
+        container-type: size;
+      }
+      /*
      * A phone held sideways is too short for the picture, the tally and the buttons one under the other (at
      * 740 × 360 the buttons started below the screen's edge): the tally and the buttons go beside the picture.
      */
-    @media (orientation: landscape) and (max-height: 560px) {
-      main {
-        flex-direction: row;
+      @media (orientation: landscape) and (max-height: 560px) {
+        main {
+          flex-direction: row;
+        }
+        .live-panel {
+          flex: 0 0 min(42%, 360px);
+          overflow-y: auto;
+        }
       }
-      .live-panel {
-        flex: 0 0 min(42%, 360px);
-        overflow-y: auto;
+      .stage > video,
+      .stage > img {
+        position: absolute;
+        inset: 0;
+        width: 100%;
+        height: 100%;
+        object-fit: contain;
       }
-    }
-    .stage > video,
-    .stage > img {
-      position: absolute;
-      inset: 0;
-      width: 100%;
-      height: 100%;
-      object-fit: contain;
-    }
-    /* At the bottom or the top of the picture, whichever the faces leave more room at (see alertsAt). */
-    .alerts {
-      position: absolute;
-      bottom: 12px;
-      left: 50%;
-      transform: translateX(-50%);
-      /* As wide as its words allow, not half the stage (left: 50% would shrink it to fit). */
-      width: max-content;
-      max-width: calc(100% - 24px);
-      display: flex;
-      flex-direction: column;
-      align-items: center;
-      gap: 6px;
-      /* Over the Shift, History and Settings sheets too: taps go through to their controls. */
-      pointer-events: none;
-      /* Above the problem panel at the bottom (a file that could not be checked, while the camera watches). */
-      z-index: 2;
-    }
-    .alerts.top {
-      top: 12px;
-      bottom: auto;
-    }
-    /* Over the Shift, History and Settings sheets, whose buttons are at the bottom: at the top, and smaller. */
-    .alerts.over-sheet {
-      top: 8px;
-      bottom: auto;
-    }
-    .alerts.over-sheet .alert {
-      font-size: 1.1rem;
-      padding: 6px 12px;
-    }
-    .alert {
-      text-align: center;
-      background: #c62828;
-      color: #fff;
-      font-size: 1.6rem;
-      font-weight: bold;
-      padding: 10px 18px;
-      border-radius: 10px;
-      border: 3px solid #fff;
-    }
-    .alert[data-decision='uncertain'] {
-      background: #ffb300;
-      color: #000;
-      font-size: 1.2rem;
-    }
-    /*
+      /* At the bottom or the top of the picture, whichever the faces leave more room at (see alertsAt). */
+      .alerts {
+        position: absolute;
+        bottom: 12px;
+        left: 50%;
+        transform: translateX(-50%);
+        /* As wide as its words allow, not half the stage (left: 50% would shrink it to fit). */
+        width: max-content;
+        max-width: calc(100% - 24px);
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        gap: 6px;
+        /* Over the Shift, History and Settings sheets too: taps go through to their controls. */
+        pointer-events: none;
+        /* Above the problem panel at the bottom (a file that could not be checked, while the camera watches). */
+        z-index: 2;
+      }
+      .alerts.top {
+        top: 12px;
+        bottom: auto;
+      }
+      /* Over the Shift, History and Settings sheets, whose buttons are at the bottom: at the top, and smaller. */
+      .alerts.over-sheet {
+        top: 8px;
+        bottom: auto;
+      }
+      .alerts.over-sheet .alert {
+        font-size: 1.1rem;
+        padding: 6px 12px;
+      }
+      .alert {
+        text-align: center;
+        background: #c62828;
+        color: #fff;
+        font-size: 1.6rem;
+        font-weight: bold;
+        padding: 10px 18px;
+        border-radius: 10px;
+        border: 3px solid #fff;
+      }
+      .alert[data-decision='uncertain'] {
+        background: #ffb300;
+        color: #000;
+        font-size: 1.2rem;
+      }
+      /*
      * A small picture (a phone held upright shows it about 360 × 300): alerts on one line where they can, and
      * the newest two only (three stacked covered half of it). The tally still counts every person.
      */
-    @container (max-width: 520px) or (max-height: 420px) {
-      .alert,
-      .alert[data-decision='uncertain'] {
+      @container (max-width: 520px) or (max-height: 420px) {
+        .alert,
+        .alert[data-decision='uncertain'] {
+          font-size: 1.1rem;
+          padding: 6px 12px;
+          border-width: 2px;
+        }
+        .alert:nth-child(n + 3) {
+          display: none;
+        }
+      }
+      /* Faces are not being checked while the picture may still move: said over the picture, which is dimmed. */
+      .not-checking {
+        position: absolute;
+        inset: 50% 12px auto 12px;
+        transform: translateY(-50%);
+        text-align: center;
+        background: #263238;
+        color: #fff;
+        font-size: 1.3rem;
+        font-weight: bold;
+        padding: 14px;
+        border-radius: 10px;
+        border: 3px solid #ffb300;
+        pointer-events: none;
+      }
+      .stage.dimmed > video {
+        opacity: 0.35;
+      }
+      .problem {
+        position: absolute;
+        inset: auto 12px 12px 12px;
+        background: #263238;
+        padding: 12px;
+        border-radius: 8px;
+      }
+      .sheet {
+        position: absolute;
+        inset: 0;
+        overflow-y: auto;
+        padding: 12px 16px 24px;
+        background: #0b1d2a;
+      }
+      .problem h2 {
+        margin: 0 0 6px;
         font-size: 1.1rem;
-        padding: 6px 12px;
-        border-width: 2px;
       }
-      .alert:nth-child(n + 3) {
-        display: none;
+      .problem .detail {
+        font-size: 0.85rem;
+        overflow-wrap: anywhere;
+        color: #cfd8dc;
       }
-    }
-    /* Faces are not being checked while the picture may still move: said over the picture, which is dimmed. */
-    .not-checking {
-      position: absolute;
-      inset: 50% 12px auto 12px;
-      transform: translateY(-50%);
-      text-align: center;
-      background: #263238;
-      color: #fff;
-      font-size: 1.3rem;
-      font-weight: bold;
-      padding: 14px;
-      border-radius: 10px;
-      border: 3px solid #ffb300;
-      pointer-events: none;
-    }
-    .stage.dimmed > video {
-      opacity: 0.35;
-    }
-    .problem {
-      position: absolute;
-      inset: auto 12px 12px 12px;
-      background: #263238;
-      padding: 12px;
-      border-radius: 8px;
-    }
-    .sheet {
-      position: absolute;
-      inset: 0;
-      overflow-y: auto;
-      padding: 12px 16px 24px;
-      background: #0b1d2a;
-    }
-    .problem h2 {
-      margin: 0 0 6px;
-      font-size: 1.1rem;
-    }
-    .problem .detail {
-      font-size: 0.85rem;
-      overflow-wrap: anywhere;
-      color: #cfd8dc;
-    }
-  `;
+    `,
+  ];
 
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('controller')) {

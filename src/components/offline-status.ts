@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { OfflineState } from '../offline/service-worker.ts';
+import { focusStyles } from './view-styles.ts';
 
 /**
  * Tells the guard whether MaskGuard works with no network ("Ready to work offline") and, when a new version
@@ -16,43 +17,46 @@ export class OfflineStatus extends LitElement {
   /** The offline state to show (`offline.state` from `src/offline`); nothing is shown until it is set. */
   @property({ attribute: false }) state: OfflineState | undefined;
 
-  static override styles = css`
-    :host {
-      display: block;
-      font-size: 0.9rem;
-    }
-    .line {
-      opacity: 0.85;
-    }
-    .line.problem {
-      color: #ffd27a;
-      opacity: 1;
-    }
-    [part='banner'] {
-      display: flex;
-      align-items: center;
-      gap: 12px;
-      flex-wrap: wrap;
-      margin-top: 8px;
-      padding: 10px 12px;
-      border-radius: 8px;
-      background: #1d4e6e;
-      color: #f4f7f9;
-    }
-    button {
-      font: inherit;
-      font-weight: 600;
-      min-height: 44px;
-      padding: 0 16px;
-      border: 0;
-      border-radius: 8px;
-      background: #f4f7f9;
-      color: #0b1d2a;
-    }
-    button:disabled {
-      opacity: 0.6;
-    }
-  `;
+  static override styles = [
+    focusStyles,
+    css`
+      :host {
+        display: block;
+        font-size: 0.9rem;
+      }
+      .line {
+        opacity: 0.85;
+      }
+      .line.problem {
+        color: #ffd27a;
+        opacity: 1;
+      }
+      [part='banner'] {
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        flex-wrap: wrap;
+        margin-top: 8px;
+        padding: 10px 12px;
+        border-radius: 8px;
+        background: #1d4e6e;
+        color: #f4f7f9;
+      }
+      button {
+        font: inherit;
+        font-weight: 600;
+        min-height: 44px;
+        padding: 0 16px;
+        border: 0;
+        border-radius: 8px;
+        background: #f4f7f9;
+        color: #0b1d2a;
+      }
+      button:disabled {
+        opacity: 0.6;
+      }
+    `,
+  ];
 
   override render() {
     const state = this.state;

@@ -16,8 +16,22 @@ export const srOnlyStyles = css`
   }
 `;
 
+/**
+ * Where keyboard or switch focus is: a white ring 3 px wide, kept 2 px off the control by a ring of the page's
+ * dark blue, so that it shows on every background the app uses (the dark page, the red and amber alerts, a
+ * pressed light button). The browser's own thin ring was hard to find on the dark page (UX exploration).
+ */
+export const focusStyles = css`
+  :focus-visible {
+    outline: 3px solid #ffffff;
+    outline-offset: 2px;
+    box-shadow: 0 0 0 2px #0b1d2a;
+  }
+`;
+
 /** Buttons, fields and choices: the views' look and a ≥ 44 px touch height (also the history list's choices). */
 export const controlStyles = css`
+  ${focusStyles}
   button,
   input,
   select {
