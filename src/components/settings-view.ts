@@ -23,6 +23,8 @@ export class SettingsView extends LitElement {
   @property({ attribute: false }) state: SettingsState | undefined;
   /** Whether the retention question was open at the last update, to move focus when it opens and closes. */
   private asking = false;
+  /** Below which setting the last change's result is said: the one the guard changed last. */
+  private messagePlace: MessagePlace = 'pictures';
   /** Where the models run, once loaded (GuardState.engine): for a support call, in words and in the code's terms. */
   @property({ attribute: false }) engine: GuardState['engine'];
 
@@ -82,7 +84,7 @@ export class SettingsView extends LitElement {
             @change=${(e: Event) => this.fire('set-retention', Number((e.target as HTMLInputElement).value))}
         /></label>
       </div>
-      ${this.renderRetentionConfirmation(s)}
+      ${this.renderMessage(s, 'retention')} ${this.renderRetentionConfirmation(s)}
       <p class="hint">Older shifts are deleted with their people, now and each time MaskGuard starts.</p>
       <h3>Pictures</h3>
       <label class="check">
@@ -104,8 +106,7 @@ export class SettingsView extends LitElement {
         phone with their shift and deleted with it. You see them in History. Turning this off deletes them
         all. Nothing is ever sent anywhere.
       </p>
-      ${s.message === undefined ? nothing : html`<p class="message" role="status">${s.message}</p>`}
-      ${this.renderEngine()}`;
+      ${this.renderMessage(s, 'pictures')} ${this.renderEngine()}`;
   }
 
   /**
@@ -227,13 +228,34 @@ export class SettingsView extends LitElement {
         @click=${() => s.busy || s.storage.state === 'saved' || this.fire('retry-storage')}
       >
         Retry now
-      </button>`;
+      </button>
+      ${this.renderMessage(s, 'saving')}`;
+  }
+
+  /**
+   * The result of the last change, below the control that made it: at the foot of the screen, the answer to
+   * a days kept typed wrong was out of sight on a phone (360 × 640), and the guard saw nothing happen.
+   */
+  private renderMessage(s: SettingsState, place: MessagePlace) {
+    if (s.message === undefined || this.messagePlace !== place) return nothing;
+    return html`<p class="message" role="status">${s.message}</p>`;
   }
 
   private fire(type: string, detail?: unknown): void {
+    this.messagePlace = MESSAGE_PLACE[type] ?? this.messagePlace;
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 }
+
+/** Where a change's result is said: below the setting changed (see renderMessage). */
+type MessagePlace = 'retention' | 'pictures' | 'saving';
+const MESSAGE_PLACE: Partial<Record<string, MessagePlace>> = {
+  'set-retention': 'retention',
+  'confirm-retention': 'retention',
+  'cancel-retention': 'retention',
+  'set-thumbnails': 'pictures',
+  'retry-storage': 'saving',
+};
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -860,6 +860,17 @@ describe('keeping shifts for fewer days', () => {
     await showTab(page, 'settings');
     const days = page.locator(`${settings} input[name=retention]`);
     const question = page.locator(`${settings} [role=alertdialog]`);
+    // A number out of range is said below the field, in sight on a small phone (it was at the screen's foot).
+    await page.setViewportSize({ width: 360, height: 640 });
+    await days.fill('0');
+    await days.press('Tab');
+    const said = page.locator(`${settings} .message`);
+    await expect.poll(() => said.textContent()).toBe('Keep shifts for 1 to 3650 whole days.');
+    const fieldBottom = (await days.boundingBox())!;
+    const saidBox = (await said.boundingBox())!;
+    expect(saidBox.y).toBeGreaterThan(fieldBottom.y);
+    expect(saidBox.y - (fieldBottom.y + fieldBottom.height)).toBeLessThan(100);
+    expect(await said.evaluate((p) => p.getBoundingClientRect().bottom <= innerHeight)).toBe(true);
     await days.fill('3');
     await days.press('Tab');
     await question.waitFor();
