@@ -52,9 +52,12 @@ function characters(text: string): string[] {
   );
 }
 
-/** Starts a download of `csvText` as `fileName` (with the BOM), through a Blob URL and an `<a download>`. */
-export function downloadCsv(fileName: string, csvText: string): void {
-  const url = URL.createObjectURL(new Blob([UTF8_BOM, csvText], { type: 'text/csv;charset=utf-8' }));
+/**
+ * Starts a download of the CSV text `parts` (strings, or Blobs of it) as `fileName` (with the BOM), through a
+ * Blob URL and an `<a download>`.
+ */
+export function downloadCsv(fileName: string, parts: readonly (string | Blob)[]): void {
+  const url = URL.createObjectURL(new Blob([UTF8_BOM, ...parts], { type: 'text/csv;charset=utf-8' }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

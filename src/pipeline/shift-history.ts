@@ -7,7 +7,7 @@
  *
  * @fires change - whenever `state` is replaced
  */
-import { exportedEvents, toCsv, type CsvDialect } from '../shared/csv.ts';
+import { csvParts, exportedEvents, type CsvDialect } from '../shared/csv.ts';
 import { errorText } from '../shared/error-text.ts';
 import { EMPTY_TALLY, tallyDecisions, type Tally } from '../shared/tracking/index.ts';
 import {
@@ -198,7 +198,14 @@ export class ShiftHistory extends EventTarget {
   private async export(read: () => Promise<{ file: string; shifts: Shift[]; events: PersonEvent[] }>) {
     try {
       const { file, shifts, events } = await read();
-      downloadCsv(file, toCsv(shifts, events, this.current.csvDialect));
+      // A part at a time, each made a Blob (encoded) at once, the page drawing and the camera's frames going on
+      // between them (see csvParts).
+      const parts: Blob[] = [];
+      for (const part of csvParts(shifts, events, this.current.csvDialect)) {
+        parts.push(new Blob([part]));
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      downloadCsv(file, parts);
       // The file holds the people counted; records the guard removed get no row, so they are not said.
       const rows = exportedEvents(events).length;
       const people = rows === 1 ? '1 person' : `${rows} people`;

@@ -163,14 +163,33 @@ export function toCsv(
   events: readonly CsvEvent[],
   dialect: CsvDialect = 'comma',
 ): string {
+  return [...csvParts(shifts, events, dialect)].join('');
+}
+
+/**
+ * {@link toCsv}'s text in parts of at most `rowsPerPart` rows (the header row in the first), so that a caller can
+ * let the page draw between them: written in one go, every kept shift (48,000 people) held a phone's page for
+ * over a second. The parts joined are exactly toCsv's text.
+ */
+export function* csvParts(
+  shifts: readonly CsvShift[],
+  events: readonly CsvEvent[],
+  dialect: CsvDialect = 'comma',
+  rowsPerPart = 2_000,
+): Generator<string> {
   const byId = new Map(shifts.map((shift) => [shift.id, shift]));
   const separator = SEPARATOR[dialect];
-  const rows = [CSV_COLUMNS.join(separator)];
-  for (const event of exportedEvents(events))
+  let rows = [CSV_COLUMNS.join(separator)];
+  for (const event of exportedEvents(events)) {
     rows.push(
       fields(event, byId.get(event.shiftId), dialect)
         .map((field) => escapeField(field, separator))
         .join(separator),
     );
-  return rows.join(CRLF) + CRLF;
+    if (rows.length >= rowsPerPart) {
+      yield rows.join(CRLF) + CRLF;
+      rows = [];
+    }
+  }
+  if (rows.length > 0) yield rows.join(CRLF) + CRLF;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  csvParts,
   CSV_COLUMNS,
   csvDialectFor,
   defuseFormula,
@@ -120,6 +121,22 @@ describe('toCsv', () => {
 
   it('leaves the door empty for an event whose shift is unknown', () => {
     expect(parseCsv(toCsv([], [auto]))[1]![1]).toBe('');
+  });
+});
+
+describe('csvParts', () => {
+  it('splits the text into parts of at most the rows asked, which joined are the whole text', () => {
+    const events = Array.from({ length: 7 }, (_, i) => ({ ...auto, id: `e${i}`, time: time + i * 1000 }));
+    events[3] = { ...events[3]!, removed: { at: time + 9_000 } };
+    const shifts = [{ id: 's1', door: 'North' }];
+    for (const dialect of ['comma', 'semicolon'] as const) {
+      const parts = [...csvParts(shifts, events, dialect, 3)];
+      // The header and 6 people (one removed) at 3 rows a part.
+      expect(parts.map((part) => part.split('\r\n').length - 1)).toEqual([3, 3, 1]);
+      expect(parts.every((part) => part.endsWith('\r\n'))).toBe(true);
+      expect(parts.join('')).toBe(toCsv(shifts, events, dialect));
+    }
+    expect([...csvParts(shifts, [], 'comma', 3)]).toEqual([CSV_COLUMNS.join(',') + '\r\n']);
   });
 });
 

@@ -12,11 +12,11 @@ import { person } from '../helpers/shift-log-fixtures.ts';
 import { parseCsv } from '../helpers/csv.ts';
 
 // No download in Node: the files the history model would download are kept here instead.
-const downloads = vi.hoisted(() => [] as { file: string; text: string }[]);
+const downloads = vi.hoisted(() => [] as { file: string; parts: readonly (string | Blob)[] }[]);
 vi.mock('../../src/pipeline/csv-download.ts', () => ({
   csvFileName: (door: string) => `${door}.csv`,
   shiftCsvFileName: () => 'file.csv',
-  downloadCsv: (file: string, text: string) => void downloads.push({ file, text }),
+  downloadCsv: (file: string, parts: readonly (string | Blob)[]) => void downloads.push({ file, parts }),
   loadCsvDialect: () => 'comma',
   saveCsvDialect: () => {},
 }));
@@ -135,7 +135,8 @@ describe('exporting every shift kept', () => {
     downloads.length = 0;
     await history.exportAll();
     expect(downloads.map((d) => d.file)).toEqual(['all shifts.csv']);
-    const [header, ...rows] = parseCsv(downloads[0]!.text.replace(/^\uFEFF/, ''));
+    const text = await new Blob([...downloads[0]!.parts]).text();
+    const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
     const cell = (row: string[], column: string) => row[header!.indexOf(column)];
     expect(rows.map((r) => [cell(r, 'shift_id'), cell(r, 'door'), cell(r, 'decision')])).toEqual([
       [first.id, 'North', 'without_mask'],

@@ -697,6 +697,31 @@ describe('settings', () => {
   });
 });
 
+describe('every person kept (the export of all shifts)', () => {
+  it('reads in batches what one read gives, oldest first, with a person counted meanwhile once', async () => {
+    const first = await log.startShift('North');
+    for (let i = 0; i < 7; i++) {
+      clock += 60_000;
+      await log.recordPerson(person(i % 2 === 0 ? 'with_mask' : 'without_mask'));
+    }
+    await log.endShift();
+    clock += 3_600_000;
+    await log.startShift('South');
+    for (let i = 0; i < 3; i++) {
+      clock += 60_000;
+      await log.recordPerson(person('uncertain'));
+    }
+    clock += 60_000;
+    const [batched, late] = await Promise.all([log.allEvents(2), log.recordPerson(person('with_mask'))]);
+    const whole = await log.allEvents(1_000);
+    expect(batched).toEqual(whole);
+    expect(batched).toHaveLength(11);
+    expect(batched.filter((e) => e.id === late.id)).toHaveLength(1);
+    expect(batched.filter((e) => e.shiftId === first.id)).toHaveLength(7);
+    expect(batched.map((e) => e.time)).toEqual([...batched.map((e) => e.time)].sort((a, b) => a - b));
+  });
+});
+
 describe('retention', () => {
   /** A finished shift of one person (with a thumbnail) that ended `daysAgo` days before `now`. */
   async function shiftEnded(now: number, daysAgo: number): Promise<string> {
