@@ -359,11 +359,14 @@ export class EventList extends LitElement {
     if (index < 0) return false;
     this.window = showIndex(this.window, this.events.length, index);
     await this.updateComplete;
-    const row = this.renderRoot.querySelector<HTMLElement>(
-      `tbody tr[data-event="${this.events[index]!.id}"]`,
-    );
+    const row = this.row(this.events[index]!);
     if (row !== null) this.bringIntoView(row);
     return row !== null;
+  }
+
+  /** The drawn row of `event`, or null when it is outside the window. */
+  private row(event: PersonEvent): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>(`tbody tr[data-event="${event.id}"]`);
   }
 
   private bringIntoView(row: HTMLElement): void {
@@ -395,10 +398,7 @@ export class EventList extends LitElement {
     const first = this.events[rowRange(this.window, this.events.length)[1]];
     this.window = showLater(this.window, this.events.length);
     void this.updateComplete.then(() => {
-      const row =
-        first === undefined
-          ? null
-          : this.renderRoot.querySelector<HTMLElement>(`tbody tr[data-event="${first.id}"]`);
+      const row = first === undefined ? null : this.row(first);
       row?.scrollIntoView({ block: 'start' });
       this.renderRoot.querySelector<HTMLElement>('table')?.focus({ preventScroll: true });
     });

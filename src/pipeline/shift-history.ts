@@ -9,6 +9,7 @@
  */
 import { csvParts, exportedEvents, type CsvDialect } from '../shared/csv.ts';
 import { errorText } from '../shared/error-text.ts';
+import { nextTask } from '../shared/next-task.ts';
 import { EMPTY_TALLY, tallyDecisions, type Tally } from '../shared/tracking/index.ts';
 import {
   hourlyOf,
@@ -203,7 +204,7 @@ export class ShiftHistory extends EventTarget {
       const parts: Blob[] = [];
       for (const part of csvParts(shifts, events, this.current.csvDialect)) {
         parts.push(new Blob([part]));
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await nextTask();
       }
       downloadCsv(file, parts);
       // The file holds the people counted; records the guard removed get no row, so they are not said.

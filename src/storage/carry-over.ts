@@ -10,7 +10,7 @@
  * localStorage can be full too, so the page still asks before it is closed with records not on disk.
  */
 import type { PendingWrite } from './writes.js';
-import type { PersonEvent, Shift } from './schema.js';
+import { withoutThumbnail, type PersonEvent, type Shift } from './schema.js';
 
 /** localStorage key of the records a page passed on (see {@link saveUnwritten}). */
 export const UNSAVED_OVER_RELOAD_KEY = 'maskguard-unsaved-over-reload';
@@ -30,8 +30,7 @@ export function saveUnwritten(storage: HandoverStorage, writes: readonly Pending
     }
     const records = writes.map((write): PendingWrite => {
       if (write.kind === 'shift') return { kind: 'shift', shift: write.shift };
-      const event = { ...write.event };
-      delete event.thumbnailId;
+      const event = withoutThumbnail(write.event);
       return { kind: 'event', event, ...(write.change ? { change: true as const } : {}) };
     });
     storage.setItem(UNSAVED_OVER_RELOAD_KEY, JSON.stringify(records));

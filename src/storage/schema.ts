@@ -92,6 +92,13 @@ export interface PersonEvent {
   removed?: Removal;
 }
 
+/** `event` without its picture's key: for every place a picture is dropped while the person stays counted. */
+export function withoutThumbnail(event: PersonEvent): PersonEvent {
+  const stripped = { ...event };
+  delete stripped.thumbnailId;
+  return stripped;
+}
+
 /** A small JPEG of one unmasked person; only kept when the guard opted in. Key: the event's id. */
 export interface ThumbnailRecord {
   eventId: string;

@@ -7,6 +7,7 @@ import {
   DB_NAME,
   DB_VERSION,
   migrate,
+  withoutThumbnail,
   type Decision,
   type MaskGuardDB,
   type PersonEvent,
@@ -17,6 +18,7 @@ import { readSettings, writeSetting } from './settings.js';
 import { DAY_MS, deleteShift, endedBefore, shiftsEndedBefore } from './retention.js';
 import { deleteAllThumbnails, mayKeepThumbnail, readThumbnails, storedThumbnailBytes } from './thumbnails.js';
 import { tallyDecisions, type Tally } from '../shared/tracking/tally.js';
+import { nextTask } from '../shared/next-task.js';
 import { dayRange, hourlyOf, type HourBucket } from './hourly.js';
 import { WriteQueue, type StorageStatus } from './write-queue.js';
 import type { PendingWrite } from './writes.js';
@@ -500,7 +502,7 @@ export class ShiftLog extends EventTarget {
         for (const event of read) stored.push(event);
         if (read.length < batch) break;
         after = read[read.length - 1]!.id;
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await nextTask();
       }
       return this.withPending(stored, () => true);
     });
@@ -557,10 +559,7 @@ export class ShiftLog extends EventTarget {
       // A queued event may still name a picture that was on disk: drop the reference with the blobs.
       this.queue.pending.dropThumbnails();
       for (const [id, event] of this.onDisk?.events ?? []) {
-        if (event.thumbnailId === undefined) continue;
-        const stripped = { ...event };
-        delete stripped.thumbnailId;
-        this.onDisk!.events.set(id, stripped);
+        if (event.thumbnailId !== undefined) this.onDisk!.events.set(id, withoutThumbnail(event));
       }
       // Exact, unlike after a prune: writes run only inside `serial`, so none landed since the deletion.
       this.storedThumbnailBytes = 0;

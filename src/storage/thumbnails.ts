@@ -3,7 +3,7 @@
  * turned `keepThumbnails` on; even then only people recorded as `without_mask` get one.
  */
 import type { IDBPDatabase } from 'idb';
-import type { Decision, MaskGuardDB } from './schema.js';
+import { withoutThumbnail, type Decision, type MaskGuardDB } from './schema.js';
 
 /**
  * Largest thumbnail kept, in bytes. A 96×96 JPEG at quality 0.7 is 3–5 KB; 16 KB leaves room for a larger
@@ -77,9 +77,7 @@ export async function deleteAllThumbnails(db: IDBPDatabase<MaskGuardDB>): Promis
     const referring = await Promise.all(keys.map((key) => events.get(key)));
     const updates = referring.flatMap((event) => {
       if (event?.thumbnailId === undefined) return [];
-      const stripped = { ...event };
-      delete stripped.thumbnailId;
-      return [events.put(stripped)];
+      return [events.put(withoutThumbnail(event))];
     });
     await Promise.all([...updates, thumbnails.clear(), tx.done]);
     return keys.length;

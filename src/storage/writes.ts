@@ -8,7 +8,7 @@
  *   retry racing a write that did land) replaces the same record; nothing is ever stored twice.
  */
 import type { IDBPDatabase } from 'idb';
-import type { MaskGuardDB, PersonEvent, Shift } from './schema.js';
+import { withoutThumbnail, type MaskGuardDB, type PersonEvent, type Shift } from './schema.js';
 
 /**
  * A record waiting to reach disk. `thumbnail` travels with its event, in the same transaction. `change`: the
@@ -107,8 +107,7 @@ export class PendingWrites {
     for (const [key, write] of this.items) {
       if (write.kind !== 'event' || !write.event.thumbnailId) continue;
       if (only !== undefined && write !== only) continue;
-      const event = { ...write.event };
-      delete event.thumbnailId;
+      const event = withoutThumbnail(write.event);
       this.items.set(key, { kind: 'event', event, ...(write.change ? { change: true as const } : {}) });
     }
   }
