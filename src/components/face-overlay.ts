@@ -130,14 +130,14 @@ export class FaceOverlay extends LitElement {
     >
       ${frame.faces.map((face, i) => {
         const { x, y, width, height } = face.box;
-        const track = frame.trackIds[i];
+        const number = frame.numbers[i];
         const decision = frame.decisions[i];
         // Before a person is counted, this frame's guess with its confidence; once counted, what the tally
         // and the alert say (a single frame's guess may differ, and the box must not contradict the alert).
         const label =
-          decision !== undefined && track !== undefined
-            ? `#${track} ${COUNTED_TEXT[decision]}`
-            : `${LABEL_TEXT[face.label]} ${Math.round(100 * face.probs[face.label])}%${track === undefined ? '' : ` · #${track}`}`;
+          decision !== undefined && number !== undefined
+            ? `#${number} ${COUNTED_TEXT[decision]}`
+            : `${LABEL_TEXT[face.label]} ${Math.round(100 * face.probs[face.label])}%${number === undefined ? '' : ` · #${number}`}`;
         const place = labelPlace(
           face.box,
           frame.width,

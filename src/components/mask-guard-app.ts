@@ -367,10 +367,10 @@ export class MaskGuardApp extends LitElement {
               ? html`<div class="alerts ${live ? this.alertsAt : 'over-sheet'}">
                   ${repeat(
                     alerts,
-                    (a) => `${a.atMs}:${a.trackId}`,
+                    (a) => `${a.atMs}:${a.number}`,
                     (a) =>
                       html`<div class="alert" role="alert" data-decision=${a.decision}>
-                        ${ALERT_TEXT[a.decision](a.trackId)}
+                        ${ALERT_TEXT[a.decision](a.number)}
                       </div>`,
                   )}
                 </div>`

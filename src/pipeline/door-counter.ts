@@ -31,7 +31,8 @@ export const ALERT_VISIBLE_MS = 4000;
  * not sound like an unmasked one, but the guard still knows to look while the person is at the door).
  */
 export interface PersonAlert {
-  trackId: number;
+  /** The person's number, as their box and History row show it. */
+  number: number;
   atMs: number;
   decision: 'without_mask' | 'uncertain';
 }
@@ -54,13 +55,19 @@ export function alertsOnScreen(
   return alerts;
 }
 
+/** Whose face a face in a frame is: their track, and their number once seen long enough to be counted. */
+export interface FaceTrack {
+  trackId: number;
+  number: number | undefined;
+}
+
 /** What the counter needs from the page around it. */
 export interface DoorCounterHost {
   /**
-   * Sound and vibration for a newly counted unmasked person, `trackId` (the alarm keeps its own cooldown and
-   * mute).
+   * Sound and vibration for a newly counted unmasked person, number `number` (the alarm keeps its own
+   * cooldown and mute).
    */
-  ring(trackId: number): void;
+  ring(number: number): void;
   /** A new alert to show. */
   alert(alert: PersonAlert): void;
   /** The door name a shift started by the first count is recorded with. */
@@ -114,7 +121,7 @@ function countedOf(person: PersonCounted): StoredPerson {
     averageConfidence: person.confidence,
     framesSeen: person.frames,
     timeInViewMs: person.timeInViewMs,
-    number: person.trackId,
+    number: person.number,
   };
 }
 
@@ -236,7 +243,7 @@ export class DoorCounter {
     faces: readonly FaceResult[],
     frame?: ImageBitmap,
     size?: { width: number; height: number },
-  ): (number | undefined)[] {
+  ): (FaceTrack | undefined)[] {
     if (size !== undefined) {
       // The phone turned (or the camera changed resolution): the tracks move with the picture.
       const before = this.frameSize?.tracker === this.tracker ? this.frameSize : undefined;
@@ -257,7 +264,10 @@ export class DoorCounter {
     for (const person of update.counted) void this.count(person, pictureOf(person));
     for (const person of update.revised) void this.revise(person, pictureOf(person));
     this.decisions = new Map(update.tracks.map((t) => [t.id, t.decision ?? undefined]));
-    return faces.map((_, i) => update.tracks.find((t) => t.observationIndex === i)?.id);
+    return faces.map((_, i) => {
+      const track = update.tracks.find((t) => t.observationIndex === i);
+      return track === undefined ? undefined : { trackId: track.id, number: track.number ?? undefined };
+    });
   }
 
   /**
@@ -360,9 +370,11 @@ export class DoorCounter {
       // The tracks are not carried on, but the numbers the page before gave are: its records written below
       // keep theirs, so this page's numbers go on above them (one number, one person in the shift).
       const given = [...unwritten.values()].map((person) => person.number ?? 0);
-      const nextId = (saved.tracker as { nextId?: unknown } | null)?.nextId;
-      if (Number.isSafeInteger(nextId)) given.push((nextId as number) - 1);
-      const above = Math.max(this.tracker.nextTrackId, ...given.map((n) => n + 1));
+      // Before people were numbered when counted, the tracker's next id was its next number.
+      const { nextId, nextNumber } = (saved.tracker ?? {}) as { nextId?: unknown; nextNumber?: unknown };
+      const next = nextNumber ?? nextId;
+      if (Number.isSafeInteger(next)) given.push((next as number) - 1);
+      const above = Math.max(this.tracker.nextPersonNumber, ...given.map((n) => n + 1));
       this.tracker = new FaceTracker(TRACKER_THRESHOLDS, above);
     }
     for (const [id, person] of unwritten) void this.ensureRecorded(id, person, [saved.shiftId]);
@@ -388,7 +400,10 @@ export class DoorCounter {
     this.pause();
     const leaving: ParkedView = { view: from, tracker: this.tracker, provisional: new Map(this.provisional) };
     const back = this.parkedView?.view === to ? this.parkedView : undefined;
-    const nextNumber = Math.max(this.tracker.nextTrackId, this.parkedView?.tracker.nextTrackId ?? 0);
+    const nextNumber = Math.max(
+      this.tracker.nextPersonNumber,
+      this.parkedView?.tracker.nextPersonNumber ?? 0,
+    );
     this.tracker = back?.tracker ?? new FaceTracker(TRACKER_THRESHOLDS, nextNumber);
     this.tracker.continueNumbersFrom(nextNumber);
     this.provisional.clear();
@@ -403,7 +418,7 @@ export class DoorCounter {
     this.parkedView = undefined;
     for (const person of this.tracker.flush(this.host.now()).counted) void this.count(person);
     // Numbers go on from the last tracker's: an alert still naming "#3" must not point at a new person's box.
-    this.tracker = new FaceTracker(TRACKER_THRESHOLDS, this.tracker.nextTrackId);
+    this.tracker = new FaceTracker(TRACKER_THRESHOLDS, this.tracker.nextPersonNumber);
     this.decisions.clear();
     this.provisional.clear();
     this.paused = false;
@@ -594,7 +609,7 @@ export class DoorCounter {
   /** Every unmasked or doubtful person gets an alert (the screen shows those of the last seconds together). */
   private alertFor(person: PersonCounted): void {
     if (person.decision === 'with_mask') return;
-    if (person.decision === 'without_mask') this.host.ring(person.trackId);
-    this.host.alert({ trackId: person.trackId, atMs: this.host.now(), decision: person.decision });
+    if (person.decision === 'without_mask') this.host.ring(person.number);
+    this.host.alert({ number: person.number, atMs: this.host.now(), decision: person.decision });
   }
 }

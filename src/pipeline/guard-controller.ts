@@ -35,7 +35,13 @@ import { DetectorError, SLOW_ANSWER_MS, type DetectionClient } from './detection
 import { FrameCapture } from './frame-capture.ts';
 import { DoorwayPacing } from './doorway-pacing.ts';
 import { CheckRate } from './check-rate.ts';
-import { DoorCounter, TRACKS_OVER_RELOAD_KEY, alertsOnScreen, type PersonAlert } from './door-counter.ts';
+import {
+  DoorCounter,
+  TRACKS_OVER_RELOAD_KEY,
+  alertsOnScreen,
+  type FaceTrack,
+  type PersonAlert,
+} from './door-counter.ts';
 import { checkPhoto, decodePhoto } from './photo-check.ts';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.ts';
 import { errorText } from '../shared/error-text.ts';
@@ -45,8 +51,11 @@ export interface LiveFrame {
   width: number;
   height: number;
   faces: FaceResult[];
-  /** Track of each face (same index), when tracking (camera and video files). */
-  trackIds: (number | undefined)[];
+  /**
+   * The number of each face's person (same index) once seen long enough to be counted, when tracking (camera
+   * and video files).
+   */
+  numbers: (number | undefined)[];
   /** What each face's person (same index) was counted as; undefined while not yet counted, or not tracking. */
   decisions: (Decision | undefined)[];
   timings: StageTimings;
@@ -241,12 +250,12 @@ export class GuardController extends EventTarget {
     this.counter = new DoorCounter(log, {
       // Not for a person the guard has already changed or removed (counted uncertain on a pause, decided
       // when seen again): they dealt with them.
-      ring: (trackId) => {
-        if (!this.guardChanges.has(trackId)) this.alarm.ring();
+      ring: (number) => {
+        if (!this.guardChanges.has(number)) this.alarm.ring();
       },
       // The counter's times are on the counting clock; the screen times its alerts on the page's.
       alert: (alert) => {
-        if (this.guardChanges.has(alert.trackId)) return;
+        if (this.guardChanges.has(alert.number)) return;
         const now = performance.now();
         this.update({ alerts: alertsOnScreen(this.state.alerts, { ...alert, atMs: now }, MAX_ALERTS) });
       },
@@ -683,15 +692,16 @@ export class GuardController extends EventTarget {
       if (this.fileFramesChecked === 0) this.counter.end();
       this.fileFramesChecked += 1;
     }
-    const trackIds = this.counter.observe(result.timestampMs, result.faces, frame, result);
+    const tracks = this.counter.observe(result.timestampMs, result.faces, frame, result);
     this.pacing.observed(result.timestampMs, result.faces.length, this.counter.peopleInView);
     const camera = this.state.source === 'camera';
     if (camera) this.checkRate.record(result.timestampMs, result.faces.length > 0);
-    const decisions = trackIds.map((id) => (id === undefined ? undefined : this.decisionShown(id)));
+    const decisions = tracks.map((track) => (track === undefined ? undefined : this.decisionShown(track)));
+    const numbers = tracks.map((track) => track?.number);
     const recovered = this.failedFrames >= FAILED_FRAMES_BEFORE_WARNING;
     this.failedFrames = 0;
     this.update({
-      frame: { ...result, trackIds, decisions },
+      frame: { ...result, numbers, decisions },
       slowChecks: camera ? this.checkRate.slow : undefined,
       ...(recovered
         ? { status: this.statusBeforeFailures ?? 'Watching the door' }
@@ -858,12 +868,12 @@ export class GuardController extends EventTarget {
   }
 
   /**
-   * What the box of track `id` says its person was counted as: the guard's decision if they changed it (in
+   * What the box of `track` says its person was counted as: the guard's decision if they changed it (in
    * History or on the Shift screen), none if they took the person out of the count, else the tracker's.
    */
-  private decisionShown(id: number): Decision | undefined {
-    const change = this.guardChanges.get(id);
-    return change === 'removed' ? undefined : (change ?? this.counter.decisionOf(id));
+  private decisionShown(track: FaceTrack): Decision | undefined {
+    const change = track.number === undefined ? undefined : this.guardChanges.get(track.number);
+    return change === 'removed' ? undefined : (change ?? this.counter.decisionOf(track.trackId));
   }
 
   /**
@@ -886,7 +896,7 @@ export class GuardController extends EventTarget {
       this.guardChanges = changes;
       // An alert about a person the guard has since changed or removed is over.
       const alerts = this.state.alerts.filter((a) => {
-        const change = this.guardChanges.get(a.trackId);
+        const change = this.guardChanges.get(a.number);
         return change === undefined || change === a.decision;
       });
       if (alerts.length !== this.state.alerts.length) this.update({ alerts });

@@ -52,7 +52,7 @@ export async function checkPhoto(
       width,
       height,
       faces,
-      trackIds: faces.map(() => undefined),
+      numbers: faces.map(() => undefined),
       decisions: faces.map(() => undefined),
       timings,
     },

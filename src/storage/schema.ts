@@ -80,9 +80,10 @@ export interface PersonEvent {
   /** Key in `thumbnails`; present only for unmasked people while the thumbnail opt-in was on. */
   thumbnailId?: string;
   /**
-   * The number the person's box and alert carried on the live screen ("#7"): unique in its shift, not
-   * consecutive (every face the camera follows takes one). Absent for people added by hand, and for records
-   * written before numbers were stored.
+   * The number the person's box and alert carried on the live screen ("#7"): unique in its shift, one per
+   * person counted, given as each was seen long enough to be counted (a face the camera followed but never
+   * counted takes none; records made before 2026-12 took one per face followed, so theirs skip). Absent for people added by hand, and for
+   * records written before numbers were stored.
    */
   number?: number;
   /**

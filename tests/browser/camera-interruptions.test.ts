@@ -30,7 +30,7 @@ async function watchTally(page: Page, ms: number): Promise<Counts[]> {
   return seen;
 }
 
-/** The person number on the first face box on screen ("… · #3"), if a box is there. */
+/** The person number on the first face box on screen ("#3 MASK"), once they are counted. */
 async function personOnScreen(page: Page): Promise<number | undefined> {
   const texts = await page
     .locator('mask-guard-app face-overlay [data-face]')

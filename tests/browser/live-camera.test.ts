@@ -56,7 +56,7 @@ interface Observation {
   alertPerson: number | undefined;
 }
 
-/** The person's number in a box's or an alert's text ("… · #3", "Person #3 …"). */
+/** The person's number in a box's or an alert's text ("#3 MASK", "Person #3 …"); none on a box before counting. */
 const personIn = (text: string | null | undefined) => {
   const match = /#(\d+)/.exec(text ?? '');
   return match === null ? undefined : Number(match[1]);
@@ -220,6 +220,11 @@ describe('live screen with a fake camera', () => {
     for (const o of observations) {
       expect(o.tally.masked + o.tally.unmasked + o.tally.uncertain).toBeLessThanOrEqual(people.length);
     }
+    // Each under a number of their own, the numbers running on without a gap: a face the camera followed but
+    // never counted (a glimpse, a passing false detection) takes none.
+    const numbers = counted.map((c) => c.number).sort((a, b) => (a ?? 0) - (b ?? 0));
+    expect(numbers).toHaveLength(people.length);
+    expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
   });
 
   /**

@@ -87,7 +87,7 @@ describe('a small phone held upright', () => {
   });
 
   it('keeps the label of a face at the right edge on the screen', () => {
-    // Before and after the person is counted ("NO MASK 9x% · #1", then "#1 NO MASK").
+    // Before and after the person is counted ("NO MASK 9x%", "NO MASK 9x% · #1", then "#1 NO MASK").
     expect(labels.length).toBeGreaterThan(10);
     expect(new Set(labels.map((l) => l.text.replace(/[0-9]+%/, '%'))).size).toBeGreaterThan(1);
     const off = labels.filter((l) => l.left < -0.5 || l.right > 390.5);

@@ -14,6 +14,7 @@ import {
   DoorCounter,
   TRACKS_OVER_RELOAD_KEY,
   alertsOnScreen,
+  type FaceTrack,
   type PersonAlert,
 } from '../../src/pipeline/door-counter.ts';
 import { FRAME_TIMEOUT_MS } from '../../src/pipeline/detection-client.ts';
@@ -89,9 +90,9 @@ afterEach(async () => {
 /** A stand-in for the frame a result is for (the counter only hands it on to the host). */
 const frameAt = (ms: number) => ({ ms }) as unknown as ImageBitmap;
 
-/** `frames` frames at 10 fps, each showing `faces`; returns the last frame's track ids. */
-function watch(frames: number, ...faces: FaceResult[]): (number | undefined)[] {
-  let ids: (number | undefined)[] = [];
+/** `frames` frames at 10 fps, each showing `faces`; returns the last frame's tracks (and numbers). */
+function watch(frames: number, ...faces: FaceResult[]): (FaceTrack | undefined)[] {
+  let ids: (FaceTrack | undefined)[] = [];
   for (let i = 0; i < frames; i += 1) {
     clock += 100;
     observing = frameAt(clock);
@@ -112,7 +113,7 @@ describe('DoorCounter', () => {
     await counter.settled();
     const shift = log.currentShift()!;
     const [first] = await log.events(shift.id);
-    expect(alerts.map((a) => a.trackId)).toEqual([first!.number]);
+    expect(alerts.map((a) => a.number)).toEqual([first!.number]);
     expect(first!.number).toBeGreaterThanOrEqual(1);
     // The page is opened again (no tracks carried over): its numbers go on above the shift's, never from 1.
     log.close();
@@ -121,14 +122,14 @@ describe('DoorCounter', () => {
     counter = newCounter();
     clock += 60_000;
     const [track] = watch(30, face(200, 0.02));
-    expect(track).toBe(first!.number! + 1);
+    expect(track?.number).toBe(first!.number! + 1);
     await counter.settled();
     expect((await log.events(shift.id)).map((e) => e.number)).toEqual([first!.number, first!.number! + 1]);
   });
 
   it('records a person standing in view once, starting a shift at the configured door', async () => {
     const ids = watch(100, face(200, 0.02));
-    expect(ids).toEqual([expect.any(Number)]);
+    expect(ids).toEqual([{ trackId: expect.any(Number), number: expect.any(Number) }]);
     expect(counter.peopleInView).toBe(1);
     await counter.settled();
     expect(log.currentShift()?.door).toBe('Side door');
@@ -146,9 +147,9 @@ describe('DoorCounter', () => {
     clock += 5000;
     const [second] = watch(10, face(200, 0.95));
     await counter.settled();
-    expect(first).toBeDefined();
-    expect(second).toBe(first! + 1);
-    expect(alerts.map((a) => a.trackId)).toEqual([first, second]);
+    expect(first?.number).toBeDefined();
+    expect(second?.number).toBe(first!.number! + 1);
+    expect(alerts.map((a) => a.number)).toEqual([first!.number, second!.number]);
   });
 
   it('rings and alerts for each unmasked person; two counted in one frame are both recorded in one shift', async () => {
@@ -305,12 +306,12 @@ describe('DoorCounter', () => {
     await reload(storage, 3000);
     expect(storage.getItem(TRACKS_OVER_RELOAD_KEY)).toBeNull(); // read once
     const [again] = watch(30, face(204, 0.02));
-    expect(again).toBe(id);
+    expect(again).toEqual(id);
     await counter.settled();
     expect(await decisions()).toEqual(['with_mask']);
     // A newcomer is counted, under the next number.
     const [, newcomer] = watch(10, face(204, 0.02), face(600, 0.02));
-    expect(newcomer).toBe(id! + 1);
+    expect(newcomer?.number).toBe(id!.number! + 1);
     await counter.settled();
     expect(await decisions()).toEqual(['with_mask', 'with_mask']);
   });
@@ -321,6 +322,9 @@ describe('DoorCounter', () => {
     // A second person, seen long enough but undecided, when the page goes: recorded uncertain on the pause,
     // the record still on its way, so it is passed on with its number.
     const [, second] = watch(6, face(200, 0.02), face(600, 0.3));
+    // Seen long enough to be counted, still undecided: their box shows the number they will be counted under.
+    expect(second?.number).toBe(first!.number! + 1);
+    expect(counter.decisionOf(second!.trackId)).toBeUndefined();
     const storage = memoryStorage();
     counter.pause();
     counter.saveForReload(storage);
@@ -328,9 +332,10 @@ describe('DoorCounter', () => {
     await reload(storage, 11_000);
     const [newcomer] = watch(10, face(400, 0.02));
     await counter.settled();
-    expect(newcomer).toBeGreaterThan(second!);
+    // The second person was counted on the pause under that number; the newcomer took the one after.
+    expect(newcomer?.number).toBe(first!.number! + 2);
     const numbers = (await log.events(log.currentShift()!.id)).map((e) => e.number);
-    expect(numbers).toEqual([first, second, newcomer]);
+    expect(numbers).toEqual([first!.number, first!.number! + 1, first!.number! + 2]);
   });
 
   it('revises, not adds, a person undecided at a reload and decided after it; ignores an old save', async () => {
@@ -367,7 +372,7 @@ describe('DoorCounter', () => {
     expect(await decisions()).toEqual(['with_mask']);
     // Still at the door: the same person, not counted again.
     const [again] = watch(20, face(202, 0.02));
-    expect(again).toBe(id);
+    expect(again).toEqual(id);
     await counter.settled();
     expect(await decisions()).toEqual(['with_mask']);
   });
@@ -458,10 +463,10 @@ describe('DoorCounter', () => {
     await reload(storage, 1000);
     const [again] = watch(30, face(200, 0.99));
     await counter.settled();
-    expect(again).toBe(id);
+    expect(again?.trackId).toBe(id?.trackId);
     // One person, as the alert and the box said: the record is revised, not left uncertain, nor added to.
     expect(await decisions()).toEqual(['without_mask']);
-    expect(counter.decisionOf(again!)).toBe('without_mask');
+    expect(counter.decisionOf(again!.trackId)).toBe('without_mask');
   });
 
   it('passes on a revision made just after a reload, while the record carried over is being checked', async () => {
@@ -514,23 +519,24 @@ describe('DoorCounter', () => {
 
   it("shows a person's counted decision for their box, but not a provisional one nobody was alerted for", async () => {
     const [id] = watch(8, face(200, 0.99));
-    expect(counter.decisionOf(id!)).toBe('without_mask');
+    expect(counter.decisionOf(id!.trackId)).toBe('without_mask');
     const [other] = watch(1, face(200, 0.99), face(600, 0.3));
-    expect(other).toBe(id);
+    expect(other).toEqual(id);
     const [, doubtful] = watch(6, face(200, 0.99), face(600, 0.3));
-    expect(counter.decisionOf(doubtful!)).toBeUndefined(); // still deciding
+    expect(counter.decisionOf(doubtful!.trackId)).toBeUndefined(); // still deciding
     counter.pause(); // counted uncertain, provisionally, without an alert
     await counter.settled();
     clock += 2000;
     const [, again] = watch(1, face(200, 0.99), face(600, 0.99));
-    expect(again).toBe(doubtful);
-    expect(counter.decisionOf(again!)).toBeUndefined();
+    expect(again?.trackId).toBe(doubtful?.trackId);
+    expect(counter.decisionOf(again!.trackId)).toBeUndefined();
     watch(20, face(200, 0.99), face(600, 0.99));
-    expect(counter.decisionOf(again!)).toBe('without_mask'); // revised, with its alert
+    expect(counter.decisionOf(again!.trackId)).toBe('without_mask'); // revised, with its alert
     await counter.settled();
-    expect(alerts.map((a) => [a.trackId, a.decision])).toEqual([
-      [id, 'without_mask'],
-      [doubtful, 'without_mask'],
+    // The doubtful person took the next number when counted on the pause, and kept it when decided.
+    expect(alerts.map((a) => [a.number, a.decision])).toEqual([
+      [id!.number, 'without_mask'],
+      [id!.number! + 1, 'without_mask'],
     ]);
   });
 
@@ -583,17 +589,17 @@ describe('DoorCounter', () => {
 });
 
 describe('alertsOnScreen', () => {
-  const at = (trackId: number, atMs: number, decision: PersonAlert['decision']): PersonAlert => ({
-    trackId,
+  const at = (number: number, atMs: number, decision: PersonAlert['decision']): PersonAlert => ({
+    number,
     atMs,
     decision,
   });
 
   it('keeps the alerts still within their time beside the new one, oldest first', () => {
     const shown = [at(1, 0, 'without_mask'), at(2, 1000, 'without_mask')];
-    expect(
-      alertsOnScreen(shown, at(3, ALERT_VISIBLE_MS + 500, 'uncertain'), 3).map((a) => a.trackId),
-    ).toEqual([2, 3]);
+    expect(alertsOnScreen(shown, at(3, ALERT_VISIBLE_MS + 500, 'uncertain'), 3).map((a) => a.number)).toEqual(
+      [2, 3],
+    );
   });
 
   it('lets doubtful alerts make way before an unmasked one when there are too many', () => {
@@ -604,9 +610,9 @@ describe('alertsOnScreen', () => {
       [4, 300],
     ])
       shown = alertsOnScreen(shown, at(id!, t!, 'uncertain'), 3);
-    expect(shown.map((a) => a.trackId)).toEqual([1, 3, 4]);
+    expect(shown.map((a) => a.number)).toEqual([1, 3, 4]);
     // With only unmasked ones, the oldest goes.
     shown = [at(1, 0, 'without_mask'), at(2, 10, 'without_mask'), at(3, 20, 'without_mask')];
-    expect(alertsOnScreen(shown, at(4, 30, 'without_mask'), 3).map((a) => a.trackId)).toEqual([2, 3, 4]);
+    expect(alertsOnScreen(shown, at(4, 30, 'without_mask'), 3).map((a) => a.number)).toEqual([2, 3, 4]);
   });
 });

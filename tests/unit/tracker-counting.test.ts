@@ -54,6 +54,7 @@ describe('FaceTracker counting rule', () => {
     const event = updates[4].counted[0];
     expect(event).toMatchObject({
       trackId: 1,
+      number: 1,
       decision: 'without_mask',
       frames: 5,
       timeInViewMs: 400,
@@ -125,6 +126,33 @@ describe('FaceTracker counting rule', () => {
     expect(countedIn(feed(new FaceTracker(options), Array<number>(5).fill(0.25)))[0].decision).toBe(
       'with_mask',
     );
+  });
+
+  it('numbers people as they are counted, without gaps: a face glimpsed and never counted takes no number', () => {
+    const tracker = new FaceTracker({}, 41);
+    // A face glimpsed in passing (3 frames): tracked, never counted, no number.
+    const glimpse = [0, 100, 200].map((t) => tracker.update(t, [face(100, 240, 0.02)]));
+    expect(glimpse.at(-1)!.tracks).toMatchObject([{ id: 1, number: null }]);
+    const counted: PersonCounted[] = [];
+    // Two people who then stand in view together, the nearer one seen first; a third after them.
+    for (let t = 2000; t < 3000; t += 100) {
+      const faces = [face(300, 240, 0.02), ...(t >= 2200 ? [face(600, 240, 0.97)] : [])];
+      counted.push(...tracker.update(t, faces).counted);
+    }
+    // The third stays undecided: numbered from the frame that made them countable, shown while still deciding.
+    const third = [];
+    for (let t = 5000; t < 6000; t += 100) third.push(tracker.update(t, [face(450, 240, 0.5)]));
+    expect(third[3]!.tracks).toMatchObject([{ number: null, decision: null }]);
+    expect(third[4]!.tracks).toMatchObject([{ number: 43, decision: null }]);
+    counted.push(...countedIn(third));
+    // Gone, and the track ends after the gap: counted uncertain under the number it showed.
+    for (let t = 6000; t <= 7200; t += 100) counted.push(...tracker.update(t, []).counted);
+    expect(counted.map((p) => [p.trackId, p.number, p.decision])).toEqual([
+      [2, 41, 'with_mask'],
+      [3, 42, 'without_mask'],
+      [4, 43, 'uncertain'],
+    ]);
+    expect(tracker.nextPersonNumber).toBe(44);
   });
 
   it('honours a custom minFrames', () => {
@@ -225,8 +253,9 @@ describe('FaceTracker settle, then seen again (rule 4: a provisional count is de
     expect(countedIn(back)).toEqual([]);
     const revised = back.flatMap((update) => update.revised);
     expect(revised).toHaveLength(1);
-    expect(revised[0]).toMatchObject({ trackId: 1, decision: 'without_mask' });
-    expect(back.at(-1)!.tracks[0]).toMatchObject({ id: 1, decision: 'without_mask' });
+    // The same person: the number given on the pause is kept.
+    expect(revised[0]).toMatchObject({ trackId: 1, number: 1, decision: 'without_mask' });
+    expect(back.at(-1)!.tracks[0]).toMatchObject({ id: 1, number: 1, decision: 'without_mask' });
     expect(tracker.flush(6000)).toMatchObject({ counted: [], revised: [] });
   });
 
@@ -444,6 +473,7 @@ describe('FaceTracker association', () => {
     expect(gap.tracks).toEqual([
       {
         id: 1,
+        number: null,
         box: face(300, 240, 0.9).box,
         visible: false,
         observationIndex: null,

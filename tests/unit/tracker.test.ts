@@ -486,6 +486,16 @@ describe('FaceTracker on a slow phone', () => {
     expect(slow.counted[0]).toMatchObject({ decision: 'without_mask', frames: 3, countedAtMs: 800 });
   });
 
+  it('counts a person once numbered on their box, though missed in the frames after that (one number, one count)', () => {
+    // Seen 3 frames over 0.8 s, undecided: countable, so numbered, and shown so; then missed in most frames
+    // (which, before the number was given, would have made them a flicker) until they are gone.
+    const seen = new Set([0, 400, 800, 1600]);
+    const sequence = frames(0, 4400, 400, (t) => (seen.has(t) ? [face(300, 240, 0.5)] : []));
+    const result = run(new FaceTracker(), sequence);
+    expect(result.updates[2]!.tracks).toMatchObject([{ number: 1, decision: null }]);
+    expect(result.counted).toMatchObject([{ number: 1, decision: 'uncertain', frames: 4 }]);
+  });
+
   it('still asks 5 frames from about 5 frames/s up, and never counts a glimpse or a flickering detection', () => {
     const counted = (sequence: [number, Observation[]][]) => run(new FaceTracker(), sequence).counted;
     // 4 frames in a row at 10 frames/s (0.3 s), and at 5 frames/s (0.6 s): a glimpse, as before.

@@ -104,6 +104,11 @@ const VELOCITY_SMOOTHING = 0.5;
 /** Mutable state of one track. Sums, not lists, so memory stays constant however long a person stands. */
 interface TrackState {
   readonly id: number;
+  /**
+   * The person's number (see {@link PersonCounted.number}), given when first seen long enough to be counted;
+   * undefined before. A numbered track is always counted (see awaitsDecision).
+   */
+  number?: number;
   box: Box;
   /** Smoothed velocity of the box centre in pixels per millisecond. */
   vx: number;
@@ -154,6 +159,8 @@ interface Probation {
  */
 export interface TrackerSnapshot {
   readonly nextId: number;
+  /** Absent in a snapshot saved before people were numbered when counted: then `nextId`. */
+  readonly nextNumber?: number;
   /** When input paused, on the saving tracker's clock. */
   readonly pausedAtMs: number;
   readonly tracks: readonly Readonly<TrackState>[];
@@ -170,6 +177,8 @@ export class FaceTracker {
   readonly options: Readonly<TrackerOptions>;
   private tracks: TrackState[] = [];
   private nextId = 1;
+  /** The number the next person counted gets. */
+  private nextNumber: number;
   private lastTimestampMs = -Infinity;
   /** The last processed frame's time (of `update`, not `pause`). */
   private lastFrameMs = -Infinity;
@@ -178,15 +187,16 @@ export class FaceTracker {
 
   /**
    * @param options overrides of {@link DEFAULT_TRACKER_OPTIONS}
-   * @param firstId the first track's id; a tracker that takes over from another (new input) continues its
-   *   numbers with {@link FaceTracker.nextTrackId}, so that a number on screen always means one person
+   * @param firstNumber the first person's number; a tracker that takes over from another (new input)
+   *   continues its numbers with {@link FaceTracker.nextPersonNumber}, so that a number on screen always
+   *   means one person
    * @throws RangeError when an option is out of range
    */
-  constructor(options: Partial<TrackerOptions> = {}, firstId = 1) {
+  constructor(options: Partial<TrackerOptions> = {}, firstNumber = 1) {
     this.options = Object.freeze(resolveTrackerOptions(options));
-    if (!Number.isSafeInteger(firstId) || firstId < 1)
-      throw new RangeError(`firstId must be a positive integer, got ${firstId}`);
-    this.nextId = firstId;
+    if (!Number.isSafeInteger(firstNumber) || firstNumber < 1)
+      throw new RangeError(`firstNumber must be a positive integer, got ${firstNumber}`);
+    this.nextNumber = firstNumber;
   }
 
   /**
@@ -197,6 +207,7 @@ export class FaceTracker {
     this.pause(timestampMs);
     return {
       nextId: this.nextId,
+      nextNumber: this.nextNumber,
       pausedAtMs: this.pausedAtMs!,
       // Probation starts afresh when the restored tracks are carried over this pause (rule 5).
       tracks: this.tracks.map((track) => ({ ...track, box: { ...track.box }, probation: undefined })),
@@ -224,10 +235,14 @@ export class FaceTracker {
       t.lastSeenMs <= t.absentSinceMs &&
       t.absentSinceMs <= snapshot.pausedAtMs;
     if (!snapshot.tracks.every(inOrder)) return undefined;
-    const tracker = new FaceTracker(options, snapshot.nextId);
+    // Before people were numbered when counted, a track's id was its number.
+    const tracker = new FaceTracker(options, snapshot.nextNumber ?? snapshot.nextId);
+    tracker.nextId = snapshot.nextId;
     const move = (ms: number) => ms + shiftMs;
     tracker.tracks = snapshot.tracks.map((track) => ({
       ...track,
+      number:
+        track.number ?? (snapshot.nextNumber === undefined && track.decision !== null ? track.id : undefined),
       box: { ...track.box },
       probation: undefined,
       firstSeenMs: move(track.firstSeenMs),
@@ -268,17 +283,18 @@ export class FaceTracker {
     }
   }
 
-  /** The id the next new track will get. */
-  get nextTrackId(): number {
-    return this.nextId;
+  /** The number the next person counted will get. */
+  get nextPersonNumber(): number {
+    return this.nextNumber;
   }
 
   /**
-   * New tracks get ids from `id` up, if that is above the next one: a tracker taken up again after another
-   * gave numbers meanwhile (the other camera's view) must not give one of them a second time.
+   * People counted from now get numbers from `number` up, if that is above the next one: a tracker taken up
+   * again after another gave numbers meanwhile (the other camera's view) must not give one of them a second
+   * time.
    */
-  continueNumbersFrom(id: number): void {
-    if (Number.isSafeInteger(id)) this.nextId = Math.max(this.nextId, id);
+  continueNumbersFrom(number: number): void {
+    if (Number.isSafeInteger(number)) this.nextNumber = Math.max(this.nextNumber, number);
   }
 
   /**
@@ -455,6 +471,9 @@ export class FaceTracker {
       }
       const pending = this.awaitsDecision(track);
       if (!pending || !observationOf.has(track)) continue;
+      // Seen long enough to be counted: their number from now, on their box while they are still being
+      // decided, so that a person counted uncertain as they leave is alerted for under the number they showed.
+      track.number ??= this.nextNumber++;
       const label = decideLabel(average(track), this.options);
       if (label !== null) {
         counted.push(this.count(track, label, timestampMs));
@@ -573,6 +592,8 @@ export class FaceTracker {
   /** Rule 1: seen in enough frames (`minFrames`, or on a slow phone `minSlowFrames`) and not counted yet. */
   private awaitsDecision(track: TrackState): boolean {
     if (track.decision !== null) return false;
+    // Numbered once it met this rule (see update): a number given is a person counted, whatever comes after.
+    if (track.number !== undefined) return true;
     const { minFrames, minSlowFrames, minEvidenceMs } = this.options;
     if (track.frames >= minFrames) return true;
     return (
@@ -603,9 +624,13 @@ export class FaceTracker {
   private count(track: TrackState, decision: Decision, timestampMs: number): PersonCounted {
     track.decision = decision;
     track.provisional = false;
+    // Given when the track became eligible, or now (on a pause or an end in between); kept by the revision of
+    // a provisional count: one person, one number.
+    track.number ??= this.nextNumber++;
     const averageProbWithoutMask = average(track);
     return {
       trackId: track.id,
+      number: track.number,
       decision,
       confidence: decisionConfidence(decision, averageProbWithoutMask),
       averageProbWithoutMask,
@@ -679,6 +704,7 @@ function observe(track: TrackState, face: Observation, timestampMs: number): voi
 function liveTrack(track: TrackState, observationIndex: number | null): LiveTrack {
   return {
     id: track.id,
+    number: track.number ?? null,
     box: track.box,
     visible: observationIndex !== null,
     observationIndex,
@@ -706,8 +732,10 @@ const DECISIONS: readonly (Decision | null)[] = ['with_mask', 'without_mask', 'u
 /** Whether `value` has a {@link TrackerSnapshot}'s shape, with finite numbers and ids below `nextId`. */
 function isSnapshot(value: unknown): value is TrackerSnapshot {
   if (typeof value !== 'object' || value === null) return false;
-  const { nextId, pausedAtMs, tracks } = value as Record<string, unknown>;
+  const { nextId, nextNumber, pausedAtMs, tracks } = value as Record<string, unknown>;
   if (!Number.isSafeInteger(nextId) || (nextId as number) < 1 || !Number.isFinite(pausedAtMs)) return false;
+  const numbered = nextNumber !== undefined;
+  if (numbered && (!Number.isSafeInteger(nextNumber) || (nextNumber as number) < 1)) return false;
   if (!Array.isArray(tracks)) return false;
   const finite = (...values: unknown[]) => values.every((v) => typeof v === 'number' && Number.isFinite(v));
   return tracks.every((track: unknown) => {
@@ -718,6 +746,14 @@ function isSnapshot(value: unknown): value is TrackerSnapshot {
       Number.isSafeInteger(t.id) &&
       (t.id as number) >= 1 &&
       (t.id as number) < (nextId as number) &&
+      // A number below the next, and one for every counted person; none in a snapshot from before numbers.
+      (numbered
+        ? t.number === undefined
+          ? t.decision === null
+          : Number.isSafeInteger(t.number) &&
+            (t.number as number) >= 1 &&
+            (t.number as number) < (nextNumber as number)
+        : t.number === undefined) &&
       typeof box === 'object' &&
       box !== null &&
       finite(box.x, box.y, box.width, box.height) &&

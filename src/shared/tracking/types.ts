@@ -21,8 +21,13 @@ export interface Observation {
 
 /** A person currently tracked, as the overlay needs it to draw a box with a stable id. */
 export interface LiveTrack {
-  /** Identity of the person, unique within one tracker; never reused. */
+  /** Identity of the track, unique within one tracker; never reused. Not shown: see `number`. */
   readonly id: number;
+  /**
+   * The person's number (see {@link PersonCounted.number}) once seen long enough to be counted (and so sure to
+   * be, if still undecided), `null` before.
+   */
+  readonly number: number | null;
   /** Last observed box in frame pixels (not a prediction). */
   readonly box: Box;
   /** Whether the person was observed in the frame just given to `update`; false while inside a short gap. */
@@ -50,6 +55,12 @@ export interface LiveTrack {
 export interface PersonCounted {
   /** The track's id (see {@link LiveTrack.id}). */
   readonly trackId: number;
+  /**
+   * The person's number, for the guard ("#7" on their box, alert and History row): one per person counted,
+   * given when they have been seen long enough to be counted (a face glimpsed and never counted takes none, so
+   * the numbers run on without gaps), and kept when a provisional count is revised.
+   */
+  readonly number: number;
   /** The decision the person is counted with. */
   readonly decision: Decision;
   /**
