@@ -370,7 +370,7 @@ export class DoorCounter {
       // The tracks are not carried on, but the numbers the page before gave are: its records written below
       // keep theirs, so this page's numbers go on above them (one number, one person in the shift).
       const given = [...unwritten.values()].map((person) => person.number ?? 0);
-      // Before people were numbered when counted, the tracker's next id was its next number.
+      // Before numbers were given apart from track ids, the tracker's next id was its next number.
       const { nextId, nextNumber } = (saved.tracker ?? {}) as { nextId?: unknown; nextNumber?: unknown };
       const next = nextNumber ?? nextId;
       if (Number.isSafeInteger(next)) given.push((next as number) - 1);

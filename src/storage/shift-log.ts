@@ -51,7 +51,7 @@ export interface CountedPerson {
   time?: number;
   /** A small image of the person; kept only if unmasked, opted in, and within the size caps. */
   thumbnail?: Blob;
-  /** The number the person's box and alert showed ("#7"; the tracker's track id). */
+  /** The number the person's box and alert showed ("#7"; see PersonCounted.number). */
   number?: number;
   /**
    * The record's id, when the caller must know it before the record is written (a page about to reload

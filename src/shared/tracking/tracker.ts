@@ -159,7 +159,7 @@ interface Probation {
  */
 export interface TrackerSnapshot {
   readonly nextId: number;
-  /** Absent in a snapshot saved before people were numbered when counted: then `nextId`. */
+  /** Absent in a snapshot saved before numbers were given apart from track ids: then `nextId`. */
   readonly nextNumber?: number;
   /** When input paused, on the saving tracker's clock. */
   readonly pausedAtMs: number;
@@ -177,7 +177,7 @@ export class FaceTracker {
   readonly options: Readonly<TrackerOptions>;
   private tracks: TrackState[] = [];
   private nextId = 1;
-  /** The number the next person counted gets. */
+  /** The number the next person to be counted gets (see PersonCounted.number). */
   private nextNumber: number;
   private lastTimestampMs = -Infinity;
   /** The last processed frame's time (of `update`, not `pause`). */
@@ -235,7 +235,7 @@ export class FaceTracker {
       t.lastSeenMs <= t.absentSinceMs &&
       t.absentSinceMs <= snapshot.pausedAtMs;
     if (!snapshot.tracks.every(inOrder)) return undefined;
-    // Before people were numbered when counted, a track's id was its number.
+    // Before numbers were given apart from track ids, a counted track's id was its number.
     const tracker = new FaceTracker(options, snapshot.nextNumber ?? snapshot.nextId);
     tracker.nextId = snapshot.nextId;
     const move = (ms: number) => ms + shiftMs;
