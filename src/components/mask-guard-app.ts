@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ALERT_VISIBLE_MS, type GuardController } from '../pipeline/guard-controller.ts';
+import { ALERT_VISIBLE_MS, offersCameraSwitch, type GuardController } from '../pipeline/guard-controller.ts';
 import './face-overlay.ts';
 import './tally-board.ts';
 import './guard-controls.ts';
@@ -154,7 +154,7 @@ export class MaskGuardApp extends LitElement {
         flex-direction: column;
         align-items: center;
         gap: 6px;
-        /* Over the Shift, History and Settings sheets too: taps go through to their controls. */
+        /* Taps go through to what an alert covers (the title on the other screens, see over-header). */
         pointer-events: none;
         /* Above the problem panel at the bottom (a file that could not be checked, while the camera watches). */
         z-index: 2;
@@ -163,14 +163,22 @@ export class MaskGuardApp extends LitElement {
         top: 12px;
         bottom: auto;
       }
-      /* Over the Shift, History and Settings sheets, whose buttons are at the bottom: at the top, and smaller. */
-      .alerts.over-sheet {
-        top: 8px;
+      /*
+       * On the Shift, History and Settings screens: one alert, over the page's title and status line rather
+       * than the screen's own controls (at 360 × 640 it hid the days-kept field, and History's Person # row, for
+       * its 4 s at every unmasked person). Taps go through to what it covers, as on the picture.
+       */
+      .top {
+        position: relative;
+      }
+      .alerts.over-header {
+        top: 4px;
         bottom: auto;
       }
-      .alerts.over-sheet .alert {
+      .alerts.over-header .alert {
         font-size: 1.1rem;
         padding: 6px 12px;
+        border-width: 2px;
       }
       .alert {
         text-align: center;
@@ -288,6 +296,7 @@ export class MaskGuardApp extends LitElement {
             @rename-shift=${(e: CustomEvent<string>) => void v.shift.renameShift(e.detail)}
             @start-shift=${() => void v.shift.startShift()}
             @end-shift=${(e: CustomEvent<string | undefined>) => void v.shift.endShift(e.detail)}
+            @dismiss-ended=${() => v.shift.dismissEnded()}
             @correct-last=${(e: CustomEvent<{ id: string; decision: Decision }>) =>
               void v.shift.correctLast(e.detail.id, e.detail.decision)}
             @add-manual=${(e: CustomEvent<Decision>) => void v.shift.addManual(e.detail)}
@@ -355,7 +364,20 @@ export class MaskGuardApp extends LitElement {
     const v = this.views;
     const live = this.view === 'live' || v === undefined;
     const notChecking = c.notChecking;
-    return html`${header}
+    // Away from the picture, one alert (an unmasked person's before a doubtful one's) over the title.
+    const overHeader = live ? undefined : (alerts.find((a) => a.decision === 'without_mask') ?? alerts[0]);
+    return html`<div class="top">
+        ${header}
+        ${
+          overHeader === undefined
+            ? ''
+            : html`<div class="alerts over-header">
+                <div class="alert" role="alert" data-decision=${overHeader.decision}>
+                  ${ALERT_TEXT[overHeader.decision](overHeader.number)}
+                </div>
+              </div>`
+        }
+      </div>
       ${v ? html`<view-tabs .view=${this.view} @view-change=${this.onViewChange}></view-tabs>` : ''}
       <main>
         <div class="stage ${notChecking !== undefined && live ? 'dimmed' : ''}">
@@ -363,8 +385,8 @@ export class MaskGuardApp extends LitElement {
           <face-overlay .frame=${frame}></face-overlay>
           ${v !== undefined && !live ? this.renderSheet(c, v) : ''}
           ${
-            alerts.length > 0
-              ? html`<div class="alerts ${live ? this.alertsAt : 'over-sheet'}">
+            alerts.length > 0 && live
+              ? html`<div class="alerts ${this.alertsAt}">
                   ${repeat(
                     alerts,
                     (a) => `${a.atMs}:${a.number}`,
@@ -464,7 +486,7 @@ export class MaskGuardApp extends LitElement {
         ?cameraOn=${s.source === 'camera'}
         ?torchAvailable=${s.camera.torchAvailable}
         ?torchOn=${s.camera.torchOn}
-        ?canSwitch=${s.camera.cameras === undefined || s.camera.cameras > 1}
+        .canSwitch=${offersCameraSwitch(s)}
         @start-camera=${() => void c.startCamera()}
         @stop-camera=${() => c.stopCamera()}
         @switch-camera=${() => void c.switchCamera()}

@@ -98,6 +98,16 @@ export class ShiftPanel extends LitElement {
         margin: 12px 0;
         border-radius: 8px;
       }
+      .ended-summary {
+        margin: 12px 0;
+        padding: 4px 14px;
+        border-left: 4px solid #9fd3ff;
+        background: #1d2b36;
+      }
+      .ended-summary p {
+        flex: 1 1 14em;
+        margin: 8px 0;
+      }
     `,
   ];
 
@@ -198,8 +208,8 @@ export class ShiftPanel extends LitElement {
     const s = this.state;
     if (s === undefined) return nothing;
     const shift = s.running;
-    return html`<h2>Shift</h2>
-      ${shift !== undefined && this.confirming ? nothing : this.renderEndedIdle(s)}
+    return html`<h2 tabindex="-1">Shift</h2>
+      ${shift !== undefined && this.confirming ? nothing : this.renderEndedIdle(s)} ${this.renderEnded(s)}
       ${
         shift === undefined
           ? html`<p>No shift is running. The camera starts one with the first person it counts.</p>`
@@ -266,6 +276,27 @@ export class ShiftPanel extends LitElement {
       ${formatTime(idle.end!)} (${formatDay(idle.end!)}): nobody was counted in it after that for
       ${IDLE_SHIFT_END_MS / 3_600_000} hours. Its people are in History.
     </p>`;
+  }
+
+  /**
+   * What the shift the guard ended came to, above the next shift's line (it says "ended", the next one
+   * "running since"), until they tap OK. Focus goes to the panel's heading when it goes, not to the page.
+   */
+  private renderEnded(s: ShiftPanelState) {
+    const ended = s.ended;
+    if (ended === undefined) return nothing;
+    return html`<div class="ended-summary row" role="status" data-ended-shift=${ended.shiftId}>
+      <p>${ended.text}</p>
+      <button
+        name="dismiss-ended"
+        @click=${() => {
+          this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
+          this.fire('dismiss-ended');
+        }}
+      >
+        OK
+      </button>
+    </div>`;
   }
 
   /** "End shift…", or the question it opens. */

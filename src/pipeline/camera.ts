@@ -10,6 +10,8 @@ export type Facing = 'environment' | 'user';
 export interface CameraProblem {
   title: string;
   advice: string;
+  /** There is no camera to start: "Start camera" (or the other camera) would not help. */
+  noCamera?: true;
 }
 
 /** Opens the camera facing `facing` (a preference: a laptop's only camera is used whatever it faces). */
@@ -36,7 +38,7 @@ export function describeCameraError(error: unknown): CameraProblem {
       };
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return { title: 'No camera was found on this device.', advice: fileHint };
+      return { title: 'No camera was found on this device.', advice: fileHint, noCamera: true };
     case 'NotReadableError':
     case 'AbortError':
       return {

@@ -61,6 +61,17 @@ export interface LiveFrame {
   timings: StageTimings;
 }
 
+/**
+ * Whether the screen offers "Use front/rear camera": on a device known to have more than one camera (also
+ * while one of them is busy or was stopped: the other may work); while that is not known yet (no camera
+ * opened), only with a camera running (a browser that cannot count them). Never before any camera opened
+ * for a device with none or with access denied, where it only turned the button's words round.
+ */
+export function offersCameraSwitch(state: Pick<GuardState, 'camera' | 'source'>): boolean {
+  const { cameras } = state.camera;
+  return cameras === undefined ? state.source === 'camera' : cameras > 1;
+}
+
 /** The status line while a crashed detection worker is being replaced. */
 const RESTARTING = 'The detector restarted; resuming…';
 
@@ -576,6 +587,14 @@ export class GuardController extends EventTarget {
     this.setPreferences({ muted });
   }
 
+  /**
+   * The status line with nothing to check: "Ready" to start the camera, or "Camera off" while the camera could
+   * not be started, was stopped or was lost (the panel below says why): "Ready" would promise a camera.
+   */
+  private idleStatus(): string {
+    return this.state.camera.problem === undefined ? 'Ready' : 'Camera off';
+  }
+
   /** Runs the pipeline on a chosen photo (single-image mode) or video file instead of the camera. */
   async openFile(file: File): Promise<void> {
     this.sourceChoices += 1;
@@ -602,7 +621,7 @@ export class GuardController extends EventTarget {
       if (fileProblem !== undefined) {
         // The camera had to make way for the video in the one <video> element: give it back.
         if (cameraWasOn) await this.startCamera();
-        else this.update({ source: 'none', status: 'Ready' });
+        else this.update({ source: 'none', status: this.idleStatus() });
         this.update({ fileProblem });
         return;
       }
@@ -642,7 +661,13 @@ export class GuardController extends EventTarget {
     this.update({ source: 'photo', photoUrl, frame: undefined, status: `Checking ${file.name}` });
     // Set by onDetectorError if the worker answers this photo with an error.
     this.lastFrameError = undefined;
-    const outcome = await checkPhoto(this.client, bitmap, file.name, () => this.lastFrameError);
+    const outcome = await checkPhoto(
+      this.client,
+      bitmap,
+      file.name,
+      () => this.lastFrameError,
+      this.state.camera.problem?.noCamera === true,
+    );
     // The photo may have waited (for the camera's last frame, a restart): show its result only if the
     // screen still shows it, not over a camera or another file chosen meanwhile.
     if (this.state.source === 'photo' && this.state.photoUrl === photoUrl) this.update(outcome);
@@ -675,7 +700,7 @@ export class GuardController extends EventTarget {
     const fileProblem = `No picture of "${name}" could be checked: the file may be damaged or cut short. Choose another video.`;
     this.update({ source: 'none', frame: undefined });
     if (!cameraWasOn) {
-      this.update({ status: 'Ready', fileProblem });
+      this.update({ status: this.idleStatus(), fileProblem });
       return;
     }
     const started = this.startCamera();

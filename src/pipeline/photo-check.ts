@@ -23,12 +23,14 @@ export type PhotoOutcome =
 /**
  * Checks `bitmap` (transferred to the worker, which closes it). `lastFrameError` gives the worker's error
  * message for this photo when it answered with one instead of a result (reported apart, as an event).
+ * `noCamera`: the device has no camera, so the result does not send the guard to "Start camera".
  */
 export async function checkPhoto(
   client: DetectionClient,
   bitmap: ImageBitmap,
   name: string,
   lastFrameError: () => string | undefined,
+  noCamera = false,
 ): Promise<PhotoOutcome> {
   // Why the photo was not checked: no worker could start, or the worker answered with an error.
   let failure: string | undefined;
@@ -59,6 +61,8 @@ export async function checkPhoto(
     // The camera made way for the photo: the door is not watched until the guard starts it again.
     status:
       `${faces.length} face${faces.length === 1 ? '' : 's'} in ${name} (photos are not counted). ` +
-      'The camera is off: tap “Start camera” to watch the door again.',
+      (noCamera
+        ? 'No camera was found on this device: photos and video files can still be checked.'
+        : 'The camera is off: tap “Start camera” to watch the door again.'),
   };
 }

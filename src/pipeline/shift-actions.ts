@@ -25,11 +25,14 @@ export interface ShiftPanelState {
   removed: PersonEvent | undefined;
   /** An action is in progress; buttons are disabled meanwhile so a double tap does not act twice. */
   busy: boolean;
-  /**
-   * One line for the guard after an action went wrong (or needs a second look), or what an ended shift came
-   * to; undefined otherwise.
-   */
+  /** One line for the guard after an action went wrong (or needs a second look); undefined otherwise. */
   message: string | undefined;
+  /**
+   * What the shift the guard ended last came to ({@link endedSummary}), kept beside the next shift (at a busy
+   * door the camera starts one within a second or two: gone with it, the summary could not be read) until
+   * the guard dismisses it or ends another shift.
+   */
+  ended: { shiftId: string; text: string } | undefined;
   /** The last shift, if the app ended it because nobody was counted in it for 12 hours (ShiftLog.endIdleShift). */
   endedIdle: Shift | undefined;
 }
@@ -61,6 +64,7 @@ export class ShiftActions extends EventTarget {
     removed: undefined,
     busy: false,
     message: undefined,
+    ended: undefined,
     endedIdle: undefined,
   };
   private seenTally: unknown;
@@ -143,9 +147,15 @@ export class ShiftActions extends EventTarget {
       if (ended === undefined) return undefined;
       // The live tally goes back to zero for the next shift: say what this one came to, so it does not look
       // lost.
-      return endedSummary(ended, await this.log.tally({ shiftId: ended.id }).catch(() => undefined));
+      const tally = await this.log.tally({ shiftId: ended.id }).catch(() => undefined);
+      this.update({ ended: { shiftId: ended.id, text: endedSummary(ended, tally) } });
     });
     offline.applyUpdateIfAllowed();
+  }
+
+  /** The guard has read what the ended shift came to. */
+  dismissEnded(): void {
+    this.update({ ended: undefined });
   }
 
   /**

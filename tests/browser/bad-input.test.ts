@@ -17,6 +17,8 @@ const PHOTO = join(SHARED_DIR, 'data/door-photos/images/2-photo.jpg');
 const status = 'mask-guard-app header > [role=status]';
 const problem = 'mask-guard-app .stage .problem';
 const photoInput = 'mask-guard-app input[type=file][name=photo]';
+/** "Use front camera" / "Use rear camera": offered only where another camera could be opened. */
+const switchButton = (page: Page) => page.getByRole('button', { name: /^Use (front|rear) camera$/ });
 
 /** Opens the app and waits until the models are loaded or have failed. */
 async function open(app: AppSession): Promise<Page> {
@@ -54,6 +56,7 @@ describe('without camera access', () => {
     const page = await open(app);
     await expect.poll(() => page.locator(problem).textContent()).toContain('Camera access was denied.');
     expect(await page.locator(problem).textContent()).toContain('site settings');
+    expect(await switchButton(page).count()).toBe(0);
     expect(await checkPhoto(page)).toMatch(/^1 face in 2-photo\.jpg/);
     expect(app.foreignRequests).toEqual([]);
     // One counting page at a time (src/main.ts): the next test opens its own page in this session.
@@ -66,7 +69,25 @@ describe('without camera access', () => {
     sessions.push(app);
     const page = await open(app);
     await expect.poll(() => page.locator(problem).textContent()).toContain('No camera was found');
-    expect(await checkPhoto(page)).toMatch(/^1 face in 2-photo\.jpg/);
+    // Nothing to switch to (the button only turned its words round).
+    expect(await switchButton(page).count()).toBe(0);
+    const checked = await checkPhoto(page);
+    expect(checked).toMatch(/^1 face in 2-photo\.jpg/);
+    // Not sent to "Start camera", which cannot help on this device.
+    expect(checked).toContain(
+      'No camera was found on this device: photos and video files can still be checked.',
+    );
+    expect(checked).not.toContain('Start camera');
+    // A video file that cannot be played leaves the line at "Camera off", not "Ready" (as if a camera were).
+    await page.locator('mask-guard-app input[type=file][name=photo]').setInputFiles({
+      name: 'broken.mp4',
+      mimeType: 'video/mp4',
+      buffer: Buffer.from('not a video at all'),
+    });
+    await expect
+      .poll(() => page.locator('mask-guard-app .stage .problem').textContent())
+      .toContain('"broken.mp4" could not be played');
+    expect(await page.locator(status).textContent()).toBe('Camera off');
   }, 180_000);
 
   it('says a file is not a readable photo, and checks the next one', async () => {

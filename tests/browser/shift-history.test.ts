@@ -350,12 +350,20 @@ describe('shift panel, history and settings', () => {
     await page.locator(`${panel} button[name=start]`).waitFor();
     // "Start shift" stands where "End shift…" was; focus goes to it once the shift has ended.
     await expect.poll(() => focused(page)).toMatchObject({ name: 'start', inDialog: false });
-    // The tally is back to zero for the next shift; the panel says what this one came to.
-    expect(await page.locator(`${panel} .message`).textContent()).toMatch(
+    // The tally is back to zero for the next shift; the panel says what this one came to (a status, read out),
+    // until the guard taps OK (the next shift starting does not take it away: a unit test shows that).
+    const summary = page.locator(`${panel} .ended-summary`);
+    expect(await summary.getAttribute('role')).toBe('status');
+    expect(await summary.locator('p').textContent()).toMatch(
       new RegExp(
         `^Shift at ${DOOR.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ended at .+: 2 masked, 2 without a mask, 0 uncertain\\. It is in History\\.$`,
       ),
     );
+    expect(await page.locator(`${panel} .message`).count()).toBe(0);
+    await summary.locator('button[name=dismiss-ended]').click();
+    await expect.poll(() => summary.count()).toBe(0);
+    // Focus is on the screen's heading, not dropped to the page's start.
+    expect(await page.locator(panel).evaluate((el) => el.shadowRoot?.activeElement?.tagName)).toBe('H2');
     await showTab(page, 'history');
     // History re-reads the shifts when shown: the list drawn before that may still call it running.
     const options = () =>

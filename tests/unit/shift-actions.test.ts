@@ -86,30 +86,45 @@ describe('ShiftActions', () => {
     expect(shifts[0]!.end).toBeDefined();
     expect((await log.events(shift.id)).map((e) => e.decision).sort()).toEqual(['with_mask', 'without_mask']);
     // The live tally is back to zero: the panel says what the shift came to.
-    expect(actions.state.message).toMatch(
-      /^Shift( at .+)? ended at .+: 1 masked, 1 without a mask, 0 uncertain\. It is in History\.$/,
-    );
+    expect(actions.state.ended).toEqual({
+      shiftId: shift.id,
+      text: expect.stringMatching(
+        /^Shift( at .+)? ended at .+: 1 masked, 1 without a mask, 0 uncertain\. It is in History\.$/,
+      ),
+    });
+    expect(actions.state.message).toBeUndefined();
   });
 
-  it('drops what an ended shift came to once the camera has started the next one', async () => {
+  it('keeps what an ended shift came to beside the next one, until the guard dismisses it or ends another', async () => {
     await actions.startShift();
+    const first = log.currentShift()!;
     await actions.addManual('with_mask');
     await actions.endShift();
-    expect(actions.state.message).toMatch(/ended at .+: 1 masked/);
-    await actions.refresh(); // the same moment: still said
-    expect(actions.state.message).toMatch(/ended at .+: 1 masked/);
-    // The camera counts the next person: a new shift runs, and the summary beside it would read as its own.
+    expect(actions.state.ended).toMatchObject({
+      shiftId: first.id,
+      text: expect.stringMatching(/: 1 masked/),
+    });
+    // The camera counts the next person a second later (a busy door): a new shift runs, the summary stays.
     for (let i = 0; i < 8; i += 1) {
       clock += 100;
       counter.observe(clock, [face(600, 0.01)]);
     }
     await counter.settled();
     await actions.refresh();
-    expect(actions.state.running).toBeDefined();
-    expect(actions.state.message).toBeUndefined();
+    const second = actions.state.running!;
+    expect(second.id).not.toBe(first.id);
+    expect(actions.state.ended).toMatchObject({ shiftId: first.id });
+    // Ending that one says what it came to instead.
+    await actions.endShift();
+    expect(actions.state.ended).toMatchObject({
+      shiftId: second.id,
+      text: expect.stringMatching(/: 1 masked/),
+    });
+    actions.dismissEnded();
+    expect(actions.state.ended).toBeUndefined();
   });
 
-  it('drops the summary also when the camera starts the next shift while the end is being said', async () => {
+  it('keeps the summary also when the camera starts the next shift while the end is being said', async () => {
     await actions.startShift();
     await actions.addManual('with_mask');
     // The camera counts the next person right after the shift ended, before the panel has read it all again.
@@ -125,7 +140,8 @@ describe('ShiftActions', () => {
     };
     await actions.endShift();
     await vi.waitFor(() => expect(actions.state.running).toBeDefined());
-    await vi.waitFor(() => expect(actions.state.message).toBeUndefined());
+    expect(actions.state.ended?.text).toMatch(/: 1 masked/);
+    expect(actions.state.message).toBeUndefined();
   });
 
   it('does not add a hand count to a shift left running overnight: it is ended and the guard told', async () => {
