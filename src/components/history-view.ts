@@ -143,7 +143,7 @@ export class HistoryView extends LitElement {
           Export CSV (${rows} ${rows === 1 ? 'person' : 'people'})
         </button>
         <button name="export-all" ?disabled=${s.shifts.length === 0} @click=${() => this.fire('export-all')}>
-          Export all ${s.shifts.length} kept ${s.shifts.length === 1 ? 'shift' : 'shifts'}
+          ${s.shifts.length === 1 ? 'Export the 1 kept shift' : `Export all ${s.shifts.length} kept shifts`}
         </button>
         <label
           >For spreadsheets that write

@@ -201,7 +201,7 @@ describe('shift panel, history and settings', () => {
 
   it('downloads every shift kept in one file', async () => {
     const all = page.locator(`${history} button[name=export-all]`);
-    expect((await all.textContent())?.trim()).toBe('Export all 1 kept shift');
+    expect((await all.textContent())?.trim()).toBe('Export the 1 kept shift');
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), all.click()]);
     expect(download.suggestedFilename()).toMatch(/^maskguard-all-shifts-\d{4}-\d\d-\d\d\.csv$/);
     const [header, ...rows] = parseCsv(readFileSync(await download.path(), 'utf8').slice(1));
