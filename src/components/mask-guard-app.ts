@@ -225,6 +225,16 @@ export class MaskGuardApp extends LitElement {
         border: 3px solid #ffb300;
         pointer-events: none;
       }
+      .stage-hint {
+        position: absolute;
+        inset: 50% 24px auto 24px;
+        transform: translateY(-50%);
+        margin: 0;
+        text-align: center;
+        color: #cfd8dc;
+        font-size: 1.1rem;
+        pointer-events: none;
+      }
       .stage.dimmed > video {
         opacity: 0.35;
       }
@@ -417,7 +427,14 @@ export class MaskGuardApp extends LitElement {
                       : ''
                   }
                 </div>`
-              : ''
+              : live && s.source === 'none' && notChecking === undefined
+                ? // Before the first picture (the camera opens by itself once the models are loaded): not a
+                  // black box with no word in it.
+                  html`<p class="stage-hint">
+                    ${s.modelsReady ? 'Opening the camera…' : 'Getting ready to check faces…'} Point the phone
+                    at the door: each person who comes in is counted once.
+                  </p>`
+                : ''
           }
         </div>
         ${live ? this.renderLive(c) : ''}

@@ -64,9 +64,13 @@ describe('accessibility of every screen (axe-core)', () => {
   });
 
   it('finds nothing on the live screen, also once the camera was refused', async () => {
+    // Before any picture the stage says something: what it is getting ready for, or what went wrong.
+    const said = 'mask-guard-app .stage .stage-hint, mask-guard-app .stage .problem';
+    expect(await page.locator(said).count()).toBe(1);
     expect(await violations(page)).toEqual([]);
     await page.locator('mask-guard-app guard-controls button', { hasText: 'Start camera' }).click();
     await page.locator('mask-guard-app .problem').waitFor({ timeout: 30_000 });
+    expect(await page.locator('mask-guard-app .stage .stage-hint').count()).toBe(0);
     expect(await violations(page)).toEqual([]);
   });
 
