@@ -69,8 +69,9 @@ export class ShiftActions extends EventTarget {
   };
   private seenTally: unknown;
   /**
-   * The shift running (or none) when the message was given: a message is about that moment's shift ("Shift
-   * at Main door ended …: 3 masked"), so it goes once another one runs (the camera started a new one).
+   * The shift running (or none) when the message was given: a message is about that moment's shift ("Someone
+   * else was counted meanwhile…"), so it goes once another one runs (the camera started a new one). What an
+   * ended shift came to is not a message: it is kept apart (`ended`), and stays.
    */
   private messageShift: string | undefined;
 
