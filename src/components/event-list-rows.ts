@@ -13,15 +13,22 @@ export const ROWS_AT_MOST = 300;
 /**
  * `newest`: the window ends at the list's newest person and follows it as people are counted, `rows` long.
  * `from`: the window starts at the person at index `from` (oldest first) and stays on them as people are
- * counted, {@link ROWS_AT_MOST} long (people after it are not drawn).
+ * counted, {@link ROWS_AT_MOST} long (people after it are not drawn); near the list's end it starts earlier, so
+ * as to draw that many. `at`: as `from`, but starting exactly there (see pinned): the rows drawn do not change
+ * when it is taken, so nothing moves under the guard's finger.
  */
-export type RowWindow = { kind: 'newest'; rows: number } | { kind: 'from'; from: number };
+export type RowWindow =
+  { kind: 'newest'; rows: number } | { kind: 'from'; from: number } | { kind: 'at'; from: number };
 
 export const NEWEST_FIRST: RowWindow = { kind: 'newest', rows: ROWS_AT_FIRST };
 
 /** The indices [start, end) of the people drawn from a list of `length`. */
 export function rowRange(window: RowWindow, length: number): [number, number] {
   if (window.kind === 'newest') return [Math.max(0, length - Math.min(window.rows, ROWS_AT_MOST)), length];
+  if (window.kind === 'at') {
+    const start = Math.min(window.from, length);
+    return [start, Math.min(length, start + ROWS_AT_MOST)];
+  }
   const start = Math.min(window.from, Math.max(0, length - ROWS_AT_MOST));
   return [start, Math.min(length, start + ROWS_AT_MOST)];
 }
@@ -40,6 +47,16 @@ export function showLater(window: RowWindow, length: number): RowWindow {
   const [start] = rowRange(window, length);
   const from = start + ROWS_MORE;
   return from + ROWS_AT_MOST >= length ? { kind: 'newest', rows: ROWS_AT_MOST } : { kind: 'from', from };
+}
+
+/**
+ * The same people drawn, no longer following the newest: while the guard works on a row (a person found by
+ * Person #, a change being chosen), counts must not slide it out of the window (at a busy door the oldest person
+ * drawn went within 2 s, with the change being chosen). People counted later are still drawn after them, up to
+ * {@link ROWS_AT_MOST} in all ("Show later" then, or "Go to the newest person").
+ */
+export function pinned(window: RowWindow, length: number): RowWindow {
+  return window.kind === 'newest' ? { kind: 'at', from: rowRange(window, length)[0] } : window;
 }
 
 /** The window that draws the person at `index`: the same one if it does, else one with them in its middle. */

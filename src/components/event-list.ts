@@ -9,6 +9,7 @@ import { correctedFrom } from '../shared/corrections.ts';
 import {
   NEWEST_FIRST,
   ROWS_MORE,
+  pinned,
   rowRange,
   showEarlier,
   showIndex,
@@ -357,7 +358,8 @@ export class EventList extends LitElement {
     let index = this.events.length - 1;
     while (index >= 0 && this.events[index]!.number !== number) index--;
     if (index < 0) return false;
-    this.window = showIndex(this.window, this.events.length, index);
+    // Kept drawn while the guard changes them, however many are counted meanwhile.
+    this.window = pinned(showIndex(this.window, this.events.length, index), this.events.length);
     await this.updateComplete;
     const row = this.row(this.events[index]!);
     if (row !== null) this.bringIntoView(row);
@@ -414,7 +416,7 @@ export class EventList extends LitElement {
     const current: PersonChange = e.removed === undefined ? e.decision : 'removed';
     const who = `${e.number === undefined ? 'Person' : `Person #${e.number}`} at ${formatTimeSeconds(e.time)}`;
     return html`<div class="change">
-      <select name="change" aria-label=${who} .value=${current}>
+      <select name="change" aria-label=${who} .value=${current} @focus=${this.pin}>
         ${CHANGES.map((c) => html`<option value=${c} ?selected=${c === current}>${CHANGE_TEXT[c]}</option>`)}
       </select>
       <button
@@ -434,6 +436,12 @@ export class EventList extends LitElement {
       </button>
     </div>`;
   }
+
+  /** A row's change is being chosen: the window stops following the newest (see pinned). */
+  private readonly pin = (): void => {
+    const window = pinned(this.window, this.events.length);
+    if (window !== this.window) this.window = window;
+  };
 
   private renderPicture(e: PersonEvent) {
     const url = this.urls.get(e.id)?.url;

@@ -91,11 +91,13 @@ export class ShiftHistory extends EventTarget {
   ) {
     super();
     // A person counted while the history is open shows up in it (the running shift or today are the usual
-    // choices); re-read once per count, not per frame (the tally object changes only on a count).
+    // choices); re-read once per count, not per frame (the tally object changes only on a count). Also with no
+    // shift yet: the camera's first person starts one, which the screen then shows (it said "No shifts yet"
+    // beside the alert about that person until the guard left History and came back).
     controller.addEventListener('change', () => {
       if (controller.state.tally === this.seenTally) return;
       this.seenTally = controller.state.tally;
-      if (this.shown && this.current.scope !== undefined) void this.refresh();
+      if (this.shown) void this.refresh();
     });
     // Retention deleted shifts (the prune that opening starts may end after this screen read the list).
     log.addEventListener('shifts-pruned', () => {

@@ -5,6 +5,7 @@ import {
   ROWS_AT_FIRST,
   ROWS_AT_MOST,
   ROWS_MORE,
+  pinned,
   rowRange,
   showEarlier,
   showIndex,
@@ -92,5 +93,24 @@ describe("History's list of people", () => {
     const recent = showIndex(NEWEST_FIRST, length, length - 150);
     expect(recent).toEqual({ kind: 'newest', rows: 150 });
     expect(rowRange(showIndex(middle, length, length - 1), length)[1]).toBe(length);
+  });
+
+  it('keeps a pinned person drawn while people are counted after them (a change being chosen at a busy door)', () => {
+    // 102 people, the newest 100 drawn; the guard goes to #4 (index 3), drawn at the window's top.
+    const found = showIndex(NEWEST_FIRST, 102, 3);
+    expect(rowRange(found, 102)).toEqual([2, 102]);
+    // Following the newest, two more counts slide them out (what the exploration saw) ...
+    expect(rowRange(found, 104)[0]).toBeGreaterThan(3);
+    // ... pinned, the same people are drawn (nothing moves), and they stay, with every person counted after
+    // them drawn, up to the bound.
+    const held = pinned(found, 102);
+    expect(rowRange(held, 102)).toEqual([2, 102]);
+    for (const length of [104, 150, 302, 400])
+      expect(rowRange(held, length)).toEqual([2, Math.min(length, 302)]);
+    // Earlier and later still move it, as from any window.
+    expect(rowRange(showEarlier(held, 104), 104)).toEqual([0, 104]);
+    // A window already fixed in place is kept as it is.
+    const back: RowWindow = { kind: 'from', from: 500 };
+    expect(pinned(back, 3000)).toBe(back);
   });
 });

@@ -199,3 +199,31 @@ describe('counts while History is not shown', () => {
     expect(reads).toBe(2);
   });
 });
+
+describe('History shown before the first shift', () => {
+  it("shows the shift the camera's first person starts, without leaving the screen", async () => {
+    const emptyName = `history-empty-${crypto.randomUUID()}`;
+    const empty = await ShiftLog.open({ name: emptyName, now: () => wall });
+    try {
+      const controller = Object.assign(new EventTarget(), {
+        state: { tally: {} },
+        reloadTally: async () => {},
+      });
+      const shown = new ShiftHistory(empty, controller as unknown as GuardController);
+      shown.shown = true;
+      await shown.refresh();
+      expect(shown.state.shifts).toEqual([]);
+      // The camera counts someone: a shift starts with them, and the controller replaces its tally.
+      await empty.startShift('North');
+      await empty.recordPerson(person('without_mask', { number: 1 }));
+      controller.state = { tally: {} };
+      controller.dispatchEvent(new Event('change'));
+      await vi.waitFor(() => expect(shown.state.shifts).toHaveLength(1));
+      expect(shown.state.scope).toEqual({ kind: 'shift', shiftId: empty.currentShift()!.id });
+      expect(shown.state.events.map((e) => e.number)).toEqual([1]);
+    } finally {
+      empty.close();
+      await deleteDB(emptyName);
+    }
+  });
+});
