@@ -28,13 +28,6 @@ export const PIXEL_SCALE = 1 / 128;
 export const MODEL_URL_PATH = 'models/mask-classifier/model.json';
 
 /**
- * The classifier's layer whose output tells faces apart (the tracker's appearance vector, see
- * Observation.appearance): the features its head reads (block 16's 7×7×320 map, each row averaged, 2,240
- * values). Read out in the same pass as the answer, so it costs no extra time.
- */
-export const APPEARANCE_LAYER = 'features';
-
-/**
  * A face is called `without_mask` when P(without_mask) ≥ this threshold. Letting an unmasked face pass
  * is the costly error at a door; weighing it 3 times a false alarm makes 1 / (1 + 3) = 0.25 the
  * cost-minimizing threshold for calibrated probabilities. Checked on the validation split only (same

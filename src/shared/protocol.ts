@@ -91,12 +91,6 @@ export interface FaceResult {
   detScore: number;
   label: MaskClass;
   probs: Record<MaskClass, number>;
-  /**
-   * What the face looks like to the classifier (its features of the crop, unit length), for the tracker to
-   * tell the next person in a queue from the one who left (see Observation.appearance); absent for a model
-   * without that layer. Held in memory while the person is tracked; never stored, never sent anywhere.
-   */
-  appearance?: Float32Array;
 }
 
 /** Milliseconds spent per stage of one frame. */

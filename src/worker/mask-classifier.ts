@@ -17,7 +17,6 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import modelJsonSha256 from '../../public/models/mask-classifier/model.json?sha256';
 import type { Box } from '../shared/geometry.ts';
 import {
-  APPEARANCE_LAYER,
   INPUT_SIZE,
   MODEL_URL_PATH,
   checkedProbabilities,
@@ -32,20 +31,10 @@ export class MaskClassifier {
   private canvas: OffscreenCanvas | undefined;
   private context: OffscreenCanvasRenderingContext2D | undefined;
 
-  /** The model with a second output, the appearance vector (see APPEARANCE_LAYER), where it has that layer. */
-  private readonly network: tf.LayersModel;
-
   private constructor(
-    model: tf.LayersModel,
+    private readonly model: tf.LayersModel,
     readonly backend: string,
-  ) {
-    const layer = model.layers.find((l) => l.name === APPEARANCE_LAYER);
-    // Shares the model's layers and weights: nothing more to load or dispose.
-    this.network =
-      layer === undefined
-        ? model
-        : tf.model({ inputs: model.inputs, outputs: [model.outputs[0]!, layer.output as tf.SymbolicTensor] });
-  }
+  ) {}
 
   /**
    * Picks a backend (webgl unless `preferred` says wasm; wasm when webgl fails to start, or to run the
@@ -112,17 +101,10 @@ export class MaskClassifier {
 
   /**
    * Crops `crops` (frame pixels) out of `frame`, resizes each to the model's input, and classifies them all
-   * in one batch. Returns P(without_mask) per crop, each crop's appearance vector (unit length; empty when
-   * the model has no APPEARANCE_LAYER) and the time of the crop and classify stages.
+   * in one batch. Returns P(without_mask) per crop and the time of the crop and classify stages.
    */
   async classify(frame: ImageBitmap, crops: readonly Box[], turns: readonly number[] = []) {
-    if (crops.length === 0)
-      return {
-        probabilities: [] as MaskProbabilities,
-        appearances: [] as Float32Array[],
-        cropMs: 0,
-        classifyMs: 0,
-      };
+    if (crops.length === 0) return { probabilities: [] as MaskProbabilities, cropMs: 0, classifyMs: 0 };
     const t0 = performance.now();
     const pixels = this.cropFaces(frame, crops, turns);
     const t1 = performance.now();
@@ -136,22 +118,18 @@ export class MaskClassifier {
         ),
       );
       const batch = tf.tensor4d(input, [crops.length, INPUT_SIZE, INPUT_SIZE, 3]);
-      const outputs = this.network.predict(batch);
-      return Array.isArray(outputs) ? outputs : [outputs];
+      return this.model.predict(batch) as tf.Tensor;
     });
     let values: Awaited<ReturnType<tf.Tensor['data']>>;
-    let looks: Float32Array | undefined;
     try {
-      values = await output[0]!.data();
-      if (output[1] !== undefined) looks = (await output[1].data()) as Float32Array;
+      values = await output.data();
     } finally {
-      // Also when reading fails (a lost WebGL context): a failing frame must not leak its outputs.
-      tf.dispose(output);
+      // Also when reading fails (a lost WebGL context): a failing frame must not leak its output.
+      output.dispose();
     }
     const t2 = performance.now();
     const probabilities = checkedProbabilities(values, crops.length);
-    const appearances = looks === undefined ? [] : unitRows(looks, crops.length);
-    return { probabilities, appearances, cropMs: t1 - t0, classifyMs: t2 - t1 };
+    return { probabilities, cropMs: t1 - t0, classifyMs: t2 - t1 };
   }
 
   /**
@@ -190,20 +168,6 @@ export class MaskClassifier {
     const memory = tf.memory();
     return { liveTensors: memory.numTensors, tensorBytes: memory.numBytes };
   }
-}
-
-/** `values` cut into `count` rows, each scaled to unit length (a row of zeros or non-finite values is dropped to empty). */
-function unitRows(values: Float32Array, count: number): Float32Array[] {
-  const size = values.length / count;
-  return Array.from({ length: count }, (_, i) => {
-    const row = values.slice(i * size, (i + 1) * size);
-    let norm = 0;
-    for (const v of row) norm += v * v;
-    if (!(norm > 0) || !Number.isFinite(norm)) return new Float32Array(0);
-    const scale = 1 / Math.sqrt(norm);
-    for (let j = 0; j < row.length; j++) row[j]! *= scale;
-    return row;
-  });
 }
 
 /**

@@ -97,20 +97,6 @@ export interface TrackerOptions {
    * track, since a duplicate track would count the person twice. Default 0.5.
    */
   duplicateIou: number;
-  /**
-   * Rule 5 by look as well as by label: a track on probation whose faces since it began look this little
-   * like its faces before (cosine similarity of the two means of the faces' appearance vectors, see
-   * {@link Observation.appearance}) is taken for a newcomer, also when the label is the same, so that the next
-   * masked person stepping into the place of a masked person who left is counted, not merged with them.
-   * Chosen on the mask-crops TRAIN split (`npx tsx scripts/appearance-similarity.ts`; the classifier's rows
-   * features, see APPEARANCE_LAYER), comparing means of 3 faces as here: a picture's copies moved, zoomed,
-   * turned and blurred as from one frame to the next against 3 other such copies (the same person a moment
-   * later), lowest 0.718, none of 900 below 0.6; two different masked people, 94.4 % of 113,041 pairs below
-   * 0.6, unmasked 69.8 %. Two photos of one person taken at other times (other light, other years) fall below
-   * in 39.6 % of 6,507 pairs; a person does not change that much within the second a face may vanish.
-   * `-1` turns the rule off. Default 0.6.
-   */
-  minAppearanceSimilarity: number;
 }
 
 /** The defaults of every {@link TrackerOptions} field. */
@@ -130,7 +116,6 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = Object.freeze({
   labelJumpDistance: 0.15,
   labelWeight: 2,
   duplicateIou: 0.5,
-  minAppearanceSimilarity: 0.6,
 });
 
 /**
@@ -187,11 +172,6 @@ export function resolveTrackerOptions(options: Partial<TrackerOptions> = {}): Tr
   }
   if (!(resolved.duplicateIou > 0 && resolved.duplicateIou <= 1)) {
     throw new RangeError(`duplicateIou must be in (0, 1], got ${resolved.duplicateIou}`);
-  }
-  if (!(resolved.minAppearanceSimilarity >= -1 && resolved.minAppearanceSimilarity <= 1)) {
-    throw new RangeError(
-      `minAppearanceSimilarity must be in [-1, 1], got ${resolved.minAppearanceSimilarity}`,
-    );
   }
   return resolved;
 }

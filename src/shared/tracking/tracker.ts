@@ -25,9 +25,8 @@
  *    them (see MISSED_FRAMES_FOR_PROBATION): the tracker cannot see who stands at the door
  *    while it does not look (or sees only the face in front, or a face uncovered behind), and in a queue the
  *    next person often steps into the place of the one who left. Their first `minFrames` frames after the pause
- *    (or that moment) are averaged apart; if that average decides the other firm label, or those faces look
- *    unlike the person's before (see `minAppearanceSimilarity`: the next masked person in a masked person's
- *    place), the face is taken for a newcomer: the old track ends (its count stands) and the frames after the pause become a new track, counted
+ *    (or that moment) are averaged apart; if that average decides the other firm label, the face is taken for a
+ *    newcomer: the old track ends (its count stands) and the frames after the pause become a new track, counted
  *    by rules 1 to 3 (an unmasked newcomer is counted and alerted for, not hidden under a masked person's
  *    number). A person who took off or put on a mask during the pause is counted again that way: the camera
  *    cannot tell them from a newcomer, and an unmasked person never counted nor announced is the worse mistake.
@@ -144,19 +143,12 @@ interface TrackState {
    * slow, are time spent looking.
    */
   blindSinceSeen?: boolean;
-  /**
-   * Sum of the unit appearance vectors of the faces seen (see Observation.appearance), those of a probation
-   * apart until it ends; undefined while none came with one. Memory only: never in a snapshot.
-   */
-  look?: Float32Array;
 }
 
 /** The observations of a track since it was carried over a pause (rule 5). */
 interface Probation {
   frames: number;
   sumProbWithoutMask: number;
-  /** Their appearance vectors' sum, as TrackState.look. */
-  look?: Float32Array;
   /** The first of them (undefined until one is seen). */
   firstSeenMs?: number;
 }
@@ -217,14 +209,8 @@ export class FaceTracker {
       nextId: this.nextId,
       nextNumber: this.nextNumber,
       pausedAtMs: this.pausedAtMs!,
-      // Probation starts afresh when the restored tracks are carried over this pause (rule 5). What faces look
-      // like is not kept: it would be stored (localStorage), and no face is stored without the guard's say.
-      tracks: this.tracks.map((track) => ({
-        ...track,
-        box: { ...track.box },
-        probation: undefined,
-        look: undefined,
-      })),
+      // Probation starts afresh when the restored tracks are carried over this pause (rule 5).
+      tracks: this.tracks.map((track) => ({ ...track, box: { ...track.box }, probation: undefined })),
     };
   }
 
@@ -259,7 +245,6 @@ export class FaceTracker {
         track.number ?? (snapshot.nextNumber === undefined && track.decision !== null ? track.id : undefined),
       box: { ...track.box },
       probation: undefined,
-      look: undefined,
       firstSeenMs: move(track.firstSeenMs),
       lastSeenMs: move(track.lastSeenMs),
       absentSinceMs: move(track.absentSinceMs),
@@ -459,23 +444,13 @@ export class FaceTracker {
       observationOf.set(track, index);
     }
 
-    // Rule 5: a track on probation whose frames since the pause decide the other firm label, or look like
-    // someone else, is a newcomer.
+    // Rule 5: a track on probation whose frames since the pause decide the other firm label is a newcomer.
     for (const track of [...this.tracks]) {
       const probation = track.probation;
       if (probation === undefined || probation.frames < this.options.minFrames) continue;
       track.probation = undefined;
       const label = decideLabel(probation.sumProbWithoutMask / probation.frames, this.options);
-      const otherLabel = label !== null && label !== track.decision;
-      const otherLook =
-        track.look !== undefined &&
-        probation.look !== undefined &&
-        cosineSimilarity(track.look, probation.look) < this.options.minAppearanceSimilarity;
-      if (!otherLabel && !otherLook) {
-        // The same person: their look since the pause joins the rest.
-        track.look = joinLooks(track.look, probation.look);
-        continue;
-      }
+      if (label === null || label === track.decision) continue;
       this.tracks.splice(this.tracks.indexOf(track), 1);
       this.end(track, timestampMs, counted, ended);
       const newcomer = this.startNewcomer(track, probation, timestampMs);
@@ -592,7 +567,6 @@ export class FaceTracker {
       lastProbWithoutMask: face.probWithoutMask,
       decision: null,
       provisional: false,
-      look: addLook(undefined, face.appearance),
     };
     this.tracks.push(track);
     return track;
@@ -612,7 +586,6 @@ export class FaceTracker {
     newcomer.missedFrames = track.missedFrames;
     newcomer.frames = probation.frames;
     newcomer.sumProbWithoutMask = probation.sumProbWithoutMask;
-    newcomer.look = probation.look;
     return newcomer;
   }
 
@@ -724,52 +697,8 @@ function observe(track: TrackState, face: Observation, timestampMs: number): voi
   if (track.probation !== undefined) {
     track.probation.frames += 1;
     track.probation.sumProbWithoutMask += face.probWithoutMask;
-    track.probation.look = addLook(track.probation.look, face.appearance);
     track.probation.firstSeenMs ??= timestampMs;
-  } else {
-    track.look = addLook(track.look, face.appearance);
   }
-}
-
-/**
- * `sum` plus `appearance` made unit length, so that each face weighs the same (a new array when `sum` is
- * undefined); `sum` as it was when the face came without one, or with one of another length (no comparison
- * can be made across lengths). Adds in place: a sum belongs to one track.
- */
-function addLook(
-  sum: Float32Array | undefined,
-  appearance: ArrayLike<number> | undefined,
-): Float32Array | undefined {
-  if (appearance === undefined || appearance.length === 0) return sum;
-  if (sum !== undefined && sum.length !== appearance.length) return sum;
-  let norm = 0;
-  for (let i = 0; i < appearance.length; i++) norm += appearance[i]! * appearance[i]!;
-  if (!(norm > 0)) return sum;
-  const scale = 1 / Math.sqrt(norm);
-  const out = sum ?? new Float32Array(appearance.length);
-  for (let i = 0; i < appearance.length; i++) out[i]! += appearance[i]! * scale;
-  return out;
-}
-
-/** Two looks' sum (see TrackState.look): `a` with `b` added in place, or whichever exists. */
-function joinLooks(a: Float32Array | undefined, b: Float32Array | undefined): Float32Array | undefined {
-  if (a === undefined || b === undefined || a.length !== b.length) return a ?? b;
-  for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
-  return a;
-}
-
-/** Cosine similarity of two vectors of one length; 1 (alike: no evidence of another person) otherwise. */
-function cosineSimilarity(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return 1;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i]! * b[i]!;
-    aa += a[i]! * a[i]!;
-    bb += b[i]! * b[i]!;
-  }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 1;
 }
 
 function liveTrack(track: TrackState, observationIndex: number | null): LiveTrack {
@@ -795,12 +724,6 @@ function checkObservation(face: Observation, index: number): void {
   }
   if (!(probWithoutMask >= 0 && probWithoutMask <= 1)) {
     throw new RangeError(`face ${index}: probWithoutMask must be in [0, 1], got ${probWithoutMask}`);
-  }
-  const { appearance } = face;
-  if (appearance !== undefined) {
-    for (let i = 0; i < appearance.length; i++)
-      if (!Number.isFinite(appearance[i]))
-        throw new RangeError(`face ${index}: appearance has a non-finite value`);
   }
 }
 

@@ -17,13 +17,6 @@ export interface Observation {
    * is kept (the higher score); a missing score counts as 0.
    */
   readonly detScore?: number;
-  /**
-   * What the face looks like to the classifier (its backbone's features of the crop), if known: compared only
-   * between one track's faces before and after a moment in which someone else could have taken its place
-   * (rule 5), by cosine similarity, so its length does not matter; all faces given to one tracker must have
-   * vectors of one length. Kept in memory while the person is tracked, never stored (see snapshot).
-   */
-  readonly appearance?: ArrayLike<number>;
 }
 
 /** A person currently tracked, as the overlay needs it to draw a box with a stable id. */
