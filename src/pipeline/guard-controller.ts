@@ -226,6 +226,8 @@ export class GuardController extends EventTarget {
   private stalledFrom: string | undefined;
   /** Frames of the video file being checked that the detector answered (see openFile). */
   private fileFramesChecked = 0;
+  /** "Checking NAME" for the file chosen last: said again once models loading meanwhile are in. */
+  private checkingFile = 'Ready';
   /** The detector's last per-frame error, in words, to tell a guard why a photo could not be checked. */
   private lastFrameError: string | undefined;
   /** A reload of the detector after it failed for good, while it is under way (see recoverDetector). */
@@ -257,6 +259,8 @@ export class GuardController extends EventTarget {
       () => log.getSetting('keepThumbnails'),
       // The camera's frames are paced while the doorway is empty; a video file's are all checked.
       (now) => (this.state.source === 'camera' ? this.pacing.minInterval(now) : 0),
+      // ... each one: the file waits for the detector, the camera's door does not.
+      () => this.state.source === 'video-file',
     );
     this.counter = new DoorCounter(log, {
       // Not for a person the guard has already changed or removed (counted uncertain on a pause, decided
@@ -382,7 +386,12 @@ export class GuardController extends EventTarget {
   private async loadDetector(): Promise<boolean> {
     try {
       const { classifierBackend, detectorDelegate } = await this.client.start();
-      this.update({ modelsReady: true, status: 'Ready', engine: { classifierBackend, detectorDelegate } });
+      this.update({
+        modelsReady: true,
+        engine: { classifierBackend, detectorDelegate },
+        // A file chosen while the models loaded is checked now: "Ready" would say it is not.
+        status: this.state.source === 'none' ? 'Ready' : this.checkingFile,
+      });
       return true;
     } catch (error) {
       this.failedToLoad(error);
@@ -632,7 +641,7 @@ export class GuardController extends EventTarget {
         source: 'video-file',
         photoUrl: undefined,
         frame: undefined,
-        status: `Checking ${file.name}`,
+        status: (this.checkingFile = `Checking ${file.name}`),
       });
       this.fileFramesChecked = 0;
       this.video.onended = () => this.fileEnded(file.name, cameraWasOn);
@@ -658,7 +667,8 @@ export class GuardController extends EventTarget {
     // Photos are not tracked: the camera's people stay paused for when the camera comes back.
     this.stopSource(this.holdsCameraPeople());
     const photoUrl = URL.createObjectURL(file);
-    this.update({ source: 'photo', photoUrl, frame: undefined, status: `Checking ${file.name}` });
+    this.checkingFile = `Checking ${file.name}`;
+    this.update({ source: 'photo', photoUrl, frame: undefined, status: this.checkingFile });
     // Set by onDetectorError if the worker answers this photo with an error.
     this.lastFrameError = undefined;
     const outcome = await checkPhoto(
@@ -820,9 +830,8 @@ export class GuardController extends EventTarget {
       if (this.state.source === 'video-file') {
         // Only a file still playing plays on when shown: play() on an ended one would start it again, and
         // count everyone in it a second time.
-        this.resumeVideoOnShow = !this.video.paused && !this.video.ended;
-        this.video.pause();
-        this.capture.holdClock();
+        this.resumeVideoOnShow = this.capture.filePlaying;
+        this.capture.pauseFile();
       }
       if (this.state.source === 'camera') {
         this.stopSource(true);
@@ -833,12 +842,11 @@ export class GuardController extends EventTarget {
     }
     this.takeBack();
     if (this.state.source === 'video-file') {
-      this.capture.runClock();
       // The file paused with the page goes on where it stopped. The flag is taken before waiting: hidden again
       // meanwhile, the page sets it anew for the next show.
       const resume = this.resumeVideoOnShow;
       this.resumeVideoOnShow = false;
-      if (resume) await this.video.play().catch(() => {});
+      await this.capture.resumeFile(resume);
     } else if (this.resumeCameraOnShow) {
       this.resumeCameraOnShow = false;
       this.update({ status: 'Starting the camera…' });

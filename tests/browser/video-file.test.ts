@@ -137,7 +137,7 @@ describe('a video file chosen while the models are still loading', () => {
     await app?.close();
   });
 
-  it('is checked to its end: the camera the app opens after loading does not replace it', async () => {
+  it('is checked to its end: it waits for the models, and the camera the app opens after loading does not replace it', async () => {
     // A camera is there (Chromium's test pattern): after loading, the app would open it by itself.
     app = await launchApp({ grantCamera: true, extraArgs: ['--use-fake-device-for-media-stream'] });
     const recorder = await app.context.newPage();
@@ -157,7 +157,16 @@ describe('a video file chosen while the models are still loading', () => {
     await page
       .locator('mask-guard-app input[type=file][name=photo]')
       .setInputFiles({ name: 'door.webm', mimeType: 'video/webm', buffer: video });
+    // Longer than the file lasts (6 s): played at its own speed, it would be over before the first answer.
+    // It waits at its start instead.
+    await page.waitForTimeout(8000);
+    expect(
+      await page.locator('mask-guard-app video').evaluate((v: HTMLVideoElement) => v.currentTime),
+    ).toBeLessThan(1);
+    expect(await page.locator(status).textContent()).not.toContain('Finished');
     release();
+    // Once the models are in, the status line says the file is checked ("Ready" would say it is not).
+    await page.locator(status, { hasText: 'Checking door.webm' }).waitFor({ timeout: 60_000 });
     await page.locator(status, { hasText: 'Finished door.webm' }).waitFor({ timeout: 90_000 });
     expect(await tallyOf(page)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });
     // And the camera was not opened over it since.
