@@ -6,6 +6,11 @@ export interface WorkerTraffic {
   sent: number[];
   /** When each 'result' came back, and how many faces it held. */
   answers: { at: number; faces: number }[];
+  /**
+   * Every result as the counter got it: the detector's timestamp (ms) and each face as
+   * [x, y, width, height, P(without_mask)], rounded, so that a failed scene can be replayed through the tracker.
+   */
+  results: { t: number; faces: number[][] }[];
 }
 
 /**
@@ -15,7 +20,7 @@ export interface WorkerTraffic {
 export async function recordWorkerTraffic(context: BrowserContext): Promise<void> {
   await context.addInitScript({
     content: `
-      globalThis.__workerTraffic = { sent: [], answers: [] };
+      globalThis.__workerTraffic = { sent: [], answers: [], results: [] };
       const post = Worker.prototype.postMessage;
       Worker.prototype.postMessage = function (message, ...rest) {
         if (message && message.type === 'frame') globalThis.__workerTraffic.sent.push(performance.now());
@@ -27,8 +32,16 @@ export async function recordWorkerTraffic(context: BrowserContext): Promise<void
           super(...args);
           this.addEventListener('message', (event) => {
             const data = event.data;
-            if (data && data.type === 'result')
+            if (data && data.type === 'result') {
               globalThis.__workerTraffic.answers.push({ at: performance.now(), faces: data.faces.length });
+              globalThis.__workerTraffic.results.push({
+                t: Math.round(data.timestampMs * 10) / 10,
+                faces: data.faces.map((f) => [
+                  Math.round(f.box.x), Math.round(f.box.y), Math.round(f.box.width), Math.round(f.box.height),
+                  Math.round(f.probs.without_mask * 1000) / 1000,
+                ]),
+              });
+            }
           });
         }
       };
