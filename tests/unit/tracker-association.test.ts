@@ -140,6 +140,26 @@ describe('associate', () => {
     ]);
   });
 
+  it('gives a face to the track whose box is its size rather than to a much larger box nearer it', () => {
+    // Frames of the fake-camera queue: a person stepping left in front of another (their box last frame) and
+    // a stray box the detector gave where the two overlapped; the person's face this frame is 0.42 face sizes
+    // from their box, 0.35 from the stray box's centre, but the stray box is 1.75 times its side.
+    const person = { x: 495, y: 198, width: 98, height: 140 };
+    const stray = { x: 339, y: 161, width: 190, height: 268 };
+    const face = { x: 438, y: 197, width: 108, height: 154 };
+    expect(associate([[stray], [person]], [face], 1)).toEqual([{ trackIndex: 1, observationIndex: 0 }]);
+    // Sizes only rank pairs: a face of another size within the gate is still matched when nothing else is.
+    expect(associate([[stray]], [face], 1)).toEqual([{ trackIndex: 0, observationIndex: 0 }]);
+    expect(matchCost(box(0, 0, 100), box(0, 0, 300), 1)).toBeLessThan(Infinity);
+  });
+
+  it('takes a gate per track when given one', () => {
+    // 2.5 face sizes from the first track, 1.5 from the second: only the first's wider gate lets it match.
+    expect(associate([[box(0, 0)], [box(1000, 0)]], [box(250, 0), box(1150, 0)], [3, 1])).toEqual([
+      { trackIndex: 0, observationIndex: 0 },
+    ]);
+  });
+
   it('matches nothing when there are no tracks or no faces', () => {
     expect(associate([], [box(0, 0)], 1)).toEqual([]);
     expect(associate([[box(0, 0)]], [], 1)).toEqual([]);

@@ -479,6 +479,24 @@ describe('FaceTracker when the picture turns', () => {
  * times lost most people shown for 2 s, and an unmasked person following a masked one became one person).
  */
 describe('FaceTracker on a slow phone', () => {
+  it('counts a person walking across the view at 4 face sizes a second, seen every 0.3–0.5 s', () => {
+    // The fake-camera walker on a loaded machine: 2 face sizes between the first two frames, 1.2 after.
+    const walker = (t: number) => face(600 - 0.4 * t, 200, 0.97, 100);
+    const { counted } = run(
+      new FaceTracker(),
+      [0, 500, 800, 1100, 1400].map((t) => [t, [walker(t)]]),
+    );
+    expect(counted.map((person) => person.decision)).toEqual(['without_mask']);
+  });
+
+  it('does not join a face seen once to one across the picture a moment later', () => {
+    // A stray box at the left, then someone at the right 0.2 s later: 5 face sizes apart, farther than a walk.
+    const tracker = new FaceTracker();
+    tracker.update(0, [face(100, 200, 0.1, 100)]);
+    const update = tracker.update(200, [face(600, 200, 0.1, 100)]);
+    expect(update.tracks.map((track) => track.frames)).toEqual([1, 1]);
+  });
+
   it('counts, by their label, a person seen in 3 frames over 0.8 s (2.5 frames/s)', () => {
     const slow = run(new FaceTracker(), [...frames(0, 1200, 400, () => [face(300, 240, 0.9)]), [1600, []]]);
     expect(slow.counted).toHaveLength(1);

@@ -15,16 +15,25 @@ export interface Match {
   readonly observationIndex: number;
 }
 
+/** Most the size term adds to a pair's cost (sides e ≈ 2.7 times apart or more), so that costs stay bounded. */
+const SIZE_TERM_CAP = 1;
+
 /**
- * Cost of explaining `observation` by a track whose box is `hypothesis`: `(1 − IoU) + d`, where `d` is the
+ * Cost of explaining `observation` by a track whose box is `hypothesis`: `(1 − IoU) + d + s`, where `d` is the
  * centre distance in face sizes (mean square root of the two areas, so the rule is the same for a face near
- * the camera and one far away). IoU rewards overlap; the distance term still ranks pairs once fast motion or
- * a dropped frame leaves no overlap at all. `Infinity` when `d > maxCentreDistance` (the gate).
+ * the camera and one far away) and `s` how unlike the two sizes are, |ln| of the ratio of their sides. IoU
+ * rewards overlap; the distance term still ranks pairs once fast motion or a dropped frame leaves no overlap at
+ * all. The size term only ranks pairs (the gate is on distance alone): a face does not change size by much
+ * from one frame to the next, and without it a large box near a face was the cheaper match for it, since a
+ * large box makes any distance small in face sizes (fake-camera queue: a stray box 1.75 times a face's side,
+ * where a person stepped in front of another, took the stepping person's face from their own track, which
+ * then ended, and the person was counted twice). `Infinity` when `d > maxCentreDistance` (the gate).
  */
 export function matchCost(hypothesis: Box, observation: Box, maxCentreDistance: number): number {
   const distance = distanceInFaces(hypothesis, observation);
   if (distance > maxCentreDistance) return Infinity;
-  return 1 - iou(hypothesis, observation) + distance;
+  const sizes = Math.min(SIZE_TERM_CAP, Math.abs(Math.log(boxArea(hypothesis) / boxArea(observation))) / 2);
+  return 1 - iou(hypothesis, observation) + distance + sizes;
 }
 
 /** Centre distance in face sizes (see {@link matchCost}); Infinity for empty boxes. */
@@ -57,15 +66,18 @@ export interface LabelEvidence {
  * passes in front of a masked person standing in a queue does not take over that person's track (measured
  * in the app with a fake camera before this: the walker was never counted nor alerted for, and the masked
  * person counted twice).
+ * `maxCentreDistance` is the gate (in face sizes), one for every track or each track's own.
  * Returns the matches ordered by track index; pairs outside the gate are never matched.
  */
 export function associate(
   trackHypotheses: readonly (readonly Box[])[],
   observations: readonly Box[],
-  maxCentreDistance: number,
+  maxCentreDistance: number | readonly number[],
   labels?: LabelEvidence,
 ): Match[] {
   if (trackHypotheses.length === 0 || observations.length === 0) return [];
+  const gate = (track: number) =>
+    typeof maxCentreDistance === 'number' ? maxCentreDistance : maxCentreDistance[track]!;
   const labelCost = (track: number, index: number, hypotheses: readonly Box[]): number => {
     if (labels === undefined) return 0;
     const difference = Math.abs(labels.tracks[track]! - labels.observations[index]!);
@@ -78,15 +90,16 @@ export function associate(
   const costs = trackHypotheses.map((hypotheses, track) =>
     observations.map(
       (observation, index) =>
-        Math.min(...hypotheses.map((hypothesis) => matchCost(hypothesis, observation, maxCentreDistance))) +
+        Math.min(...hypotheses.map((hypothesis) => matchCost(hypothesis, observation, gate(track)))) +
         labelCost(track, index, hypotheses),
     ),
   );
   // A gated pair costs more than any set of allowed pairs can add up to, so the solver only uses one when
-  // it has no choice; such pairs are then dropped. Allowed costs are at most 1 + maxCentreDistance each,
-  // plus the label's weight.
+  // it has no choice; such pairs are then dropped. Allowed costs are at most 1 + the widest gate each, plus
+  // the label's weight, plus the size term (see SIZE_TERM_CAP).
   const pairsAtMost = Math.min(trackHypotheses.length, observations.length);
-  const forbidden = (pairsAtMost + 1) * (1 + maxCentreDistance + (labels?.weight ?? 0)) + 1;
+  const widest = Math.max(...trackHypotheses.map((_, track) => gate(track)));
+  const forbidden = (pairsAtMost + 1) * (1 + widest + SIZE_TERM_CAP + (labels?.weight ?? 0)) + 1;
   const finite = costs.map((row) => row.map((cost) => (cost === Infinity ? forbidden : cost)));
 
   const matches: Match[] = [];

@@ -101,6 +101,14 @@ function headOf(face: Box): Box {
  */
 const VELOCITY_SMOOTHING = 0.5;
 
+/**
+ * How fast (face sizes a second) a face seen only once may have moved by the next frame (see
+ * FaceTracker.gateOf): a brisk walk across the view. Faces and steps shrink alike with distance, so in face
+ * sizes a walk is about the same near and far: 1.4 m/s over a face box about 0.17 m is some 8 a second; 6 takes
+ * most walks across (the fake-camera walker goes 4) and keeps the gate from spanning the picture.
+ */
+const FIRST_STEP_FACES_PER_S = 6;
+
 /** Mutable state of one track. Sums, not lists, so memory stays constant however long a person stands. */
 interface TrackState {
   readonly id: number;
@@ -298,6 +306,20 @@ export class FaceTracker {
   }
 
   /**
+   * How far (in face sizes) from where `track`'s face should be a face may be matched to it. A face seen once
+   * has no speed yet, so its next place is only known to be within a walk from its first: its gate grows by
+   * {@link FIRST_STEP_FACES_PER_S} for the time since. Without it a person walking across the view on a slow
+   * phone (a frame every 0.3–0.5 s) was a new one-frame track in every frame and never counted nor alerted for
+   * (fake-camera walker at 4 face sizes a second, the machine loaded: seen in 5 frames, 4 read unmasked, not
+   * counted). A followed face keeps the plain gate around its predicted place.
+   */
+  private gateOf(track: TrackState, timestampMs: number): number {
+    const gate = this.options.maxCentreDistance;
+    if (track.frames > 1) return gate;
+    return gate + (FIRST_STEP_FACES_PER_S * Math.max(0, timestampMs - track.lastSeenMs)) / 1000;
+  }
+
+  /**
    * How many tracks a frame at `timestampMs` would still continue: every track kept (seen in the last frame,
    * or missed for less than the gap), also over a pause, until the pause outlasts `maxBlindMs` (then the next
    * frame ends them all, whoever stands at the door may be new).
@@ -371,7 +393,7 @@ export class FaceTracker {
     const matches = associate(
       hypotheses,
       faces.map((face) => face.box),
-      this.options.maxCentreDistance,
+      this.tracks.map((track) => this.gateOf(track, timestampMs)),
       {
         tracks: this.tracks.map(average),
         observations: faces.map((face) => face.probWithoutMask),
