@@ -161,4 +161,23 @@ describe('mergeDetections', () => {
     expect(rounded(mergeDetections([left, right]))).toEqual(rounded([left, right]));
     expect(rounded(mergeDetections([left, right, whole]))).toEqual(rounded([whole]));
   });
+
+  it('drops a box only the zoomed-out passes found that lies over a face about its size, not round its centre', () => {
+    // A frame of the fake-camera queue: three people, the middle one's face cut in half by the photo of the
+    // person beside them, and a coarse box across that half face and the next person's face.
+    const middle = { box: { x: 280, y: 178, width: 104, height: 148 }, score: 0.93 };
+    const beside = { box: { x: 495, y: 201, width: 96, height: 136 }, score: 0.75 };
+    const left = { box: { x: 74, y: 147, width: 116, height: 164 }, score: 0.71 };
+    const across = { box: { x: 341, y: 161, width: 188, height: 265 }, score: 0.55, coarse: true };
+    expect(mergeDetections([middle, beside, left, across])).toEqual([middle, beside, left]);
+    // Found at full resolution it would be a face: only the coarse pass's boxes are judged so.
+    expect(mergeDetections([middle, beside, left, { ...across, coarse: false }])).toHaveLength(4);
+    // Over one such face is enough: it is as unlike a face beside another.
+    expect(mergeDetections([middle, left, across])).toEqual([middle, left]);
+    // A face much larger than the one it lies over is nearer the camera and may cover it: it stays (a crowd
+    // in mask-crops train, a masked face in front over a small face behind).
+    const behind = { box: { x: 187, y: 64, width: 24, height: 35 }, score: 0.59 };
+    const inFront = { box: { x: 200, y: 61, width: 84, height: 119 }, score: 0.52, coarse: true };
+    expect(mergeDetections([behind, inFront])).toEqual([behind, { box: inFront.box, score: inFront.score }]);
+  });
 });
