@@ -386,9 +386,6 @@ export class FaceTracker {
         }
         // Rule 5: whoever is matched to a firmly decided track from now may be someone else.
         if (firmlyDecided(track)) startProbation(track);
-        // A look is compared only while the camera keeps watching: one opened again shows the same face darker
-        // or in other colours while it adjusts, so each person's look is learned again from here.
-        track.appearance = undefined;
       }
     }
     this.pausedAtMs = undefined;
