@@ -17,7 +17,6 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import modelJsonSha256 from '../../public/models/mask-classifier/model.json?sha256';
 import type { Box } from '../shared/geometry.ts';
 import {
-  CLASS_NAMES,
   FEATURES_LAYER,
   INPUT_SIZE,
   MODEL_URL_PATH,
@@ -146,29 +145,19 @@ export class MaskClassifier {
       );
       const batch = tf.tensor4d(input, [crops.length, INPUT_SIZE, INPUT_SIZE, 3]);
       const outputs = this.network.predict(batch);
-      // One tensor, read back once (on WebGL every read waits for the GPU): each face's two probabilities, then
-      // its features when the model has them.
-      return Array.isArray(outputs) ? tf.concat(outputs, 1) : outputs;
+      return Array.isArray(outputs) ? outputs : [outputs];
     });
     let values: Awaited<ReturnType<tf.Tensor['data']>>;
+    let features: Float32Array | undefined;
     try {
-      values = await output.data();
+      values = await output[0]!.data();
+      if (this.hasFeatures) features = (await output[1]!.data()) as Float32Array;
     } finally {
-      // Also when reading fails (a lost WebGL context): a failing frame must not leak its output.
-      output.dispose();
-    }
-    const classes = CLASS_NAMES.length;
-    const width = values.length / crops.length;
-    if (!Number.isInteger(width) || width < classes || (!this.hasFeatures && width !== classes))
-      throw new Error(`The mask classifier gave ${values.length} numbers for ${crops.length} faces`);
-    const probs = new Float32Array(crops.length * classes);
-    const features = this.hasFeatures ? new Float32Array(crops.length * (width - classes)) : undefined;
-    for (let i = 0; i < crops.length; i++) {
-      probs.set(values.subarray(i * width, i * width + classes), i * classes);
-      features?.set(values.subarray(i * width + classes, (i + 1) * width), i * (width - classes));
+      // Also when reading fails (a lost WebGL context): a failing frame must not leak its outputs.
+      tf.dispose(output);
     }
     const t2 = performance.now();
-    const probabilities = checkedProbabilities(probs, crops.length);
+    const probabilities = checkedProbabilities(values, crops.length);
     return {
       probabilities,
       appearances: unitRows(features, crops.length),
