@@ -253,12 +253,7 @@ export class DoorCounter {
     }
     const update = this.tracker.update(
       timestampMs,
-      faces.map((f) => ({
-        box: f.box,
-        probWithoutMask: f.probs.without_mask,
-        detScore: f.detScore,
-        appearance: f.appearance,
-      })),
+      faces.map((f) => ({ box: f.box, probWithoutMask: f.probs.without_mask, detScore: f.detScore })),
     );
     this.paused = false;
     const boxOf = (person: PersonCounted) => update.tracks.find((t) => t.id === person.trackId)?.box;
