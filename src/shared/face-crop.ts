@@ -179,9 +179,11 @@ export function mergeDetections(detections: readonly Detection[], maxOverlap = 0
     if (cluster === undefined) clusters.push([candidate]);
     else cluster.push(candidate);
   }
-  const coarseOnly = clusters.map((cluster) => cluster.every((d) => d.coarse === true));
-  const faces = clusters.map((cluster) => {
-    const fine = cluster.filter((d) => d.coarse !== true);
+  // Each cluster's boxes from full-resolution passes; none when only the zoomed-out passes found it.
+  const fineOf = clusters.map((cluster) => cluster.filter((d) => d.coarse !== true));
+  const coarseOnly = (index: number) => fineOf[index]!.length === 0;
+  const faces = clusters.map((cluster, index) => {
+    const fine = fineOf[index]!;
     const members = fine.length > 0 ? fine : cluster;
     const weight = members.reduce((sum, d) => sum + d.score, 0);
     const mean = (pick: (b: Box) => number) =>
@@ -204,7 +206,7 @@ export function mergeDetections(detections: readonly Detection[], maxOverlap = 0
     const cy = a.y + a.height / 2;
     return cx > b.x && cx < b.x + b.width && cy > b.y && cy < b.y + b.height;
   };
-  const fineFaces = faces.filter((_, index) => !coarseOnly[index]);
+  const fineFaces = faces.filter((_, index) => !coarseOnly(index));
   const side = (box: Box) => Math.sqrt(boxArea(box));
   const overAFace = (face: Detection) =>
     !fineFaces.some((fine) => centreIn(fine.box, face.box)) &&
@@ -216,7 +218,7 @@ export function mergeDetections(detections: readonly Detection[], maxOverlap = 0
     );
   const kept: Detection[] = [];
   faces.forEach((face, index) => {
-    if (coarseOnly[index] && overAFace(face)) return;
+    if (coarseOnly(index) && overAFace(face)) return;
     if (!kept.some((k) => centreIn(face.box, k.box) || centreIn(k.box, face.box))) kept.push(face);
   });
   return kept;

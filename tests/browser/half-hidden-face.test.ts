@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHarness, type HarnessSession } from '../../scripts/lib/harness-session.ts';
-import type { Box } from '../../src/shared/geometry.ts';
-import { iou } from '../../src/shared/geometry.ts';
+import { iou, type Box } from '../../src/shared/geometry.ts';
 import { parseVoc } from '../../src/shared/voc.ts';
 import { SHARED_DIR } from '../helpers/browser.ts';
 
