@@ -253,7 +253,12 @@ export class DoorCounter {
     }
     const update = this.tracker.update(
       timestampMs,
-      faces.map((f) => ({ box: f.box, probWithoutMask: f.probs.without_mask, detScore: f.detScore })),
+      faces.map((f) => ({
+        box: f.box,
+        probWithoutMask: f.probs.without_mask,
+        detScore: f.detScore,
+        appearance: f.appearance,
+      })),
     );
     this.paused = false;
     const boxOf = (person: PersonCounted) => update.tracks.find((t) => t.id === person.trackId)?.box;

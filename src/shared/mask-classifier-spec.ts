@@ -24,6 +24,14 @@ export const PIXEL_OFFSET = 128;
 /** See {@link PIXEL_OFFSET}. */
 export const PIXEL_SCALE = 1 / 128;
 
+/**
+ * The model's layer whose output the head reads (scripts/classifier/mask-classifier-model.ts names it so in
+ * every layout): the face's features, also read as its appearance, to tell one person from another at the same
+ * spot (see src/shared/tracking/appearance.ts). A model without it is classified all the same, without
+ * appearances.
+ */
+export const FEATURES_LAYER = 'features';
+
 /** Path of the model's `model.json`, relative to the app's base URL. */
 export const MODEL_URL_PATH = 'models/mask-classifier/model.json';
 

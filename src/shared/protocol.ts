@@ -91,6 +91,12 @@ export interface FaceResult {
   detScore: number;
   label: MaskClass;
   probs: Record<MaskClass, number>;
+  /**
+   * The face's appearance (the classifier's features of the crop, unit length; see
+   * src/shared/tracking/appearance.ts), for telling two people at one spot apart. Absent when the model has
+   * no features layer. The page keeps it in memory only.
+   */
+  appearance?: Float32Array;
 }
 
 /** Milliseconds spent per stage of one frame. */

@@ -97,8 +97,8 @@ async function processFrame(request: FrameRequest): Promise<void> {
     const { faces, timestamp } = await detectors.detect(bitmap, range, request.mode, request.timestampMs);
     const t1 = performance.now();
     const crops = faces.map((f) => faceCrop(f.box, bitmap.width, bitmap.height, FACE_CROP_MARGIN));
-    const { probabilities, cropMs, classifyMs } = request.detectOnly
-      ? { probabilities: [], cropMs: 0, classifyMs: 0 }
+    const { probabilities, appearances, cropMs, classifyMs } = request.detectOnly
+      ? { probabilities: [], appearances: [], cropMs: 0, classifyMs: 0 }
       : await classifier.classify(
           bitmap,
           crops,
@@ -125,6 +125,7 @@ async function processFrame(request: FrameRequest): Promise<void> {
               detScore: face.score,
               label: decideMaskClass([probs.with_mask, probs.without_mask]),
               probs,
+              ...(appearances[i] === undefined ? {} : { appearance: appearances[i] }),
             };
           }),
       timings: { detectMs: t1 - t0, cropMs, classifyMs, totalMs: t2 - t0 },

@@ -17,6 +17,8 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import modelJsonSha256 from '../../public/models/mask-classifier/model.json?sha256';
 import type { Box } from '../shared/geometry.ts';
 import {
+  CLASS_NAMES,
+  FEATURES_LAYER,
   INPUT_SIZE,
   MODEL_URL_PATH,
   checkedProbabilities,
@@ -24,6 +26,7 @@ import {
   type MaskProbabilities,
 } from '../shared/mask-classifier-spec.ts';
 import { integrityCheckedFetch, isDamagedFile } from '../shared/model-integrity.ts';
+import { unitRows } from '../shared/tracking/appearance.ts';
 import { checkedObjectUrl, type StageProgress } from './fetch-model.ts';
 
 /** Loads and runs the shipped mask classifier. */
@@ -31,10 +34,27 @@ export class MaskClassifier {
   private canvas: OffscreenCanvas | undefined;
   private context: OffscreenCanvasRenderingContext2D | undefined;
 
+  /**
+   * The model with a second output, its features (FEATURES_LAYER), read as each face's appearance in the same
+   * pass; the model itself when it has no such layer. It shares the model's weights.
+   */
+  private readonly network: tf.LayersModel;
+  private readonly hasFeatures: boolean;
+
   private constructor(
-    private readonly model: tf.LayersModel,
+    model: tf.LayersModel,
     readonly backend: string,
-  ) {}
+  ) {
+    const features = model.layers.find((layer) => layer.name === FEATURES_LAYER);
+    this.hasFeatures = features !== undefined;
+    this.network =
+      features === undefined
+        ? model
+        : tf.model({
+            inputs: model.inputs,
+            outputs: [model.outputs[0]!, features.output as tf.SymbolicTensor],
+          });
+  }
 
   /**
    * Picks a backend (webgl unless `preferred` says wasm; wasm when webgl fails to start, or to run the
@@ -101,10 +121,17 @@ export class MaskClassifier {
 
   /**
    * Crops `crops` (frame pixels) out of `frame`, resizes each to the model's input, and classifies them all
-   * in one batch. Returns P(without_mask) per crop and the time of the crop and classify stages.
+   * in one batch. Returns P(without_mask) per crop, each crop's appearance (its features scaled to unit
+   * length; none when the model has no features layer), and the time of the crop and classify stages.
    */
   async classify(frame: ImageBitmap, crops: readonly Box[], turns: readonly number[] = []) {
-    if (crops.length === 0) return { probabilities: [] as MaskProbabilities, cropMs: 0, classifyMs: 0 };
+    if (crops.length === 0)
+      return {
+        probabilities: [] as MaskProbabilities,
+        appearances: [] as (Float32Array | undefined)[],
+        cropMs: 0,
+        classifyMs: 0,
+      };
     const t0 = performance.now();
     const pixels = this.cropFaces(frame, crops, turns);
     const t1 = performance.now();
@@ -118,7 +145,10 @@ export class MaskClassifier {
         ),
       );
       const batch = tf.tensor4d(input, [crops.length, INPUT_SIZE, INPUT_SIZE, 3]);
-      return this.model.predict(batch) as tf.Tensor;
+      const outputs = this.network.predict(batch);
+      // One tensor, read back once (on WebGL every read waits for the GPU): each face's two probabilities, then
+      // its features when the model has them.
+      return Array.isArray(outputs) ? tf.concat(outputs, 1) : outputs;
     });
     let values: Awaited<ReturnType<tf.Tensor['data']>>;
     try {
@@ -127,9 +157,24 @@ export class MaskClassifier {
       // Also when reading fails (a lost WebGL context): a failing frame must not leak its output.
       output.dispose();
     }
+    const classes = CLASS_NAMES.length;
+    const width = values.length / crops.length;
+    if (!Number.isInteger(width) || width < classes || (!this.hasFeatures && width !== classes))
+      throw new Error(`The mask classifier gave ${values.length} numbers for ${crops.length} faces`);
+    const probs = new Float32Array(crops.length * classes);
+    const features = this.hasFeatures ? new Float32Array(crops.length * (width - classes)) : undefined;
+    for (let i = 0; i < crops.length; i++) {
+      probs.set(values.subarray(i * width, i * width + classes), i * classes);
+      features?.set(values.subarray(i * width + classes, (i + 1) * width), i * (width - classes));
+    }
     const t2 = performance.now();
-    const probabilities = checkedProbabilities(values, crops.length);
-    return { probabilities, cropMs: t1 - t0, classifyMs: t2 - t1 };
+    const probabilities = checkedProbabilities(probs, crops.length);
+    return {
+      probabilities,
+      appearances: unitRows(features, crops.length),
+      cropMs: t1 - t0,
+      classifyMs: t2 - t1,
+    };
   }
 
   /**

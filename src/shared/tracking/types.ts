@@ -17,6 +17,11 @@ export interface Observation {
    * is kept (the higher score); a missing score counts as 0.
    */
   readonly detScore?: number;
+  /**
+   * The face's appearance, if known: the classifier's features of its crop, unit length (see ./appearance.ts).
+   * Tells two people at one spot apart where place and label cannot (rule 5 of ./tracker.ts).
+   */
+  readonly appearance?: Float32Array;
 }
 
 /** A person currently tracked, as the overlay needs it to draw a box with a stable id. */
