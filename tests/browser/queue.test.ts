@@ -107,4 +107,25 @@ describe('people at the door together', () => {
     );
     expect(tally, frames).toEqual({ masked: 2, unmasked: 1, uncertain: 0 });
   }, 180_000);
+
+  it('counts the next person stepping into the place of one who left, same mask, and not one who looks away', async () => {
+    // A man and then a woman with glasses, both in black masks; the face is gone 0.3 s between them, a frame or
+    // two: within the 1-s gap, so place and label alone make them one person (masked 2 of 3 before appearances
+    // were compared). The third person, another man in a black mask, is gone 0.7 s (looks away) and is back:
+    // still one person.
+    const at = (x: number, ...spans: [number, number][]): Actor['at'] => {
+      const parts = spans.map(([from, to]) => standing(x, from, to, from));
+      return (t) => parts.reduce<ReturnType<Actor['at']>>((place, part) => place ?? part(t), null);
+    };
+    const { tally, frames } = await tallyAfterScene(
+      [
+        { photo: '15-photo.jpg', size: SIZE, at: at(220, [1, 7]) },
+        { photo: '48-photo.jpg', size: SIZE, at: at(220, [7.3, 13.5]) },
+        { photo: '52-photo.jpg', size: SIZE, at: at(220, [16, 21.5], [22.2, 28]) },
+      ],
+      29,
+      32,
+    );
+    expect(tally, frames).toEqual({ masked: 3, unmasked: 0, uncertain: 0 });
+  }, 240_000);
 });

@@ -30,6 +30,8 @@
  *    by rules 1 to 3 (an unmasked newcomer is counted and alerted for, not hidden under a masked person's
  *    number). A person who took off or put on a mask during the pause is counted again that way: the camera
  *    cannot tell them from a newcomer, and an unmasked person never counted nor announced is the worse mistake.
+ *    So is a face whose appearance over those frames is another person's (see ./appearance.ts: the next in a
+ *    queue, wearing the same kind of mask, or none, as the one who left), when the faces carry appearances.
  *
  * Association: each existing track predicts where its face is now (constant velocity from smoothed box
  * motion); faces are matched to tracks on IoU, centre distance and how alike the classifier reads them (see
@@ -37,6 +39,14 @@
  * Timestamps are milliseconds, may be irregular (dropped frames), and must never go backwards.
  */
 import { type Box, boxArea, boxCentre, intersectionArea, iou, translateBox } from '../geometry';
+import { FACE_CROP_MARGIN } from '../face-crop';
+import {
+  APPEARANCE_CHANGE_DISTANCE,
+  APPEARANCE_SPLIT_DISTANCE,
+  blend,
+  cosineDistance,
+  unit,
+} from './appearance';
 import { associate, distanceInFaces } from './association';
 import {
   type Decision,
@@ -140,6 +150,11 @@ interface TrackState {
   provisional: boolean;
   /** Rule 5: the frames since the track was carried over a pause, while on probation; undefined otherwise. */
   probation?: Probation;
+  /**
+   * The face's running appearance (see ./appearance.ts) over its clear frames, those on probation left out;
+   * undefined until one is seen, and in a snapshot (never stored).
+   */
+  appearance?: Float32Array;
   /** Processed frames in a row in which the face was hidden behind someone in front (see maxHiddenMs). */
   hiddenFrames?: number;
   /** Processed frames that missed the face since it was first seen, hidden ones aside (see minSlowFrames). */
@@ -157,6 +172,9 @@ interface TrackState {
 interface Probation {
   frames: number;
   sumProbWithoutMask: number;
+  /** Sum of the appearances of its clear frames (see clearOfOthers), and how many there were. */
+  sumAppearance?: Float32Array;
+  appearanceFrames: number;
   /** The first of them (undefined until one is seen). */
   firstSeenMs?: number;
 }
@@ -218,7 +236,13 @@ export class FaceTracker {
       nextNumber: this.nextNumber,
       pausedAtMs: this.pausedAtMs!,
       // Probation starts afresh when the restored tracks are carried over this pause (rule 5).
-      tracks: this.tracks.map((track) => ({ ...track, box: { ...track.box }, probation: undefined })),
+      // Appearances stay in memory: face-derived, they are never stored (see ./appearance.ts).
+      tracks: this.tracks.map((track) => ({
+        ...track,
+        box: { ...track.box },
+        probation: undefined,
+        appearance: undefined,
+      })),
     };
   }
 
@@ -253,6 +277,7 @@ export class FaceTracker {
         track.number ?? (snapshot.nextNumber === undefined && track.decision !== null ? track.id : undefined),
       box: { ...track.box },
       probation: undefined,
+      appearance: undefined,
       firstSeenMs: move(track.firstSeenMs),
       lastSeenMs: move(track.lastSeenMs),
       absentSinceMs: move(track.absentSinceMs),
@@ -367,6 +392,9 @@ export class FaceTracker {
         }
         // Rule 5: whoever is matched to a firmly decided track from now may be someone else.
         if (firmlyDecided(track)) startProbation(track);
+        // A look is compared only while the camera keeps watching: one opened again shows the same face darker
+        // or in other colours while it adjusts, so each person's look is learned again from here.
+        track.appearance = undefined;
       }
     }
     this.pausedAtMs = undefined;
@@ -417,16 +445,23 @@ export class FaceTracker {
       // Rule 5: where one person was counted, two faces now (someone beside or behind them came into view,
       // or the person stepped aside and uncovered them), one much smaller (someone who stood right behind
       // them, now that they left), or a face again after frames that saw nobody there (the next in a queue):
-      // the face matched to the track may be the other person's.
+      // the face matched to the track may be the other person's; and so may a face that looks like someone
+      // else (the next in a queue, there before a frame could miss the one who left).
+      const clear = clearOfOthers(faces, observationIndex);
       if (
         firmlyDecided(track) &&
         track.probation === undefined &&
         (track.missedFrames >= MISSED_FRAMES_FOR_PROBATION ||
           boxArea(face.box) < SHRINK_AREA * boxArea(track.box) ||
-          newFaces.some((other) => distanceInFaces(track.box, other.box) <= this.options.maxCentreDistance))
+          newFaces.some((other) => distanceInFaces(track.box, other.box) <= this.options.maxCentreDistance) ||
+          (clear && face.appearance !== undefined && mayBeSomeoneElse(track, face.appearance)))
       )
         startProbation(track);
-      observe(track, face, timestampMs);
+      // On probation already, and this face looks like someone else than the frames so far: those may be the
+      // person who left, this one the next; judge from here, on this face's frames alone.
+      else if (clear && face.appearance !== undefined && track.probation !== undefined)
+        if (lookChangedOnProbation(track, track.probation, face.appearance)) startProbation(track);
+      observe(track, face, timestampMs, clear);
       observationOf.set(track, observationIndex);
     }
     for (const track of this.tracks) {
@@ -463,16 +498,24 @@ export class FaceTracker {
       if (taken.some((box) => iou(box, face.box) >= this.options.duplicateIou)) continue;
       taken.push(face.box);
       const track = this.start(face, timestampMs);
+      if (face.appearance !== undefined && clearOfOthers(faces, index)) track.appearance = face.appearance;
       observationOf.set(track, index);
     }
 
-    // Rule 5: a track on probation whose frames since the pause decide the other firm label is a newcomer.
+    // Rule 5: a track on probation whose frames since the pause decide the other firm label, or show another
+    // person's appearance, is a newcomer.
     for (const track of [...this.tracks]) {
       const probation = track.probation;
       if (probation === undefined || probation.frames < this.options.minFrames) continue;
       track.probation = undefined;
       const label = decideLabel(probation.sumProbWithoutMask / probation.frames, this.options);
-      if (label === null || label === track.decision) continue;
+      const otherLabel = label !== null && label !== track.decision;
+      const since = probationAppearance(probation);
+      if (!otherLabel && !(since !== undefined && looksLikeSomeoneElse(track, since))) {
+        // Still the person counted: what they looked like on probation is theirs.
+        if (since !== undefined) track.appearance = track.appearance ? blend(track.appearance, since) : since;
+        continue;
+      }
       this.tracks.splice(this.tracks.indexOf(track), 1);
       this.end(track, timestampMs, counted, ended);
       const newcomer = this.startNewcomer(track, probation, timestampMs);
@@ -608,6 +651,7 @@ export class FaceTracker {
     newcomer.missedFrames = track.missedFrames;
     newcomer.frames = probation.frames;
     newcomer.sumProbWithoutMask = probation.sumProbWithoutMask;
+    newcomer.appearance = probationAppearance(probation);
     return newcomer;
   }
 
@@ -677,7 +721,72 @@ function firmlyDecided(track: TrackState): boolean {
 
 /** Rule 5: the frames from now are averaged apart, to tell whether this is still the person counted. */
 function startProbation(track: TrackState): void {
-  track.probation = { frames: 0, sumProbWithoutMask: 0 };
+  track.probation = { frames: 0, sumProbWithoutMask: 0, appearanceFrames: 0 };
+}
+
+/**
+ * Clear frames on probation needed to judge a face by its appearance: fewer say too little, and the label
+ * alone decides (as for faces without appearances).
+ */
+const MIN_APPEARANCE_FRAMES = 3;
+
+/** The mean appearance of the probation's clear frames; undefined with fewer than MIN_APPEARANCE_FRAMES. */
+function probationAppearance(probation: Probation): Float32Array | undefined {
+  if (probation.sumAppearance === undefined || probation.appearanceFrames < MIN_APPEARANCE_FRAMES)
+    return undefined;
+  return unit(probation.sumAppearance);
+}
+
+/** Whether one frame's `appearance` is far enough from the track's look to put it on probation. */
+function mayBeSomeoneElse(track: TrackState, appearance: Float32Array): boolean {
+  return (
+    track.appearance !== undefined &&
+    track.appearance.length === appearance.length &&
+    cosineDistance(track.appearance, appearance) >= APPEARANCE_CHANGE_DISTANCE
+  );
+}
+
+/**
+ * Whether `appearance` (a clear frame of a track on probation) lies far from the probation's clear frames so far
+ * and farther than they do from the track's look: someone else stepped in during the probation.
+ */
+function lookChangedOnProbation(track: TrackState, probation: Probation, appearance: Float32Array): boolean {
+  if (track.appearance === undefined || probation.sumAppearance === undefined) return false;
+  if (probation.sumAppearance.length !== appearance.length || track.appearance.length !== appearance.length)
+    return false;
+  const sofar = unit(probation.sumAppearance);
+  return (
+    sofar !== undefined &&
+    cosineDistance(sofar, appearance) >= APPEARANCE_CHANGE_DISTANCE &&
+    cosineDistance(track.appearance, appearance) > cosineDistance(track.appearance, sofar)
+  );
+}
+
+/** Whether `since` (a probation's appearance) is too far from the one the track had before to be that person. */
+function looksLikeSomeoneElse(track: TrackState, since: Float32Array): boolean {
+  return (
+    track.appearance !== undefined &&
+    track.appearance.length === since.length &&
+    cosineDistance(track.appearance, since) >= APPEARANCE_SPLIT_DISTANCE
+  );
+}
+
+/**
+ * Whether face `index`'s crop (its box with the classifier's margin) is clear of every other face of the
+ * frame: a crop with part of another head in it shows a mix of two people, and its appearance is left out.
+ */
+function clearOfOthers(faces: readonly Observation[], index: number): boolean {
+  const crop = grow(faces[index].box, FACE_CROP_MARGIN);
+  return faces.every((other, j) => j === index || intersectionArea(crop, other.box) === 0);
+}
+
+function grow(box: Box, margin: number): Box {
+  return {
+    x: box.x - box.width * margin,
+    y: box.y - box.height * margin,
+    width: box.width * (1 + 2 * margin),
+    height: box.height * (1 + 2 * margin),
+  };
 }
 
 /**
@@ -700,7 +809,7 @@ function predictBox(track: TrackState, timestampMs: number): Box {
   return translateBox(track.box, track.vx * dt, track.vy * dt);
 }
 
-function observe(track: TrackState, face: Observation, timestampMs: number): void {
+function observe(track: TrackState, face: Observation, timestampMs: number, clear: boolean): void {
   const dt = timestampMs - track.lastSeenMs;
   // Two updates with the same timestamp carry no motion information (and would divide by zero).
   if (dt > 0) {
@@ -720,6 +829,15 @@ function observe(track: TrackState, face: Observation, timestampMs: number): voi
     track.probation.frames += 1;
     track.probation.sumProbWithoutMask += face.probWithoutMask;
     track.probation.firstSeenMs ??= timestampMs;
+  }
+  if (face.appearance === undefined || !clear) return;
+  if (track.probation !== undefined) {
+    const sum = (track.probation.sumAppearance ??= new Float32Array(face.appearance.length));
+    if (sum.length !== face.appearance.length) return;
+    for (let i = 0; i < sum.length; i++) sum[i]! += face.appearance[i]!;
+    track.probation.appearanceFrames += 1;
+  } else {
+    track.appearance = track.appearance ? blend(track.appearance, face.appearance) : face.appearance;
   }
 }
 
