@@ -122,6 +122,22 @@ export function averagePrecision(truePositives: readonly boolean[], positives: n
 }
 
 /**
+ * One image's faces matched as {@link e2eMetrics} and {@link e2eFailures} both count them: which annotated
+ * faces are ignored (see isIgnored), and for each prediction the index of the annotated face it matched, or −1.
+ */
+function matchImage(image: ImageFaces, options: MetricOptions): { ignoredTruth: boolean[]; match: number[] } {
+  const ignoredTruth = image.truth.map((t) => isIgnored(t, options));
+  const match = matchFaces(
+    image.truth.map((t) => t.box),
+    image.predicted.map((p) => p.box),
+    image.predicted.map((p) => p.detScore),
+    options.iouThreshold,
+    ignoredTruth,
+  );
+  return { ignoredTruth, match };
+}
+
+/**
  * Computes {@link E2EMetrics} over `images`. Recall, precision and accuracy match faces to predictions once,
  * whatever their class (by detector score); a box on an ignored face, matched or a duplicate, counts neither
  * way. AP is VOC's, per class: each predicted face is a detection of
@@ -139,14 +155,7 @@ export function e2eMetrics(images: readonly ImageFaces[], options: MetricOptions
   const perClass = new Map<ScoredClass, { score: number; tp: boolean }[]>(SCORED_CLASSES.map((c) => [c, []]));
   const positives = new Map<ScoredClass, number>(SCORED_CLASSES.map((c) => [c, 0]));
   for (const image of images) {
-    const ignoredTruth = image.truth.map((t) => isIgnored(t, options));
-    const match = matchFaces(
-      image.truth.map((t) => t.box),
-      image.predicted.map((p) => p.box),
-      image.predicted.map((p) => p.detScore),
-      options.iouThreshold,
-      ignoredTruth,
-    );
+    const { ignoredTruth, match } = matchImage(image, options);
     faces += ignoredTruth.filter((ignored) => !ignored).length;
     image.predicted.forEach((p, i) => {
       const ti = match[i]!;
@@ -248,14 +257,7 @@ export function e2eFailures(
   const missed: MissedFace[] = [];
   const misclassified: MisclassifiedFace[] = [];
   images.forEach((image, imageIndex) => {
-    const ignoredTruth = image.truth.map((t) => isIgnored(t, options));
-    const match = matchFaces(
-      image.truth.map((t) => t.box),
-      image.predicted.map((p) => p.box),
-      image.predicted.map((p) => p.detScore),
-      options.iouThreshold,
-      ignoredTruth,
-    );
+    const { ignoredTruth, match } = matchImage(image, options);
     image.truth.forEach((truth, ti) => {
       if (ignoredTruth[ti]) return;
       const p = match.indexOf(ti);
