@@ -9,6 +9,8 @@
  * vanish (rule 5 of tracker.ts). They describe a look (mask colour and shape, hair, glasses, light), not who
  * someone is: two crops of one face a moment apart lie close, and so may two people who look alike.
  */
+import { FACE_CROP_MARGIN } from '../face-crop';
+import { type Box, intersectionArea } from '../geometry';
 
 /**
  * Cosine distance at and above which two appearances are taken for two people. `npx tsx
@@ -75,4 +77,36 @@ export function blend(running: Float32Array, next: Float32Array, weight = APPEAR
   if (running.length !== next.length) return running;
   const mixed = running.map((x, i) => (1 - weight) * x + weight * next[i]!);
   return unit(mixed) ?? running;
+}
+
+/**
+ * Whether `appearance` lies at least `distance` from `look`; false when there is no look to compare with, or
+ * the two come from models of different widths (a model changed while a person stood in view).
+ */
+export function isFarFrom(
+  look: Float32Array | undefined,
+  appearance: Float32Array,
+  distance: number,
+): boolean {
+  return (
+    look !== undefined && look.length === appearance.length && cosineDistance(look, appearance) >= distance
+  );
+}
+
+/**
+ * Whether face `index`'s crop (its box with the classifier's margin) is clear of every other face of the
+ * frame: a crop with part of another head in it shows a mix of two people, and its appearance is left out.
+ */
+export function clearOfOthers(faces: readonly { readonly box: Box }[], index: number): boolean {
+  const crop = grow(faces[index]!.box, FACE_CROP_MARGIN);
+  return faces.every((other, j) => j === index || intersectionArea(crop, other.box) === 0);
+}
+
+function grow(box: Box, margin: number): Box {
+  return {
+    x: box.x - box.width * margin,
+    y: box.y - box.height * margin,
+    width: box.width * (1 + 2 * margin),
+    height: box.height * (1 + 2 * margin),
+  };
 }

@@ -39,13 +39,12 @@
  * Timestamps are milliseconds, may be irregular (dropped frames), and must never go backwards.
  */
 import { type Box, boxArea, boxCentre, intersectionArea, iou, translateBox } from '../geometry';
-import { FACE_CROP_MARGIN } from '../face-crop';
 import {
   APPEARANCE_CHANGE_DISTANCE,
   APPEARANCE_SPLIT_DISTANCE,
   blend,
-  cosineDistance,
-  unit,
+  clearOfOthers,
+  isFarFrom,
 } from './appearance';
 import { associate, distanceInFaces } from './association';
 import {
@@ -55,6 +54,13 @@ import {
   decisionConfidence,
   resolveTrackerOptions,
 } from './options';
+import {
+  type Probation,
+  addToProbation,
+  lookChangedOnProbation,
+  newProbation,
+  probationAppearance,
+} from './probation';
 import type { LiveTrack, Observation, PersonCounted, TrackEnded, TrackerUpdate } from './types';
 
 /**
@@ -166,17 +172,6 @@ interface TrackState {
    * slow, are time spent looking.
    */
   blindSinceSeen?: boolean;
-}
-
-/** The observations of a track since it was carried over a pause (rule 5). */
-interface Probation {
-  frames: number;
-  sumProbWithoutMask: number;
-  /** Sum of the appearances of its clear frames (see clearOfOthers), and how many there were. */
-  sumAppearance?: Float32Array;
-  appearanceFrames: number;
-  /** The first of them (undefined until one is seen). */
-  firstSeenMs?: number;
 }
 
 /**
@@ -454,13 +449,15 @@ export class FaceTracker {
         (track.missedFrames >= MISSED_FRAMES_FOR_PROBATION ||
           boxArea(face.box) < SHRINK_AREA * boxArea(track.box) ||
           newFaces.some((other) => distanceInFaces(track.box, other.box) <= this.options.maxCentreDistance) ||
-          (clear && face.appearance !== undefined && mayBeSomeoneElse(track, face.appearance)))
+          (clear &&
+            face.appearance !== undefined &&
+            isFarFrom(track.appearance, face.appearance, APPEARANCE_CHANGE_DISTANCE)))
       )
         startProbation(track);
       // On probation already, and this face looks like someone else than the frames so far: those may be the
       // person who left, this one the next; judge from here, on this face's frames alone.
       else if (clear && face.appearance !== undefined && track.probation !== undefined)
-        if (lookChangedOnProbation(track, track.probation, face.appearance)) startProbation(track);
+        if (lookChangedOnProbation(track.appearance, track.probation, face.appearance)) startProbation(track);
       observe(track, face, timestampMs, clear);
       observationOf.set(track, observationIndex);
     }
@@ -511,7 +508,10 @@ export class FaceTracker {
       const label = decideLabel(probation.sumProbWithoutMask / probation.frames, this.options);
       const otherLabel = label !== null && label !== track.decision;
       const since = probationAppearance(probation);
-      if (!otherLabel && !(since !== undefined && looksLikeSomeoneElse(track, since))) {
+      if (
+        !otherLabel &&
+        !(since !== undefined && isFarFrom(track.appearance, since, APPEARANCE_SPLIT_DISTANCE))
+      ) {
         // Still the person counted: what they looked like on probation is theirs.
         if (since !== undefined) track.appearance = track.appearance ? blend(track.appearance, since) : since;
         continue;
@@ -721,72 +721,7 @@ function firmlyDecided(track: TrackState): boolean {
 
 /** Rule 5: the frames from now are averaged apart, to tell whether this is still the person counted. */
 function startProbation(track: TrackState): void {
-  track.probation = { frames: 0, sumProbWithoutMask: 0, appearanceFrames: 0 };
-}
-
-/**
- * Clear frames on probation needed to judge a face by its appearance: fewer say too little, and the label
- * alone decides (as for faces without appearances).
- */
-const MIN_APPEARANCE_FRAMES = 3;
-
-/** The mean appearance of the probation's clear frames; undefined with fewer than MIN_APPEARANCE_FRAMES. */
-function probationAppearance(probation: Probation): Float32Array | undefined {
-  if (probation.sumAppearance === undefined || probation.appearanceFrames < MIN_APPEARANCE_FRAMES)
-    return undefined;
-  return unit(probation.sumAppearance);
-}
-
-/** Whether one frame's `appearance` is far enough from the track's look to put it on probation. */
-function mayBeSomeoneElse(track: TrackState, appearance: Float32Array): boolean {
-  return (
-    track.appearance !== undefined &&
-    track.appearance.length === appearance.length &&
-    cosineDistance(track.appearance, appearance) >= APPEARANCE_CHANGE_DISTANCE
-  );
-}
-
-/**
- * Whether `appearance` (a clear frame of a track on probation) lies far from the probation's clear frames so far
- * and farther than they do from the track's look: someone else stepped in during the probation.
- */
-function lookChangedOnProbation(track: TrackState, probation: Probation, appearance: Float32Array): boolean {
-  if (track.appearance === undefined || probation.sumAppearance === undefined) return false;
-  if (probation.sumAppearance.length !== appearance.length || track.appearance.length !== appearance.length)
-    return false;
-  const sofar = unit(probation.sumAppearance);
-  return (
-    sofar !== undefined &&
-    cosineDistance(sofar, appearance) >= APPEARANCE_CHANGE_DISTANCE &&
-    cosineDistance(track.appearance, appearance) > cosineDistance(track.appearance, sofar)
-  );
-}
-
-/** Whether `since` (a probation's appearance) is too far from the one the track had before to be that person. */
-function looksLikeSomeoneElse(track: TrackState, since: Float32Array): boolean {
-  return (
-    track.appearance !== undefined &&
-    track.appearance.length === since.length &&
-    cosineDistance(track.appearance, since) >= APPEARANCE_SPLIT_DISTANCE
-  );
-}
-
-/**
- * Whether face `index`'s crop (its box with the classifier's margin) is clear of every other face of the
- * frame: a crop with part of another head in it shows a mix of two people, and its appearance is left out.
- */
-function clearOfOthers(faces: readonly Observation[], index: number): boolean {
-  const crop = grow(faces[index].box, FACE_CROP_MARGIN);
-  return faces.every((other, j) => j === index || intersectionArea(crop, other.box) === 0);
-}
-
-function grow(box: Box, margin: number): Box {
-  return {
-    x: box.x - box.width * margin,
-    y: box.y - box.height * margin,
-    width: box.width * (1 + 2 * margin),
-    height: box.height * (1 + 2 * margin),
-  };
+  track.probation = newProbation();
 }
 
 /**
@@ -825,20 +760,10 @@ function observe(track: TrackState, face: Observation, timestampMs: number, clea
   track.frames += 1;
   track.sumProbWithoutMask += face.probWithoutMask;
   track.lastProbWithoutMask = face.probWithoutMask;
-  if (track.probation !== undefined) {
-    track.probation.frames += 1;
-    track.probation.sumProbWithoutMask += face.probWithoutMask;
-    track.probation.firstSeenMs ??= timestampMs;
-  }
-  if (face.appearance === undefined || !clear) return;
-  if (track.probation !== undefined) {
-    const sum = (track.probation.sumAppearance ??= new Float32Array(face.appearance.length));
-    if (sum.length !== face.appearance.length) return;
-    for (let i = 0; i < sum.length; i++) sum[i]! += face.appearance[i]!;
-    track.probation.appearanceFrames += 1;
-  } else {
+  if (track.probation !== undefined) addToProbation(track.probation, face, timestampMs, clear);
+  // A look on probation may be someone else's: it becomes the track's only if the probation keeps the person.
+  else if (face.appearance !== undefined && clear)
     track.appearance = track.appearance ? blend(track.appearance, face.appearance) : face.appearance;
-  }
 }
 
 function liveTrack(track: TrackState, observationIndex: number | null): LiveTrack {

@@ -1,0 +1,77 @@
+/**
+ * Rule 5 of ./tracker.ts: once a counted person's place may hold someone else (after a pause, frames that saw
+ * nobody there, a second face, a face much smaller, or one that looks like someone else), the frames from then
+ * are summed apart from the person's own. Enough of them decide whether this is still the person counted: a
+ * firm label other than theirs, or a look plainly not theirs (see ./appearance.ts), makes a newcomer.
+ */
+import { APPEARANCE_CHANGE_DISTANCE, cosineDistance, unit } from './appearance';
+import type { Observation } from './types';
+
+/** The observations of a track since its probation started. */
+export interface Probation {
+  frames: number;
+  sumProbWithoutMask: number;
+  /** Sum of the appearances of its clear frames (see clearOfOthers in ./appearance.ts), and how many there were. */
+  sumAppearance?: Float32Array;
+  appearanceFrames: number;
+  /** The first of them (undefined until one is seen). */
+  firstSeenMs?: number;
+}
+
+/** A probation with no frames yet. */
+export function newProbation(): Probation {
+  return { frames: 0, sumProbWithoutMask: 0, appearanceFrames: 0 };
+}
+
+/**
+ * Adds `face`, seen at `timestampMs`, to `probation`; its appearance only when its crop is `clear` of other
+ * faces (a crop holding part of another head shows a mix of two people).
+ */
+export function addToProbation(
+  probation: Probation,
+  face: Observation,
+  timestampMs: number,
+  clear: boolean,
+): void {
+  probation.frames += 1;
+  probation.sumProbWithoutMask += face.probWithoutMask;
+  probation.firstSeenMs ??= timestampMs;
+  if (face.appearance === undefined || !clear) return;
+  const sum = (probation.sumAppearance ??= new Float32Array(face.appearance.length));
+  if (sum.length !== face.appearance.length) return;
+  for (let i = 0; i < sum.length; i++) sum[i]! += face.appearance[i]!;
+  probation.appearanceFrames += 1;
+}
+
+/**
+ * Clear frames on probation needed to judge a face by its appearance: fewer say too little, and the label
+ * alone decides (as for faces without appearances).
+ */
+const MIN_APPEARANCE_FRAMES = 3;
+
+/** The mean appearance of the probation's clear frames; undefined with fewer than MIN_APPEARANCE_FRAMES. */
+export function probationAppearance(probation: Probation): Float32Array | undefined {
+  if (probation.sumAppearance === undefined || probation.appearanceFrames < MIN_APPEARANCE_FRAMES)
+    return undefined;
+  return unit(probation.sumAppearance);
+}
+
+/**
+ * Whether `appearance` (a clear frame of a track on probation) lies far from the probation's clear frames so
+ * far and farther than they do from `look`, the track's look before it: someone else stepped in during the
+ * probation, and it should start afresh from this frame.
+ */
+export function lookChangedOnProbation(
+  look: Float32Array | undefined,
+  probation: Probation,
+  appearance: Float32Array,
+): boolean {
+  if (look === undefined || probation.sumAppearance === undefined) return false;
+  if (probation.sumAppearance.length !== appearance.length || look.length !== appearance.length) return false;
+  const sofar = unit(probation.sumAppearance);
+  return (
+    sofar !== undefined &&
+    cosineDistance(sofar, appearance) >= APPEARANCE_CHANGE_DISTANCE &&
+    cosineDistance(look, appearance) > cosineDistance(look, sofar)
+  );
+}
