@@ -14,10 +14,13 @@ export interface TraceFrame {
 }
 
 /**
- * The frames in `text`: every line `MS [x,y,w,h:P ...]`; other lines (a header, the tally) are skipped.
+ * The frames in `text`: either the worker traffic a failed scene wrote as JSON (`{"results": [...],
+ * "appearances": [...]}`, see tests/helpers/worker-traffic.ts; with each face's appearance), or the text it
+ * printed: every line `MS [x,y,w,h:P ...]`; other lines (a header, the tally) are skipped.
  * @throws Error naming the line when a face is malformed
  */
 export function parseTrace(text: string): TraceFrame[] {
+  if (text.trimStart().startsWith('{')) return parseTraffic(JSON.parse(text));
   const frames: TraceFrame[] = [];
   text.split('\n').forEach((line, index) => {
     const [time, ...faces] = line.trim().split(/\s+/);
@@ -33,6 +36,23 @@ export function parseTrace(text: string): TraceFrame[] {
     });
   });
   return frames;
+}
+
+function parseTraffic(traffic: {
+  results: { t: number; faces: number[][] }[];
+  appearances?: (number[] | null)[][];
+}): TraceFrame[] {
+  return traffic.results.map(({ t, faces }, i) => ({
+    t,
+    faces: faces.map(([x, y, width, height, p], j) => {
+      const appearance = traffic.appearances?.[i]?.[j];
+      return {
+        box: { x: x!, y: y!, width: width!, height: height! },
+        probWithoutMask: p!,
+        ...(appearance ? { appearance: Float32Array.from(appearance) } : {}),
+      };
+    }),
+  }));
 }
 
 /** What the replay saw: each frame's faces with the track each went to, and every person counted. */

@@ -11,6 +11,12 @@ export interface WorkerTraffic {
    * [x, y, width, height, P(without_mask)], rounded, so that a failed scene can be replayed through the tracker.
    */
   results: { t: number; faces: number[][] }[];
+  /**
+   * Each result's faces' appearances (see src/shared/tracking/appearance.ts), same order as `results`: null for
+   * a face without one. Kept only in the page's memory and in a failed scene's trace file (see
+   * scripts/lib/tracker-trace.ts), never in the app.
+   */
+  appearances: (number[] | null)[][];
 }
 
 /**
@@ -20,7 +26,7 @@ export interface WorkerTraffic {
 export async function recordWorkerTraffic(context: BrowserContext): Promise<void> {
   await context.addInitScript({
     content: `
-      globalThis.__workerTraffic = { sent: [], answers: [], results: [] };
+      globalThis.__workerTraffic = { sent: [], answers: [], results: [], appearances: [] };
       const post = Worker.prototype.postMessage;
       Worker.prototype.postMessage = function (message, ...rest) {
         if (message && message.type === 'frame') globalThis.__workerTraffic.sent.push(performance.now());
@@ -41,6 +47,9 @@ export async function recordWorkerTraffic(context: BrowserContext): Promise<void
                   Math.round(f.probs.without_mask * 1000) / 1000,
                 ]),
               });
+              globalThis.__workerTraffic.appearances.push(
+                data.faces.map((f) => (f.appearance ? Array.from(f.appearance, (v) => Math.round(v * 1e5) / 1e5) : null)),
+              );
             }
           });
         }

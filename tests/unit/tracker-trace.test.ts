@@ -53,4 +53,23 @@ describe('tracker traces', () => {
     expect(lines).toHaveLength(10);
     expect(lines[0]).toMatch(/^13803\.1 #\d+@401,188,102,145:0 #\d+@112,147,100,142:0$/);
   });
+
+  it("reads the worker traffic a scene wrote as JSON, with each face's appearance, and replays it as the page counted", () => {
+    // A man, then without a missed frame a woman at his place, both masked: told apart only by their looks.
+    const look = (first: number) => Array.from({ length: 8 }, (_, i) => (i === first ? 1 : 0));
+    const results = Array.from({ length: 20 }, (_, i) => ({
+      t: 1000 + 200 * i,
+      faces: [[300, 150, 100, 140, 0.01]],
+    }));
+    const appearances = results.map((_, i) => [look(i < 10 ? 0 : 1)]);
+    const frames = parseTrace(JSON.stringify({ sent: [], answers: [], results, appearances }));
+    expect(frames).toHaveLength(20);
+    expect(frames[0]!.faces[0]!.box).toEqual({ x: 300, y: 150, width: 100, height: 140 });
+    expect(frames[12]!.faces[0]!.appearance).toEqual(Float32Array.from(look(1)));
+    expect(replayTrace(frames).counted.map((person) => person.decision)).toEqual(['with_mask', 'with_mask']);
+    // The same frames without appearances (as printed): one person.
+    const printed = parseTrace(JSON.stringify({ results }));
+    expect(printed[12]!.faces[0]!.appearance).toBeUndefined();
+    expect(replayTrace(printed).counted).toHaveLength(1);
+  });
 });
