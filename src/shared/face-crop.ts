@@ -12,7 +12,7 @@
  * 224×224 without keeping the aspect ratio: exactly how the training pictures were brought to 224×224
  * (scripts/classifier/face-image.ts).
  */
-import { boxArea, intersectionArea, iou, type Box, type Point } from './geometry.ts';
+import { boxArea, growBox, intersectionArea, iou, type Box, type Point } from './geometry.ts';
 
 /** How a detector box becomes a face box (see the module comment). */
 export interface FaceBoxCalibration {
@@ -98,10 +98,11 @@ export function faceBoxFromDetector(
  * (a fraction of each side, on each side) and clamped to the frame. Never empty: at least one pixel.
  */
 export function faceCrop(faceBox: Box, frameWidth: number, frameHeight: number, margin = 0): Box {
-  const x0 = Math.max(0, Math.min(frameWidth - 1, faceBox.x - faceBox.width * margin));
-  const y0 = Math.max(0, Math.min(frameHeight - 1, faceBox.y - faceBox.height * margin));
-  const x1 = Math.min(frameWidth, Math.max(x0 + 1, faceBox.x + faceBox.width * (1 + margin)));
-  const y1 = Math.min(frameHeight, Math.max(y0 + 1, faceBox.y + faceBox.height * (1 + margin)));
+  const grown = growBox(faceBox, margin);
+  const x0 = Math.max(0, Math.min(frameWidth - 1, grown.x));
+  const y0 = Math.max(0, Math.min(frameHeight - 1, grown.y));
+  const x1 = Math.min(frameWidth, Math.max(x0 + 1, grown.x + grown.width));
+  const y1 = Math.min(frameHeight, Math.max(y0 + 1, grown.y + grown.height));
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 

@@ -63,3 +63,13 @@ export function centreDistance(a: Box, b: Box): number {
 export function translateBox(box: Box, dx: number, dy: number): Box {
   return { x: box.x + dx, y: box.y + dy, width: box.width, height: box.height };
 }
+
+/** `box` grown by `margin` (a fraction of its width and height) on each side, about the same centre. */
+export function growBox(box: Box, margin: number): Box {
+  return {
+    x: box.x - box.width * margin,
+    y: box.y - box.height * margin,
+    width: box.width * (1 + 2 * margin),
+    height: box.height * (1 + 2 * margin),
+  };
+}

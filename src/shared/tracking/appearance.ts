@@ -10,7 +10,7 @@
  * someone is: two crops of one face a moment apart lie close, and so may two people who look alike.
  */
 import { FACE_CROP_MARGIN } from '../face-crop';
-import { type Box, intersectionArea } from '../geometry';
+import { type Box, growBox, intersectionArea } from '../geometry';
 
 /**
  * Cosine distance at and above which two appearances are taken for two people. `npx tsx
@@ -98,15 +98,6 @@ export function isFarFrom(
  * frame: a crop with part of another head in it shows a mix of two people, and its appearance is left out.
  */
 export function clearOfOthers(faces: readonly { readonly box: Box }[], index: number): boolean {
-  const crop = grow(faces[index]!.box, FACE_CROP_MARGIN);
+  const crop = growBox(faces[index]!.box, FACE_CROP_MARGIN);
   return faces.every((other, j) => j === index || intersectionArea(crop, other.box) === 0);
-}
-
-function grow(box: Box, margin: number): Box {
-  return {
-    x: box.x - box.width * margin,
-    y: box.y - box.height * margin,
-    width: box.width * (1 + 2 * margin),
-    height: box.height * (1 + 2 * margin),
-  };
 }

@@ -456,8 +456,13 @@ export class FaceTracker {
         startProbation(track);
       // On probation already, and this face looks like someone else than the frames so far: those may be the
       // person who left, this one the next; judge from here, on this face's frames alone.
-      else if (clear && face.appearance !== undefined && track.probation !== undefined)
-        if (lookChangedOnProbation(track.appearance, track.probation, face.appearance)) startProbation(track);
+      else if (
+        clear &&
+        face.appearance !== undefined &&
+        track.probation !== undefined &&
+        lookChangedOnProbation(track.appearance, track.probation, face.appearance)
+      )
+        startProbation(track);
       observe(track, face, timestampMs, clear);
       observationOf.set(track, observationIndex);
     }
