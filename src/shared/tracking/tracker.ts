@@ -10,9 +10,9 @@
  *    `withMaskThreshold` → counted `with_mask`. This counts early, while the person is still at the door,
  *    so the page can alert the guard at once.
  * 3. While the mean stays strictly between the thresholds the tracker waits for more frames, until the
- *    person has been in view `maxUndecidedMs`, or the track ends (unseen for longer than `maxGapMs` over at
- *    least `minMissedFrames` processed frames, or for longer than `maxBlindMs`; or `flush`), whichever comes
- *    first; then the person is counted `uncertain`.
+ *    person has been in view `maxUndecidedMs`, or the track ends (missed for longer than `maxGapMs`, from the
+ *    first frame that missed them, over at least `minMissedFrames` processed frames, or unseen for longer
+ *    than `maxBlindMs`; or `flush`), whichever comes first; then the person is counted `uncertain`.
  * 4. Once counted, the decision is frozen: later frames update the live average but never re-count, so a
  *    flickering label cannot count a person twice. A track that ends is never revived; the same person
  *    back after more than `maxGapMs` is a new person. One exception: a person counted `uncertain` early by
@@ -441,12 +441,15 @@ export class FaceTracker {
       // or the person stepped aside and uncovered them), one much smaller (someone who stood right behind
       // them, now that they left), or a face again after frames that saw nobody there (the next in a queue):
       // the face matched to the track may be the other person's; and so may a face that looks like someone
-      // else (the next in a queue, there before a frame could miss the one who left).
+      // else (the next in a queue, there before a frame could miss the one who left), and any face seen
+      // again over `maxGapMs` after the person was last seen (the gap is measured from the first frame that
+      // missed them, but on a slow phone the person may have left up to a frame before it).
       const clear = clearOfOthers(faces, observationIndex);
       if (
         firmlyDecided(track) &&
         track.probation === undefined &&
         (track.missedFrames >= MISSED_FRAMES_FOR_PROBATION ||
+          (track.missedFrames > 0 && timestampMs - track.lastSeenMs > this.options.maxGapMs) ||
           boxArea(face.box) < SHRINK_AREA * boxArea(track.box) ||
           newFaces.some((other) => distanceInFaces(track.box, other.box) <= this.options.maxCentreDistance) ||
           (clear &&
@@ -483,6 +486,13 @@ export class FaceTracker {
         if (firmlyDecided(track) && track.hiddenFrames === HIDDEN_FRAMES_FOR_PROBATION) startProbation(track);
       } else {
         if (afterBlindTime) track.blindSinceSeen = true;
+        // At the usual pace the absence clock starts at the first frame that looked and missed the face: the
+        // person left somewhere between the frame that saw them and this one, and came back somewhere between
+        // the last frame that missed them and the one that sees them, so from this frame to that one is the
+        // absence, give or take a frame at either end. Counted from the last frame that saw them it would be
+        // a whole frame too long on average: at 4 frames/s a person looking away 0.7 s measured 1 s and was
+        // counted twice. After blind time the clock stays at the last sighting (the blind rules above).
+        if (track.missedFrames === 0 && !afterBlindTime) track.absentSinceMs = timestampMs;
         track.missedFrames += 1;
         track.missedTotal = (track.missedTotal ?? 0) + 1;
         track.hiddenFrames = 0;
@@ -505,10 +515,12 @@ export class FaceTracker {
     }
 
     // Rule 5: a track on probation whose frames since the pause decide the other firm label, or show another
-    // person's appearance, is a newcomer.
+    // person's appearance, is a newcomer. Judged after as many frames as rule 1 asks of a new face (on a slow
+    // phone `minSlowFrames` over `minEvidenceMs`), or the person who stepped into a counted person's place
+    // on a slow phone would often be gone before the judgement, never counted nor alerted for.
     for (const track of [...this.tracks]) {
       const probation = track.probation;
-      if (probation === undefined || probation.frames < this.options.minFrames) continue;
+      if (probation === undefined || !this.probationDecides(probation, timestampMs)) continue;
       track.probation = undefined;
       const label = decideLabel(probation.sumProbWithoutMask / probation.frames, this.options);
       const otherLabel = label !== null && label !== track.decision;
@@ -658,6 +670,17 @@ export class FaceTracker {
     newcomer.sumProbWithoutMask = probation.sumProbWithoutMask;
     newcomer.appearance = probationAppearance(probation);
     return newcomer;
+  }
+
+  /** Rule 5: whether `probation` has as many frames as rule 1 asks of a new face, as of `timestampMs`. */
+  private probationDecides(probation: Probation, timestampMs: number): boolean {
+    const { minFrames, minSlowFrames, minEvidenceMs } = this.options;
+    if (probation.frames >= minFrames) return true;
+    return (
+      probation.frames >= minSlowFrames &&
+      probation.firstSeenMs !== undefined &&
+      timestampMs - probation.firstSeenMs >= minEvidenceMs
+    );
   }
 
   /** Rule 1: seen in enough frames (`minFrames`, or on a slow phone `minSlowFrames`) and not counted yet. */
