@@ -103,20 +103,19 @@ describe('FaceTracker counting rule', () => {
     expect(countedIn(updates)).toEqual([]);
 
     expect(countedIn([tracker.update(5000, []), tracker.update(5100, [])])).toEqual([]);
-    // Missed from 5000: the gap ends after 6000.
-    const stillInGap = tracker.update(6000, []);
+    const stillInGap = tracker.update(5800, []);
     expect(stillInGap.counted).toEqual([]);
-    const afterGap = tracker.update(6100, []);
+    const afterGap = tracker.update(6000, []);
     expect(afterGap.counted).toHaveLength(1);
     expect(afterGap.counted[0]).toMatchObject({
       decision: 'uncertain',
       frames: 50,
       lastSeenMs: 4900,
       timeInViewMs: 4900,
-      countedAtMs: 6100,
+      countedAtMs: 6000,
     });
     expect(afterGap.ended[0].decision).toBe('uncertain');
-    expect(tracker.flush(6200).counted).toEqual([]);
+    expect(tracker.flush(6100).counted).toEqual([]);
   });
 
   it('treats the thresholds themselves as decided labels', () => {

@@ -11,9 +11,8 @@ export type Decision = 'with_mask' | 'without_mask' | 'uncertain';
 /** Rules of the face tracker. Every field has a default (see {@link DEFAULT_TRACKER_OPTIONS}). */
 export interface TrackerOptions {
   /**
-   * A track whose face processed frames have missed for longer than this many milliseconds, counted from the
-   * first frame that missed it, ends; a face seen after a longer gap starts a new person. Measured in time,
-   * not frames, because the worker drops frames when it is busy. Default 1000.
+   * A track not observed for longer than this many milliseconds ends; a face seen after a longer gap starts a
+   * new person. Measured in time, not frames, because the worker drops frames when it is busy. Default 1000.
    */
   maxGapMs: number;
   /**

@@ -10,9 +10,9 @@
  *    `withMaskThreshold` → counted `with_mask`. This counts early, while the person is still at the door,
  *    so the page can alert the guard at once.
  * 3. While the mean stays strictly between the thresholds the tracker waits for more frames, until the
- *    person has been in view `maxUndecidedMs`, or the track ends (missed for longer than `maxGapMs`, from the
- *    first frame that missed them, over at least `minMissedFrames` processed frames, or unseen for longer
- *    than `maxBlindMs`; or `flush`), whichever comes first; then the person is counted `uncertain`.
+ *    person has been in view `maxUndecidedMs`, or the track ends (unseen for longer than `maxGapMs` over at
+ *    least `minMissedFrames` processed frames, or for longer than `maxBlindMs`; or `flush`), whichever comes
+ *    first; then the person is counted `uncertain`.
  * 4. Once counted, the decision is frozen: later frames update the live average but never re-count, so a
  *    flickering label cannot count a person twice. A track that ends is never revived; the same person
  *    back after more than `maxGapMs` is a new person. One exception: a person counted `uncertain` early by
@@ -22,7 +22,8 @@
  * 5. A person counted with a firm label whose track is carried over a pause (or over a time hidden behind
  *    another face, see `maxHiddenMs`) is on probation, and so is one where a second face comes into view,
  *    whose face suddenly looks much smaller (see SHRINK_AREA), or who is seen again after frames that missed
- *    them (see MISSED_FRAMES_FOR_PROBATION): the tracker cannot see who stands at the door
+ *    them (see MISSED_FRAMES_FOR_PROBATION; such a return also starts again a probation whose frames read as
+ *    the person counted): the tracker cannot see who stands at the door
  *    while it does not look (or sees only the face in front, or a face uncovered behind), and in a queue the
  *    next person often steps into the place of the one who left. Their first `minFrames` frames after the pause
  *    (or that moment) are averaged apart; if that average decides the other firm label, the face is taken for a
@@ -99,6 +100,12 @@ const HIDDEN_FRAMES_FOR_PROBATION = 2;
  * a time in which someone else could have taken the place.
  */
 const MISSED_FRAMES_FOR_PROBATION = 2;
+/**
+ * ... or one frame, on a slow phone, when the person was last seen at least this long ago (ms): at 2.5 frames/s
+ * one missed frame is 0.8 s in which the next in a queue can step in (0.3 s apart in the groups exploration).
+ * Below it (one missed frame at 5 frames/s or more), as above, a missed detection is not such a time.
+ */
+const ABSENCE_FOR_PROBATION_MS = 400;
 
 /** The space a person whose face box is `face` hides from the camera (see {@link HIDDEN_COVER}). */
 function headOf(face: Box): Box {
@@ -441,20 +448,25 @@ export class FaceTracker {
       // or the person stepped aside and uncovered them), one much smaller (someone who stood right behind
       // them, now that they left), or a face again after frames that saw nobody there (the next in a queue):
       // the face matched to the track may be the other person's; and so may a face that looks like someone
-      // else (the next in a queue, there before a frame could miss the one who left), and any face seen
-      // again over `maxGapMs` after the person was last seen (the gap is measured from the first frame that
-      // missed them, but on a slow phone the person may have left up to a frame before it).
+      // else (the next in a queue, there before a frame could miss the one who left).
       const clear = clearOfOthers(faces, observationIndex);
+      // Seen again after a time in which someone else could have taken the place: a probation starts, or
+      // starts again if its frames so far read as the person counted (they were theirs, before they left).
+      const backAfterAbsence =
+        (track.missedFrames >= MISSED_FRAMES_FOR_PROBATION ||
+          (track.missedFrames > 0 && timestampMs - track.lastSeenMs >= ABSENCE_FOR_PROBATION_MS)) &&
+        (track.probation === undefined || this.probationReadsAs(track.probation, track.decision));
       if (
         firmlyDecided(track) &&
-        track.probation === undefined &&
-        (track.missedFrames >= MISSED_FRAMES_FOR_PROBATION ||
-          (track.missedFrames > 0 && timestampMs - track.lastSeenMs > this.options.maxGapMs) ||
-          boxArea(face.box) < SHRINK_AREA * boxArea(track.box) ||
-          newFaces.some((other) => distanceInFaces(track.box, other.box) <= this.options.maxCentreDistance) ||
-          (clear &&
-            face.appearance !== undefined &&
-            isFarFrom(track.appearance, face.appearance, APPEARANCE_CHANGE_DISTANCE)))
+        (backAfterAbsence ||
+          (track.probation === undefined &&
+            (boxArea(face.box) < SHRINK_AREA * boxArea(track.box) ||
+              newFaces.some(
+                (other) => distanceInFaces(track.box, other.box) <= this.options.maxCentreDistance,
+              ) ||
+              (clear &&
+                face.appearance !== undefined &&
+                isFarFrom(track.appearance, face.appearance, APPEARANCE_CHANGE_DISTANCE)))))
       )
         startProbation(track);
       // On probation already, and this face looks like someone else than the frames so far: those may be the
@@ -486,13 +498,6 @@ export class FaceTracker {
         if (firmlyDecided(track) && track.hiddenFrames === HIDDEN_FRAMES_FOR_PROBATION) startProbation(track);
       } else {
         if (afterBlindTime) track.blindSinceSeen = true;
-        // At the usual pace the absence clock starts at the first frame that looked and missed the face: the
-        // person left somewhere between the frame that saw them and this one, and came back somewhere between
-        // the last frame that missed them and the one that sees them, so from this frame to that one is the
-        // absence, give or take a frame at either end. Counted from the last frame that saw them it would be
-        // a whole frame too long on average: at 4 frames/s a person looking away 0.7 s measured 1 s and was
-        // counted twice. After blind time the clock stays at the last sighting (the blind rules above).
-        if (track.missedFrames === 0 && !afterBlindTime) track.absentSinceMs = timestampMs;
         track.missedFrames += 1;
         track.missedTotal = (track.missedTotal ?? 0) + 1;
         track.hiddenFrames = 0;
@@ -670,6 +675,12 @@ export class FaceTracker {
     newcomer.sumProbWithoutMask = probation.sumProbWithoutMask;
     newcomer.appearance = probationAppearance(probation);
     return newcomer;
+  }
+
+  /** Whether the frames of `probation` so far average to `decision` (true when there are none). */
+  private probationReadsAs(probation: Probation, decision: Decision | null): boolean {
+    if (probation.frames === 0) return true;
+    return decideLabel(probation.sumProbWithoutMask / probation.frames, this.options) === decision;
   }
 
   /** Rule 5: whether `probation` has as many frames as rule 1 asks of a new face, as of `timestampMs`. */
