@@ -1,0 +1,121 @@
+/**
+ * Simulated doorways for the tracker (see scripts/tracker-sim.ts): one place at the door, people in it and out
+ * of it on a known schedule, frames at a given rate with jittered times and randomly missed detections, and
+ * each face's P(without_mask) with noise. Labels only, no appearances: what the tracker must get right from
+ * place and label alone (appearances help the app further where faces look different). Runs are seeded, so a
+ * figure can be reproduced and a change compared run for run.
+ */
+import { TRACKER_THRESHOLDS } from '../../src/pipeline/door-counter.ts';
+import { FaceTracker } from '../../src/shared/tracking/tracker.ts';
+import type { Decision, Observation } from '../../src/shared/tracking/index.ts';
+
+/** Deterministic random numbers in [0, 1) (a linear congruential generator). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+}
+
+/** Who stands in the place at time `t` (ms): their P(without_mask) before noise, or null for nobody. */
+type Schedule = (t: number) => number | null;
+
+/** One simulated case: a schedule, how long it runs, and whether the tally it gave is right. */
+export interface Scenario {
+  readonly name: string;
+  /** What a wrong result is, for the table ("counted twice", "merged", ...). */
+  readonly wrong: string;
+  /** The schedule, given when its events start (drawn per run, so frames fall differently each time). */
+  readonly schedule: (random: () => number) => { who: Schedule; endMs: number };
+  readonly right: (counted: readonly Decision[]) => boolean;
+  /** Share of frames whose face the detector misses (default 0.05). */
+  readonly missRate?: number;
+  /** Spread of a face's P(without_mask) around the person's (default 0.08, uniform). */
+  readonly labelNoise?: number;
+}
+
+const MASKED = 0.03;
+const UNMASKED = 0.95;
+const twoPeople = (first: number, second: number, gapS: number, staysS: number) => (random: () => number) => {
+  const leave = 3000 + random() * 500;
+  const back = leave + gapS * 1000;
+  return {
+    who: (t: number) => (t < leave ? first : t < back ? null : t < back + staysS * 1000 ? second : null),
+    endMs: back + staysS * 1000 + 2000,
+  };
+};
+
+/** The cases the table reports: looking away, the next in a queue, a flickering label. */
+export const SCENARIOS: readonly Scenario[] = [
+  ...[0.5, 0.7, 0.9].map((awayS): Scenario => ({
+    name: `masked person looks away ${awayS} s`,
+    wrong: 'not counted once',
+    schedule: (random) => {
+      const away = 3000 + random() * 500;
+      return { who: (t) => (t >= away && t < away + awayS * 1000 ? null : MASKED), endMs: 7000 };
+    },
+    right: (counted) => counted.length === 1,
+  })),
+  ...(
+    [
+      [0.3, 1.5],
+      [0.6, 1.5],
+      [0.9, 1.5],
+      [0.6, 3],
+    ] as const
+  ).map(([gapS, staysS]): Scenario => ({
+    name: `unmasked person ${gapS} s after a masked one, stays ${staysS} s`,
+    wrong: 'not counted apart',
+    schedule: twoPeople(MASKED, UNMASKED, gapS, staysS),
+    right: (counted) => counted.join() === 'with_mask,without_mask',
+  })),
+  ...[1.0, 1.1, 1.3].map((gapS): Scenario => ({
+    name: `masked person ${gapS} s after a masked one, stays 5 s`,
+    wrong: 'not counted apart',
+    schedule: twoPeople(MASKED, MASKED, gapS, 5),
+    right: (counted) => counted.length === 2,
+  })),
+  {
+    name: 'masked person 10 s, label flickering (P 0.1 ± 0.25), 15 % missed',
+    wrong: 'not counted once',
+    schedule: () => ({ who: () => 0.1, endMs: 10_000 }),
+    right: (counted) => counted.length === 1,
+    missRate: 0.15,
+    labelNoise: 0.5,
+  },
+];
+
+/**
+ * Runs `scenario` once at `framesPerS` (frame times jittered ±20 %) through a tracker with the app's
+ * thresholds, and returns what it counted, in order.
+ */
+export function simulate(scenario: Scenario, framesPerS: number, random: () => number): Decision[] {
+  const stepMs = 1000 / framesPerS;
+  const { who, endMs } = scenario.schedule(random);
+  const missRate = scenario.missRate ?? 0.05;
+  const noise = scenario.labelNoise ?? 0.08;
+  const tracker = new FaceTracker(TRACKER_THRESHOLDS);
+  const counted: Decision[] = [];
+  let t = random() * stepMs;
+  while (t < endMs) {
+    const p = who(t);
+    const faces: Observation[] = [];
+    if (p !== null && random() >= missRate) {
+      faces.push({
+        box: { x: 260 + 6 * (random() - 0.5), y: 200 + 6 * (random() - 0.5), width: 80, height: 80 },
+        probWithoutMask: Math.min(1, Math.max(0, p + noise * (random() - 0.5))),
+      });
+    }
+    counted.push(...tracker.update(t, faces).counted.map((person) => person.decision));
+    t += stepMs * (0.8 + 0.4 * random());
+  }
+  counted.push(...tracker.flush(t).counted.map((person) => person.decision));
+  return counted;
+}
+
+/** How many of `runs` runs of `scenario` at `framesPerS` went wrong. */
+export function wrongRuns(scenario: Scenario, framesPerS: number, runs: number, seed: number): number {
+  const random = seededRandom(seed);
+  let wrong = 0;
+  for (let run = 0; run < runs; run += 1)
+    if (!scenario.right(simulate(scenario, framesPerS, random))) wrong += 1;
+  return wrong;
+}
