@@ -6,7 +6,7 @@
  * head is not counted again when seen after it. Each scene is followed by an empty doorway, read before
  * Chromium plays the file again.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -14,7 +14,12 @@ import { describe, expect, it } from 'vitest';
 import { launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { writeScene, type Actor } from '../helpers/door-scene.ts';
 import { tallyOf } from '../helpers/tally.ts';
-import { recordWorkerTraffic, workerTraffic, type WorkerTraffic } from '../helpers/worker-traffic.ts';
+import {
+  recordWorkerTraffic,
+  workerTraffic,
+  writeTrace,
+  type WorkerTraffic,
+} from '../helpers/worker-traffic.ts';
 
 const SIZE = 200;
 const TOP = 150;
@@ -54,22 +59,16 @@ async function tallyAfterScene(actors: Actor[], seconds: number, readAfter: numb
   }
 }
 
-/** Where a scene with a wrong tally leaves its worker traffic (gitignored). */
-const TRACE_DIR = join(import.meta.dirname, '../../.cache/traces');
-
 /**
  * Checks `scene`'s tally. A wrong one prints the frames, and writes the worker traffic with each face's
- * appearance, which the printed frames leave out, to TRACE_DIR: `npx tsx scripts/replay-trace.ts FILE` replays
+ * appearance, which the printed frames leave out, to .cache/traces (see writeTrace): `npx tsx scripts/replay-trace.ts FILE` replays
  * it through the tracker exactly as the page counted. MASKGUARD_KEEP_TRACES=1 writes it for a right tally too
  * (to see how close a scene came to failing).
  */
 function expectTally(scene: Awaited<ReturnType<typeof tallyAfterScene>>, expected: typeof scene.tally): void {
   let where = '';
   if (!isDeepStrictEqual(scene.tally, expected) || process.env.MASKGUARD_KEEP_TRACES) {
-    mkdirSync(TRACE_DIR, { recursive: true });
-    const file = join(TRACE_DIR, `queue-${Date.now()}.json`);
-    writeFileSync(file, JSON.stringify(scene.traffic));
-    where = `\nworker traffic with appearances: ${file}`;
+    where = `\nworker traffic with appearances: ${writeTrace('queue', scene.traffic)}`;
   }
   expect(scene.tally, scene.frames + where).toEqual(expected);
 }

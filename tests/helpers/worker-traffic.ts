@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 
 /** What a page told its workers and heard back, by page time (ms). */
@@ -61,4 +63,19 @@ export async function recordWorkerTraffic(context: BrowserContext): Promise<void
 /** The traffic recorded so far in `page` (see {@link recordWorkerTraffic}). */
 export function workerTraffic(page: Page): Promise<WorkerTraffic> {
   return page.evaluate(() => (globalThis as unknown as { __workerTraffic: WorkerTraffic }).__workerTraffic);
+}
+
+/** Where a scene with a wrong tally leaves its worker traffic (gitignored). */
+const TRACE_DIR = join(import.meta.dirname, '../../.cache/traces');
+
+/**
+ * Writes `traffic` (with each face's appearance, which printed frames leave out) to a new file in .cache/traces
+ * named after `scene`, and returns its path: `npx tsx scripts/replay-trace.ts FILE` replays it through the
+ * tracker exactly as the page counted.
+ */
+export function writeTrace(scene: string, traffic: WorkerTraffic): string {
+  mkdirSync(TRACE_DIR, { recursive: true });
+  const file = join(TRACE_DIR, `${scene}-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify(traffic));
+  return file;
 }
