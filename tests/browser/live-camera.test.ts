@@ -246,8 +246,8 @@ describe('live screen with a fake camera', () => {
    * The issue's full acceptance: every person labelled as annotated and the tally equal to the people shown,
    * by class. It depends on the classifier's accuracy on these webcam-like door photos (93.3 % of matched
    * faces with the shipped model, `npm run eval:e2e`), and does not hold yet: two unmasked people (the same
-   * dim, bearded man in 3- and 7-photo) are counted uncertain, their average P(without_mask) in the band. Run it with MASKGUARD_ACCEPTANCE=1; the figures
-   * are printed on every run.
+   * dim, bearded man in 3- and 7-photo) are counted uncertain, their average P(without_mask) in the band.
+   * Run it with MASKGUARD_ACCEPTANCE=1; the figures are printed on every run.
    */
   it.runIf(process.env.MASKGUARD_ACCEPTANCE === '1')(
     'labels and counts each person by their annotated class',

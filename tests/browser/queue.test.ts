@@ -61,9 +61,8 @@ async function tallyAfterScene(actors: Actor[], seconds: number, readAfter: numb
 
 /**
  * Checks `scene`'s tally. A wrong one prints the frames, and writes the worker traffic with each face's
- * appearance, which the printed frames leave out, to .cache/traces (see writeTrace): `npx tsx scripts/replay-trace.ts FILE` replays
- * it through the tracker exactly as the page counted. MASKGUARD_KEEP_TRACES=1 writes it for a right tally too
- * (to see how close a scene came to failing).
+ * appearance, which the printed frames leave out, to .cache/traces (see writeTrace), to replay through the
+ * tracker. MASKGUARD_KEEP_TRACES=1 writes it for a right tally too (to see how close a scene came to failing).
  */
 function expectTally(scene: Awaited<ReturnType<typeof tallyAfterScene>>, expected: typeof scene.tally): void {
   let where = '';

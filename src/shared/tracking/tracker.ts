@@ -527,7 +527,7 @@ export class FaceTracker {
       const probation = track.probation;
       if (probation === undefined || !this.probationDecides(probation, timestampMs)) continue;
       track.probation = undefined;
-      const label = decideLabel(probation.sumProbWithoutMask / probation.frames, this.options);
+      const label = this.probationLabel(probation);
       const otherLabel = label !== null && label !== track.decision;
       const since = probationAppearance(probation);
       if (
@@ -677,21 +677,28 @@ export class FaceTracker {
     return newcomer;
   }
 
+  /** The label the frames of `probation` average to (null between the thresholds); call with frames > 0. */
+  private probationLabel(probation: Probation): Decision | null {
+    return decideLabel(probation.sumProbWithoutMask / probation.frames, this.options);
+  }
+
   /** Whether the frames of `probation` so far average to `decision` (true when there are none). */
   private probationReadsAs(probation: Probation, decision: Decision | null): boolean {
-    if (probation.frames === 0) return true;
-    return decideLabel(probation.sumProbWithoutMask / probation.frames, this.options) === decision;
+    return probation.frames === 0 || this.probationLabel(probation) === decision;
   }
 
   /** Rule 5: whether `probation` has as many frames as rule 1 asks of a new face, as of `timestampMs`. */
   private probationDecides(probation: Probation, timestampMs: number): boolean {
+    return this.enoughFrames(probation.frames, timestampMs - (probation.firstSeenMs ?? timestampMs));
+  }
+
+  /**
+   * Rules 1 and 5: `frames` observations over `spanMs` of time in view are enough to judge a face: `minFrames`,
+   * or on a slow phone `minSlowFrames` over `minEvidenceMs` (rule 1 also asks that almost no frame missed it).
+   */
+  private enoughFrames(frames: number, spanMs: number, missedFrames = 0): boolean {
     const { minFrames, minSlowFrames, minEvidenceMs } = this.options;
-    if (probation.frames >= minFrames) return true;
-    return (
-      probation.frames >= minSlowFrames &&
-      probation.firstSeenMs !== undefined &&
-      timestampMs - probation.firstSeenMs >= minEvidenceMs
-    );
+    return frames >= minFrames || (frames >= minSlowFrames && spanMs >= minEvidenceMs && missedFrames <= 1);
   }
 
   /** Rule 1: seen in enough frames (`minFrames`, or on a slow phone `minSlowFrames`) and not counted yet. */
@@ -699,11 +706,7 @@ export class FaceTracker {
     if (track.decision !== null) return false;
     // Numbered once it met this rule (see update): a number given is a person counted, whatever comes after.
     if (track.number !== undefined) return true;
-    const { minFrames, minSlowFrames, minEvidenceMs } = this.options;
-    if (track.frames >= minFrames) return true;
-    return (
-      track.frames >= minSlowFrames && timeInView(track) >= minEvidenceMs && (track.missedTotal ?? 0) <= 1
-    );
+    return this.enoughFrames(track.frames, timeInView(track), track.missedTotal ?? 0);
   }
 
   /** Rules 1 and 3 at the end of a track: an eligible track still undecided is counted `uncertain`. */
