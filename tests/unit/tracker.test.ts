@@ -578,6 +578,22 @@ describe('FaceTracker on a slow phone', () => {
     expect(result.counted.map((person) => person.decision)).toEqual(['with_mask', 'without_mask']);
   });
 
+  it('judges the next person in a counted place on the frames that saw them, as a new face', () => {
+    // Masked person up to 2000, nobody at 2250, an unmasked face at 2500, 2750 and 3000 only: 3 frames over
+    // 0.5 s, a glimpse for a new face at 4 frames/s (it takes 4). The frames after it, which miss the face,
+    // add no evidence: judged on them, at 3250, on a frame with nobody in it, the probation ended the masked
+    // person's track there and started a newcomer's track no frame saw.
+    const sequence: [number, Observation[]][] = [
+      ...frames(0, 2250, 250, () => [face(300, 240, 0.02)]),
+      [2250, []],
+      ...frames(2500, 3250, 250, () => [face(300, 240, 0.97)]),
+      ...frames(3250, 5000, 250, () => []),
+    ];
+    const result = run(new FaceTracker(), sequence);
+    expect(result.counted.map((person) => person.decision)).toEqual(['with_mask']);
+    expect(result.ended.map((track) => [track.firstSeenMs, track.lastSeenMs])).toEqual([[0, 3000]]);
+  });
+
   it('keeps a person missed in one frame at 2.5 frames/s, within the gap', () => {
     // Seen, missed at 800 ms, seen again at 1200 ms (0.8 s unseen, under the 1 s gap): one person.
     const sequence = frames(0, 3200, 400, (t) => (t === 800 ? [] : [face(300, 240, 0.02)]));

@@ -525,7 +525,7 @@ export class FaceTracker {
     // on a slow phone would often be gone before the judgement, never counted nor alerted for.
     for (const track of [...this.tracks]) {
       const probation = track.probation;
-      if (probation === undefined || !this.probationDecides(probation, timestampMs)) continue;
+      if (probation === undefined || !this.probationDecides(probation, track.lastSeenMs)) continue;
       track.probation = undefined;
       const label = this.probationLabel(probation);
       const otherLabel = label !== null && label !== track.decision;
@@ -687,9 +687,12 @@ export class FaceTracker {
     return probation.frames === 0 || this.probationLabel(probation) === decision;
   }
 
-  /** Rule 5: whether `probation` has as many frames as rule 1 asks of a new face, as of `timestampMs`. */
-  private probationDecides(probation: Probation, timestampMs: number): boolean {
-    return this.enoughFrames(probation.frames, timestampMs - (probation.firstSeenMs ?? timestampMs));
+  /**
+   * Rule 5: whether `probation` has as many frames as rule 1 asks of a new face, its face last seen at
+   * `lastSeenMs`: spanned by the frames that saw it, so that a frame missing it adds no evidence.
+   */
+  private probationDecides(probation: Probation, lastSeenMs: number): boolean {
+    return this.enoughFrames(probation.frames, lastSeenMs - (probation.firstSeenMs ?? lastSeenMs));
   }
 
   /**
