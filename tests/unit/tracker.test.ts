@@ -489,6 +489,40 @@ describe('FaceTracker on a slow phone', () => {
     expect(counted.map((person) => person.decision)).toEqual(['without_mask']);
   });
 
+  it('counts a walker whose face fell on a counted person in one frame, seen in 4 frames over 0.9 s', () => {
+    // A masked person stands at x 450; an unmasked walker crosses right to left at 400 px/s, seen at 0.3-s
+    // frames at 450 (right on the masked face, whose track takes it), 330, 210 and 90. The walker's track
+    // starts from the frame over the masked face: without it, 3 frames over 0.6 s, too few to be counted.
+    const masked = (t: number) => face(450 + 3 * Math.sin(t / 300), 200, 0.02, 100);
+    const sequence: [number, Observation[]][] = [
+      ...frames(0, 3000, 300, (t) => [masked(t)]),
+      [3000, [face(450, 200, 0.97, 100)]],
+      [3300, [face(330, 200, 0.97, 100)]],
+      [3600, [face(210, 200, 0.97, 100), masked(3600)]],
+      [3900, [face(90, 200, 0.97, 100), masked(3900)]],
+      ...frames(4200, 6000, 300, (t) => [masked(t)]),
+    ];
+    const result = run(new FaceTracker(), sequence);
+    expect(result.counted.map((person) => person.decision)).toEqual(['with_mask', 'without_mask']);
+    expect(result.counted[1]).toMatchObject({ frames: 4, firstSeenMs: 3000 });
+  });
+
+  it('does not start a new face from a frame of a counted person still read the same way (mask taken off)', () => {
+    // The masked person takes their mask off at 3000 and is read unmasked from then on; someone unmasked
+    // comes into view beside them at 3300. That frame at 3000 was the person's own, not the newcomer's.
+    const sequence: [number, Observation[]][] = [
+      ...frames(0, 3000, 300, () => [face(450, 200, 0.02, 100)]),
+      [3000, [face(450, 200, 0.97, 100)]],
+      [3300, [face(450, 200, 0.97, 100), face(330, 200, 0.97, 100)]],
+    ];
+    const tracker = new FaceTracker();
+    const updates = sequence.map(([t, faces]) => tracker.update(t, faces));
+    expect(updates.at(-1)!.tracks.map((track) => [track.frames, track.firstSeenMs])).toEqual([
+      [12, 0],
+      [1, 3300],
+    ]);
+  });
+
   it('does not join a face seen once to one across the picture a moment later', () => {
     // A stray box at the left, then someone at the right 0.2 s later: 5 face sizes apart, farther than a walk.
     const tracker = new FaceTracker();

@@ -37,6 +37,11 @@
  * Association: each existing track predicts where its face is now (constant velocity from smoothed box
  * motion); faces are matched to tracks on IoU, centre distance and how alike the classifier reads them (see
  * ./association.ts).
+ * A walker whose face falls right on a counted person's place in one frame is matched to that person's track
+ * (place outweighs label there, or a person who takes their mask off would start a second track); when the
+ * next frame shows a new face that continues that frame's face, both reading the other label from the
+ * person's, the new track starts from that frame (see {@link Loan}), so that a walker seen in few frames on a
+ * slow phone still has enough of them to be counted.
  * Timestamps are milliseconds, may be irregular (dropped frames), and must never go backwards.
  */
 import { type Box, boxArea, boxCentre, intersectionArea, iou, translateBox } from '../geometry';
@@ -131,6 +136,21 @@ const VELOCITY_SMOOTHING = 0.5;
  * most walks across (the fake-camera walker goes 4) and keeps the gate from spanning the picture.
  */
 const FIRST_STEP_FACES_PER_S = 6;
+
+/**
+ * A counted person's face of the previous frame that read the other label from all their frames before it: most
+ * likely someone passing in front of them, whose face fell on their place (queue walker in a CI run at 3
+ * frames/s: the walker's second of five frames went to the masked person's track, the other three were too few
+ * to be counted, and the unmasked walker was never counted nor alerted for). A new face in this frame that
+ * continues it (within a first step of it, reading the same way) starts its track from it. The person's track
+ * keeps the frame too: it was counted already, and one frame cannot count it again.
+ */
+interface Loan {
+  readonly lender: TrackState;
+  readonly box: Box;
+  readonly probWithoutMask: number;
+  readonly atMs: number;
+}
 
 /** Mutable state of one track. Sums, not lists, so memory stays constant however long a person stands. */
 interface TrackState {
@@ -341,9 +361,13 @@ export class FaceTracker {
    * counted). A followed face keeps the plain gate around its predicted place.
    */
   private gateOf(track: TrackState, timestampMs: number): number {
-    const gate = this.options.maxCentreDistance;
-    if (track.frames > 1) return gate;
-    return gate + (FIRST_STEP_FACES_PER_S * Math.max(0, timestampMs - track.lastSeenMs)) / 1000;
+    if (track.frames > 1) return this.options.maxCentreDistance;
+    return this.firstStepGate(timestampMs - track.lastSeenMs);
+  }
+
+  /** How far (face sizes) a face seen once may be found `sinceMs` later (see {@link FaceTracker.gateOf}). */
+  private firstStepGate(sinceMs: number): number {
+    return this.options.maxCentreDistance + (FIRST_STEP_FACES_PER_S * Math.max(0, sinceMs)) / 1000;
   }
 
   /**
@@ -370,6 +394,7 @@ export class FaceTracker {
     // Blind time before this frame: no frame looked at the door for longer than a person's gap.
     const afterBlindTime =
       this.pausedAtMs !== undefined || timestampMs - this.lastFrameMs > this.options.maxGapMs;
+    const loans = afterBlindTime ? [] : this.loans(this.lastFrameMs);
     this.lastFrameMs = timestampMs;
     const counted: PersonCounted[] = [];
     const revised: PersonCounted[] = [];
@@ -514,8 +539,24 @@ export class FaceTracker {
       const face = faces[index];
       if (taken.some((box) => iou(box, face.box) >= this.options.duplicateIou)) continue;
       taken.push(face.box);
-      const track = this.start(face, timestampMs);
-      if (face.appearance !== undefined && clearOfOthers(faces, index)) track.appearance = face.appearance;
+      const loan = this.loanFor(
+        face,
+        loans,
+        (lender) => {
+          const now = observationOf.get(lender);
+          return now === undefined ? undefined : faces[now]!.probWithoutMask;
+        },
+        timestampMs,
+      );
+      let track: TrackState;
+      if (loan === undefined) {
+        track = this.start(face, timestampMs);
+        if (face.appearance !== undefined && clearOfOthers(faces, index)) track.appearance = face.appearance;
+      } else {
+        loans.splice(loans.indexOf(loan), 1);
+        track = this.start(loan, loan.atMs);
+        observe(track, face, timestampMs, clearOfOthers(faces, index));
+      }
       observationOf.set(track, index);
     }
 
@@ -657,6 +698,48 @@ export class FaceTracker {
     };
     this.tracks.push(track);
     return track;
+  }
+
+  /**
+   * The {@link Loan}s on offer this frame: each counted track's face of the frame at `previousFrameMs` that read
+   * the other label (by more than `maxLabelDifference`) from the average of all its frames before it.
+   */
+  private loans(previousFrameMs: number): Loan[] {
+    return this.tracks.flatMap((track) => {
+      if (!firmlyDecided(track) || track.frames < 2 || track.lastSeenMs !== previousFrameMs) return [];
+      const before = (track.sumProbWithoutMask - track.lastProbWithoutMask) / (track.frames - 1);
+      if (Math.abs(track.lastProbWithoutMask - before) <= this.options.maxLabelDifference) return [];
+      const { box, lastProbWithoutMask: probWithoutMask, lastSeenMs: atMs } = track;
+      return [{ lender: track, box, probWithoutMask, atMs }];
+    });
+  }
+
+  /**
+   * The nearest of `loans` that a new `face` continues: it reads like the loan's face (within
+   * `maxLabelDifference`) and lies within the step a face seen once may take (see gateOf), and the lending
+   * track's own face this frame (`nowOf`), if any, does not read like it: a person who took their mask off
+   * in that frame and is still read so keeps it.
+   */
+  private loanFor(
+    face: Observation,
+    loans: readonly Loan[],
+    nowOf: (lender: TrackState) => number | undefined,
+    timestampMs: number,
+  ): Loan | undefined {
+    const like = (p: number, q: number) => Math.abs(p - q) <= this.options.maxLabelDifference;
+    let best: Loan | undefined;
+    let bestDistance = Infinity;
+    for (const loan of loans) {
+      const now = nowOf(loan.lender);
+      if (!like(face.probWithoutMask, loan.probWithoutMask)) continue;
+      if (now !== undefined && like(now, loan.probWithoutMask)) continue;
+      const distance = distanceInFaces(loan.box, face.box);
+      if (distance <= this.firstStepGate(timestampMs - loan.atMs) && distance < bestDistance) {
+        best = loan;
+        bestDistance = distance;
+      }
+    }
+    return best;
   }
 
   /**
