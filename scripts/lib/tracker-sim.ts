@@ -7,6 +7,7 @@
  */
 import { TRACKER_THRESHOLDS } from '../../src/pipeline/door-counter.ts';
 import { FaceTracker } from '../../src/shared/tracking/tracker.ts';
+import { unit } from '../../src/shared/tracking/appearance.ts';
 import type { Decision, Observation } from '../../src/shared/tracking/index.ts';
 
 /** Deterministic random numbers in [0, 1) (a linear congruential generator). */
@@ -24,7 +25,12 @@ export interface Scenario {
   /** What a wrong result is, for the table ("counted twice", "merged", ...). */
   readonly wrong: string;
   /** The schedule, given when its events start (drawn per run, so frames fall differently each time). */
-  readonly schedule: (random: () => number) => { who: Schedule; endMs: number };
+  readonly schedule: (random: () => number) => {
+    who: Schedule;
+    endMs: number;
+    /** Which person (0, 1, ...) stands there at `t`, for their look (see {@link SimOptions}); default 0. */
+    person?: (t: number) => number;
+  };
   readonly right: (counted: readonly Decision[]) => boolean;
   /** Share of frames whose face the detector misses (default 0.05). */
   readonly missRate?: number;
@@ -39,6 +45,7 @@ const twoPeople = (first: number, second: number, gapS: number, staysS: number) 
   const back = leave + gapS * 1000;
   return {
     who: (t: number) => (t < leave ? first : t < back ? null : t < back + staysS * 1000 ? second : null),
+    person: (t: number) => (t < leave ? 0 : 1),
     endMs: back + staysS * 1000 + 2000,
   };
 };
@@ -83,13 +90,51 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
+/** How the simulated faces look; without it faces carry no appearance (place and label alone). */
+export interface SimOptions {
+  /**
+   * Cosine distance between two people's looks (three men in black masks on the door photos lie 0.28-0.53
+   * apart; see src/shared/tracking/appearance.ts). Each frame's look then lies 0.02-0.22 from the person's
+   * (the same face a moment later: median 0.095, 99th percentile 0.245).
+   */
+  readonly lookApart: number;
+}
+
+const LOOK_SIZE = 64;
+
+/** A random unit vector of LOOK_SIZE numbers (a direction uniform on the sphere, near enough). */
+function randomDirection(random: () => number): Float32Array {
+  const v = Float32Array.from({ length: LOOK_SIZE }, () => random() + random() + random() - 1.5);
+  return unit(v)!;
+}
+
+/** The unit vector at cosine distance `distance` from `base`, towards `towards` (not parallel to it). */
+function lookAt(base: Float32Array, distance: number, towards: Float32Array): Float32Array {
+  const dot = towards.reduce((sum, x, i) => sum + x * base[i]!, 0);
+  const orthogonal = unit(towards.map((x, i) => x - dot * base[i]!))!;
+  const c = 1 - distance;
+  const s = Math.sqrt(Math.max(0, 1 - c * c));
+  return base.map((x, i) => c * x + s * orthogonal[i]!);
+}
+
 /**
  * Runs `scenario` once at `framesPerS` (frame times jittered ±20 %) through a tracker with the app's
  * thresholds, and returns what it counted, in order.
  */
-export function simulate(scenario: Scenario, framesPerS: number, random: () => number): Decision[] {
+export function simulate(
+  scenario: Scenario,
+  framesPerS: number,
+  random: () => number,
+  options?: SimOptions,
+): Decision[] {
   const stepMs = 1000 / framesPerS;
-  const { who, endMs } = scenario.schedule(random);
+  const { who, endMs, person } = scenario.schedule(random);
+  // Drawn only with looks, so that the runs without them stay the same run for run.
+  let looks: Float32Array[] = [];
+  if (options !== undefined) {
+    const first = randomDirection(random);
+    looks = [first, lookAt(first, options.lookApart, randomDirection(random))];
+  }
   const missRate = scenario.missRate ?? 0.05;
   const noise = scenario.labelNoise ?? 0.08;
   const tracker = new FaceTracker(TRACKER_THRESHOLDS);
@@ -102,6 +147,10 @@ export function simulate(scenario: Scenario, framesPerS: number, random: () => n
       faces.push({
         box: { x: 260 + 6 * (random() - 0.5), y: 200 + 6 * (random() - 0.5), width: 80, height: 80 },
         probWithoutMask: Math.min(1, Math.max(0, p + noise * (random() - 0.5))),
+        appearance:
+          options === undefined
+            ? undefined
+            : lookAt(looks[person?.(t) ?? 0]!, 0.02 + 0.2 * random(), randomDirection(random)),
       });
     }
     counted.push(...tracker.update(t, faces).counted.map((person) => person.decision));
@@ -112,10 +161,16 @@ export function simulate(scenario: Scenario, framesPerS: number, random: () => n
 }
 
 /** How many of `runs` runs of `scenario` at `framesPerS` went wrong. */
-export function wrongRuns(scenario: Scenario, framesPerS: number, runs: number, seed: number): number {
+export function wrongRuns(
+  scenario: Scenario,
+  framesPerS: number,
+  runs: number,
+  seed: number,
+  options?: SimOptions,
+): number {
   const random = seededRandom(seed);
   let wrong = 0;
   for (let run = 0; run < runs; run += 1)
-    if (!scenario.right(simulate(scenario, framesPerS, random))) wrong += 1;
+    if (!scenario.right(simulate(scenario, framesPerS, random, options))) wrong += 1;
   return wrong;
 }

@@ -188,6 +188,42 @@ describe('FaceTracker with appearances (rule 5)', () => {
     expect(counted(updates)).toHaveLength(1);
   });
 
+  /**
+   * A frame every 250 ms (4 frames/s): person A for 2 s, nobody in the frames at 2000-2750 (A last seen at
+   * 1750, so 1.25 s unseen by 3000: past the 1-s gap, though A may have been gone only 0.75 s), then a face at
+   * A's place with look `back` until 5000.
+   */
+  function lookAway(back: Float32Array, probWithoutMask = 0.02, seen = (t: number) => t < 2000 || t >= 3000) {
+    const tracker = new FaceTracker();
+    const updates: TrackerUpdate[] = [];
+    for (let t = 0; t < 5000; t += 250)
+      updates.push(
+        tracker.update(
+          t,
+          seen(t) ? [face(t < 2000 ? 0.02 : probWithoutMask, t < 2000 ? personA : back)] : [],
+        ),
+      );
+    updates.push(tracker.flush(5000));
+    return counted(updates);
+  }
+
+  it('counts once a person who looked away and is back with their look in the frame just past the gap', () => {
+    expect(lookAway(at(personA, 0.1))).toHaveLength(1);
+  });
+
+  it('counts apart someone else in that place in the frame just past the gap, by look or by label', () => {
+    // Two men in black masks on the door photos lie 0.28-0.53 apart.
+    expect(lookAway(at(personA, 0.3)).map((p) => p.decision)).toEqual(['with_mask', 'with_mask']);
+    expect(lookAway(at(personA, 0.1), 0.97).map((p) => p.decision)).toEqual(['with_mask', 'without_mask']);
+    // Without appearances (place and label alone), as before: two people.
+    expect(lookAway(undefined as unknown as Float32Array)).toHaveLength(2);
+  });
+
+  it('counts apart a person back two frames past the gap, however alike', () => {
+    // Nobody at 2000-3000: the frame at 3000 already saw A missing for 1.25 s, longer than the gap.
+    expect(lookAway(at(personA, 0.1), 0.02, (t) => t < 2000 || t >= 3250)).toHaveLength(2);
+  });
+
   it('keeps appearances out of a snapshot (never stored)', () => {
     const tracker = new FaceTracker();
     for (let i = 0; i < 6; i++) tracker.update(i * 100, [face(0.02, personA)]);

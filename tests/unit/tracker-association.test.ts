@@ -160,6 +160,16 @@ describe('associate', () => {
     ]);
   });
 
+  it('never matches a pair its allowed test rules out, and gives the face to the next track that may have it', () => {
+    // The face sits on the first track and 0.3 face sizes from the second.
+    const tracks = [[box(0, 0)], [box(30, 0)]];
+    expect(associate(tracks, [box(0, 0)], 1)).toEqual([{ trackIndex: 0, observationIndex: 0 }]);
+    expect(associate(tracks, [box(0, 0)], 1, undefined, (track) => track !== 0)).toEqual([
+      { trackIndex: 1, observationIndex: 0 },
+    ]);
+    expect(associate(tracks, [box(0, 0)], 1, undefined, () => false)).toEqual([]);
+  });
+
   it('matches nothing when there are no tracks or no faces', () => {
     expect(associate([], [box(0, 0)], 1)).toEqual([]);
     expect(associate([[box(0, 0)]], [], 1)).toEqual([]);

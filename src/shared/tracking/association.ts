@@ -66,7 +66,8 @@ export interface LabelEvidence {
  * passes in front of a masked person standing in a queue does not take over that person's track (measured
  * in the app with a fake camera before this: the walker was never counted nor alerted for, and the masked
  * person counted twice).
- * `maxCentreDistance` is the gate (in face sizes), one for every track or each track's own.
+ * `maxCentreDistance` is the gate (in face sizes), one for every track or each track's own; pairs for which
+ * `allowed` (if given) is false are gated out too.
  * Returns the matches ordered by track index; pairs outside the gate are never matched.
  */
 export function associate(
@@ -74,6 +75,7 @@ export function associate(
   observations: readonly Box[],
   maxCentreDistance: number | readonly number[],
   labels?: LabelEvidence,
+  allowed?: (trackIndex: number, observationIndex: number) => boolean,
 ): Match[] {
   if (trackHypotheses.length === 0 || observations.length === 0) return [];
   const gate = (track: number) =>
@@ -88,10 +90,11 @@ export function associate(
     return labels.weight * difference;
   };
   const costs = trackHypotheses.map((hypotheses, track) =>
-    observations.map(
-      (observation, index) =>
-        Math.min(...hypotheses.map((hypothesis) => matchCost(hypothesis, observation, gate(track)))) +
-        labelCost(track, index, hypotheses),
+    observations.map((observation, index) =>
+      allowed !== undefined && !allowed(track, index)
+        ? Infinity
+        : Math.min(...hypotheses.map((hypothesis) => matchCost(hypothesis, observation, gate(track)))) +
+          labelCost(track, index, hypotheses),
     ),
   );
   // A gated pair costs more than any set of allowed pairs can add up to, so the solver only uses one when
