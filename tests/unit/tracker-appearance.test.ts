@@ -188,6 +188,23 @@ describe('FaceTracker with appearances (rule 5)', () => {
     expect(counted(updates)).toHaveLength(1);
   });
 
+  it('judges the next person on probation from their own frames, however much one of them differs from the first', () => {
+    // A masked at 4 frames/s, then at once an unmasked B (0.45 from A) for 5 frames, 1 s: each frame of B lies
+    // 0.25 from B's look in a direction of its own, as single frames of one face do (99th percentile 0.245).
+    const lookB = at(personA, 0.45, 9);
+    const framesOfB = [20, 30, 40, 50, 60].map((axis) => at(lookB, 0.25, axis));
+    const sum = framesOfB[0]!.map((x, i) => x + framesOfB[1]![i]!);
+    // B's third frame lies beyond the 0.3 line from B's first two: the noise that restarted the probation.
+    expect(cosineDistance(unit(sum)!, framesOfB[2]!)).toBeGreaterThanOrEqual(0.3);
+    const tracker = new FaceTracker();
+    const updates: TrackerUpdate[] = [];
+    for (let t = 0; t < 3000; t += 250) updates.push(tracker.update(t, [face(0.02, personA)]));
+    framesOfB.forEach((look, i) => updates.push(tracker.update(3000 + 250 * i, [face(0.95, look)])));
+    for (let t = 4250; t < 6000; t += 250) updates.push(tracker.update(t, []));
+    updates.push(tracker.flush(6000));
+    expect(counted(updates).map((p) => p.decision)).toEqual(['with_mask', 'without_mask']);
+  });
+
   /**
    * A frame every 250 ms (4 frames/s): person A for 2 s, nobody in the frames at 2000-2750 (A last seen at
    * 1750, so 1.25 s unseen by 3000: past the 1-s gap, though A may have been gone only 0.75 s), then a face at
