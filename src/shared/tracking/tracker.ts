@@ -496,10 +496,6 @@ export class FaceTracker {
         );
       },
     );
-    for (const track of overdue) {
-      if (matches.some((match) => this.tracks[match.trackIndex] === track)) continue;
-      this.end(track, timestampMs, counted, ended);
-    }
     const observationOf = new Map<TrackState, number>();
     // Faces no track took that are not duplicates of one taken: people new in view this frame.
     const newFaces = faces.filter(
@@ -549,8 +545,19 @@ export class FaceTracker {
       observe(track, face, timestampMs, clear);
       observationOf.set(track, observationIndex);
     }
-    // Overdue tracks no face went on with ended above.
-    this.tracks = this.tracks.filter((track) => !overdue.has(track) || observationOf.has(track));
+    // Overdue tracks no face went on with end now, as after any gap.
+    this.tracks = this.tracks.filter((track) => {
+      if (!overdue.has(track) || observationOf.has(track)) return true;
+      this.end(track, timestampMs, counted, ended);
+      return false;
+    });
+    // A loan stays on offer only while its lender's own face this frame, if any, does not read like it: a
+    // person who took their mask off in that frame and is still read so keeps it.
+    const like = (p: number, q: number) => Math.abs(p - q) <= this.options.maxLabelDifference;
+    const loansOpen = loans.filter((loan) => {
+      const now = observationOf.get(loan.lender);
+      return now === undefined || !like(faces[now]!.probWithoutMask, loan.probWithoutMask);
+    });
     for (const track of this.tracks) {
       if (observationOf.has(track)) continue;
       // Hidden behind a head in front (someone stepping or walking past): not absent, up to maxHiddenMs, and
@@ -584,21 +591,13 @@ export class FaceTracker {
       const face = faces[index];
       if (taken.some((box) => iou(box, face.box) >= this.options.duplicateIou)) continue;
       taken.push(face.box);
-      const loan = this.loanFor(
-        face,
-        loans,
-        (lender) => {
-          const now = observationOf.get(lender);
-          return now === undefined ? undefined : faces[now]!.probWithoutMask;
-        },
-        timestampMs,
-      );
+      const loan = this.loanFor(face, loansOpen, timestampMs);
       let track: TrackState;
       if (loan === undefined) {
         track = this.start(face, timestampMs);
         if (face.appearance !== undefined && clearOfOthers(faces, index)) track.appearance = face.appearance;
       } else {
-        loans.splice(loans.indexOf(loan), 1);
+        loansOpen.splice(loansOpen.indexOf(loan), 1);
         track = this.start(loan, loan.atMs);
         observe(track, face, timestampMs, clearOfOthers(faces, index));
       }
@@ -761,23 +760,13 @@ export class FaceTracker {
 
   /**
    * The nearest of `loans` that a new `face` continues: it reads like the loan's face (within
-   * `maxLabelDifference`) and lies within the step a face seen once may take (see gateOf), and the lending
-   * track's own face this frame (`nowOf`), if any, does not read like it: a person who took their mask off
-   * in that frame and is still read so keeps it.
+   * `maxLabelDifference`) and lies within the step a face seen once may take (see gateOf).
    */
-  private loanFor(
-    face: Observation,
-    loans: readonly Loan[],
-    nowOf: (lender: TrackState) => number | undefined,
-    timestampMs: number,
-  ): Loan | undefined {
-    const like = (p: number, q: number) => Math.abs(p - q) <= this.options.maxLabelDifference;
+  private loanFor(face: Observation, loans: readonly Loan[], timestampMs: number): Loan | undefined {
     let best: Loan | undefined;
     let bestDistance = Infinity;
     for (const loan of loans) {
-      const now = nowOf(loan.lender);
-      if (!like(face.probWithoutMask, loan.probWithoutMask)) continue;
-      if (now !== undefined && like(now, loan.probWithoutMask)) continue;
+      if (Math.abs(face.probWithoutMask - loan.probWithoutMask) > this.options.maxLabelDifference) continue;
       const distance = distanceInFaces(loan.box, face.box);
       if (distance <= this.firstStepGate(timestampMs - loan.atMs) && distance < bestDistance) {
         best = loan;
