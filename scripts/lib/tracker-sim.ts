@@ -108,8 +108,11 @@ function randomDirection(random: () => number): Float32Array {
   return unit(v)!;
 }
 
-/** The unit vector at cosine distance `distance` from `base`, towards `towards` (not parallel to it). */
-function lookAt(base: Float32Array, distance: number, towards: Float32Array): Float32Array {
+/**
+ * The unit vector at cosine distance `distance` (0 to 1) from unit vector `base`, towards `towards` (not parallel
+ * to it). Also builds the synthetic looks of tests/unit/tracker-appearance.test.ts.
+ */
+export function lookAt(base: Float32Array, distance: number, towards: Float32Array): Float32Array {
   const dot = towards.reduce((sum, x, i) => sum + x * base[i]!, 0);
   const orthogonal = unit(towards.map((x, i) => x - dot * base[i]!))!;
   const c = 1 - distance;

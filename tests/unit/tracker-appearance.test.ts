@@ -12,20 +12,16 @@ import {
   unitRows,
 } from '../../src/shared/tracking/appearance';
 import { FaceTracker } from '../../src/shared/tracking/tracker';
+import { lookAt } from '../../scripts/lib/tracker-sim.ts';
 import type { Observation, PersonCounted, TrackerUpdate } from '../../src/shared/tracking/types';
 
 const N = 64;
 
-/** A unit vector at cosine distance `distance` from `base` (towards a direction orthogonal to it). */
+/** A unit vector at cosine distance `distance` from `base`, towards axis `axis`. */
 function at(base: Float32Array, distance: number, axis = 7): Float32Array {
-  const other = new Float32Array(N);
-  other[axis] = 1;
-  // Orthogonalize `other` against base, then mix: cos = 1 - distance.
-  const dot = other.reduce((s, x, i) => s + x * base[i]!, 0);
-  const orthogonal = unit(other.map((x, i) => x - dot * base[i]!))!;
-  const c = 1 - distance;
-  const s = Math.sqrt(1 - c * c);
-  return base.map((x, i) => c * x + s * orthogonal[i]!);
+  const towards = new Float32Array(N);
+  towards[axis] = 1;
+  return lookAt(base, distance, towards);
 }
 
 const personA = unit(Float32Array.from({ length: N }, (_, i) => Math.cos(i)))!;

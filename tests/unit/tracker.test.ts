@@ -52,6 +52,26 @@ function frames(fromMs: number, toMs: number, stepMs: number, faces: (t: number)
   return out;
 }
 
+/**
+ * The next in a queue at one place, a frame every `stepMs` from 0 to `endMs`: a masked person before
+ * `maskedUntilMs`, nobody, an unmasked person from `unmaskedFromMs` to `unmaskedUntilMs`, nobody after.
+ */
+function maskedThenUnmasked(
+  stepMs: number,
+  maskedUntilMs: number,
+  unmaskedFromMs: number,
+  unmaskedUntilMs: number,
+  endMs = unmaskedUntilMs,
+) {
+  return frames(0, endMs, stepMs, (t) =>
+    t < maskedUntilMs
+      ? [face(300, 240, 0.02)]
+      : t >= unmaskedFromMs && t < unmaskedUntilMs
+        ? [face(300, 240, 0.97)]
+        : [],
+  );
+}
+
 /** When (ms) the first track seen ended, in a run of `sequence` (no flush). */
 function firstTrackEndedAt(sequence: [number, Observation[]][]): number {
   const tracker = new FaceTracker();
@@ -561,10 +581,7 @@ describe('FaceTracker on a slow phone', () => {
 
   it('counts the next person in the same place apart when one frame saw the place empty between them', () => {
     // A frame every 650 ms: a masked person, one frame with nobody (the 1 s between them), an unmasked one.
-    const masked = frames(0, 2600, 650, () => [face(300, 240, 0.02)]);
-    const gap: [number, Observation[]][] = [[2600, []]];
-    const unmasked = frames(3250, 5850, 650, () => [face(300, 240, 0.97)]);
-    const twoPeople = run(new FaceTracker(), [...masked, ...gap, ...unmasked]);
+    const twoPeople = run(new FaceTracker(), maskedThenUnmasked(650, 2600, 3250, 5850));
     expect(twoPeople.counted.map((person) => person.decision)).toEqual(['with_mask', 'without_mask']);
   });
 
@@ -573,13 +590,7 @@ describe('FaceTracker on a slow phone', () => {
     // the gap, so the unmasked face continues the masked person's track; it is on probation (the place was
     // unseen 0.8 s), and its 3 frames over 0.8 s decide it, as they would a new face's (rule 1 on a slow
     // phone), before the person is gone.
-    const sequence: [number, Observation[]][] = [
-      ...frames(0, 2000, 400, () => [face(300, 240, 0.02)]),
-      [2000, []],
-      ...frames(2400, 3600, 400, () => [face(300, 240, 0.97)]),
-      ...frames(3600, 6000, 400, () => []),
-    ];
-    const result = run(new FaceTracker(), sequence);
+    const result = run(new FaceTracker(), maskedThenUnmasked(400, 2000, 2400, 3600, 6000));
     expect(result.counted.map((person) => [person.decision, person.countedAtMs])).toEqual([
       ['with_mask', 800],
       ['without_mask', 3200],
@@ -589,12 +600,7 @@ describe('FaceTracker on a slow phone', () => {
   it('counts apart the next person who steps into a counted place while one frame at 4 frames/s saw it empty', () => {
     // Masked person up to 3000, nobody at 3250, an unmasked person from 3500: one missed frame, but the place
     // was unseen 0.5 s, time enough for the next in a queue to step in.
-    const sequence: [number, Observation[]][] = [
-      ...frames(0, 3250, 250, () => [face(300, 240, 0.02)]),
-      [3250, []],
-      ...frames(3500, 6000, 250, () => [face(300, 240, 0.97)]),
-    ];
-    const result = run(new FaceTracker(), sequence);
+    const result = run(new FaceTracker(), maskedThenUnmasked(250, 3250, 3500, 6000));
     expect(result.counted.map((person) => person.decision)).toEqual(['with_mask', 'without_mask']);
   });
 
@@ -617,13 +623,7 @@ describe('FaceTracker on a slow phone', () => {
     // 0.5 s, a glimpse for a new face at 4 frames/s (it takes 4). The frames after it, which miss the face,
     // add no evidence: judged on them, at 3250, on a frame with nobody in it, the probation ended the masked
     // person's track there and started a newcomer's track no frame saw.
-    const sequence: [number, Observation[]][] = [
-      ...frames(0, 2250, 250, () => [face(300, 240, 0.02)]),
-      [2250, []],
-      ...frames(2500, 3250, 250, () => [face(300, 240, 0.97)]),
-      ...frames(3250, 5000, 250, () => []),
-    ];
-    const result = run(new FaceTracker(), sequence);
+    const result = run(new FaceTracker(), maskedThenUnmasked(250, 2250, 2500, 3250, 5000));
     expect(result.counted.map((person) => person.decision)).toEqual(['with_mask']);
     expect(result.ended.map((track) => [track.firstSeenMs, track.lastSeenMs])).toEqual([[0, 3000]]);
   });
