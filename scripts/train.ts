@@ -191,6 +191,7 @@ import { writeModelCard } from './classifier/model-card.ts';
 import { formatDuration } from './classifier/progress.ts';
 import { renderTrainingCurves } from './classifier/training-curves.ts';
 import { useWasmBackend } from './classifier/tf-wasm.ts';
+import { pictureStyle, styleWeights } from './classifier/style-balance.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /**
@@ -200,7 +201,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DEFAULT_COPIES = 4;
 const USAGE = `usage: npm run train -- --data DIR [--out DIR] [--epochs 12] [--batch-size 32] [--optimizer sgd|adam]
   [--lr 0.001] [--momentum 0.85] [--hidden 128] [--dropout 0.5] [--label-smoothing 0] [--schedule constant|cosine] [--copies N]
-  [--augmentation paper|door] [--features paper|rows] [--app-crops DIR] [--fine-tune EPOCHS] [--fine-tune-lr 0.001] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
+  [--augmentation paper|door] [--features paper|rows] [--app-crops DIR] [--balance-style] [--fine-tune EPOCHS] [--fine-tune-lr 0.001] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
 
 const { values: args } = parseArgs({
   options: {
@@ -229,6 +230,7 @@ const { values: args } = parseArgs({
     // For trying settings: skip the test split entirely (no model card), so exploring never sees it.
     'no-test': { type: 'boolean', default: false },
     'app-crops': { type: 'string' },
+    'balance-style': { type: 'boolean', default: false },
     'fine-tune': { type: 'string', default: '0' },
     'fine-tune-lr': { type: 'string', default: '0.001' },
     help: { type: 'boolean', default: false },
@@ -428,6 +430,29 @@ const skipped = [
 ].length;
 if (skipped > 0) process.stderr.write(`train: ${skipped} unreadable pictures skipped\n`);
 
+/**
+ * `--balance-style`: every training row weighted so both classes have the same mix of picture size and
+ * brightness (style-balance.ts); a row cut the app's way carries its original's weight.
+ */
+let rowWeights: number[] | undefined;
+if (args['balance-style']) {
+  // Styles of every train picture (one sharp cannot read counts as mid-sized and mid-grey; its row is dropped
+  // below with the features'), then the weights of the rows kept.
+  const styles = await Promise.all(
+    train.map((p) => pictureStyle(p.path).catch(() => ({ side: 160, luma: 128 }))),
+  );
+  const weights = styleWeights(
+    styles,
+    train.map((p) => p.label),
+  );
+  const keptWeights = (failed: Map<number, string>) => weights.filter((_, i) => !failed.has(i));
+  rowWeights = [
+    ...keptWeights(featuresOf('train-aug0').failed),
+    ...(crops === undefined ? [] : keptWeights(featuresOf('crops-train-aug0').failed)),
+  ];
+  if (rowWeights.length !== trainCopies[0].labels.length) fail('--balance-style: rows and weights differ');
+}
+
 await useWasmBackend();
 const trainingStarted = performance.now();
 const { head, history } = await trainHead(
@@ -442,6 +467,7 @@ const { head, history } = await trainHead(
       `epoch ${String(r.epoch).padStart(2)}/${config.epochs}  train loss ${r.trainLoss.toFixed(4)} ` +
         `acc ${(100 * r.trainAccuracy).toFixed(2)}%  val loss ${r.valLoss.toFixed(4)} acc ${(100 * r.valAccuracy).toFixed(2)}%\n`,
     ),
+  rowWeights,
 );
 const headSeconds = (performance.now() - trainingStarted) / 1000;
 
