@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { CLASS_NAMES } from '../../src/shared/mask-classifier-spec.ts';
 import { seededRandom, shuffleInPlace } from './augment.ts';
-import { weightedRows } from './style-balance.ts';
 
 /**
  * The classification head of the paper (section II.B): pooled backbone features → dense (ReLU) →
@@ -103,8 +102,6 @@ export async function trainHead(
   featureSize: number,
   config: HeadConfig,
   onEpoch: (record: EpochRecord) => void,
-  /** Per-row weights (style-balance.ts): each epoch draws its rows by them instead of taking each once. */
-  rowWeights?: readonly number[],
 ): Promise<{ head: tf.LayersModel; history: EpochRecord[] }> {
   const input = tf.input({ shape: [featureSize], name: 'features' });
   const head = tf.model({ inputs: input, outputs: applyHead(input, config), name: 'mask_head' });
@@ -125,7 +122,7 @@ export async function trainHead(
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     sgd.setLearningRate(learningRateAt(config, epoch));
     const order = shuffleInPlace(
-      rowWeights === undefined ? trainLabels.map((_, i) => i) : weightedRows(rowWeights, random),
+      trainLabels.map((_, i) => i),
       random,
     );
     const x = gather(trainCopies[epoch % trainCopies.length], featureSize, order);
