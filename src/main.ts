@@ -6,7 +6,7 @@ import './components/mask-guard-app.ts';
 import { DetectionClient } from './pipeline/detection-client.ts';
 import { GuardController, handoverStorage } from './pipeline/guard-controller.ts';
 import { createShiftViews } from './pipeline/shift-views.ts';
-import { ShiftLog } from './storage/index.ts';
+import { EARLIEST_TRUE_TIME, ShiftLog } from './storage/index.ts';
 import { offline, requestPersistence } from './offline/index.ts';
 
 // The service worker precaches the app, models and wasm; an update waits for the guard (see src/offline).
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   let log: ShiftLog;
   try {
     // With the records the page that counted before could not write (a reload while the disk was full, say).
-    log = await ShiftLog.open({ handoverStorage: handoverStorage() });
+    log = await ShiftLog.open({ handoverStorage: handoverStorage(), earliestTrueTime: EARLIEST_TRUE_TIME });
   } catch (error) {
     app.status = shiftLogProblem(error);
     return;

@@ -13,7 +13,7 @@ import './settings-view.ts';
 import type { AppView } from './view-tabs.ts';
 import type { ShiftViews } from '../pipeline/shift-views.ts';
 import type { PersonChange } from '../pipeline/shift-history.ts';
-import type { Decision } from '../storage/index.ts';
+import { EARLIEST_TRUE_TIME, type Decision } from '../storage/index.ts';
 import type { CsvDialect } from '../shared/csv.ts';
 import { offline, type OfflineState } from '../offline/index.ts';
 import { alertSide, type AlertSide } from './alert-placement.ts';
@@ -82,7 +82,8 @@ export class MaskGuardApp extends LitElement {
       }
       .storage-warning,
       .alarm-hint,
-      .slow-hint {
+      .slow-hint,
+      .clock-hint {
         margin: 0;
         padding: 6px 12px;
         background: #5a3d00;
@@ -493,11 +494,24 @@ export class MaskGuardApp extends LitElement {
             battery saver off if it is on.
           </p>`
         : '';
+    // A phone left offline with a flat battery can wake up in 1970. Counting goes on, and the shift's days
+    // kept are safe (Shift.notBefore), but every time in History and the export would be wrong.
+    const now = Date.now();
+    const clockHint =
+      now < EARLIEST_TRUE_TIME
+        ? html`<p class="clock-hint" role="status">
+            This phone's date is ${new Date(now).toLocaleDateString(undefined, { dateStyle: 'long' })}, which
+            cannot be right: set the date and time in the phone's settings. Counting goes on, but the times in
+            History and in exports follow the phone's clock.
+          </p>`
+        : '';
     const tallyWarning = s.tallyProblem
       ? html`<p class="storage-warning" role="alert">${s.tallyProblem}</p>`
       : '';
     return html`<div class="live-panel">
-      ${storageWarning}${tallyWarning}${alarmHint}${slowHint}<tally-board .tally=${s.tally}></tally-board>
+      ${storageWarning}${tallyWarning}${clockHint}${alarmHint}${slowHint}<tally-board
+        .tally=${s.tally}
+      ></tally-board>
       <guard-controls
         .preferences=${s.preferences}
         ?cameraOn=${s.source === 'camera'}

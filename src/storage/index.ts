@@ -1,5 +1,5 @@
 /** Storage of shifts and counted people: the page imports from here only. */
-export { IDLE_SHIFT_END_MS, ShiftLog, lastCounted } from './shift-log.js';
+export { EARLIEST_TRUE_TIME, IDLE_SHIFT_END_MS, ShiftLog, lastCounted } from './shift-log.js';
 export { newId } from './ids.js';
 export { UNSAVED_OVER_RELOAD_KEY, type HandoverStorage } from './carry-over.js';
 export { THUMBNAIL_MAX_BYTES, THUMBNAIL_TOTAL_MAX_BYTES } from './thumbnails.js';

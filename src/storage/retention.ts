@@ -10,10 +10,16 @@ export const DAY_MS = 86_400_000;
 /**
  * Whether retention with this `cutoff` (epoch ms) deletes `shift`: it ended before it. A running shift (no
  * `end`) is never deleted, however old; one the app ended as idle counts from when it did so
- * (`endedByAppAt`), because the guard learns of it only then.
+ * (`endedByAppAt`), because the guard learns of it only then; one recorded while the phone's clock was set
+ * far back counts from the time it really ended at the earliest (`notBefore`).
  */
-export function endedBefore(shift: Pick<Shift, 'end' | 'endedByAppAt'>, cutoff: number): boolean {
-  return shift.end !== undefined && Math.max(shift.end, shift.endedByAppAt ?? 0) < cutoff;
+export function endedBefore(
+  shift: Pick<Shift, 'end' | 'endedByAppAt' | 'notBefore'>,
+  cutoff: number,
+): boolean {
+  return (
+    shift.end !== undefined && Math.max(shift.end, shift.endedByAppAt ?? 0, shift.notBefore ?? 0) < cutoff
+  );
 }
 
 /**

@@ -42,6 +42,14 @@ export interface Shift {
    * delete it the moment it was ended.
    */
   endedByAppAt?: number;
+  /**
+   * Set when the shift was started or ended while the phone's clock read earlier than
+   * {@link ShiftLogOptions.earliestTrueTime} (a clock reset to 1970 or to its factory date, common on a phone
+   * left offline with a flat battery): the latest time the log had recorded with a believable clock (epoch
+   * ms). The shift really ended no earlier than this; retention counts from it, so that correcting the clock
+   * does not make the shift look years old and delete it at the next start.
+   */
+  notBefore?: number;
 }
 
 /** How an event came to exist. */

@@ -39,7 +39,19 @@ export interface ShiftLogOptions {
    * (see ./carry-over.ts and {@link ShiftLog.saveForReload}). Default none.
    */
   handoverStorage?: HandoverStorage;
+  /**
+   * Epoch ms before which no true reading of the clock can lie (the app is newer): a shift started or ended
+   * while the clock reads earlier is marked {@link Shift.notBefore}. Default 0 (every reading believed); the
+   * app passes {@link EARLIEST_TRUE_TIME}.
+   */
+  earliestTrueTime?: number;
 }
+
+/**
+ * 1 November 2026, 00:00 UTC: MaskGuard did not exist before, so a phone whose clock reads earlier has lost
+ * the date (see {@link Shift.notBefore}).
+ */
+export const EARLIEST_TRUE_TIME = Date.UTC(2026, 10, 1);
 
 /** One person as the tracker counted them. */
 export interface CountedPerson {
@@ -140,14 +152,22 @@ export class ShiftLog extends EventTarget {
    * (0 if it failed part-way: the next open goes on with the rest). Opening does not wait for it.
    */
   pruning: Promise<number> = Promise.resolve(0);
+  /**
+   * The latest believable time the log has recorded (read from the shifts at open, raised by every start, end
+   * and person since), at least {@link ShiftLogOptions.earliestTrueTime}: what a shift recorded with a clock
+   * set far back gets as {@link Shift.notBefore}.
+   */
+  private latestTrueTime: number;
 
   private constructor(
     private readonly db: IDBPDatabase<MaskGuardDB>,
     private readonly settings: Settings,
     private readonly now: () => number,
     retryMs: number,
+    private readonly earliestTrueTime: number,
   ) {
     super();
+    this.latestTrueTime = earliestTrueTime;
     this.queue = new WriteQueue(
       db,
       retryMs,
@@ -184,7 +204,13 @@ export class ShiftLog extends EventTarget {
   /** The rest of {@link open}, on the opened database: settings, carried records, the running shift. */
   private static async load(db: IDBPDatabase<MaskGuardDB>, options: ShiftLogOptions): Promise<ShiftLog> {
     const settings = await readSettings(db);
-    const log = new ShiftLog(db, settings, options.now ?? Date.now, options.retryMs ?? 15_000);
+    const log = new ShiftLog(
+      db,
+      settings,
+      options.now ?? Date.now,
+      options.retryMs ?? 15_000,
+      options.earliestTrueTime ?? 0,
+    );
     try {
       // What the page before could not write goes first, before the running shift is read: it may be that
       // shift's start or end. Kept queued (and said) if it still cannot be written.
@@ -194,6 +220,9 @@ export class ShiftLog extends EventTarget {
       const byId = new Map((await db.getAllFromIndex('shifts', 'byStart')).map((shift) => [shift.id, shift]));
       for (const shift of log.queue.pending.shifts()) byId.set(shift.id, shift);
       const latest = [...byId.values()].sort((a, b) => b.start - a.start);
+      for (const shift of latest) {
+        log.noteTime(Math.max(shift.start, shift.end ?? 0, shift.endedByAppAt ?? 0, shift.notBefore ?? 0));
+      }
       log.running = latest.find((shift) => shift.end === undefined);
       // Shifts follow one another, so the latest-started ended shift is the last one ended.
       const lastEnded = latest.find((shift) => shift.end !== undefined);
@@ -204,6 +233,7 @@ export class ShiftLog extends EventTarget {
       // running or not (numbers go on from it, as they do on a page that stays open from one shift to the next;
       // an empty shift or one of hand counts has none). Read one by one: a shift may hold a great many people.
       if (log.running !== undefined) log.lastActivity = log.running.start;
+      // The running shift's people may be later than any shift's start (read below): noteActivity raises it.
       const running = log.running;
       for (const shift of running !== undefined
         ? [running, ...latest.filter((s) => s !== running)]
@@ -281,12 +311,11 @@ export class ShiftLog extends EventTarget {
    */
   async endIdleShift(): Promise<Shift | undefined> {
     if (!this.running || this.now() - this.lastActivity < IDLE_SHIFT_END_MS) return undefined;
-    const shift: Shift = {
-      ...this.running,
-      end: this.lastActivity,
-      endReason: 'idle',
-      endedByAppAt: this.now(),
-    };
+    const now = this.now();
+    const shift = this.stamped(
+      { ...this.running, end: this.lastActivity, endReason: 'idle', endedByAppAt: now },
+      now,
+    );
     this.running = undefined;
     this.endedIdle = shift;
     await this.queue.save({ kind: 'shift', shift });
@@ -296,7 +325,8 @@ export class ShiftLog extends EventTarget {
   /** Starts a shift at `door`. Throws if one is running: the guard ends it first (with confirmation). */
   async startShift(door: string): Promise<Shift> {
     if (this.running) throw new Error('A shift is already running');
-    this.running = { id: newId(), start: this.now(), door: door.trim() };
+    const start = this.now();
+    this.running = this.stamped({ id: newId(), start, door: door.trim() }, start);
     this.lastActivity = this.running.start;
     // A new id: nobody of it is on disk yet.
     this.onDisk = { shiftId: this.running.id, events: new Map() };
@@ -320,7 +350,8 @@ export class ShiftLog extends EventTarget {
   /** Ends the running shift; resolves to it, or undefined if none was running. */
   async endShift(): Promise<Shift | undefined> {
     if (!this.running) return undefined;
-    const shift: Shift = { ...this.running, end: this.now() };
+    const end = this.now();
+    const shift = this.stamped({ ...this.running, end }, end);
     this.running = undefined;
     this.endedIdle = undefined;
     await this.queue.save({ kind: 'shift', shift });
@@ -349,6 +380,7 @@ export class ShiftLog extends EventTarget {
       this.highestNumber = Math.max(this.highestNumber, person.number);
     }
     if (shift.id === this.running?.id) this.lastActivity = Math.max(this.lastActivity, event.time);
+    this.noteTime(event.time);
     const accepted = await this.acceptThumbnail(event.decision, person.thumbnail);
     await this.saveWithPicture(event, accepted);
     return event;
@@ -686,6 +718,22 @@ export class ShiftLog extends EventTarget {
     // A removed record: the guard's removal was the activity, not the mistaken count (see removed()).
     this.lastActivity = Math.max(this.lastActivity, event.removed?.at ?? event.time);
     this.highestNumber = Math.max(this.highestNumber, event.number ?? 0);
+    this.noteTime(event.time);
+  }
+
+  /** Raises {@link latestTrueTime} to `time`, if `time` is believable. */
+  private noteTime(time: number): void {
+    if (time >= this.earliestTrueTime) this.latestTrueTime = Math.max(this.latestTrueTime, time);
+  }
+
+  /**
+   * `shift` as started or ended at `time`: marked {@link Shift.notBefore} if the clock read earlier than any true
+   * time can be (see {@link ShiftLogOptions.earliestTrueTime}).
+   */
+  private stamped(shift: Shift, time: number): Shift {
+    this.noteTime(time);
+    if (time >= this.earliestTrueTime) return shift;
+    return { ...shift, notBefore: Math.max(shift.notBefore ?? 0, this.latestTrueTime) };
   }
 
   private requireShift(): Shift {

@@ -777,6 +777,68 @@ describe('retention', () => {
     expect(await log.shifts()).toEqual([]);
   });
 
+  describe('a phone whose clock lost the date', () => {
+    /** The log as the app opens it: no clock reading before `earliest` is believed. */
+    const earliest = at(0, 0, 1);
+    const openChecked = () => ShiftLog.open({ name, now: () => clock, earliestTrueTime: earliest });
+    /** 1 January 1970, 08:00 local time, and a few hours on: where a phone with a flat battery may wake up. */
+    const reset = (hours = 0) => new Date(1970, 0, 1, 8 + hours).getTime();
+
+    it('keeps a shift recorded meanwhile for the days kept from when it really ended at the earliest', async () => {
+      log.close();
+      log = await openChecked();
+      const honest = await shiftEnded(at(16), 0);
+      // The clock falls back to 1970; the guard works a shift, then the clock is put right two days later.
+      clock = reset();
+      const meanwhile = await log.startShift('North');
+      await log.recordPerson(person('without_mask'));
+      clock = reset(8);
+      const ended = await log.endShift();
+      expect(ended).toMatchObject({ start: reset(), end: reset(8), notBefore: at(16) });
+      clock = at(8, 0, 5);
+      log.close();
+      log = await openChecked();
+      // Before, the shift looked 56 years old and the prune at this start deleted it with its person.
+      expect(await log.pruning).toBe(0);
+      expect((await log.shifts()).map((s) => s.id).sort()).toEqual([honest, meanwhile.id].sort());
+      expect(await log.events(meanwhile.id)).toHaveLength(1);
+      // Kept the days set from the last true time, then deleted like the shift that ended then.
+      expect(await log.prune(at(16) + 89 * DAY)).toBe(0);
+      expect(await log.prune(at(16) + 91 * DAY)).toBe(2);
+      expect(await log.shifts()).toEqual([]);
+    });
+
+    it('knows the last true time after a reload, and leaves shifts of a right clock unmarked', async () => {
+      log.close();
+      log = await openChecked();
+      clock = at(9);
+      const honest = await log.startShift('North');
+      await log.recordPerson(person('with_mask'));
+      clock = at(11);
+      await log.recordPerson(person('with_mask'));
+      const ended = await log.endShift();
+      expect(ended).not.toHaveProperty('notBefore');
+      log.close();
+      clock = reset();
+      log = await openChecked();
+      // Started with the clock reset and ended after it was put right: marked from its start, kept by either.
+      const shift = await log.startShift('South');
+      expect(shift.notBefore).toBe(at(11));
+      clock = at(12);
+      expect(await log.endShift()).toMatchObject({ start: reset(), end: at(12), notBefore: at(11) });
+      expect((await log.shifts()).map((s) => s.id)).toContain(honest.id);
+    });
+
+    it('believes every reading when the log is opened without an earliest true time', async () => {
+      clock = reset();
+      await log.startShift('North');
+      clock = reset(8);
+      expect(await log.endShift()).not.toHaveProperty('notBefore');
+      clock = at(8, 0, 5);
+      expect(await log.prune()).toBe(1);
+    });
+  });
+
   it('follows the retention setting, and prunes when the log opens', async () => {
     const now = at(12, 0, 20);
     await shiftEnded(now, 8);
