@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DB_NAME } from '../../src/storage/schema.ts';
+import { onDiskInPage } from '../helpers/app-database.ts';
 import { untilWatching, type AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { DISK_SWITCH, setDiskFull } from '../helpers/storage-full.ts';
@@ -22,25 +23,7 @@ async function eventsOnDisk(page: Page): Promise<number> {
 }
 
 /** Ids of the person records on disk, read straight from the app's database. */
-function eventIdsOnDisk(page: Page): Promise<string[]> {
-  return page.evaluate(
-    (name) =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open(name);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const keys = db.transaction('events').objectStore('events').getAllKeys();
-          keys.onsuccess = () => {
-            resolve(keys.result.map(String));
-            db.close();
-          };
-          keys.onerror = () => reject(keys.error);
-        };
-      }),
-    DB_NAME,
-  );
-}
+const eventIdsOnDisk = (page: Page) => onDiskInPage(page, 'events', true);
 
 /** Whether the page asks the browser to confirm leaving (a `beforeunload` listener cancels the event). */
 const leavingIsQuestioned = (page: Page) =>

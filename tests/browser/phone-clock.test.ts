@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_NAME, type Shift } from '../../src/storage/schema.ts';
 import { EARLIEST_TRUE_TIME } from '../../src/storage/shift-log.ts';
+import { onDiskInPage } from '../helpers/app-database.ts';
 import { untilWatching, type AppSession } from '../helpers/browser.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total } from '../helpers/tally.ts';
@@ -37,27 +37,6 @@ function clockLostTheDate(flag: string): void {
     }
   }
   globalThis.Date = LostDate as DateConstructor;
-}
-
-/** The shifts in the app's database. */
-function shiftsOnDisk(page: Page): Promise<Shift[]> {
-  return page.evaluate(
-    (name) =>
-      new Promise<Shift[]>((resolve, reject) => {
-        const open = indexedDB.open(name);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const all = db.transaction('shifts').objectStore('shifts').getAll();
-          all.onsuccess = () => {
-            resolve(all.result as Shift[]);
-            db.close();
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-    DB_NAME,
-  );
 }
 
 const hint = 'mask-guard-app .clock-hint';
@@ -98,7 +77,7 @@ describe('a phone whose clock lost the date', () => {
     await page.locator(`${panel} button[name=end]`).click();
     await page.locator(`${panel} [role=alertdialog] button[name=confirm-end]`).click();
     await page.locator(`${panel} button[name=start]`).waitFor();
-    const [ended] = (await shiftsOnDisk(page)).filter((s) => s.end !== undefined);
+    const [ended] = (await onDiskInPage(page, 'shifts')).filter((s) => s.end !== undefined);
     expect(ended).toBeDefined();
     expect(ended!.start).toBeLessThan(YEAR_1971);
     expect(ended!.end).toBeLessThan(YEAR_1971);
@@ -113,7 +92,7 @@ describe('a phone whose clock lost the date', () => {
     expect(await page.locator(hint).count()).toBe(0);
     // The prune that opening starts deletes in milliseconds; the models took seconds to load meanwhile.
     await page.waitForTimeout(2_000);
-    expect((await shiftsOnDisk(page)).map((s) => s.id)).toContain(ended!.id);
+    expect((await onDiskInPage(page, 'shifts')).map((s) => s.id)).toContain(ended!.id);
     // And History still offers it.
     await page.locator('mask-guard-app view-tabs button[data-view=history]').click();
     const option = page.locator(
