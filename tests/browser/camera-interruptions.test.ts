@@ -14,6 +14,7 @@ import { recordDoorVideo } from '../helpers/door-webm.ts';
 import { watchOnePerson } from '../helpers/one-person.ts';
 import { tallyOf, total, type Counts } from '../helpers/tally.ts';
 import { setHidden } from '../helpers/visibility.ts';
+import { recordWorkerTraffic, traceText, workerTraffic } from '../helpers/worker-traffic.ts';
 import { TRACKS_OVER_RELOAD_KEY } from '../../src/pipeline/door-counter.ts';
 import { chooseUnreadablePhoto } from '../helpers/unreadable-photo.ts';
 
@@ -86,11 +87,16 @@ async function crashUntilGivenUpThenStartCamera(page: Page): Promise<void> {
  * (re)opens, they are there): the app watches them until they are counted. The session is filled in before
  * the describe's own hooks run.
  */
-function onePersonInView(prefix: string): { app: AppSession; page: Page } {
+function onePersonInView(prefix: string, recordTraffic = false): { app: AppSession; page: Page } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const session = {} as { app: AppSession; page: Page };
   beforeAll(async () => {
-    Object.assign(session, await watchOnePerson(dir, { showSeconds: 40, leadSeconds: 0, gapSeconds: 1 }));
+    Object.assign(
+      session,
+      await watchOnePerson(dir, { showSeconds: 40, leadSeconds: 0, gapSeconds: 1 }, (app) =>
+        recordTraffic ? recordWorkerTraffic(app.context) : Promise.resolve(),
+      ),
+    );
     // Counted once seen in enough frames (expect.poll is for tests, not hooks).
     for (const end = Date.now() + 20_000; total(await tallyOf(session.page)) === 0 && Date.now() < end;)
       await session.page.waitForTimeout(200);
@@ -225,7 +231,9 @@ describe('a detection worker that keeps crashing', () => {
 describe('a detection worker that keeps crashing while a person is in view', () => {
   let app: AppSession;
   let page: Page;
-  const session = onePersonInView('maskguard-gave-up-');
+  // The worker's answers are recorded, to print the frames if the person is counted again (CI saw it once,
+  // 2026-12-03; not reproduced in three runs alone or beside a busy core).
+  const session = onePersonInView('maskguard-gave-up-', true);
   beforeAll(() => {
     ({ app, page } = session);
   });
@@ -237,7 +245,13 @@ describe('a detection worker that keeps crashing while a person is in view', () 
     await crashUntilGivenUpThenStartCamera(page);
     // Frames are checked again, and the face on screen is the same person (their track continued); before,
     // their track had ended, and they became a new person and were counted again.
-    await expect.poll(() => personOnScreen(page), { timeout: 20_000 }).toBe(person);
+    const frames = async () => traceText((await workerTraffic(page)).results);
+    await expect
+      .poll(() => personOnScreen(page), { timeout: 20_000, message: 'the same person on screen' })
+      .toBe(person)
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\n${await frames()}`);
+      });
     const seen = await watchTally(page, 5000);
     expect(seen.map(total)).not.toContain(2);
     expect(seen.at(-1)).toEqual({ masked: 1, unmasked: 0, uncertain: 0 });

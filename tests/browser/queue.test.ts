@@ -14,12 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { launchApp, untilWatching, type AppSession } from '../helpers/browser.ts';
 import { writeScene, type Actor } from '../helpers/door-scene.ts';
 import { tallyOf } from '../helpers/tally.ts';
-import {
-  recordWorkerTraffic,
-  workerTraffic,
-  writeTrace,
-  type WorkerTraffic,
-} from '../helpers/worker-traffic.ts';
+import { recordWorkerTraffic, traceText, workerTraffic, writeTrace } from '../helpers/worker-traffic.ts';
 
 const SIZE = 200;
 const TOP = 150;
@@ -70,14 +65,6 @@ function expectTally(scene: Awaited<ReturnType<typeof tallyAfterScene>>, expecte
     where = `\nworker traffic with appearances: ${writeTrace('queue', scene.traffic)}`;
   }
   expect(scene.tally, scene.frames + where).toEqual(expected);
-}
-
-/** One line per processed frame: its time and each face as x,y,w,h:P(without_mask). */
-function traceText(results: WorkerTraffic['results']): string {
-  const lines = results.map(
-    ({ t, faces }) => `${t} ${faces.map(([x, y, w, h, p]) => `${x},${y},${w},${h}:${p}`).join(' ')}`,
-  );
-  return `frames as the counter got them (ms, then x,y,w,h:P(without_mask) per face):\n${lines.join('\n')}`;
 }
 
 describe('people at the door together', () => {

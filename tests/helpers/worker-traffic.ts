@@ -79,3 +79,11 @@ export function writeTrace(scene: string, traffic: WorkerTraffic): string {
   writeFileSync(file, JSON.stringify(traffic));
   return file;
 }
+
+/** One line per processed frame: its time and each face as x,y,w,h:P(without_mask). */
+export function traceText(results: WorkerTraffic['results']): string {
+  const lines = results.map(
+    ({ t, faces }) => `${t} ${faces.map(([x, y, w, h, p]) => `${x},${y},${w},${h}:${p}`).join(' ')}`,
+  );
+  return `frames as the counter got them (ms, then x,y,w,h:P(without_mask) per face):\n${lines.join('\n')}`;
+}
