@@ -83,12 +83,40 @@ export class MaskGuardApp extends LitElement {
       .storage-warning,
       .alarm-hint,
       .slow-hint,
-      .clock-hint {
+      .clock-hint,
+      .held-prune {
         margin: 0;
         padding: 6px 12px;
         background: #5a3d00;
         color: #fff3d6;
         font-weight: 600;
+      }
+      .held-prune p {
+        margin: 0 0 6px;
+      }
+      .held-prune .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+      }
+      .held-prune button {
+        font: inherit;
+        font-size: 0.95rem;
+        min-height: 44px;
+        padding: 2px 12px;
+        border-radius: 8px;
+        border: 1px solid #5c7080;
+        background: #17303f;
+        color: inherit;
+        cursor: pointer;
+      }
+      .held-prune button.danger {
+        background: #8e1b1b;
+        border-color: #ff8a80;
+      }
+      .held-prune button[aria-disabled='true'] {
+        opacity: 0.5;
+        cursor: default;
       }
       header {
         padding: 8px 12px;
@@ -438,8 +466,49 @@ export class MaskGuardApp extends LitElement {
                 : ''
           }
         </div>
-        ${live ? this.renderLive(c) : ''}
+        ${live ? this.renderLive(c, v) : ''}
       </main>`;
+  }
+
+  /**
+   * Every saved shift is older than the days kept, after nothing was recorded for longer than them (see
+   * ShiftLog.heldPrune): asked here, where the guard is, before they go. A phone left unused for months gets
+   * "Delete"; a clock set years ahead by mistake would otherwise have deleted every shift at this start, and
+   * setting the date right afterwards would not have brought them back.
+   */
+  private renderHeldPrune(v: ShiftViews) {
+    const st = v.settings.state;
+    const held = st.heldPrune;
+    if (held === undefined) return '';
+    const date = (ms: number) => new Date(ms).toLocaleDateString(undefined, { dateStyle: 'long' });
+    const days = st.retentionDays;
+    const shifts = held.shifts === 1 ? '1 shift' : `${held.shifts} shifts`;
+    return html`<div class="held-prune" role="group" aria-label="Old shifts">
+      <p role="status">
+        Nothing has been recorded on this phone since ${date(held.lastRecordedAt)}, and its date is now
+        ${date(Date.now())}. Shifts are kept for ${days} day${days === 1 ? '' : 's'}, so
+        ${held.shifts === 1 ? 'the saved shift' : `all ${held.shifts} saved shifts`} would now be deleted with
+        their people. If the phone's date is wrong, set it in the phone's settings and keep them.
+      </p>
+      ${st.heldPruneProblem === undefined ? '' : html`<p role="alert">Not done (${st.heldPruneProblem}).</p>`}
+      <div class="row">
+        <button
+          class="danger"
+          name="delete-held"
+          aria-disabled=${st.busy ? 'true' : 'false'}
+          @click=${() => st.busy || void v.settings.deleteHeldShifts()}
+        >
+          Delete ${shifts}
+        </button>
+        <button
+          name="keep-held"
+          aria-disabled=${st.busy ? 'true' : 'false'}
+          @click=${() => st.busy || void v.settings.keepHeldShifts()}
+        >
+          Keep them
+        </button>
+      </div>
+    </div>`;
   }
 
   /**
@@ -448,7 +517,7 @@ export class MaskGuardApp extends LitElement {
    * and alerted for, but not yet in the tally, which is read from the log. Checked at each render, which
    * every processed frame brings.
    */
-  private renderLive(c: GuardController) {
+  private renderLive(c: GuardController, v: ShiftViews | undefined) {
     const s = c.state;
     // Counting goes on from memory when the phone cannot save (full storage): the guard must know, not only
     // the Settings sheet. Kept quiet otherwise.
@@ -505,11 +574,12 @@ export class MaskGuardApp extends LitElement {
             History and in exports follow the phone's clock.
           </p>`
         : '';
+    const heldPrune = v === undefined ? '' : this.renderHeldPrune(v);
     const tallyWarning = s.tallyProblem
       ? html`<p class="storage-warning" role="alert">${s.tallyProblem}</p>`
       : '';
     return html`<div class="live-panel">
-      ${storageWarning}${tallyWarning}${clockHint}${alarmHint}${slowHint}<tally-board
+      ${storageWarning}${tallyWarning}${clockHint}${heldPrune}${alarmHint}${slowHint}<tally-board
         .tally=${s.tally}
       ></tally-board>
       <guard-controls

@@ -11,7 +11,7 @@ import {
   storageEstimate,
   type StorageEstimateBytes,
 } from '../offline/index.ts';
-import type { ShiftLog, StorageStatus } from '../storage/index.ts';
+import type { HeldPrune, ShiftLog, StorageStatus } from '../storage/index.ts';
 import { errorText } from '../shared/error-text.ts';
 
 /** Retention the guard may choose, in days: at least one day, at most ten years. */
@@ -37,6 +37,14 @@ export interface SettingsState {
    * ({@link StorageSettings.setRetentionDays} with `confirmed`) or cancel it.
    */
   retentionToConfirm: { days: number; shifts: number } | undefined;
+  /**
+   * Every saved shift is older than the days kept after a long silence (or a clock far ahead): kept until the
+   * guard says ({@link StorageSettings.deleteHeldShifts}, {@link StorageSettings.keepHeldShifts}). The live
+   * screen asks.
+   */
+  heldPrune: HeldPrune | undefined;
+  /** Why the guard's answer to `heldPrune` could not be carried out; they may answer again. */
+  heldPruneProblem: string | undefined;
   busy: boolean;
 }
 
@@ -56,9 +64,11 @@ export class StorageSettings extends EventTarget {
       storage: log.status,
       message: undefined,
       retentionToConfirm: undefined,
+      heldPrune: log.heldPrune,
+      heldPruneProblem: undefined,
       busy: false,
     };
-    log.addEventListener('status', () => this.update({ storage: log.status }));
+    log.addEventListener('status', () => this.update({ storage: log.status, heldPrune: log.heldPrune }));
   }
 
   /** The current state; a new object after every change. */
@@ -174,6 +184,36 @@ export class StorageSettings extends EventTarget {
       }
       this.update({ storedPictures: 0 });
       return picturesOffMessage(deleted);
+    });
+  }
+
+  /** The guard's answer to {@link SettingsState.heldPrune}: delete those shifts, as the days kept say. */
+  async deleteHeldShifts(): Promise<void> {
+    await this.answerHeldPrune(async () => {
+      const pruned = await this.log.prune();
+      return `Deleted ${pruned} old shift${pruned === 1 ? '' : 's'}.`;
+    });
+  }
+
+  /** The guard's answer to {@link SettingsState.heldPrune}: keep those shifts the days set from today. */
+  async keepHeldShifts(): Promise<void> {
+    await this.answerHeldPrune(async () => {
+      const kept = await this.log.keepHeldShifts();
+      const days = this.current.retentionDays;
+      return `Kept ${kept} old shift${kept === 1 ? '' : 's'} for ${days} more day${days === 1 ? '' : 's'}.`;
+    });
+  }
+
+  private async answerHeldPrune(answer: () => Promise<string>): Promise<void> {
+    await this.change(async () => {
+      try {
+        const message = await answer();
+        this.update({ heldPrune: this.log.heldPrune, heldPruneProblem: undefined });
+        return message;
+      } catch (error) {
+        this.update({ heldPrune: this.log.heldPrune, heldPruneProblem: errorText(error) });
+        throw error;
+      }
     });
   }
 

@@ -105,6 +105,22 @@ const countedPerson =
  */
 export const IDLE_SHIFT_END_MS = 12 * 3_600_000;
 
+/**
+ * How long, at least, nothing must have been recorded before the prune at open asks instead of deleting every
+ * saved shift (see {@link ShiftLog.heldPrune}): 30 days. A guard who keeps shifts for a day and works every
+ * other day is not asked each time; a phone whose clock jumped years ahead, or one left in a drawer for
+ * months, is.
+ */
+export const HOLD_PRUNE_AFTER_MS = 30 * DAY_MS;
+
+/** Shifts that the prune at open would have deleted, all of them, kept until the guard says (see heldPrune). */
+export interface HeldPrune {
+  /** How many ended shifts the days kept would delete. */
+  shifts: number;
+  /** The latest time anything was recorded before this open (epoch ms). */
+  lastRecordedAt: number;
+}
+
 /** Which events a tally or a chart covers: one shift, or the local day containing `day` (epoch ms). */
 export type TallyScope = { shiftId: string } | { day: number };
 
@@ -152,6 +168,14 @@ export class ShiftLog extends EventTarget {
    * (0 if it failed part-way: the next open goes on with the rest). Opening does not wait for it.
    */
   pruning: Promise<number> = Promise.resolve(0);
+  /**
+   * Set when opening found that the days kept would delete every saved shift because nothing had been recorded
+   * for longer than them (and for {@link HOLD_PRUNE_AFTER_MS}): by the phone's clock the app was unused for
+   * that long, or the clock jumped ahead (set to 2031 by mistake: every shift, with its people, would go at
+   * once, and setting the date right afterwards would not bring them back). Those shifts are not deleted until
+   * the guard says: {@link prune} (any prune clears this), or {@link keepHeldShifts}.
+   */
+  heldPrune: HeldPrune | undefined;
   /**
    * The latest believable time the log has recorded (read from the shifts at open, raised by every start, end
    * and person since), at least {@link ShiftLogOptions.earliestTrueTime}: what a shift recorded with a clock
@@ -252,11 +276,10 @@ export class ShiftLog extends EventTarget {
         for (const event of log.queue.pending.events()) if (event.shiftId === shift.id) note(event);
         if (log.highestNumber > 0) break;
       }
+      // What was recorded before this open (ending an idle shift below records the present).
+      const lastRecordedAt = log.latestTrueTime;
       if (log.running !== undefined) await log.endIdleShift();
-      // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
-      // Not awaited: a phone not opened for weeks had tens of thousands of people to delete, and the screen
-      // said "Starting…" for most of a minute; the prune lets counts through between shifts (see prune).
-      if (options.pruneOnOpen ?? true) log.pruning = log.prune().catch(() => 0);
+      if (options.pruneOnOpen ?? true) await log.pruneOnOpen(lastRecordedAt);
       // With the opt-in off no picture may stay: one can if the page closed between turning it off and the
       // deletion, or the deletion failed. Same reasoning as the prune: a failure must not stop the counting.
       if (!settings.keepThumbnails && (await db.count('thumbnails').catch(() => 0)) > 0) {
@@ -612,6 +635,52 @@ export class ShiftLog extends EventTarget {
     this.settings[key] = value;
   }
 
+  /**
+   * The prune at open: started and not awaited, unless it would delete every saved shift after a long silence
+   * (see {@link heldPrune}); then nothing is deleted until the guard says.
+   */
+  private async pruneOnOpen(lastRecordedAt: number): Promise<void> {
+    const now = this.now();
+    const retentionMs = this.settings.retentionDays * DAY_MS;
+    if (now - lastRecordedAt > Math.max(retentionMs, HOLD_PRUNE_AFTER_MS)) {
+      // Every ended shift ended by lastRecordedAt, so each is over the days kept: count them (the ended idle
+      // shift excepted, which counts from now).
+      const shifts = (await shiftsEndedBefore(this.db, now - retentionMs).catch(() => [])).length;
+      if (shifts > 0) {
+        this.heldPrune = { shifts, lastRecordedAt };
+        return;
+      }
+    }
+    // Retention is housekeeping: a failed prune must not stop the guard from counting; the next open retries.
+    // Not awaited: a phone not opened for weeks had tens of thousands of people to delete, and the screen
+    // said "Starting…" for most of a minute; the prune lets counts through between shifts (see prune).
+    this.pruning = this.prune().catch(() => 0);
+  }
+
+  /**
+   * The guard keeps the shifts of {@link heldPrune} (the phone's date is wrong, or they are still needed): each
+   * is kept the days set from now ({@link Shift.notBefore}). Written through the queue like any record (a full
+   * disk keeps them in memory and retries). Resolves to the number of shifts kept.
+   */
+  async keepHeldShifts(): Promise<number> {
+    if (this.heldPrune === undefined) return 0;
+    const now = this.now();
+    const ids = await shiftsEndedBefore(this.db, now - this.settings.retentionDays * DAY_MS);
+    this.heldPrune = undefined;
+    this.dispatchEvent(new Event('status'));
+    let kept = 0;
+    for (const id of ids) {
+      const shift = await this.db.get('shifts', id);
+      if (shift === undefined) continue;
+      await this.queue.save({
+        kind: 'shift',
+        shift: { ...shift, notBefore: Math.max(shift.notBefore ?? 0, now) },
+      });
+      kept++;
+    }
+    return kept;
+  }
+
   /** How many ended shifts {@link prune} would delete with `retentionDays`, deleting nothing. */
   async countPrunable(retentionDays: number, now = this.now()): Promise<number> {
     return (await shiftsEndedBefore(this.db, now - retentionDays * DAY_MS)).length;
@@ -619,7 +688,8 @@ export class ShiftLog extends EventTarget {
 
   /**
    * Deletes shifts that ended more than `retentionDays` (default: the setting) before `now`, with their
-   * events and thumbnails. The running shift is never pruned. Resolves to the number of shifts deleted.
+   * events and thumbnails. The running shift is never pruned. Resolves to the number of shifts deleted; once
+   * done, nothing is held ({@link heldPrune}).
    */
   async prune(now = this.now(), retentionDays = this.settings.retentionDays): Promise<number> {
     let pruned = 0;
@@ -643,6 +713,11 @@ export class ShiftLog extends EventTarget {
     } finally {
       // Also when a later shift could not be deleted: those before it are gone.
       if (pruned > 0) this.dispatchEvent(new Event('shifts-pruned'));
+    }
+    // The guard chose the days kept (or to delete what was held): what is left is within them.
+    if (this.heldPrune !== undefined) {
+      this.heldPrune = undefined;
+      this.dispatchEvent(new Event('status'));
     }
     return pruned;
   }

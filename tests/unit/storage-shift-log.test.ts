@@ -839,6 +839,84 @@ describe('retention', () => {
     });
   });
 
+  describe('a long silence, or a clock far ahead', () => {
+    /** Two shifts ended, the later one at `lastEnd`; the days kept: 90 (the default). */
+    async function twoShiftsUntil(lastEnd: number): Promise<string[]> {
+      return [await shiftEnded(lastEnd, 3), await shiftEnded(lastEnd, 0)];
+    }
+
+    it('asks instead of deleting every shift when nothing was recorded for longer than the days kept', async () => {
+      const lastEnd = at(16, 0, 20);
+      const ids = await twoShiftsUntil(lastEnd);
+      log.close();
+      // The phone's clock jumped five years ahead (or the phone lay in a drawer): every shift is over 90 days.
+      clock = lastEnd + 5 * 365 * DAY;
+      log = await open();
+      expect(await log.pruning).toBe(0);
+      expect(log.heldPrune).toEqual({ shifts: 2, lastRecordedAt: lastEnd });
+      expect((await log.shifts()).map((s) => s.id).sort()).toEqual([...ids].sort());
+      expect(await onDisk(name, (db) => db.count('events'))).toBe(2);
+      // Counting goes on meanwhile, and the guard's "delete them" is the prune.
+      const running = await log.startShift('North');
+      expect(await log.prune()).toBe(2);
+      expect(log.heldPrune).toBeUndefined();
+      expect((await log.shifts()).map((s) => s.id)).toEqual([running.id]);
+    });
+
+    it('keeps them the days set from now when the guard says so, and asks again after as long', async () => {
+      const lastEnd = at(16, 0, 20);
+      const ids = await twoShiftsUntil(lastEnd);
+      log.close();
+      clock = lastEnd + 5 * 365 * DAY;
+      log = await open();
+      const heard: string[] = [];
+      log.addEventListener('status', () => heard.push('status'));
+      expect(await log.keepHeldShifts()).toBe(2);
+      expect(log.heldPrune).toBeUndefined();
+      expect(heard.length).toBeGreaterThan(0);
+      for (const id of ids) {
+        expect(await onDisk(name, (db) => db.get('shifts', id))).toMatchObject({ notBefore: clock });
+      }
+      // Opened again the next day: nothing held, nothing deleted.
+      log.close();
+      clock += DAY;
+      log = await open();
+      expect(log.heldPrune).toBeUndefined();
+      expect(await log.pruning).toBe(0);
+      expect(await log.shifts()).toHaveLength(2);
+      // Then left unused past the days kept from the guard's answer: asked again, not deleted.
+      log.close();
+      clock += 90 * DAY;
+      log = await open();
+      expect(log.heldPrune).toMatchObject({ shifts: 2 });
+      expect(await log.pruning).toBe(0);
+      expect(await log.shifts()).toHaveLength(2);
+    });
+
+    it('prunes without asking when a shift is still within the days kept, or the silence is short', async () => {
+      const lastEnd = at(16, 0, 20);
+      await twoShiftsUntil(lastEnd);
+      // The days kept are 2: 25 days of silence delete both shifts, under the 30 that make the app ask.
+      await log.setSetting('retentionDays', 2);
+      log.close();
+      clock = lastEnd + 25 * DAY;
+      log = await open();
+      expect(log.heldPrune).toBeUndefined();
+      expect(await log.pruning).toBe(2);
+      // Days kept 90, one shift ended 200 days ago and one yesterday: the old one goes at open, as always.
+      await log.setSetting('retentionDays', 90);
+      const now = clock;
+      await shiftEnded(now, 200);
+      const recent = await shiftEnded(now, 1);
+      log.close();
+      clock = now;
+      log = await open();
+      expect(log.heldPrune).toBeUndefined();
+      expect(await log.pruning).toBe(1);
+      expect((await log.shifts()).map((s) => s.id)).toEqual([recent]);
+    });
+  });
+
   it('follows the retention setting, and prunes when the log opens', async () => {
     const now = at(12, 0, 20);
     await shiftEnded(now, 8);
