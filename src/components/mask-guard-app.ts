@@ -485,10 +485,9 @@ export class MaskGuardApp extends LitElement {
     const shifts = held.shifts === 1 ? '1 shift' : `${held.shifts} shifts`;
     return html`<div class="held-prune" role="group" aria-label="Old shifts">
       <p role="status">
-        Nothing has been recorded on this phone since ${date(held.lastRecordedAt)}, and its date is now
-        ${date(Date.now())}. Shifts are kept for ${days} day${days === 1 ? '' : 's'}, so
-        ${held.shifts === 1 ? 'the saved shift' : `all ${held.shifts} saved shifts`} would now be deleted with
-        their people. If the phone's date is wrong, set it in the phone's settings and keep them.
+        This phone's date is ${date(Date.now())}, and nothing has been recorded since
+        ${date(held.lastRecordedAt)}: keeping shifts ${days} day${days === 1 ? '' : 's'} would delete every
+        saved shift now. If the date is wrong, set it in the phone's settings and keep them.
       </p>
       ${st.heldPruneProblem === undefined ? '' : html`<p role="alert">Not done (${st.heldPruneProblem}).</p>`}
       <div class="row">
