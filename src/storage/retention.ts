@@ -23,12 +23,17 @@ export function endedBefore(
 }
 
 /**
- * The ids of the shifts retention with `cutoff` deletes ({@link endedBefore}), oldest first. Only shifts that
- * started before `cutoff` are read: one that started after it cannot have ended before it.
+ * The shifts retention with `cutoff` deletes ({@link endedBefore}), oldest first. Only shifts that started
+ * before `cutoff` are read: one that started after it cannot have ended before it.
  */
-export async function shiftsEndedBefore(db: IDBPDatabase<MaskGuardDB>, cutoff: number): Promise<string[]> {
+export async function endedShiftsBefore(db: IDBPDatabase<MaskGuardDB>, cutoff: number): Promise<Shift[]> {
   const candidates = await db.getAllFromIndex('shifts', 'byStart', IDBKeyRange.upperBound(cutoff));
-  return candidates.filter((shift) => endedBefore(shift, cutoff)).map((shift) => shift.id);
+  return candidates.filter((shift) => endedBefore(shift, cutoff));
+}
+
+/** The ids of {@link endedShiftsBefore}. */
+export async function shiftsEndedBefore(db: IDBPDatabase<MaskGuardDB>, cutoff: number): Promise<string[]> {
+  return (await endedShiftsBefore(db, cutoff)).map((shift) => shift.id);
 }
 
 /**

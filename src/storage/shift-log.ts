@@ -15,7 +15,7 @@ import {
   type Shift,
 } from './schema.js';
 import { readSettings, writeSetting } from './settings.js';
-import { DAY_MS, deleteShift, endedBefore, shiftsEndedBefore } from './retention.js';
+import { DAY_MS, deleteShift, endedBefore, endedShiftsBefore, shiftsEndedBefore } from './retention.js';
 import { deleteAllThumbnails, mayKeepThumbnail, readThumbnails, storedThumbnailBytes } from './thumbnails.js';
 import { tallyDecisions, type Tally } from '../shared/tracking/tally.js';
 import { nextTask } from '../shared/next-task.js';
@@ -645,7 +645,7 @@ export class ShiftLog extends EventTarget {
     if (now - lastRecordedAt > Math.max(retentionMs, HOLD_PRUNE_AFTER_MS)) {
       // Every ended shift ended by lastRecordedAt, so each is over the days kept: count them (the ended idle
       // shift excepted, which counts from now).
-      const shifts = (await shiftsEndedBefore(this.db, now - retentionMs).catch(() => [])).length;
+      const shifts = await this.countPrunable(this.settings.retentionDays, now).catch(() => 0);
       if (shifts > 0) {
         this.heldPrune = { shifts, lastRecordedAt };
         return;
@@ -665,20 +665,16 @@ export class ShiftLog extends EventTarget {
   async keepHeldShifts(): Promise<number> {
     if (this.heldPrune === undefined) return 0;
     const now = this.now();
-    const ids = await shiftsEndedBefore(this.db, now - this.settings.retentionDays * DAY_MS);
+    const shifts = await endedShiftsBefore(this.db, now - this.settings.retentionDays * DAY_MS);
     this.heldPrune = undefined;
     this.dispatchEvent(new Event('status'));
-    let kept = 0;
-    for (const id of ids) {
-      const shift = await this.db.get('shifts', id);
-      if (shift === undefined) continue;
+    for (const shift of shifts) {
       await this.queue.save({
         kind: 'shift',
         shift: { ...shift, notBefore: Math.max(shift.notBefore ?? 0, now) },
       });
-      kept++;
     }
-    return kept;
+    return shifts.length;
   }
 
   /** How many ended shifts {@link prune} would delete with `retentionDays`, deleting nothing. */
