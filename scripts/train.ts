@@ -167,6 +167,17 @@
  * give 4 errors of 60 averaged against 5 alone, within the noise of one face; the confident errors stay
  * confident (8-photo 0.020 → 0.012, 7-photo 0.017 → 0.067) and 3-photo, the dim bearded man read right, falls
  * from 0.47 to 0.27 (mirror 0.07), one step from a miss.
+ * Tried beside the shipped model, not shipped (scratch, 2026-12-03): a second opinion from colour, "is the lower
+ * face this person's skin?". Six numbers from the app's crop (face box at 1/6–5/6 of it): the chroma distance
+ * between the forehead (rows 24–38 %) and the mouth and chin (rows 62–80 %), their luma ratio, the share of
+ * mouth-and-chin pixels within 0.025 of the forehead's chroma, their saturation difference and each patch's
+ * contrast; a logistic regression on them over the train split's app crops and their four shifts (alone: val
+ * crops 84.3 %, dim 88.9 %; chroma distance alone AUC 0.87), added to the shipped model's logit with weight a
+ * chosen on val crops and their shifts at the threshold 0.25: a = 0 / 0.5 / 1 gives val crops 100.00 / 99.84 /
+ * 99.84 %, crops cost 55 / 48 / 45, almost all of it fewer false alarms on low-res (19 → 13); the missed
+ * unmasked faces on the shifts stay 7 / 7 / 6. The door photos (report only) lose one face at every a > 0:
+ * 55 of 60 (a masked face, 44-photo, read unmasked), 7- and 8-photo still read masked (0.07 → 0.13 / 0.23,
+ * 0.01 → 0.05 / 0.23): both move towards unmasked but stay under 0.25, and the masked face moves past it first.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
