@@ -17,7 +17,7 @@ import { EARLIEST_TRUE_TIME, type Decision } from '../storage/index.ts';
 import type { CsvDialect } from '../shared/csv.ts';
 import { offline, type OfflineState } from '../offline/index.ts';
 import { alertSide, type AlertSide } from './alert-placement.ts';
-import { focusStyles } from './view-styles.ts';
+import { buttonStyles, controlStyles } from './view-styles.ts';
 
 /**
  * What the alert says; it names the reason in words, never by colour alone, and the person by the number
@@ -69,7 +69,8 @@ export class MaskGuardApp extends LitElement {
   private readonly onChange = () => this.requestUpdate();
 
   static override styles = [
-    focusStyles,
+    controlStyles,
+    buttonStyles,
     css`
       :host {
         display: flex;
@@ -99,24 +100,10 @@ export class MaskGuardApp extends LitElement {
         flex-wrap: wrap;
         gap: 8px;
       }
+      /* The look and states come from controlStyles and buttonStyles (the only buttons of this shadow root). */
       .held-prune button {
-        font: inherit;
         font-size: 0.95rem;
-        min-height: 44px;
         padding: 2px 12px;
-        border-radius: 8px;
-        border: 1px solid #5c7080;
-        background: #17303f;
-        color: inherit;
-        cursor: pointer;
-      }
-      .held-prune button.danger {
-        background: #8e1b1b;
-        border-color: #ff8a80;
-      }
-      .held-prune button[aria-disabled='true'] {
-        opacity: 0.5;
-        cursor: default;
       }
       header {
         padding: 8px 12px;

@@ -46,9 +46,40 @@ export const controlStyles = css`
   }
 `;
 
-/** Base styles for a view element's shadow root (with {@link controlStyles}). */
+/**
+ * What a button says by its look (with {@link controlStyles}): that it can be tapped, that it cannot be yet
+ * (dimmed), that it is the current choice, that it goes ahead (`primary`) or deletes (`danger`).
+ */
+export const buttonStyles = css`
+  button {
+    cursor: pointer;
+    font-weight: 600;
+  }
+  button:disabled,
+  button[aria-disabled='true'] {
+    opacity: 0.5;
+    cursor: default;
+  }
+  /* The current choice: shown selected, not dimmed like a button that cannot be used yet. */
+  button[aria-pressed='true'] {
+    background: #f4f7f9;
+    color: #0b1d2a;
+    opacity: 1;
+  }
+  button.primary {
+    background: #2e7d32;
+    border-color: #7cf0a8;
+  }
+  button.danger {
+    background: #8e1b1b;
+    border-color: #ff8a80;
+  }
+`;
+
+/** Base styles for a view element's shadow root (with {@link controlStyles} and {@link buttonStyles}). */
 export const viewStyles = [
   controlStyles,
+  buttonStyles,
   css`
     :host {
       display: block;
@@ -65,29 +96,6 @@ export const viewStyles = [
     }
     p {
       margin: 6px 0;
-    }
-    button {
-      cursor: pointer;
-      font-weight: 600;
-    }
-    button:disabled,
-    button[aria-disabled='true'] {
-      opacity: 0.5;
-      cursor: default;
-    }
-    /* The current choice: shown selected, not dimmed like a button that cannot be used yet. */
-    button[aria-pressed='true'] {
-      background: #f4f7f9;
-      color: #0b1d2a;
-      opacity: 1;
-    }
-    button.primary {
-      background: #2e7d32;
-      border-color: #7cf0a8;
-    }
-    button.danger {
-      background: #8e1b1b;
-      border-color: #ff8a80;
     }
     .row {
       display: flex;
