@@ -186,6 +186,26 @@
  * 98.33 %, crops cost 57; all 2,240 at once, val 99.67 %, shift mean 98.29 %, cost 82, val crops 99.67 %, crops
  * shift mean 98.12 %, crops cost 56. Flat within seed noise. Door crops (report only, the app's boxes cut in
  * Node): 53 and 54 of 60 against 54; 7- and 8-photo read masked in all three (P(without_mask) 0.03–0.11).
+ * Tried and not shipped, `--augmentation door-accessories` (commit ded7740: accessories.ts, then removed). Found
+ * by occluding parts of the door crops: on 7-photo a grey patch over the earphone and its cable took
+ * P(without_mask) from 0.02 to 0.99. Then, on val as the app cuts it (289 unmasked, 324 masked), things painted
+ * at the ears: black over-ear headphones turn 42 of the 289 unmasked faces "masked" at 0.25 (66 for the same-day
+ * retrain of the shipped recipe, 58 for seed 1), black cables on both sides 19, white ones 6, a white line in
+ * the top corner (a control) none; on the masked faces they change nothing. A mask's ear loops are the only
+ * lines at the ears the training pictures show. The recipe: the door recipe plus headphones (cups and band)
+ * or earphone cables, mostly black, some white or coloured, painted before the other transforms on 35 % of the
+ * copies of both classes. Seeds 42 / 1 / 2 against the same recipe without it (42 / 1 retrained the same day,
+ * 2 from the header above): painted headphones now turn 5 / 4 / 3 unmasked faces masked (66 / 58), cables 0 / 3 / 0
+ * (19 / 10), and seed 1 reads 4 of the 324 masked faces with headphones unmasked (none without it);
+ * original val 99.51 / 99.35 / 99.51 % (99.84 / 99.67 / 99.51), shift mean 98.04 / 98.04 / 98.16 % (98.12 /
+ * 98.29 / 98.16), cost 92 / 88 / 81 (92 / 82 / 87); val crops 99.84 / 99.67 / 99.84 % (99.84 / 99.67 / 99.67),
+ * crops shift mean 98.25 / 98.49 / 98.49 % (98.37 / 98.21 / 98.37), crops cost 55 / 51 / 51 (54 / 60 / 54).
+ * Plain val one or two pictures worse in two seeds, the shifts flat: by val it does not ship; the headphones
+ * measure is painted by the same kind of brush it learned from, so it cannot carry the choice alone. After
+ * that choice (report only): door crops in Node 55 / 54 of 60 (shipped 55); npm run eval:e2e with seed 42,
+ * 57 of 60 (shipped 56; 58-photo now right, 7- and 8-photo still masked at 0.15 and 0.05), mAP 91.7 % (90.5);
+ * but the live fake camera counted 3-photo, the dim man in headphones, masked (0 of 6 boxes right), where the
+ * shipped model leaves him uncertain: tally 7 / 4 / 1 against 6 / 4 / 2 and the annotated 6 / 6 / 0.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -230,7 +250,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DEFAULT_COPIES = 4;
 const USAGE = `usage: npm run train -- --data DIR [--out DIR] [--epochs 12] [--batch-size 32] [--optimizer sgd|adam]
   [--lr 0.001] [--momentum 0.85] [--hidden 128] [--dropout 0.5] [--label-smoothing 0] [--schedule constant|cosine] [--copies N]
-  [--augmentation paper|door|door-accessories] [--features paper|rows] [--app-crops DIR] [--fine-tune EPOCHS] [--fine-tune-lr 0.001] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
+  [--augmentation paper|door] [--features paper|rows] [--app-crops DIR] [--fine-tune EPOCHS] [--fine-tune-lr 0.001] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
 
 const { values: args } = parseArgs({
   options: {
@@ -283,8 +303,7 @@ if (args.help) {
 if (args.data === undefined) fail('--data is required');
 if (args.optimizer !== 'sgd' && args.optimizer !== 'adam') fail('--optimizer must be sgd or adam');
 if (args.schedule !== 'constant' && args.schedule !== 'cosine') fail('--schedule must be constant or cosine');
-if (!(args.augmentation in AUGMENTATIONS))
-  fail(`--augmentation must be one of ${Object.keys(AUGMENTATIONS).join(', ')}`);
+if (!(args.augmentation in AUGMENTATIONS)) fail('--augmentation must be paper or door');
 const augmentationName = args.augmentation as AugmentationName;
 if (args.features !== 'paper' && args.features !== 'rows') fail('--features must be paper or rows');
 const layout: FeatureLayout = args.features;

@@ -1,5 +1,4 @@
 import sharp from 'sharp';
-import { randomAccessories } from './accessories.ts';
 import { randomPhotometric, type PhotometricRanges } from './photometric.ts';
 
 /**
@@ -29,11 +28,6 @@ export interface AugmentationRanges {
    */
   photometricProbability?: number;
   photometric?: PhotometricRanges;
-  /**
-   * Probability of headphones or earphone cables painted on before everything else (accessories.ts), drawn
-   * from a generator of its own so that the other draws stay those of the recipe without it.
-   */
-  accessoriesProbability?: number;
 }
 
 /** The paper's ranges (the first shipped model's recipe); recorded in the model card. */
@@ -75,18 +69,8 @@ export const DOOR_AUGMENTATION: AugmentationRanges = {
   },
 };
 
-/** The door recipe plus headphones and earphone cables on 35 % of the copies of both classes. */
-export const DOOR_ACCESSORIES_AUGMENTATION: AugmentationRanges = {
-  ...DOOR_AUGMENTATION,
-  accessoriesProbability: 0.35,
-};
-
 /** Augmentation recipes by name (`npm run train -- --augmentation NAME`). */
-export const AUGMENTATIONS = {
-  paper: DEFAULT_AUGMENTATION,
-  door: DOOR_AUGMENTATION,
-  'door-accessories': DOOR_ACCESSORIES_AUGMENTATION,
-} as const;
+export const AUGMENTATIONS = { paper: DEFAULT_AUGMENTATION, door: DOOR_AUGMENTATION } as const;
 /** A name of {@link AUGMENTATIONS}. */
 export type AugmentationName = keyof typeof AUGMENTATIONS;
 
@@ -185,12 +169,8 @@ export async function augment(
   ranges: AugmentationRanges = DEFAULT_AUGMENTATION,
 ): Promise<Uint8Array> {
   const random = seededRandom(seed);
-  const worn =
-    ranges.accessoriesProbability === undefined
-      ? rgb
-      : randomAccessories(rgb, size, seededRandom(seed ^ 0x5bd1e995), ranges.accessoriesProbability);
   const out = adjustContrast(
-    randomAffine(worn, size, random, ranges),
+    randomAffine(rgb, size, random, ranges),
     1 + (random() * 2 - 1) * ranges.contrast,
   );
   let result = out;
