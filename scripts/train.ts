@@ -189,14 +189,15 @@
  * Tried and not shipped, `--augmentation door-accessories` (commit ded7740: accessories.ts, then removed). Found
  * by occluding parts of the door crops: on 7-photo a grey patch over the earphone and its cable took
  * P(without_mask) from 0.02 to 0.99. Then, on val as the app cuts it (289 unmasked, 324 masked), things painted
- * at the ears: black over-ear headphones turn 42 of the 289 unmasked faces "masked" at 0.25 (66 for the same-day
- * retrain of the shipped recipe, 58 for seed 1), black cables on both sides 19, white ones 6, a white line in
- * the top corner (a control) none; on the masked faces they change nothing. A mask's ear loops are the only
+ * at the ears (now scripts/ear-accessories-check.ts): black over-ear headphones turn 42 of the 289 unmasked
+ * faces "masked" at 0.25 (66 for the same-day retrain of the shipped recipe, 58 for seed 1), black cables on
+ * both sides 19, white ones 6, a white line in the top corner (a control) none; on the masked faces they change
+ * nothing. A mask's ear loops are the only
  * lines at the ears the training pictures show. The recipe: the door recipe plus headphones (cups and band)
  * or earphone cables, mostly black, some white or coloured, painted before the other transforms on 35 % of the
  * copies of both classes. Seeds 42 / 1 / 2 against the same recipe without it (42 / 1 retrained the same day,
- * 2 from the header above): painted headphones now turn 5 / 4 / 3 unmasked faces masked (66 / 58), cables 0 / 3 / 0
- * (19 / 10), and seed 1 reads 4 of the 324 masked faces with headphones unmasked (none without it);
+ * 2 from the header above): painted headphones now turn 5 / 4 / 3 unmasked faces masked (66 / 58), cables
+ * 0 / 3 / 0 (19 / 10), and seed 1 reads 4 of the 324 masked faces with headphones unmasked (none without it);
  * original val 99.51 / 99.35 / 99.51 % (99.84 / 99.67 / 99.51), shift mean 98.04 / 98.04 / 98.16 % (98.12 /
  * 98.29 / 98.16), cost 92 / 88 / 81 (92 / 82 / 87); val crops 99.84 / 99.67 / 99.84 % (99.84 / 99.67 / 99.67),
  * crops shift mean 98.25 / 98.49 / 98.49 % (98.37 / 98.21 / 98.37), crops cost 55 / 51 / 51 (54 / 60 / 54).
