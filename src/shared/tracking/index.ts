@@ -2,7 +2,8 @@
  * Face tracking and people counting: the pure core between the worker's detections and the guard's tally.
  * See ./tracker.ts for the counting rule.
  */
-export { FaceTracker, type TrackerSnapshot } from './tracker';
+export { FaceTracker } from './tracker';
+export type { TrackerSnapshot } from './snapshot';
 export {
   type Decision,
   type TrackerOptions,

@@ -7,6 +7,36 @@
 import { APPEARANCE_CHANGE_DISTANCE, cosineDistance, unit } from './appearance';
 import type { Observation } from './types';
 
+/**
+ * A face matched to a track whose box has less than this share of the track's last box area may be someone
+ * who stood behind that person, hidden, and is in view now that the person in front left (ducked out, turned
+ * away): at the same spot, a face behind looks smaller (someone 0.5 m behind a person 1.5 m from the camera:
+ * 0.56 of the area), and matching by place alone hands them the front person's track (approach exploration:
+ * 11 of 20 people walking right behind another were never counted). The detector's box of one face can also
+ * jump this much between frames, so such a face is not taken for someone else outright: the track goes on
+ * probation (rule 5), and only a firmly other label makes it a newcomer.
+ */
+export const SHRINK_AREA = 0.6;
+/**
+ * Frames hidden in a row before probation (rule 5): one missed detection beside someone (hands at the face
+ * while putting a mask on) is not a time in which someone else could have taken the place.
+ */
+export const HIDDEN_FRAMES_FOR_PROBATION = 2;
+/**
+ * Frames in a row that missed a counted person before probation (rule 5) when a face is matched to them
+ * again: in a queue the next person steps into the place of the one who left, a fraction of a second later,
+ * and matching by place hands them the track (groups exploration: 8 people at one spot, 0.3 s apart, counted
+ * as 1 masked person, none of the 4 unmasked alerted for). One missed detection, as for hidden frames, is not
+ * a time in which someone else could have taken the place.
+ */
+export const MISSED_FRAMES_FOR_PROBATION = 2;
+/**
+ * ... or one frame, on a slow phone, when the person was last seen at least this long ago (ms): at 2.5 frames/s
+ * one missed frame is 0.8 s in which the next in a queue can step in (0.3 s apart in the groups exploration).
+ * Below it (one missed frame at 5 frames/s or more), as above, a missed detection is not such a time.
+ */
+export const ABSENCE_FOR_PROBATION_MS = 400;
+
 /** The observations of a track since its probation started. */
 export interface Probation {
   frames: number;

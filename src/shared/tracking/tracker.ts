@@ -21,9 +21,9 @@
  *    (`revised`), never adds one.
  * 5. A person counted with a firm label whose track is carried over a pause (or over a time hidden behind
  *    another face, see `maxHiddenMs`) is on probation, and so is one where a second face comes into view,
- *    whose face suddenly looks much smaller (see SHRINK_AREA), or who is seen again after frames that missed
- *    them (see MISSED_FRAMES_FOR_PROBATION; such a return also starts again a probation whose frames read as
- *    the person counted): the tracker cannot see who stands at the door
+ *    whose face suddenly looks much smaller (see SHRINK_AREA in ./probation.ts), or who is seen again after
+ *    frames that missed them (see MISSED_FRAMES_FOR_PROBATION there; such a return also starts again a
+ *    probation whose frames read as the person counted): the tracker cannot see who stands at the door
  *    while it does not look (or sees only the face in front, or a face uncovered behind), and in a queue the
  *    next person often steps into the place of the one who left. Their first `minFrames` frames after the pause
  *    (or that moment) are averaged apart; if that average decides the other firm label, the face is taken for a
@@ -44,7 +44,7 @@
  * slow phone still has enough of them to be counted.
  * Timestamps are milliseconds, may be irregular (dropped frames), and must never go backwards.
  */
-import { type Box, boxArea, boxCentre, intersectionArea, iou, translateBox } from '../geometry';
+import { boxArea, iou } from '../geometry';
 import {
   APPEARANCE_CHANGE_DISTANCE,
   APPEARANCE_SPLIT_DISTANCE,
@@ -54,6 +54,8 @@ import {
   isFarFrom,
 } from './appearance';
 import { associate, distanceInFaces } from './association';
+import { type Loan, firstStepGate, loanFor, loansOnOffer } from './loans';
+import { hiddenBehindSomeone } from './occlusion';
 import {
   type Decision,
   type TrackerOptions,
@@ -62,96 +64,28 @@ import {
   resolveTrackerOptions,
 } from './options';
 import {
+  ABSENCE_FOR_PROBATION_MS,
+  HIDDEN_FRAMES_FOR_PROBATION,
+  MISSED_FRAMES_FOR_PROBATION,
   type Probation,
-  addToProbation,
+  SHRINK_AREA,
   lookChangedOnProbation,
-  newProbation,
   probationAppearance,
 } from './probation';
-import type { LiveTrack, Observation, PersonCounted, TrackEnded, TrackerUpdate } from './types';
-
-/**
- * Share of a track's box that another person's head must cover for the track's face to count as hidden
- * behind it. A head is wider than the face box the detector gives (hair, ears, a hood; the detector's box
- * runs from brows to mouth): taken as the face box widened by {@link HEAD_REACH} of its width on each side
- * and as much above, and as tall again below (chin, neck, shoulders).
- */
-const HIDDEN_COVER = 1 / 3;
-const HEAD_REACH = 0.75;
-/**
- * Only a face nearer the camera hides one: its box at least this share of the hidden face's area (a person
- * behind in a queue looks smaller, and their head, drawn over the front person's place, hides nothing there).
- */
-const NEARER_AREA = 0.8;
-/**
- * A face matched to a track whose box has less than this share of the track's last box area may be someone
- * who stood behind that person, hidden, and is in view now that the person in front left (ducked out, turned
- * away): at the same spot, a face behind looks smaller (someone 0.5 m behind a person 1.5 m from the camera:
- * 0.56 of the area), and matching by place alone hands them the front person's track (approach exploration:
- * 11 of 20 people walking right behind another were never counted). The detector's box of one face can also
- * jump this much between frames, so such a face is not taken for someone else outright: the track goes on
- * probation (rule 5), and only a firmly other label makes it a newcomer.
- */
-const SHRINK_AREA = 0.6;
-/**
- * Frames hidden in a row before probation (rule 5): one missed detection beside someone (hands at the face
- * while putting a mask on) is not a time in which someone else could have taken the place.
- */
-const HIDDEN_FRAMES_FOR_PROBATION = 2;
-/**
- * Frames in a row that missed a counted person before probation (rule 5) when a face is matched to them
- * again: in a queue the next person steps into the place of the one who left, a fraction of a second later,
- * and matching by place hands them the track (groups exploration: 8 people at one spot, 0.3 s apart, counted
- * as 1 masked person, none of the 4 unmasked alerted for). One missed detection, as for hidden frames, is not
- * a time in which someone else could have taken the place.
- */
-const MISSED_FRAMES_FOR_PROBATION = 2;
-/**
- * ... or one frame, on a slow phone, when the person was last seen at least this long ago (ms): at 2.5 frames/s
- * one missed frame is 0.8 s in which the next in a queue can step in (0.3 s apart in the groups exploration).
- * Below it (one missed frame at 5 frames/s or more), as above, a missed detection is not such a time.
- */
-const ABSENCE_FOR_PROBATION_MS = 400;
-
-/** The space a person whose face box is `face` hides from the camera (see {@link HIDDEN_COVER}). */
-function headOf(face: Box): Box {
-  const reach = HEAD_REACH * face.width;
-  return {
-    x: face.x - reach,
-    y: face.y - reach,
-    width: face.width + 2 * reach,
-    height: 2 * face.height + reach,
-  };
-}
-
-/**
- * Weight of the newest motion measurement in a track's smoothed velocity: 0.5 follows a walker within a few
- * frames yet halves the effect of one jittery detector box on the prediction.
- */
-const VELOCITY_SMOOTHING = 0.5;
-
-/**
- * How fast (face sizes a second) a face seen only once may have moved by the next frame (see
- * FaceTracker.gateOf): a brisk walk across the view. Faces and steps shrink alike with distance, so in face
- * sizes a walk is about the same near and far: 1.4 m/s over a face box about 0.17 m is some 8 a second; 6 takes
- * most walks across (the fake-camera walker goes 4) and keeps the gate from spanning the picture.
- */
-const FIRST_STEP_FACES_PER_S = 6;
-
-/**
- * A counted person's face of the previous frame that read the other label from all their frames before it: most
- * likely someone passing in front of them, whose face fell on their place (queue walker in a CI run at 3
- * frames/s: the walker's second of five frames went to the masked person's track, the other three were too few
- * to be counted, and the unmasked walker was never counted nor alerted for). A new face in this frame that
- * continues it (within a first step of it, reading the same way) starts its track from it. The person's track
- * keeps the frame too: it was counted already, and one frame cannot count it again.
- */
-interface Loan {
-  readonly lender: TrackState;
-  readonly box: Box;
-  readonly probWithoutMask: number;
-  readonly atMs: number;
-}
+import { type TrackerSnapshot, isSnapshot } from './snapshot';
+import {
+  type TrackState,
+  absenceStartsAt,
+  average,
+  firmlyDecided,
+  liveTrack,
+  newTrackState,
+  observe,
+  predictBox,
+  startProbation,
+  timeInView,
+} from './track-state';
+import type { Observation, PersonCounted, TrackEnded, TrackerUpdate } from './types';
 
 /**
  * Cosine distance (see ./appearance.ts) below which a face may go on with an overdue track: one the frames
@@ -165,67 +99,19 @@ interface Loan {
  */
 const OVERDUE_LOOK_DISTANCE = 0.25;
 
-/** Mutable state of one track. Sums, not lists, so memory stays constant however long a person stands. */
-interface TrackState {
-  readonly id: number;
-  /**
-   * The person's number (see {@link PersonCounted.number}), given when first seen long enough to be counted;
-   * undefined before. A numbered track is always counted (see awaitsDecision).
-   */
-  number?: number;
-  box: Box;
-  /** Smoothed velocity of the box centre in pixels per millisecond. */
-  vx: number;
-  vy: number;
-  readonly firstSeenMs: number;
-  lastSeenMs: number;
-  /**
-   * Where the absence clock starts: `lastSeenMs`, or the end of a pause when the face was last seen before
-   * it (the camera was off, so time in the pause says nothing about whether the person left).
-   */
-  absentSinceMs: number;
-  /** Processed frames since the face was last observed: the frames in which the tracker looked and missed it. */
-  missedFrames: number;
-  /** Time in pauses since the first observation: not time in view (rule 3 and `timeInViewMs` leave it out). */
-  pausedMs: number;
-  frames: number;
-  sumProbWithoutMask: number;
-  lastProbWithoutMask: number;
-  decision: Decision | null;
-  /** Counted `uncertain` by `settle` before rules 2 and 3 had their say: may still be revised (rule 4). */
-  provisional: boolean;
-  /** Rule 5: the frames since the track was carried over a pause, while on probation; undefined otherwise. */
-  probation?: Probation;
-  /**
-   * The face's running appearance (see ./appearance.ts) over its clear frames, those on probation left out;
-   * undefined until one is seen, and in a snapshot (never stored).
-   */
-  appearance?: Float32Array;
-  /** Processed frames in a row in which the face was hidden behind someone in front (see maxHiddenMs). */
-  hiddenFrames?: number;
-  /** Processed frames that missed the face since it was first seen, hidden ones aside (see minSlowFrames). */
-  missedTotal?: number;
-  /**
-   * Whether a frame that missed the face since it was last seen came after blind time: after a pause, or over
-   * `maxGapMs` after the frame before it (a detector restart, one very slow frame). Only a gap with blind time
-   * in it is bridged by the `minMissedFrames` allowance; missed frames that came at the usual pace, however
-   * slow, are time spent looking.
-   */
-  blindSinceSeen?: boolean;
+/** What one call of {@link FaceTracker.update} works on and gathers, phase by phase. */
+interface Frame {
+  readonly timestampMs: number;
+  readonly faces: readonly Observation[];
+  readonly counted: PersonCounted[];
+  readonly revised: PersonCounted[];
+  readonly ended: TrackEnded[];
+  /** Each track seen this frame and the index of its face in `faces`. */
+  readonly observationOf: Map<TrackState, number>;
 }
 
-/**
- * A paused tracker's state, for a page that reloads while people stand at the door (see
- * {@link FaceTracker.snapshot}): plain data, kept in localStorage for the next page.
- */
-export interface TrackerSnapshot {
-  readonly nextId: number;
-  /** Absent in a snapshot saved before numbers were given apart from track ids: then `nextId`. */
-  readonly nextNumber?: number;
-  /** When input paused, on the saving tracker's clock. */
-  readonly pausedAtMs: number;
-  readonly tracks: readonly Readonly<TrackState>[];
-}
+/** A face matched to a track: their indexes in `faces` and in the tracks kept. */
+type Match = ReturnType<typeof associate>[number];
 
 /**
  * Tracks faces across frames and counts each person once. Feed it every processed frame in time order with
@@ -368,19 +254,14 @@ export class FaceTracker {
   /**
    * How far (in face sizes) from where `track`'s face should be a face may be matched to it. A face seen once
    * has no speed yet, so its next place is only known to be within a walk from its first: its gate grows by
-   * {@link FIRST_STEP_FACES_PER_S} for the time since. Without it a person walking across the view on a slow
+   * FIRST_STEP_FACES_PER_S (./loans.ts) for the time since. Without it a person walking across the view on a slow
    * phone (a frame every 0.3–0.5 s) was a new one-frame track in every frame and never counted nor alerted for
    * (fake-camera walker at 4 face sizes a second, the machine loaded: seen in 5 frames, 4 read unmasked, not
    * counted). A followed face keeps the plain gate around its predicted place.
    */
   private gateOf(track: TrackState, timestampMs: number): number {
     if (track.frames > 1) return this.options.maxCentreDistance;
-    return this.firstStepGate(timestampMs - track.lastSeenMs);
-  }
-
-  /** How far (face sizes) a face seen once may be found `sinceMs` later (see {@link FaceTracker.gateOf}). */
-  private firstStepGate(sinceMs: number): number {
-    return this.options.maxCentreDistance + (FIRST_STEP_FACES_PER_S * Math.max(0, sinceMs)) / 1000;
+    return firstStepGate(timestampMs - track.lastSeenMs, this.options);
   }
 
   /**
@@ -408,12 +289,49 @@ export class FaceTracker {
     const afterBlindTime =
       this.pausedAtMs !== undefined || timestampMs - this.lastFrameMs > this.options.maxGapMs;
     const previousFrameMs = this.lastFrameMs;
-    const loans = afterBlindTime ? [] : this.loans(previousFrameMs);
+    const loans = afterBlindTime ? [] : loansOnOffer(this.tracks, previousFrameMs, this.options);
     this.lastFrameMs = timestampMs;
-    const counted: PersonCounted[] = [];
-    const revised: PersonCounted[] = [];
-    const ended: TrackEnded[] = [];
+    const frame: Frame = {
+      timestampMs,
+      faces,
+      counted: [],
+      revised: [],
+      ended: [],
+      observationOf: new Map(),
+    };
 
+    this.resumeAfterPause(timestampMs);
+    const overdue = this.endAbsentTracks(frame, afterBlindTime, previousFrameMs);
+    const matches = this.matchFaces(frame, overdue);
+    this.observeMatched(frame, matches);
+    // Overdue tracks no face went on with end now, as after any gap.
+    this.tracks = this.tracks.filter((track) => {
+      if (!overdue.has(track) || frame.observationOf.has(track)) return true;
+      this.end(track, timestampMs, frame.counted, frame.ended);
+      return false;
+    });
+    // A loan stays on offer only while its lender's own face this frame, if any, does not read like it: a
+    // person who took their mask off in that frame and is still read so keeps it.
+    const like = (p: number, q: number) => Math.abs(p - q) <= this.options.maxLabelDifference;
+    const loansOpen = loans.filter((loan) => {
+      const now = frame.observationOf.get(loan.lender);
+      return now === undefined || !like(faces[now]!.probWithoutMask, loan.probWithoutMask);
+    });
+    this.markUnseen(frame, afterBlindTime);
+    this.startTracks(frame, matches, loansOpen);
+    this.judgeProbations(frame);
+    this.decide(frame);
+
+    const { counted, revised, ended, observationOf } = frame;
+    counted.sort((a, b) => a.trackId - b.trackId);
+    revised.sort((a, b) => a.trackId - b.trackId);
+    ended.sort((a, b) => a.trackId - b.trackId);
+    const tracks = this.tracks.map((track) => liveTrack(track, observationOf.get(track) ?? null));
+    return { tracks, counted, revised, ended };
+  }
+
+  /** The first frame after a pause: bridges it when no longer than `maxBlindMs`; clears it either way. */
+  private resumeAfterPause(timestampMs: number): void {
     // Back from a pause no longer than maxBlindMs. The pause is not time in view. People in view when it
     // began (seen in the last frame, or unseen for at most half the gap: a turned head, a blurred frame) get
     // their whole gap again from now, so that a camera's first frames (dark while it starts: about 0.7 s
@@ -439,7 +357,14 @@ export class FaceTracker {
       }
     }
     this.pausedAtMs = undefined;
+  }
 
+  /**
+   * Ends the tracks absent for longer than the gap (see below) and returns the overdue ones, which go on only
+   * with a face that looks like the person's.
+   */
+  private endAbsentTracks(frame: Frame, afterBlindTime: boolean, previousFrameMs: number): Set<TrackState> {
+    const { timestampMs } = frame;
     // Gaps first, so that a face back after a long absence cannot rejoin its old track. Only time spent
     // looking counts as absence: a gap in which no frame was processed, or that began with blind time (the
     // detector restarting, one very slow frame) and has fewer than `minMissedFrames` processed frames since,
@@ -465,12 +390,17 @@ export class FaceTracker {
         overdue.add(track);
         return true;
       }
-      this.end(track, timestampMs, counted, ended);
+      this.end(track, timestampMs, frame.counted, frame.ended);
       return false;
     });
+    return overdue;
+  }
 
+  /** Matches this frame's faces to the tracks kept (see ./association.ts). */
+  private matchFaces(frame: Frame, overdue: ReadonlySet<TrackState>): Match[] {
+    const { timestampMs, faces } = frame;
     const hypotheses = this.tracks.map((track) => [predictBox(track, timestampMs), track.box]);
-    const matches = associate(
+    return associate(
       hypotheses,
       faces.map((face) => face.box),
       this.tracks.map((track) => this.gateOf(track, timestampMs)),
@@ -496,7 +426,11 @@ export class FaceTracker {
         );
       },
     );
-    const observationOf = new Map<TrackState, number>();
+  }
+
+  /** Each matched face goes to its track; rule 5 puts the track on probation where someone else may stand. */
+  private observeMatched(frame: Frame, matches: readonly Match[]): void {
+    const { timestampMs, faces, observationOf } = frame;
     // Faces no track took that are not duplicates of one taken: people new in view this frame.
     const newFaces = faces.filter(
       (face, index) =>
@@ -545,30 +479,19 @@ export class FaceTracker {
       observe(track, face, timestampMs, clear);
       observationOf.set(track, observationIndex);
     }
-    // Overdue tracks no face went on with end now, as after any gap.
-    this.tracks = this.tracks.filter((track) => {
-      if (!overdue.has(track) || observationOf.has(track)) return true;
-      this.end(track, timestampMs, counted, ended);
-      return false;
-    });
-    // A loan stays on offer only while its lender's own face this frame, if any, does not read like it: a
-    // person who took their mask off in that frame and is still read so keeps it.
-    const like = (p: number, q: number) => Math.abs(p - q) <= this.options.maxLabelDifference;
-    const loansOpen = loans.filter((loan) => {
-      const now = observationOf.get(loan.lender);
-      return now === undefined || !like(faces[now]!.probWithoutMask, loan.probWithoutMask);
-    });
+  }
+
+  /** The tracks no face went on with this frame: hidden behind someone in front, or missed. */
+  private markUnseen(frame: Frame, afterBlindTime: boolean): void {
+    const { timestampMs, faces, observationOf } = frame;
     for (const track of this.tracks) {
       if (observationOf.has(track)) continue;
       // Hidden behind a head in front (someone stepping or walking past): not absent, up to maxHiddenMs, and
       // on probation (rule 5) once seen again, since the face that comes out may be someone else's.
-      const area = boxArea(track.box);
-      const covered = faces.some(
-        (face) =>
-          boxArea(face.box) >= NEARER_AREA * area &&
-          intersectionArea(headOf(face.box), track.box) >= HIDDEN_COVER * area,
-      );
-      if (covered && timestampMs - track.lastSeenMs <= this.options.maxHiddenMs) {
+      if (
+        hiddenBehindSomeone(faces, track.box) &&
+        timestampMs - track.lastSeenMs <= this.options.maxHiddenMs
+      ) {
         absenceStartsAt(track, timestampMs);
         track.hiddenFrames = (track.hiddenFrames ?? 0) + 1;
         // Afresh at each time hidden: frames from before it are the person's own.
@@ -580,7 +503,11 @@ export class FaceTracker {
         track.hiddenFrames = 0;
       }
     }
+  }
 
+  /** New tracks for the faces no track took (see {@link Loan}). */
+  private startTracks(frame: Frame, matches: readonly Match[], loansOpen: Loan[]): void {
+    const { timestampMs, faces, observationOf } = frame;
     // New tracks for unmatched faces, strongest detection first, skipping duplicates of faces already taken.
     const taken = matches.map((match) => faces[match.observationIndex].box);
     const unmatched = faces
@@ -591,7 +518,7 @@ export class FaceTracker {
       const face = faces[index];
       if (taken.some((box) => iou(box, face.box) >= this.options.duplicateIou)) continue;
       taken.push(face.box);
-      const loan = this.loanFor(face, loansOpen, timestampMs);
+      const loan = loanFor(face, loansOpen, timestampMs, this.options);
       let track: TrackState;
       if (loan === undefined) {
         track = this.start(face, timestampMs);
@@ -603,7 +530,11 @@ export class FaceTracker {
       }
       observationOf.set(track, index);
     }
+  }
 
+  /** Rule 5's judgement of the tracks on probation (see below). */
+  private judgeProbations(frame: Frame): void {
+    const { timestampMs, observationOf } = frame;
     // Rule 5: a track on probation whose frames since the pause decide the other firm label, or show another
     // person's appearance, is a newcomer. Judged after as many frames as rule 1 asks of a new face (on a slow
     // phone `minSlowFrames` over `minEvidenceMs`), or the person who stepped into a counted person's place
@@ -624,13 +555,17 @@ export class FaceTracker {
         continue;
       }
       this.tracks.splice(this.tracks.indexOf(track), 1);
-      this.end(track, timestampMs, counted, ended);
+      this.end(track, timestampMs, frame.counted, frame.ended);
       const newcomer = this.startNewcomer(track, probation, timestampMs);
       const observation = observationOf.get(track);
       observationOf.delete(track);
       if (observation !== undefined) observationOf.set(newcomer, observation);
     }
+  }
 
+  /** Rules 1 to 3, and rule 4's one revision. */
+  private decide(frame: Frame): void {
+    const { timestampMs, observationOf, counted, revised } = frame;
     // Rules 1 to 3. Only observed tracks are checked: the others' averages and times in view did not move.
     for (const track of this.tracks) {
       if (track.provisional && observationOf.has(track)) {
@@ -653,12 +588,6 @@ export class FaceTracker {
         counted.push(this.count(track, 'uncertain', timestampMs));
       }
     }
-
-    counted.sort((a, b) => a.trackId - b.trackId);
-    revised.sort((a, b) => a.trackId - b.trackId);
-    ended.sort((a, b) => a.trackId - b.trackId);
-    const tracks = this.tracks.map((track) => liveTrack(track, observationOf.get(track) ?? null));
-    return { tracks, counted, revised, ended };
   }
 
   /**
@@ -724,56 +653,9 @@ export class FaceTracker {
   }
 
   private start(face: Observation, timestampMs: number): TrackState {
-    const track: TrackState = {
-      id: this.nextId++,
-      box: face.box,
-      vx: 0,
-      vy: 0,
-      firstSeenMs: timestampMs,
-      lastSeenMs: timestampMs,
-      absentSinceMs: timestampMs,
-      missedFrames: 0,
-      pausedMs: 0,
-      frames: 1,
-      sumProbWithoutMask: face.probWithoutMask,
-      lastProbWithoutMask: face.probWithoutMask,
-      decision: null,
-      provisional: false,
-    };
+    const track = newTrackState(this.nextId++, face, timestampMs);
     this.tracks.push(track);
     return track;
-  }
-
-  /**
-   * The {@link Loan}s on offer this frame: each counted track's face of the frame at `previousFrameMs` that read
-   * the other label (by more than `maxLabelDifference`) from the average of all its frames before it.
-   */
-  private loans(previousFrameMs: number): Loan[] {
-    return this.tracks.flatMap((track) => {
-      if (!firmlyDecided(track) || track.frames < 2 || track.lastSeenMs !== previousFrameMs) return [];
-      const before = (track.sumProbWithoutMask - track.lastProbWithoutMask) / (track.frames - 1);
-      if (Math.abs(track.lastProbWithoutMask - before) <= this.options.maxLabelDifference) return [];
-      const { box, lastProbWithoutMask: probWithoutMask, lastSeenMs: atMs } = track;
-      return [{ lender: track, box, probWithoutMask, atMs }];
-    });
-  }
-
-  /**
-   * The nearest of `loans` that a new `face` continues: it reads like the loan's face (within
-   * `maxLabelDifference`) and lies within the step a face seen once may take (see gateOf).
-   */
-  private loanFor(face: Observation, loans: readonly Loan[], timestampMs: number): Loan | undefined {
-    let best: Loan | undefined;
-    let bestDistance = Infinity;
-    for (const loan of loans) {
-      if (Math.abs(face.probWithoutMask - loan.probWithoutMask) > this.options.maxLabelDifference) continue;
-      const distance = distanceInFaces(loan.box, face.box);
-      if (distance <= this.firstStepGate(timestampMs - loan.atMs) && distance < bestDistance) {
-        best = loan;
-        bestDistance = distance;
-      }
-    }
-    return best;
   }
 
   /**
@@ -871,79 +753,6 @@ export class FaceTracker {
   }
 }
 
-/** Time from the first observation to the latest, less the pauses in between. */
-function timeInView(track: TrackState): number {
-  return track.lastSeenMs - track.firstSeenMs - track.pausedMs;
-}
-
-/** Counted with a firm label (neither `uncertain` nor still undecided): whom rule 5 puts on probation. */
-function firmlyDecided(track: TrackState): boolean {
-  return track.decision === 'with_mask' || track.decision === 'without_mask';
-}
-
-/** Rule 5: the frames from now are averaged apart, to tell whether this is still the person counted. */
-function startProbation(track: TrackState): void {
-  track.probation = newProbation();
-}
-
-/**
- * The track's absence clock starts (again) at `timestampMs`: the face was seen then, or counts as in view
- * (hidden behind someone, or in view when a pause began), so no frame has missed it since.
- */
-function absenceStartsAt(track: TrackState, timestampMs: number): void {
-  track.absentSinceMs = timestampMs;
-  track.missedFrames = 0;
-  track.blindSinceSeen = false;
-}
-
-function average(track: TrackState): number {
-  return track.sumProbWithoutMask / track.frames;
-}
-
-/** Where the track's box should be at `timestampMs` if the face kept its smoothed velocity. */
-function predictBox(track: TrackState, timestampMs: number): Box {
-  const dt = timestampMs - track.lastSeenMs;
-  return translateBox(track.box, track.vx * dt, track.vy * dt);
-}
-
-function observe(track: TrackState, face: Observation, timestampMs: number, clear: boolean): void {
-  const dt = timestampMs - track.lastSeenMs;
-  // Two updates with the same timestamp carry no motion information (and would divide by zero).
-  if (dt > 0) {
-    const before = boxCentre(track.box);
-    const after = boxCentre(face.box);
-    track.vx = VELOCITY_SMOOTHING * ((after.x - before.x) / dt) + (1 - VELOCITY_SMOOTHING) * track.vx;
-    track.vy = VELOCITY_SMOOTHING * ((after.y - before.y) / dt) + (1 - VELOCITY_SMOOTHING) * track.vy;
-  }
-  track.box = face.box;
-  track.lastSeenMs = timestampMs;
-  absenceStartsAt(track, timestampMs);
-  track.hiddenFrames = 0;
-  track.frames += 1;
-  track.sumProbWithoutMask += face.probWithoutMask;
-  track.lastProbWithoutMask = face.probWithoutMask;
-  if (track.probation !== undefined) addToProbation(track.probation, face, timestampMs, clear);
-  // A look on probation may be someone else's: it becomes the track's only if the probation keeps the person.
-  else if (face.appearance !== undefined && clear)
-    track.appearance = track.appearance ? blend(track.appearance, face.appearance) : face.appearance;
-}
-
-function liveTrack(track: TrackState, observationIndex: number | null): LiveTrack {
-  return {
-    id: track.id,
-    number: track.number ?? null,
-    box: track.box,
-    visible: observationIndex !== null,
-    observationIndex,
-    frames: track.frames,
-    averageProbWithoutMask: average(track),
-    lastProbWithoutMask: track.lastProbWithoutMask,
-    decision: track.decision,
-    firstSeenMs: track.firstSeenMs,
-    lastSeenMs: track.lastSeenMs,
-  };
-}
-
 function checkObservation(face: Observation, index: number): void {
   const { box, probWithoutMask } = face;
   if (![box.x, box.y, box.width, box.height].every(Number.isFinite)) {
@@ -952,45 +761,4 @@ function checkObservation(face: Observation, index: number): void {
   if (!(probWithoutMask >= 0 && probWithoutMask <= 1)) {
     throw new RangeError(`face ${index}: probWithoutMask must be in [0, 1], got ${probWithoutMask}`);
   }
-}
-
-const DECISIONS: readonly (Decision | null)[] = ['with_mask', 'without_mask', 'uncertain', null];
-
-/** Whether `value` has a {@link TrackerSnapshot}'s shape, with finite numbers and ids below `nextId`. */
-function isSnapshot(value: unknown): value is TrackerSnapshot {
-  if (typeof value !== 'object' || value === null) return false;
-  const { nextId, nextNumber, pausedAtMs, tracks } = value as Record<string, unknown>;
-  if (!Number.isSafeInteger(nextId) || (nextId as number) < 1 || !Number.isFinite(pausedAtMs)) return false;
-  const numbered = nextNumber !== undefined;
-  if (numbered && (!Number.isSafeInteger(nextNumber) || (nextNumber as number) < 1)) return false;
-  if (!Array.isArray(tracks)) return false;
-  const finite = (...values: unknown[]) => values.every((v) => typeof v === 'number' && Number.isFinite(v));
-  return tracks.every((track: unknown) => {
-    if (typeof track !== 'object' || track === null) return false;
-    const t = track as Record<string, unknown>;
-    const box = t.box as Record<string, unknown> | null;
-    return (
-      Number.isSafeInteger(t.id) &&
-      (t.id as number) >= 1 &&
-      (t.id as number) < (nextId as number) &&
-      // A number below the next, and one for every counted person; none in a snapshot from before numbers.
-      (numbered
-        ? t.number === undefined
-          ? t.decision === null
-          : Number.isSafeInteger(t.number) &&
-            (t.number as number) >= 1 &&
-            (t.number as number) < (nextNumber as number)
-        : t.number === undefined) &&
-      typeof box === 'object' &&
-      box !== null &&
-      finite(box.x, box.y, box.width, box.height) &&
-      finite(t.vx, t.vy, t.firstSeenMs, t.lastSeenMs, t.absentSinceMs, t.missedFrames, t.pausedMs) &&
-      finite(t.frames, t.sumProbWithoutMask, t.lastProbWithoutMask) &&
-      (t.missedTotal === undefined || finite(t.missedTotal)) &&
-      (t.blindSinceSeen === undefined || typeof t.blindSinceSeen === 'boolean') &&
-      (t.frames as number) >= 1 &&
-      DECISIONS.includes(t.decision as Decision | null) &&
-      typeof t.provisional === 'boolean'
-    );
-  });
 }
