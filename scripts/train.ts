@@ -251,7 +251,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DEFAULT_COPIES = 4;
 const USAGE = `usage: npm run train -- --data DIR [--out DIR] [--epochs 12] [--batch-size 32] [--optimizer sgd|adam]
   [--lr 0.001] [--momentum 0.85] [--hidden 128] [--dropout 0.5] [--label-smoothing 0] [--schedule constant|cosine] [--copies N]
-  [--augmentation paper|door] [--features paper|rows] [--app-crops DIR] [--fine-tune EPOCHS] [--fine-tune-lr 0.001] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
+  [--augmentation paper|door|door-accessories|door-robust] [--features paper|rows] [--app-crops DIR] [--fine-tune EPOCHS] [--fine-tune-lr 0.001] [--seed 42] [--workers N] [--head-dtype float16|uint8|float32] [--backbone FILE] [--no-cache] [--no-test]`;
 
 const { values: args } = parseArgs({
   options: {
@@ -304,7 +304,8 @@ if (args.help) {
 if (args.data === undefined) fail('--data is required');
 if (args.optimizer !== 'sgd' && args.optimizer !== 'adam') fail('--optimizer must be sgd or adam');
 if (args.schedule !== 'constant' && args.schedule !== 'cosine') fail('--schedule must be constant or cosine');
-if (!(args.augmentation in AUGMENTATIONS)) fail('--augmentation must be paper or door');
+if (!(args.augmentation in AUGMENTATIONS))
+  fail(`--augmentation must be one of ${Object.keys(AUGMENTATIONS).join(', ')}`);
 const augmentationName = args.augmentation as AugmentationName;
 if (args.features !== 'paper' && args.features !== 'rows') fail('--features must be paper or rows');
 const layout: FeatureLayout = args.features;

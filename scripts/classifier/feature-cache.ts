@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INPUT_SIZE } from '../../src/shared/mask-classifier-spec.ts';
-import { DEFAULT_AUGMENTATION, DOOR_AUGMENTATION } from './augment.ts';
+import { AUGMENTATIONS, DEFAULT_AUGMENTATION, DOOR_AUGMENTATION } from './augment.ts';
 import { DOMAIN_SHIFT_VERSION } from './domain-shifts.ts';
 import type { InferenceItem } from './inference-protocol.ts';
 import type { FeatureLayout } from './mask-classifier-model.ts';
@@ -42,11 +42,21 @@ export function cacheKey(tflitePath: string, items: InferenceItem[], layout: Fea
   if (layout !== 'paper') hash.update(`layout ${layout}`);
   // Only sets that use the door recipe or a domain shift hash those, so the paper recipe's keys (and
   // cache files) stay what they were.
-  if (items.some((item) => item.augmentation === 'door' || item.shift !== undefined)) {
+  if (
+    items.some(
+      (item) =>
+        (item.augmentation !== undefined && item.augmentation !== 'paper') || item.shift !== undefined,
+    )
+  ) {
     hash.update(JSON.stringify({ DOOR_AUGMENTATION, DOMAIN_SHIFT_VERSION }));
   }
+  // Recipes after the door one hash their ranges too (the door recipe's keys stay what they were).
+  const later = [...new Set(items.map((item) => item.augmentation))].filter(
+    (name) => name !== undefined && name !== 'paper' && name !== 'door',
+  );
+  if (later.length > 0) hash.update(JSON.stringify(later.map((name) => [name, AUGMENTATIONS[name!]])));
   for (const item of items) {
-    const extra = `${item.augmentation === 'door' ? '\0door' : ''}${item.shift === undefined ? '' : `\0${item.shift}`}`;
+    const extra = `${item.augmentation === undefined || item.augmentation === 'paper' ? '' : `\0${item.augmentation}`}${item.shift === undefined ? '' : `\0${item.shift}`}`;
     // The picture's bytes as well as its path: generated pictures (npm run app-crops) are cut again in place
     // when the detector or the margin changes, and must not be read from the cache as they were.
     hash.update(`${item.path}\0${contentHash(item.path)}\0${item.seed ?? '-'}${extra}\n`);

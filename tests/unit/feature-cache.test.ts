@@ -28,4 +28,14 @@ describe('feature cache key', () => {
     expect(cacheKey(BACKBONE, [{ path: picture, seed: 2 }], 'rows')).not.toBe(base);
     expect(cacheKey(BACKBONE, [{ path: picture, seed: 1 }], 'paper')).not.toBe(base);
   });
+
+  it('tells the augmentation recipes apart', () => {
+    writeFileSync(picture, 'a cut');
+    const keys = (['paper', 'door', 'door-accessories'] as const).map((augmentation) =>
+      cacheKey(BACKBONE, [{ path: picture, seed: 1, augmentation }], 'rows'),
+    );
+    expect(new Set(keys).size).toBe(3);
+    // Naming the paper recipe is the same as naming none.
+    expect(keys[0]).toBe(cacheKey(BACKBONE, [{ path: picture, seed: 1 }], 'rows'));
+  });
 });
