@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import { randomAccessories } from './accessories.ts';
-import { randomReframe } from './reframe.ts';
 import { randomPhotometric, type PhotometricRanges } from './photometric.ts';
 
 /**
@@ -35,13 +34,6 @@ export interface AugmentationRanges {
    * from a generator of its own so that the other draws stay those of the recipe without it.
    */
   accessoriesProbability?: number;
-  /**
-   * Probability of a window of {@link reframeSide} of the side, placed anywhere, cut out (reframe.ts) after
-   * the accessories and before the affine map, from a generator of its own like the accessories.
-   */
-  reframeProbability?: number;
-  /** Range of the window's side for {@link reframeProbability}, as a fraction of the picture's side. */
-  reframeSide?: readonly [number, number];
 }
 
 /** The paper's ranges (the first shipped model's recipe); recorded in the model card. */
@@ -89,22 +81,11 @@ export const DOOR_ACCESSORIES_AUGMENTATION: AugmentationRanges = {
   accessoriesProbability: 0.35,
 };
 
-/**
- * The door-accessories recipe plus, on 35 % of the copies of both classes, a window of 0.65–0.9 of the
- * side placed anywhere, so that a cut forehead (or chin) stops meaning "mask" (reframe.ts).
- */
-export const DOOR_ROBUST_AUGMENTATION: AugmentationRanges = {
-  ...DOOR_ACCESSORIES_AUGMENTATION,
-  reframeProbability: 0.35,
-  reframeSide: [0.65, 0.9],
-};
-
 /** Augmentation recipes by name (`npm run train -- --augmentation NAME`). */
 export const AUGMENTATIONS = {
   paper: DEFAULT_AUGMENTATION,
   door: DOOR_AUGMENTATION,
   'door-accessories': DOOR_ACCESSORIES_AUGMENTATION,
-  'door-robust': DOOR_ROBUST_AUGMENTATION,
 } as const;
 /** A name of {@link AUGMENTATIONS}. */
 export type AugmentationName = keyof typeof AUGMENTATIONS;
@@ -208,18 +189,8 @@ export async function augment(
     ranges.accessoriesProbability === undefined
       ? rgb
       : randomAccessories(rgb, size, seededRandom(seed ^ 0x5bd1e995), ranges.accessoriesProbability);
-  const framed =
-    ranges.reframeProbability === undefined
-      ? worn
-      : randomReframe(
-          worn,
-          size,
-          seededRandom(seed ^ 0x27d4eb2f),
-          ranges.reframeProbability,
-          ranges.reframeSide ?? [0.65, 0.9],
-        );
   const out = adjustContrast(
-    randomAffine(framed, size, random, ranges),
+    randomAffine(worn, size, random, ranges),
     1 + (random() * 2 - 1) * ranges.contrast,
   );
   let result = out;

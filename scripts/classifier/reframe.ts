@@ -1,14 +1,13 @@
 /**
- * Where the face sits in the picture, as a training transform and as a probe.
+ * Where the face sits in the picture, as a probe (`scripts/ear-accessories-check.ts --probes framing`): fixed
+ * square windows of the picture, centred, at the top (chin cut) or at the bottom (forehead cut), resized back.
  *
- * Why: the nearest training pictures (in the head's 256-unit layer) to the door faces read wrongly as masked
- * are all masked, and most are framed with the eyes high and the forehead cut at the top. A probe on val as
- * the app cuts it backs that up (shipped model, 289 unmasked faces, 2026-12-03): a window of 0.8 of the side
- * slid to the bottom (forehead cut) makes 9 of them read masked, at 0.7 of the side 35; the same windows
- * centred, or slid to the top (chin cut), 1. So framing is a cue for the class, which it must not be: a
- * guard's camera cuts foreheads of tall people and chins of short ones whatever they wear.
+ * Why: the nearest training pictures (in the head's 256-unit layer) to two door faces read wrongly as masked
+ * are all masked, most framed with the eyes high and the forehead cut. Measured with these probes on val as the
+ * app cuts it (shipped model of stop 37, 2026-12-03), the cue is weak: a window of 0.8 or 0.7 of the side at the
+ * bottom (forehead cut) turns 3 and 4 of the 289 unmasked faces masked, centred or at the top none. Cutting the
+ * chin of a masked face cuts the mask: at 0.7 of the side, 27 of 324 masked faces then read unmasked.
  */
-
 /** `v` clamped to [0, `last`]. */
 function clampTo(v: number, last: number): number {
   return v < 0 ? 0 : v > last ? last : v;
@@ -49,23 +48,6 @@ export function cropWindow(
     }
   }
   return out;
-}
-
-/**
- * With probability `probability`, a window of `sideRange` of the side placed anywhere in the picture
- * (uniformly, both axes), so that a cut forehead or a cut chin comes with either class; otherwise the
- * picture unchanged. Draws from `random` only what it uses.
- */
-export function randomReframe(
-  rgb: Uint8Array,
-  size: number,
-  random: () => number,
-  probability: number,
-  sideRange: readonly [number, number],
-): Uint8Array {
-  if (random() >= probability) return rgb;
-  const side = sideRange[0] + (sideRange[1] - sideRange[0]) * random();
-  return cropWindow(rgb, size, side, random(), random());
 }
 
 /** Framing probes for `scripts/ear-accessories-check.ts --probes framing`: fixed windows, no randomness. */

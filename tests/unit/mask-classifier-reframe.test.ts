@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DOOR_ACCESSORIES_AUGMENTATION,
-  DOOR_ROBUST_AUGMENTATION,
-  augment,
-  seededRandom,
-} from '../../scripts/classifier/augment.ts';
-import { FRAMING_PROBES, cropWindow, randomReframe } from '../../scripts/classifier/reframe.ts';
+import { FRAMING_PROBES, cropWindow } from '../../scripts/classifier/reframe.ts';
 
 const SIZE = 100;
 
@@ -54,36 +48,7 @@ describe('cropWindow (reframe.ts)', () => {
   });
 });
 
-describe('randomReframe and the door-robust recipe', () => {
-  it('reframes about the share asked for, each time with a window inside the range', () => {
-    let reframed = 0;
-    for (let seed = 1; seed <= 400; seed++) {
-      const input = gradient();
-      const out = randomReframe(input, SIZE, seededRandom(seed), 0.35, [0.65, 0.9]);
-      if (out === input) continue;
-      reframed++;
-      // The rows the window spans: between 65 and 90 of the 100.
-      const span = rowAt(out, SIZE - 1) - rowAt(out, 0);
-      expect(span).toBeGreaterThanOrEqual(63);
-      expect(span).toBeLessThanOrEqual(90);
-    }
-    expect(reframed / 400).toBeGreaterThan(0.28);
-    expect(reframed / 400).toBeLessThan(0.42);
-  });
-
-  it('adds to the door-accessories recipe without changing its other draws', async () => {
-    let same = 0;
-    let differ = 0;
-    for (let seed = 1; seed <= 12; seed++) {
-      const before = await augment(gradient(), SIZE, seed, DOOR_ACCESSORIES_AUGMENTATION);
-      const after = await augment(gradient(), SIZE, seed, DOOR_ROBUST_AUGMENTATION);
-      if (Buffer.from(before).equals(Buffer.from(after))) same++;
-      else differ++;
-    }
-    expect(same).toBeGreaterThan(0);
-    expect(differ).toBeGreaterThan(0);
-  });
-
+describe('the framing probes', () => {
   it('has framing probes that cut the forehead and the chin, and one that changes nothing', () => {
     const input = gradient();
     expect(FRAMING_PROBES['as cut']!(input, SIZE)).toBe(input);
