@@ -186,7 +186,8 @@
  * 98.33 %, crops cost 57; all 2,240 at once, val 99.67 %, shift mean 98.29 %, cost 82, val crops 99.67 %, crops
  * shift mean 98.12 %, crops cost 56. Flat within seed noise. Door crops (report only, the app's boxes cut in
  * Node): 53 and 54 of 60 against 54; 7- and 8-photo read masked in all three (P(without_mask) 0.03–0.11).
- * Tried and not shipped, `--augmentation door-accessories` (commit ded7740: accessories.ts, then removed). Found
+ * `--augmentation door-accessories` (accessories.ts; tried in ded7740, removed in 7135aa1, shipped since 2026-12-03, see
+ * the end of this entry). Found
  * by occluding parts of the door crops: on 7-photo a grey patch over the earphone and its cable took
  * P(without_mask) from 0.02 to 0.99. Then, on val as the app cuts it (289 unmasked, 324 masked), things painted
  * at the ears (now scripts/ear-accessories-check.ts): black over-ear headphones turn 42 of the 289 unmasked
@@ -201,12 +202,20 @@
  * original val 99.51 / 99.35 / 99.51 % (99.84 / 99.67 / 99.51), shift mean 98.04 / 98.04 / 98.16 % (98.12 /
  * 98.29 / 98.16), cost 92 / 88 / 81 (92 / 82 / 87); val crops 99.84 / 99.67 / 99.84 % (99.84 / 99.67 / 99.67),
  * crops shift mean 98.25 / 98.49 / 98.49 % (98.37 / 98.21 / 98.37), crops cost 55 / 51 / 51 (54 / 60 / 54).
- * Plain val one or two pictures worse in two seeds, the shifts flat: by val it does not ship; the headphones
- * measure is painted by the same kind of brush it learned from, so it cannot carry the choice alone. After
+ * Plain val one or two pictures worse in two seeds, the shifts flat: stop 39 did not ship it for that; the
+ * headphones measure is painted by the same kind of brush it learned from, so it cannot carry the choice alone. After
  * that choice (report only): door crops in Node 55 / 54 of 60 (shipped 55); npm run eval:e2e with seed 42,
  * 57 of 60 (shipped 56; 58-photo now right, 7- and 8-photo still masked at 0.15 and 0.05), mAP 91.7 % (90.5);
  * but the live fake camera counted 3-photo, the dim man in headphones, masked (0 of 6 boxes right), where the
  * shipped model leaves him uncertain: tally 7 / 4 / 1 against 6 / 4 / 2 and the annotated 6 / 6 / 0.
+ * Shipped on 2026-12-03 (seed 42) after all, by the rule the app-crops model was chosen by: val as the app cuts
+ * it and its shifts first, the original val and shifts as a guard. On the app's crops it is as good or better
+ * in every seed (val crops equal, equal, one picture better; crops cost 55 / 51 / 51 against 54 / 60 / 54); the
+ * guard costs two pictures of 613 in two seeds and no shift cost on average (87 against 87); and it removes a
+ * failure a door sees daily (headphones: 5 / 4 / 3 unmasked faces read masked against 66 / 58). The retrain
+ * reproduced seed 42's figures to the digit. Test (report only): 99.64 % (before 99.27 %), as the app cuts it
+ * 99.39 % (99.39 %). Door photos and live camera after the choice, as above: 57 of 60 (56), live tally 7 / 4 / 1
+ * (6 / 4 / 2): the dim man in headphones (3-photo) is now counted masked where he was uncertain.
  * Tried and not shipped, `--augmentation door-robust` (commit fbb1a63: a random window in reframe.ts, then
  * removed): door-accessories plus, on 35 % of the copies of both classes, a window of 0.65–0.9 of the side
  * placed anywhere, so that a cut forehead stops meaning "mask" (the 50 nearest training pictures to 7- and

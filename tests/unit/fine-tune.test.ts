@@ -131,9 +131,10 @@ describe('fine-tuning block 16 with the head', () => {
     const tuned = LastBlockClassifier.from(featureBackbone(TFLITE, 'rows').model, shipped);
     // Labels the shipped model did not learn (every other picture of each class), so there is loss to lose.
     const arbitrary = labels.map((_, i) => i % 2);
+    // 0.01: at 0.02 the loss of the head shipped on 2026-12-03 went to NaN in the first epochs.
     const history = await tuned.train(
       [[{ maps, rows: labels.map((_, i) => i), labels: arbitrary }]],
-      { epochs: 6, learningRate: 0.02, momentum: 0.85, batchSize: 8, dropout: 0, seed: 1 },
+      { epochs: 6, learningRate: 0.01, momentum: 0.85, batchSize: 8, dropout: 0, seed: 1 },
       () => {},
     );
     expect(history).toHaveLength(6);
