@@ -28,8 +28,18 @@ function accessoryColour(random: () => number): [number, number, number] {
   return [40 + 200 * random(), 40 + 200 * random(), 40 + 200 * random()];
 }
 
-/** Sets pixel (x, y) of a `size`-square RGB picture to `colour` with a little shading `shade` (−1…1). */
-function paint(rgb: Uint8Array, size: number, x: number, y: number, colour: number[], shade: number): void {
+/**
+ * Sets pixel (x, y), rounded, of a `size`-square RGB picture to `colour` with a little shading `shade` (−1…1);
+ * a pixel outside the picture is left alone.
+ */
+export function paint(
+  rgb: Uint8Array,
+  size: number,
+  x: number,
+  y: number,
+  colour: readonly number[],
+  shade = 0,
+): void {
   const px = Math.round(x);
   const py = Math.round(y);
   if (px < 0 || py < 0 || px >= size || py >= size) return;
@@ -64,7 +74,7 @@ function headphones(rgb: Uint8Array, size: number, random: () => number): void {
   for (let px = Math.floor(left); px <= right; px++) {
     const t = (px - mid) / half;
     const py = y - (y - top) * Math.sqrt(Math.max(0, 1 - t * t));
-    for (let w = 0; w < thickness; w++) paint(rgb, size, px, py + w, colour, 0);
+    for (let w = 0; w < thickness; w++) paint(rgb, size, px, py + w, colour);
   }
 }
 
@@ -81,7 +91,7 @@ function cables(rgb: Uint8Array, size: number, random: () => number): void {
     for (let py = Math.floor(y0); py < size; py++) {
       const t = (py - y0) / (size - y0);
       const x = x0 + bend * t * t;
-      for (let w = -width / 2; w < width / 2; w++) paint(rgb, size, x + w, py, colour, 0);
+      for (let w = -width / 2; w < width / 2; w++) paint(rgb, size, x + w, py, colour);
     }
   }
 }

@@ -5,16 +5,10 @@
  * headphones or an earphone cable as a mask (see the header of scripts/train.ts). Pure: square interleaved RGB
  * bytes in, a painted copy out.
  */
+import { paint } from './accessories.ts';
 
 /** An RGB colour, 0–255 per channel. */
 export type Rgb = readonly [number, number, number];
-
-function put(rgb: Uint8Array, size: number, x: number, y: number, colour: Rgb): void {
-  const px = Math.round(x);
-  const py = Math.round(y);
-  if (px < 0 || py < 0 || px >= size || py >= size) return;
-  rgb.set(colour, (py * size + px) * 3);
-}
 
 /**
  * An earphone cable hanging from each ear in `sides` (−1 left, 1 right) down to the bottom edge, 3 px wide
@@ -33,7 +27,7 @@ export function paintCables(
     for (let y = size / 2; y < size; y++) {
       const t = (y - size / 2) / size;
       const x = x0 - side * (40 / 224) * size * t * t;
-      for (let w = -width / 2; w < width / 2; w++) put(out, size, x + w, y, colour);
+      for (let w = -width / 2; w < width / 2; w++) paint(out, size, x + w, y, colour);
     }
   }
   return out;
@@ -47,7 +41,7 @@ export function paintHeadphones(rgb: Uint8Array, size: number, colour: Rgb): Uin
   for (const cx of [0.16 * size, 0.84 * size]) {
     for (let y = Math.floor(size / 2 - ry); y <= size / 2 + ry; y++) {
       for (let x = Math.floor(cx - rx); x <= cx + rx; x++) {
-        if (((x - cx) / rx) ** 2 + ((y - size / 2) / ry) ** 2 <= 1) put(out, size, x, y, colour);
+        if (((x - cx) / rx) ** 2 + ((y - size / 2) / ry) ** 2 <= 1) paint(out, size, x, y, colour);
       }
     }
   }
@@ -55,7 +49,7 @@ export function paintHeadphones(rgb: Uint8Array, size: number, colour: Rgb): Uin
   for (let x = 0.16 * size; x < 0.84 * size; x++) {
     const t = (x - size / 2) / (0.34 * size);
     const y = size / 2 - 0.48 * size * Math.sqrt(Math.max(0, 1 - t * t));
-    for (let w = 0; w < band; w++) put(out, size, x, y + w, colour);
+    for (let w = 0; w < band; w++) paint(out, size, x, y + w, colour);
   }
   return out;
 }
@@ -65,7 +59,7 @@ export function paintCornerLine(rgb: Uint8Array, size: number, colour: Rgb): Uin
   const out = rgb.slice();
   const length = (60 / 224) * size;
   for (let y = 0; y < length; y++) {
-    for (let w = 0; w < 3; w++) put(out, size, (10 / 224) * size + y * 0.5 + w, y, colour);
+    for (let w = 0; w < 3; w++) paint(out, size, (10 / 224) * size + y * 0.5 + w, y, colour);
   }
   return out;
 }
